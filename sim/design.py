@@ -1,0 +1,75 @@
+"""How a need is served: five independent levers, and the two presets built from them.
+
+Each lever can be switched alone, so a planner can see what it contributes:
+
+- ``window``: each item at its department's window, or every item at one one-stop window;
+- ``checklist``: a dossier per item, or one merged dossier (the union of documents);
+- ``routing``: items one after another, or every item as soon as its prerequisites allow;
+- ``data_sharing``: whether outputs of the need's own items reach later items without the
+  applicant carrying them (so they are neither collected early nor handed over again);
+- ``delivery``: results collected in person, or mailed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from enum import Enum
+
+
+class Window(Enum):
+    per_department = "per_department"
+    one_stop = "one_stop"
+
+
+class Checklist(Enum):
+    per_item = "per_item"
+    merged = "merged"
+
+
+class Routing(Enum):
+    sequential = "sequential"
+    parallel = "parallel"
+
+
+class Delivery(Enum):
+    pickup = "pickup"
+    mail = "mail"
+
+
+@dataclass(kw_only=True)
+class Design:
+    window: Window = Window.per_department
+    checklist: Checklist = Checklist.per_item
+    routing: Routing = Routing.sequential
+    data_sharing: bool = False
+    delivery: Delivery = Delivery.pickup
+
+    @property
+    def label(self) -> str:
+        """The preset's name when the levers match one, else the levers that differ from single."""
+        for name, preset in PRESETS.items():
+            if preset == self:
+                return name
+        changed = [
+            _lever_text(f.name, getattr(self, f.name))
+            for f in fields(self)
+            if getattr(self, f.name) != getattr(SINGLE, f.name)
+        ]
+        return "single+" + "+".join(changed)
+
+
+def _lever_text(name: str, value: object) -> str:
+    if isinstance(value, bool):
+        return f"{name}={'on' if value else 'off'}"
+    return f"{name}={value.value}"
+
+
+SINGLE = Design()
+BUNDLED = Design(
+    window=Window.one_stop,
+    checklist=Checklist.merged,
+    routing=Routing.parallel,
+    data_sharing=True,
+    delivery=Delivery.mail,
+)
+PRESETS = {"single": SINGLE, "bundled": BUNDLED}

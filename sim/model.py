@@ -1,0 +1,422 @@
+"""The SimPy model of a service centre: applicants, windows, back offices and their queues.
+
+An applicant arrives with a need (a set of items) and is served by the design's levers:
+where the dossier is handed in (each department's window or the one-stop window), whether
+it is one merged dossier or one per item, whether items go one after another or in
+parallel, whether outputs of earlier items reach later ones without the applicant, and
+whether results are collected or mailed. The model counts what the applicant lives through:
+trips, documents handed over, waiting, reworks and lead time.
+
+Every random quantity of a case is drawn when it arrives, from streams named by purpose,
+in an order that does not depend on the design: the same seed meets the same applicants
+with the same work under every design (common random numbers).
+
+The model knows nothing of Hydra, files or plots; ``sim.run`` turns its records into tables.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Generator
+
+import simpy
+
+from sim.design import Checklist, Delivery, Design, Routing, Window
+from sim.distributions import Dist, DistKind
+from sim.monitor import MonitoredResource
+from sim.recorder import Recorder
+from sim.scenario import Scenario, need_order, prerequisites
+from sim.streams import Streams
+
+ONE_STOP = "one_stop"
+NO_DRAWS: tuple[float, ...] = ()
+
+
+class _ItemSpec:
+    """An item compiled for the run: its resources, samplers and codes."""
+
+    def __init__(self, name: str, scenario: Scenario, model: Model) -> None:
+        item = scenario.items[name]
+        streams = model.streams
+        self.name = name
+        self.code = model.recorder.items(name)
+        self.department = item.department
+        self.reviewers = model.resources[f"{item.department}.reviewers"]
+        self.inspectors = model.resources.get(f"{item.department}.inspectors")
+        self.intake = streams.sampler(f"intake/{name}", item.intake)
+        self.review = streams.sampler(f"review/{name}", item.review) if item.review else None
+        self.log_p = math.log(item.p_incomplete) if item.p_incomplete > 0 else 0.0
+        self.incomplete = streams.uniform(f"incomplete/{name}") if self.log_p else None
+        self.prepare = streams.sampler(f"prepare/{name}", item.prepare) if self.log_p else None
+        inspection = item.inspection
+        self.p_inspect = inspection.probability if inspection else 0.0
+        self.inspect_draw = streams.uniform(f"inspection/{name}") if self.p_inspect else None
+        self.inspect_time = (
+            streams.sampler(f"inspection_time/{name}", inspection.duration) if self.p_inspect else None
+        )
+        self.pickup = item.pickup
+
+
+class _NeedPlan:
+    """How the design serves one need: order, dependencies, dossiers and where they go."""
+
+    def __init__(self, need: str, scenario: Scenario, design: Design, model: Model) -> None:
+        names = need_order(scenario, need)
+        self.name = need
+        self.code = model.recorder.needs(need)
+        self.specs = tuple(model.items[n] for n in names)
+        pos = {n: i for i, n in enumerate(names)}
+        self.deps = tuple(tuple(pos[p] for p in prerequisites(scenario, n) if p in pos) for n in names)
+        produced = {scenario.items[n].produces: n for n in names if scenario.items[n].produces}
+        sharing = design.data_sharing
+
+        def handed_over(n: str) -> list[str]:
+            docs = scenario.items[n].documents
+            return [d for d in docs if d not in produced] if sharing else list(docs)
+
+        self.submit_docs = tuple(len(handed_over(n)) for n in names)
+        self.distinct_documents = len({d for n in names for d in handed_over(n)})
+        # Without data sharing an item that needs a document the need itself produces cannot be
+        # in the upfront merged dossier: the applicant hands it in once the document is in hand.
+        if design.checklist is Checklist.merged:
+            self.upfront = tuple(
+                i
+                for i, n in enumerate(names)
+                if sharing or not any(d in produced for d in scenario.items[n].documents)
+            )
+        else:
+            self.upfront = ()
+        self._handed_over = tuple(frozenset(handed_over(n)) for n in names)
+        one_stop = design.window is Window.one_stop
+        lead = names[self.upfront[0]] if self.upfront else names[0]
+        self.upfront_window = ONE_STOP if one_stop else scenario.items[lead].department
+        self.window = tuple(ONE_STOP if one_stop else s.department for s in self.specs)
+        # An output some later item needs in hand must reach the applicant before that item starts.
+        needed = {d for ds in self.deps for d in ds}
+        self.in_hand = tuple(not sharing and i in needed for i in range(len(names)))
+        self.sequential = design.routing is Routing.sequential
+        self.wait_settled = not sharing
+
+    def merged_documents(self, items: list[int]) -> int:
+        """Documents in one merged dossier for ``items``: each distinct document once."""
+        return len(frozenset().union(*(self._handed_over[i] for i in items)))
+
+
+class _Case:
+    """One applicant's case: the work drawn on arrival and what has happened so far."""
+
+    __slots__ = (
+        "accepted",
+        "accepted_at",
+        "arrival",
+        "documents",
+        "held",
+        "id",
+        "inspect",
+        "intake",
+        "mail",
+        "n_fail",
+        "pending",
+        "pickup_delay",
+        "plan",
+        "prepare",
+        "ready",
+        "review",
+        "reworks",
+        "settled",
+        "trips",
+        "waiting",
+        "windows",
+    )
+
+
+class Model:
+    """A service centre under one design, driven by one seed.
+
+    Call ``run()`` once; then ``recorder`` holds the case and step records, ``resources`` the
+    monitored staff pools and ``snapshots`` their areas at the warm-up and horizon times.
+    """
+
+    def __init__(self, scenario: Scenario, design: Design, seed: int, *, record_steps: bool = True) -> None:
+        self.scenario = scenario
+        self.design = design
+        self.env = env = simpy.Environment()
+        self.streams = Streams(seed)
+        self.recorder = rec = Recorder(record_steps)
+        self.resources: dict[str, MonitoredResource] = {}
+        for name, dept in scenario.departments.items():
+            self._resource(f"{name}.clerks", dept.clerks)
+            self._resource(f"{name}.reviewers", dept.reviewers)
+            if dept.inspectors:
+                self._resource(f"{name}.inspectors", dept.inspectors)
+        self._resource(f"{ONE_STOP}.clerks", scenario.one_stop.clerks)
+        self.windows = {name: self.resources[f"{name}.clerks"] for name in [*scenario.departments, ONE_STOP]}
+        self.items = {name: _ItemSpec(name, scenario, self) for name in scenario.items}
+        self.plans = {need: _NeedPlan(need, scenario, design, self) for need in scenario.demand}
+        self.rate = sum(scenario.demand.values())
+        self._mix = [(plan, scenario.demand[need] / self.rate) for need, plan in self.plans.items()]
+        self._interarrival = self.streams.sampler(
+            "arrivals", Dist(dist=DistKind.exponential, mean=1 / self.rate)
+        )
+        self._need_draw = self.streams.uniform("need_mix") if len(self._mix) > 1 else None
+        mail, pickup = scenario.mail, scenario.pickup_delay
+        by_mail = design.delivery is Delivery.mail
+        self._mail = self.streams.sampler("mail", mail) if by_mail and mail else None
+        self._pickup_delay = self.streams.sampler("pickup_delay", pickup) if pickup and not by_mail else None
+        self.act = {
+            a: rec.activities(a) for a in ("intake", "prepare", "review", "inspection", "pickup", "mail")
+        }
+        self.res_code = {name: rec.resources(name) for name in [*self.resources, "applicant", "post"]}
+        self.open: dict[int, _Case] = {}
+        self.arrived = 0
+        self._arrivals_over = False
+        self._drained = env.event()
+        self.wip_area = 0.0
+        self._wip_last = 0.0
+        self.snapshots: dict[str, dict[str, tuple[float, float]]] = {}
+        self.wip_snapshots: dict[str, float] = {}
+
+    def _resource(self, name: str, capacity: int) -> None:
+        self.resources[name] = MonitoredResource(self.env, capacity, name)
+
+    # -- driving the run -------------------------------------------------------------------
+
+    def run(self) -> None:
+        env, s = self.env, self.scenario
+        env.process(self._arrivals())
+        env.process(self._snapshot_at(s.warmup, "warmup"))
+        env.process(self._snapshot_at(s.horizon, "horizon"))
+        env.run(until=env.any_of([self._drained, env.timeout(s.horizon + s.drain)]))
+        for case in sorted(self.open.values(), key=lambda c: c.id):
+            self._record(case, math.nan)
+
+    def _snapshot_at(self, t: float, label: str) -> Generator:
+        yield self.env.timeout(t)
+        self.snapshots[label] = {name: r.areas() for name, r in self.resources.items()}
+        self._accrue_wip()
+        self.wip_snapshots[label] = self.wip_area
+
+    def _accrue_wip(self) -> None:
+        """Charge the time since the last change at the current number of open cases."""
+        now = self.env.now
+        self.wip_area += (now - self._wip_last) * len(self.open)
+        self._wip_last = now
+
+    def _arrivals(self) -> Generator:
+        env, horizon = self.env, self.scenario.horizon
+        interarrival, need_draw, mix = self._interarrival, self._need_draw, self._mix
+        while True:
+            gap = interarrival()
+            if env.now + gap > horizon:
+                break
+            yield env.timeout(gap)
+            if need_draw is None:
+                plan = mix[0][0]
+            else:
+                u = need_draw()
+                for plan, share in mix:  # noqa: B007 - the last plan absorbs rounding
+                    u -= share
+                    if u < 0:
+                        break
+            case = self._new_case(plan)
+            env.process(self._serve(case))
+        yield env.timeout(horizon - env.now)
+        self._arrivals_over = True
+        if not self.open:
+            self._drained.succeed()
+
+    def _new_case(self, plan: _NeedPlan) -> _Case:
+        """Open a case and draw all its work now, in a design-independent order."""
+        c = _Case()
+        c.id = self.arrived
+        self.arrived += 1
+        c.plan = plan
+        c.arrival = self.env.now
+        specs = plan.specs
+        c.n_fail = n_fail = [int(math.log1p(-s.incomplete()) / s.log_p) if s.log_p else 0 for s in specs]
+        attempts = max(n_fail) + 1
+        c.intake = [[s.intake() for _ in range(attempts)] for s in specs]
+        c.prepare = [
+            [s.prepare() for _ in range(n)] if n else NO_DRAWS for s, n in zip(specs, n_fail, strict=True)
+        ]
+        c.review = [s.review() if s.review else 0.0 for s in specs]
+        c.inspect = [
+            (s.inspect_time() if s.inspect_draw() < s.p_inspect else None) if s.p_inspect else None
+            for s in specs
+        ]
+        c.mail = self._mail() if self._mail else 0.0
+        c.pickup_delay = self._pickup_delay() if self._pickup_delay else 0.0
+        c.trips = c.documents = c.reworks = 0
+        c.waiting = 0.0
+        c.windows = set()
+        env = self.env
+        c.ready = [env.event() for _ in specs]
+        c.settled = [env.event() for _ in specs]
+        c.accepted = [env.event() for _ in specs]
+        c.accepted_at = [math.nan] * len(specs)
+        c.pending = {}
+        c.held = []
+        self._accrue_wip()
+        self.open[c.id] = c
+        return c
+
+    # -- the applicant's path ----------------------------------------------------------------
+
+    def _serve(self, c: _Case) -> Generator:
+        plan = c.plan
+        if plan.upfront:
+            yield from self._visit(c, plan.upfront_window, list(plan.upfront), merged=True)
+        if len(plan.specs) == 1:
+            yield from self._item(c, 0)
+        else:
+            yield self.env.all_of([self.env.process(self._item(c, i)) for i in range(len(plan.specs))])
+        if c.held:
+            env, now = self.env, self.env.now
+            yield env.timeout(c.pickup_delay)
+            self._trip(c, ONE_STOP)
+            res = self.res_code["one_stop.clerks"]
+            self.recorder.step(
+                c.id, self._label(plan, c.held), self.act["pickup"], res, now, env.now, env.now
+            )
+        self._accrue_wip()
+        del self.open[c.id]
+        self._record(c, self.env.now)
+        if self._arrivals_over and not self.open:
+            self._drained.succeed()
+
+    def _item(self, c: _Case, i: int) -> Generator:
+        env, plan, act = self.env, c.plan, self.act
+        spec = plan.specs[i]
+        waits = [(c.settled if plan.wait_settled else c.ready)[d] for d in plan.deps[i]]
+        if plan.sequential and i > 0:
+            waits.append(c.settled[i - 1])
+        if waits:
+            yield env.all_of(waits)
+        if i in plan.upfront:
+            yield c.accepted[i]
+        else:
+            yield from self._submit(c, i)
+        if spec.review is not None:
+            yield from self._work(c, spec.code, act["review"], spec.reviewers, c.review[i])
+        if c.inspect[i] is not None:
+            yield from self._work(c, spec.code, act["inspection"], spec.inspectors, c.inspect[i])
+        c.ready[i].succeed()
+        yield from self._deliver(c, i)
+        c.settled[i].succeed()
+
+    def _submit(self, c: _Case, i: int) -> Generator:
+        """Hand in item ``i``'s dossier; in parallel routing, items due at one window at the
+        same moment go in one visit."""
+        window = c.plan.window[i]
+        if c.plan.sequential:
+            yield from self._visit(c, window, [i], merged=False)
+            return
+        batch = c.pending.get(window)
+        if batch is None:
+            c.pending[window] = [i]
+            self.env.process(self._visit_batch(c, window))
+        else:
+            batch.append(i)
+        yield c.accepted[i]
+
+    def _visit_batch(self, c: _Case, window: str) -> Generator:
+        yield self.env.timeout(0)  # let every item due at this instant join the visit
+        batch = c.pending.pop(window)
+        yield from self._visit(c, window, batch, merged=False)
+
+    def _visit(self, c: _Case, window: str, items: list[int], merged: bool) -> Generator:
+        """Trips to ``window`` until the dossier for ``items`` is accepted.
+
+        At attempt k an item's part is incomplete when k < its drawn number of failures; only
+        rejected parts are checked and handed over again. Separate dossiers are accepted one by
+        one; a merged dossier counts shared documents once and is accepted when all is complete.
+        """
+        env, rec, plan = self.env, self.recorder, c.plan
+        resource = self.windows[window]
+        res_code = self.res_code[resource.name]
+        k = 0
+        while True:
+            self._trip(c, window)
+            c.documents += plan.merged_documents(items) if merged else sum(plan.submit_docs[i] for i in items)
+            enqueue = env.now
+            with resource.request() as req:
+                yield req
+                start = env.now
+                c.waiting += start - enqueue
+                yield env.timeout(sum(c.intake[i][k] for i in items))
+            end = env.now
+            label = self._label(plan, items)
+            rec.step(c.id, label, self.act["intake"], res_code, enqueue, start, end)
+            failing = [i for i in items if c.n_fail[i] > k]
+            if not failing:
+                accepted = plan.upfront if merged else items
+            else:
+                accepted = () if merged else [i for i in items if c.n_fail[i] <= k]
+            for i in accepted:
+                c.accepted_at[i] = end
+                c.accepted[i].succeed()
+            if not failing:
+                return
+            c.reworks += 1
+            delay = max(c.prepare[i][k] for i in failing)
+            rec.step(c.id, label, self.act["prepare"], self.res_code["applicant"], end, end, end + delay)
+            yield env.timeout(delay)
+            items = failing
+            k += 1
+
+    def _work(
+        self, c: _Case, item_code: int, activity: int, resource: MonitoredResource, work: float
+    ) -> Generator:
+        env = self.env
+        enqueue = env.now
+        with resource.request() as req:
+            yield req
+            start = env.now
+            c.waiting += start - enqueue
+            yield env.timeout(work)
+        self.recorder.step(c.id, item_code, activity, self.res_code[resource.name], enqueue, start, env.now)
+
+    def _deliver(self, c: _Case, i: int) -> Generator:
+        """Bring item ``i``'s result to the applicant, or hold it for the joint pickup."""
+        env, plan = self.env, c.plan
+        spec = plan.specs[i]
+        now = env.now
+        if now == c.accepted_at[i] or not spec.pickup:
+            return  # decided at the window while the applicant is there, or issued electronically
+        if self.design.delivery is Delivery.mail:
+            self.recorder.step(
+                c.id, spec.code, self.act["mail"], self.res_code["post"], now, now, now + c.mail
+            )
+            yield env.timeout(c.mail)
+            return
+        window = plan.window[i]
+        if window != ONE_STOP or plan.in_hand[i]:
+            yield env.timeout(c.pickup_delay)
+            self._trip(c, window)
+            res = self.res_code[f"{window}.clerks"]
+            self.recorder.step(c.id, spec.code, self.act["pickup"], res, now, env.now, env.now)
+        else:
+            c.held.append(i)
+
+    def _trip(self, c: _Case, window: str) -> None:
+        c.trips += 1
+        c.windows.add(window)
+
+    def _label(self, plan: _NeedPlan, items: list[int]) -> int:
+        if len(items) == 1:
+            return plan.specs[items[0]].code
+        return self.recorder.items("+".join(plan.specs[i].name for i in items))
+
+    def _record(self, c: _Case, completion: float) -> None:
+        self.recorder.case(
+            c.id,
+            c.plan.code,
+            c.trips,
+            c.documents,
+            c.plan.distinct_documents,
+            len(c.windows),
+            c.reworks,
+            c.arrival,
+            completion,
+            c.waiting,
+        )

@@ -1,0 +1,118 @@
+"""What a planner describes: departments and their staff, items, needs and demand.
+
+These dataclasses are also the Hydra schema (``sim.config``), so a typo in a key or a wrong
+type is caught while the config is composed; ``sim.validate`` then checks what types cannot
+(unknown names, probabilities, cycles). Treat instances as values: build variants with
+``dataclasses.replace`` rather than mutating a shared one. All times are in hours, all
+rates per hour.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sim.distributions import Dist
+
+
+@dataclass(kw_only=True)
+class Department:
+    """A department's staff: window clerks (intake), reviewers (back office), inspectors."""
+
+    clerks: int = 1
+    reviewers: int = 1
+    inspectors: int = 0
+
+
+@dataclass(kw_only=True)
+class Inspection:
+    """A site inspection that follows review with some probability."""
+
+    probability: float
+    duration: Dist
+
+
+@dataclass(kw_only=True)
+class Item:
+    """One permit or service (事项), owned by a department.
+
+    ``p_incomplete`` is the chance that one submission of the dossier is rejected at intake;
+    the applicant then spends ``prepare`` fixing it and comes back. ``prerequisites`` are
+    items whose output this one needs; when they are not part of the same need, the applicant
+    is taken to hold their output already. ``review`` empty means the item is decided at the
+    window; ``pickup`` false means the result is handed over electronically.
+    """
+
+    department: str
+    documents: list[str] = field(default_factory=list)
+    intake: Dist
+    review: Dist | None = None
+    p_incomplete: float = 0.0
+    prepare: Dist | None = None
+    prerequisites: list[str] = field(default_factory=list)
+    produces: str | None = None
+    inspection: Inspection | None = None
+    limit_days: float | None = None
+    pickup: bool = True
+
+
+@dataclass(kw_only=True)
+class OneStop:
+    """The one-stop window (综合窗口) shared by all departments in the bundled design."""
+
+    clerks: int = 1
+
+
+@dataclass(kw_only=True)
+class Scenario:
+    """A service centre: its catalogue, staff and demand, and how long to simulate it.
+
+    ``mail`` is how long a mailed result takes to arrive; ``pickup_delay`` how long an
+    applicant takes to come for a result once told it is ready (each drawn once per case;
+    empty means at once).
+    Arrivals of each need are Poisson at ``demand[need]`` per hour until ``horizon``; cases
+    still open then may finish during ``drain`` more hours. Statistics cut the first
+    ``warmup`` hours in analysis, not in the model.
+    """
+
+    name: str
+    documents: dict[str, str] = field(default_factory=dict)
+    departments: dict[str, Department] = field(default_factory=dict)
+    items: dict[str, Item] = field(default_factory=dict)
+    needs: dict[str, list[str]] = field(default_factory=dict)
+    demand: dict[str, float] = field(default_factory=dict)
+    one_stop: OneStop = field(default_factory=OneStop)
+    mail: Dist | None = None
+    pickup_delay: Dist | None = None
+    horizon: float
+    warmup: float = 0.0
+    drain: float = 0.0
+
+
+def prerequisites(scenario: Scenario, item: str) -> list[str]:
+    """Items whose output ``item`` needs: those it names, and the producers of its documents."""
+    named = scenario.items[item].prerequisites
+    producers = [
+        name
+        for name, other in scenario.items.items()
+        if other.produces is not None and other.produces in scenario.items[item].documents
+    ]
+    return list(dict.fromkeys([*named, *producers]))
+
+
+def need_order(scenario: Scenario, need: str) -> list[str]:
+    """The need's items in an order that respects prerequisites, else the need's own order.
+
+    Prerequisites outside the need are ignored: the applicant already holds their output.
+    """
+    members = scenario.needs[need]
+    placed: list[str] = []
+    remaining = list(members)
+    while remaining:
+        for name in remaining:
+            if all(p in placed or p not in members for p in prerequisites(scenario, name)):
+                placed.append(name)
+                remaining.remove(name)
+                break
+        else:  # pragma: no cover - validate() rejects cycles first
+            raise ValueError(f"prerequisite cycle among {remaining}")
+    return placed

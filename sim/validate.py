@@ -1,0 +1,124 @@
+"""Checks a scenario before anything runs; each failure names the config key at fault."""
+
+from __future__ import annotations
+
+import graphlib
+import math
+
+from sim.distributions import check
+from sim.errors import ConfigError
+from sim.scenario import Scenario, prerequisites
+
+# Bounds that catch a slipped digit before it turns into an hour-long run or a memory blow-up.
+MAX_STAFF = 100_000
+MAX_HOURS = 24 * 365 * 20
+
+
+def validate(scenario: Scenario, key: str = "scenario") -> None:
+    """Raise ConfigError for the first problem found in ``scenario``."""
+    s = scenario
+    _names(s.documents, f"{key}.documents")
+    _names(s.departments, f"{key}.departments")
+    _names(s.items, f"{key}.items")
+    _staff(s.one_stop.clerks, f"{key}.one_stop.clerks", minimum=1)
+    for name, dept in s.departments.items():
+        k = f"{key}.departments.{name}"
+        _staff(dept.clerks, f"{k}.clerks", minimum=1)
+        _staff(dept.reviewers, f"{k}.reviewers", minimum=1)
+        _staff(dept.inspectors, f"{k}.inspectors", minimum=0)
+    for name in s.items:
+        _item(s, name, f"{key}.items.{name}")
+    try:
+        graphlib.TopologicalSorter({n: prerequisites(s, n) for n in s.items}).prepare()
+    except graphlib.CycleError as e:
+        cycle = " -> ".join(e.args[1])
+        raise ConfigError(f"{key}.items", f"prerequisites form a cycle: {cycle}") from None
+    for need, members in s.needs.items():
+        k = f"{key}.needs.{need}"
+        if not members:
+            raise ConfigError(k, "a need must list at least one item")
+        for i, item in enumerate(members):
+            if item not in s.items:
+                raise ConfigError(f"{k}[{i}]", f"unknown item '{item}'{_known(s.items)}")
+        if len(set(members)) != len(members):
+            raise ConfigError(k, "lists an item twice")
+    if not s.demand:
+        raise ConfigError(f"{key}.demand", "give an arrival rate (per hour) for at least one need")
+    for need, rate in s.demand.items():
+        k = f"{key}.demand.{need}"
+        if need not in s.needs:
+            raise ConfigError(k, f"unknown need '{need}'{_known(s.needs)}")
+        if not (math.isfinite(rate) and rate > 0):
+            raise ConfigError(k, f"arrival rate must be a finite number > 0 per hour, got {rate}")
+    for name in ("mail", "pickup_delay"):
+        if getattr(s, name) is not None:
+            check(getattr(s, name), f"{key}.{name}")
+    _hours(s.horizon, f"{key}.horizon", positive=True)
+    _hours(s.warmup, f"{key}.warmup")
+    _hours(s.drain, f"{key}.drain")
+    if s.warmup >= s.horizon:
+        raise ConfigError(f"{key}.warmup", f"must be shorter than horizon ({s.horizon}), got {s.warmup}")
+
+
+def _item(s: Scenario, name: str, k: str) -> None:
+    item = s.items[name]
+    if item.department not in s.departments:
+        raise ConfigError(f"{k}.department", f"unknown department '{item.department}'{_known(s.departments)}")
+    for i, doc in enumerate(item.documents):
+        if doc not in s.documents:
+            raise ConfigError(f"{k}.documents[{i}]", f"unknown document '{doc}'{_known(s.documents)}")
+    if len(set(item.documents)) != len(item.documents):
+        raise ConfigError(f"{k}.documents", "lists a document twice")
+    if item.produces is not None and item.produces not in s.documents:
+        raise ConfigError(f"{k}.produces", f"unknown document '{item.produces}'{_known(s.documents)}")
+    for i, pre in enumerate(item.prerequisites):
+        if pre not in s.items:
+            raise ConfigError(f"{k}.prerequisites[{i}]", f"unknown item '{pre}'{_known(s.items)}")
+    check(item.intake, f"{k}.intake")
+    if item.review is not None:
+        check(item.review, f"{k}.review")
+    if not (0 <= item.p_incomplete < 1):
+        raise ConfigError(
+            f"{k}.p_incomplete",
+            f"must be a probability in [0, 1) (1 would never be accepted), got {item.p_incomplete}",
+        )
+    if item.p_incomplete > 0:
+        if item.prepare is None:
+            raise ConfigError(
+                f"{k}.prepare", "required when p_incomplete > 0: how long a rejected dossier takes to fix"
+            )
+        check(item.prepare, f"{k}.prepare")
+    if item.inspection is not None:
+        p = item.inspection.probability
+        if not (0 <= p <= 1):
+            raise ConfigError(f"{k}.inspection.probability", f"must be in [0, 1], got {p}")
+        check(item.inspection.duration, f"{k}.inspection.duration")
+        if p > 0 and s.departments[item.department].inspectors < 1:
+            raise ConfigError(
+                f"{k}.inspection",
+                f"department '{item.department}' has no inspectors "
+                f"(departments.{item.department}.inspectors)",
+            )
+    if item.limit_days is not None and not (math.isfinite(item.limit_days) and item.limit_days > 0):
+        raise ConfigError(f"{k}.limit_days", f"must be a number of days > 0, got {item.limit_days}")
+
+
+def _names(mapping: dict, key: str) -> None:
+    for name in mapping:
+        if not name or not all(c.isalnum() or c in "_-" for c in name):
+            raise ConfigError(f"{key}.{name}", "names may hold only letters, digits, '_' and '-'")
+
+
+def _staff(n: int, key: str, minimum: int) -> None:
+    if not (minimum <= n <= MAX_STAFF):
+        raise ConfigError(key, f"staff must be a whole number from {minimum} to {MAX_STAFF}, got {n}")
+
+
+def _hours(x: float, key: str, positive: bool = False) -> None:
+    if not (math.isfinite(x) and (x > 0 if positive else x >= 0) and x <= MAX_HOURS):
+        bound = "> 0" if positive else ">= 0"
+        raise ConfigError(key, f"must be a number of hours {bound} and at most {MAX_HOURS}, got {x}")
+
+
+def _known(names) -> str:
+    return f" (known: {', '.join(sorted(names))})" if names else " (none are defined)"
