@@ -276,7 +276,7 @@ class Model:
             self._trip(c, ONE_STOP)
             res = self.res_code["one_stop.clerks"]
             self.recorder.step(
-                c.id, self._label(plan, c.held), self.act["pickup"], res, now, env.now, env.now
+                c.id, self._label(plan, sorted(c.held)), self.act["pickup"], res, now, env.now, env.now
             )
         self._accrue_wip()
         del self.open[c.id]

@@ -1,0 +1,28 @@
+"""Every option of every config group composes, validates and runs."""
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from sim import run
+from sim.app import CONFIGS
+
+GROUPS = {
+    group.name: sorted(p.stem for p in group.glob("*.yaml"))
+    for group in sorted(Path(CONFIGS).iterdir())
+    if group.is_dir()
+}
+OPTIONS = [(group, option) for group, options in GROUPS.items() for option in options]
+
+
+def test_groups_exist():
+    assert {"scenario", "design"} <= set(GROUPS)
+
+
+@pytest.mark.parametrize(("group", "option"), OPTIONS, ids=[f"{g}={o}" for g, o in OPTIONS])
+def test_option_composes_and_runs(compose, group, option):
+    conf = compose([f"{group}={option}"])
+    short = replace(conf.scenario, horizon=min(conf.scenario.horizon, 200.0), warmup=0.0)
+    result = run(short, conf.design, conf.seed, record_steps=False)
+    assert result.info["arrived"] == len(result.cases) > 0

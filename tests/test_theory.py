@@ -1,0 +1,104 @@
+"""The simulator itself, run as textbook queues, against queueing theory.
+
+Each check uses independent replications (seeds 1..R) and a t-based 95 % confidence
+interval of the replication means; the interval must hold the theoretical value and be
+narrow enough (relative half-width bound) that a wrong model could not slip through.
+"""
+
+import numpy as np
+import pytest
+from builders import exp, mmc, with_item
+from scipy import stats
+
+from sim import SINGLE, Department, Item, run
+from sim.metrics import steady_cases, summarise
+from sim.theory import erlang_c, mmc_sojourn, mmc_wait
+
+
+def interval(values, confidence=0.95):
+    values = np.asarray(values, dtype=float)
+    half = stats.t.ppf((1 + confidence) / 2, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values))
+    return values.mean() - half, values.mean() + half
+
+
+def assert_in_interval(values, expected, max_relative_half_width):
+    low, high = interval(values)
+    assert low <= expected <= high, f"theory {expected:.4f} outside 95% CI [{low:.4f}, {high:.4f}]"
+    assert (high - low) / 2 <= max_relative_half_width * expected, "interval too wide to be a test"
+
+
+def test_erlang_c_known_values():
+    # Textbook values: one server is M/M/1 (P(wait) = rho); 2 servers at 1 erlang: 1/3.
+    assert erlang_c(1, 0.7) == pytest.approx(0.7)
+    assert erlang_c(2, 1.0) == pytest.approx(1 / 3)
+    # 10 servers at 8 erlangs: 0.409 (standard call-centre tables).
+    assert erlang_c(10, 8.0) == pytest.approx(0.4092, abs=1e-4)
+
+
+@pytest.mark.parametrize(
+    ("servers", "utilisation", "horizon", "reps"),
+    [(1, 0.5, 10_000, 10), (2, 0.75, 10_000, 10), (3, 0.9, 20_000, 12), (8, 0.95, 10_000, 12)],
+)
+def test_mmc_waiting_time_matches_erlang_c(servers, utilisation, horizon, reps):
+    mean_service = 1.0
+    rate = utilisation * servers / mean_service
+    scenario = mmc(rate, mean_service, servers, horizon=horizon, warmup=horizon / 20)
+    waits, utils = [], []
+    for seed in range(1, reps + 1):
+        result = run(scenario, SINGLE, seed, record_steps=False)
+        waits.append(summarise(result)["waiting_mean"])
+        utils.append(result.resources.set_index("resource").loc["office.clerks", "utilisation"])
+    assert_in_interval(waits, mmc_wait(rate, mean_service, servers), max_relative_half_width=0.15)
+    assert_in_interval(utils, utilisation, max_relative_half_width=0.02)
+
+
+def test_littles_law_holds_for_cases_and_for_each_queue():
+    """L = lambda W two ways: cases in the system (the model's own time-average against the
+    case table) and each staff pool's queue (its monitor against the event log)."""
+    scenario = mmc(2.0, 0.5, 2, horizon=20_000, warmup=500)
+    scenario.departments["office"] = Department(clerks=2, reviewers=3)
+    scenario.items["service"] = Item(department="office", intake=exp(0.5), review=exp(1.2), pickup=False)
+    result = run(scenario, SINGLE, seed=7)
+    window = scenario.horizon - scenario.warmup
+    cases = steady_cases(result)
+    assert result.info["mean_in_system"] == pytest.approx(
+        len(cases) / window * cases["lead_time"].mean(), rel=0.02
+    )
+    steps = result.steps[result.steps["enqueue"] >= scenario.warmup]
+    resources = result.resources.set_index("resource")
+    for pool, activity in (("office.clerks", "intake"), ("office.reviewers", "review")):
+        s = steps[steps["activity"] == activity]
+        arrival_rate = len(s) / window
+        assert resources.loc[pool, "mean_queue"] == pytest.approx(
+            arrival_rate * (s["start"] - s["enqueue"]).mean(), rel=0.03
+        )
+
+
+def test_tandem_window_and_back_office_is_a_jackson_network():
+    """Intake (M/M/2) then review (M/M/3): mean lead time is the sum of two M/M/c sojourns."""
+    rate, intake, review = 1.5, 0.5, 1.6
+    scenario = mmc(rate, intake, 2, horizon=20_000, warmup=1_000)
+    scenario.departments["office"] = Department(clerks=2, reviewers=3)
+    scenario = with_item(scenario, "service", review=exp(review))
+    expected = mmc_sojourn(rate, intake, 2) + mmc_sojourn(rate, review, 3)
+    leads = [
+        summarise(run(scenario, SINGLE, seed, record_steps=False))["lead_time_mean"] for seed in range(1, 11)
+    ]
+    assert_in_interval(leads, expected, max_relative_half_width=0.05)
+
+
+def test_rejected_dossiers_feed_back_to_the_window_as_in_a_jackson_network():
+    """With rejection probability p the window sees rate/(1-p) visits; each visit is an
+    M/M/c sojourn, each rejection an exponential preparation (an infinite-server station)."""
+    rate, intake, review, p, prepare = 1.5, 0.5, 1.6, 0.3, 2.0
+    scenario = mmc(rate, intake, 2, horizon=20_000, warmup=1_000)
+    scenario.departments["office"] = Department(clerks=2, reviewers=3)
+    scenario = with_item(scenario, "service", review=exp(review), p_incomplete=p, prepare=exp(prepare))
+    visits = 1 / (1 - p)
+    expected = (
+        visits * mmc_sojourn(rate * visits, intake, 2) + (visits - 1) * prepare + mmc_sojourn(rate, review, 3)
+    )
+    leads = [
+        summarise(run(scenario, SINGLE, seed, record_steps=False))["lead_time_mean"] for seed in range(1, 11)
+    ]
+    assert_in_interval(leads, expected, max_relative_half_width=0.05)

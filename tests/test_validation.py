@@ -1,0 +1,163 @@
+"""Bad input is refused before anything runs, with the config key and what is wrong."""
+
+import subprocess
+import sys
+
+import pytest
+
+from sim import ConfigError, run
+
+BAD = [
+    (
+        ["scenario.items.food_permit.department=police"],
+        "scenario.items.food_permit.department",
+        "unknown department 'police'",
+    ),
+    (
+        ["scenario.needs.register_business=[business_licence,bakery]"],
+        "scenario.needs.register_business[1]",
+        "unknown item 'bakery'",
+    ),
+    (
+        ["scenario.items.tax_registration.documents=[tax_form,passport]"],
+        "scenario.items.tax_registration.documents[1]",
+        "unknown document 'passport'",
+    ),
+    (
+        ["scenario.items.fire_check.prerequisites=[nothing]"],
+        "scenario.items.fire_check.prerequisites[0]",
+        "unknown item 'nothing'",
+    ),
+    (
+        ["scenario.departments.tax.reviewers=0"],
+        "scenario.departments.tax.reviewers",
+        "staff must be a whole number from 1",
+    ),
+    (["scenario.one_stop.clerks=-2"], "scenario.one_stop.clerks", "staff must be a whole number from 1"),
+    (
+        ["scenario.departments.market.inspectors=0"],
+        "scenario.items.food_permit.inspection",
+        "has no inspectors",
+    ),
+    (
+        ["scenario.items.food_permit.p_incomplete=1.5"],
+        "scenario.items.food_permit.p_incomplete",
+        "must be a probability in [0, 1)",
+    ),
+    (
+        ["scenario.items.food_permit.inspection.probability=-0.1"],
+        "scenario.items.food_permit.inspection.probability",
+        "must be in [0, 1]",
+    ),
+    (
+        ["scenario.items.business_licence.intake.mean=-1"],
+        "scenario.items.business_licence.intake.mean",
+        "must be >= 0",
+    ),
+    (
+        ["scenario.items.business_licence.review.cv=0"],
+        "scenario.items.business_licence.review.cv",
+        "must be > 0",
+    ),
+    (
+        ["scenario.items.business_licence.review.mode=1"],
+        "scenario.items.business_licence.review.mode",
+        "not a parameter of a lognormal",
+    ),
+    (["scenario.mail.value=nan"], "scenario.mail.value", "must be a finite number"),
+    (["scenario.demand.open_restaurant=0"], "scenario.demand.open_restaurant", "must be a finite number > 0"),
+    (
+        ["scenario.demand.open_restaurant=-3"],
+        "scenario.demand.open_restaurant",
+        "must be a finite number > 0",
+    ),
+    (["+scenario.demand.open_cafe=1"], "scenario.demand.open_cafe", "unknown need 'open_cafe'"),
+    (["scenario.needs.register_business=[]"], "scenario.needs.register_business", "at least one item"),
+    (
+        ["scenario.items.business_licence.prerequisites=[food_permit]"],
+        "scenario.items",
+        "prerequisites form a cycle",
+    ),
+    (["scenario.warmup=5000"], "scenario.warmup", "must be shorter than horizon"),
+    (["scenario.horizon=0"], "scenario.horizon", "must be a number of hours > 0"),
+    (
+        ["scenario.items.tax_registration.prepare=null"],
+        "scenario.items.tax_registration.prepare",
+        "required when p_incomplete > 0",
+    ),
+    (["seed=-1"], "seed", "must be >= 0"),
+]
+
+
+@pytest.mark.parametrize(("overrides", "key", "message"), BAD, ids=[b[1] + ":" + b[2][:20] for b in BAD])
+def test_bad_value_is_refused_with_its_key(compose, overrides, key, message):
+    with pytest.raises(ConfigError) as err:
+        compose(overrides)
+    assert err.value.key == key
+    assert message in err.value.problem
+
+
+def test_run_validates_plain_python_input_too(compose):
+    scenario = compose([]).scenario
+    scenario.departments["tax"].clerks = 0
+    with pytest.raises(ConfigError, match=r"scenario.departments.tax.clerks: staff must"):
+        run(scenario, compose([]).design, seed=0)
+
+
+def message_chain(err: BaseException) -> str:
+    parts = []
+    while err is not None:
+        parts.append(str(err))
+        err = err.__cause__
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize(
+    ("override", "fragment"),
+    [
+        ("scenario.departments.tax.reviewrs=3", "Key 'reviewrs' not in 'Department'"),
+        (
+            "scenario.departments.tax.clerks=abc",
+            "Value 'abc' of type 'str' could not be converted to Integer",
+        ),
+        ("design.window=two_stop", "Invalid value 'two_stop', expected one of [per_department, one_stop]"),
+    ],
+)
+def test_typos_and_wrong_types_are_caught_while_composing(compose, override, fragment):
+    with pytest.raises(Exception) as err:
+        compose([override])
+    assert fragment in message_chain(err.value)
+    assert override.split("=")[0] in message_chain(err.value)
+
+
+def cli(tmp_path, *overrides):
+    return subprocess.run(
+        [sys.executable, "-m", "sim", f"hydra.run.dir={tmp_path}", *overrides],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_cli_exits_2_with_one_message_and_writes_no_results(tmp_path):
+    done = cli(tmp_path / "run", "scenario.items.food_permit.p_incomplete=2")
+    assert done.returncode == 2
+    output = done.stdout + done.stderr
+    assert "config error: scenario.items.food_permit.p_incomplete: must be a probability" in output
+    assert "Traceback" not in output
+    assert not list((tmp_path / "run").glob("*.parquet")) and not (tmp_path / "run" / "summary.json").exists()
+
+
+def test_cli_writes_tables_and_summary(tmp_path):
+    done = cli(
+        tmp_path / "run",
+        "design=bundled",
+        "seed=3",
+        "scenario.horizon=400",
+        "scenario.departments.market.reviewers=9",
+    )
+    assert done.returncode == 0, done.stderr
+    out = tmp_path / "run"
+    for name in ("cases.parquet", "steps.parquet", "resources.parquet", "summary.json", ".hydra/config.yaml"):
+        assert (out / name).exists(), name
+    assert "restaurant / bundled / seed 3" in done.stdout + done.stderr
