@@ -16,7 +16,7 @@ run: $(VENV)/.installed
 	$(PY) -m sim --multirun design=single,bundled
 
 test: $(VENV)/.installed
-	$(PY) -m ruff check sim tests experiments
+	$(PY) -m ruff check .
 	$(PY) -m pytest
 
 clean:
