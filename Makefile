@@ -12,8 +12,10 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
+# The main job: the reform study on the built-in scenario, then its report.
 run: $(VENV)/.installed
-	$(PY) -m sim --multirun design=single,bundled
+	$(PY) -m sim --multirun +experiment=reform_study
+	$(PY) -m sim.report results/reform_study
 
 test: $(VENV)/.installed
 	$(PY) -m ruff check .

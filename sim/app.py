@@ -1,4 +1,5 @@
-"""The Hydra front door: ``python -m sim`` composes a config, runs it, writes its tables."""
+"""The Hydra front door: ``python -m sim`` composes a config, runs its replications and
+writes their tables into Hydra's output directory."""
 
 from __future__ import annotations
 
@@ -12,9 +13,8 @@ from omegaconf import DictConfig
 
 from sim.config import load, register
 from sim.errors import ConfigError
-from sim.metrics import summarise
-from sim.output import write_run
-from sim.run import run
+from sim.output import write_job
+from sim.replications import replicate
 
 log = logging.getLogger("sim")
 CONFIGS = str(Path(__file__).resolve().parent.parent / "configs")
@@ -28,18 +28,24 @@ def main(cfg: DictConfig) -> None:
     except ConfigError as e:
         log.error("config error: %s", e)
         sys.exit(2)
-    result = run(conf.scenario, conf.design, conf.seed, record_steps=conf.record_steps)
-    summary = summarise(result)
-    out = write_run(result, summary, HydraConfig.get().runtime.output_dir)
+    result = replicate(
+        conf.scenario,
+        conf.design,
+        conf.seed,
+        conf.replications,
+        record_steps=conf.record_steps,
+        progress=conf.progress,
+    )
+    out, summary = write_job(result, conf, HydraConfig.get().runtime.output_dir)
+    m = summary["metrics"]
     log.info(
-        "%s / %s / seed %d: %d cases; mean lead time %.1f h (P90 %.1f), %.2f trips, %.2f documents -> %s",
+        "%s / %s / staffing x%g / %d replication(s): mean lead time %.1f h, %.2f trips, %.2f documents -> %s",
         conf.scenario.name,
         conf.design.label,
-        conf.seed,
-        summary["cases"],
-        summary["lead_time_mean"],
-        summary["lead_time_p90"],
-        summary["trips_mean"],
-        summary["documents_mean"],
+        conf.staffing.scale,
+        conf.replications,
+        m["lead_time_mean"]["mean"],
+        m["trips_mean"]["mean"],
+        m["documents_mean"]["mean"],
         out,
     )

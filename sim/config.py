@@ -8,7 +8,7 @@ an OmegaConf node costs tens of microseconds, and the model must never touch one
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig, OmegaConf
@@ -16,15 +16,26 @@ from omegaconf import DictConfig, OmegaConf
 from sim.design import Design
 from sim.errors import ConfigError
 from sim.scenario import Scenario
+from sim.staffing import Staffing, scaled
 from sim.validate import validate
+
+MAX_REPLICATIONS = 10_000
 
 
 @dataclass(kw_only=True)
 class SimConfig:
+    """One configuration: a scenario under a design and staffing, run ``replications`` times.
+
+    Replication r of ``seed`` meets the same applicants under every design and staffing.
+    """
+
     scenario: Scenario
     design: Design
+    staffing: Staffing = field(default_factory=Staffing)
     seed: int = 0
+    replications: int = 1
     record_steps: bool = True
+    progress: bool = True
 
 
 def register() -> None:
@@ -33,9 +44,14 @@ def register() -> None:
 
 
 def load(cfg: DictConfig) -> SimConfig:
-    """Plain, validated objects from a composed config; raises ConfigError naming the key."""
-    obj: SimConfig = OmegaConf.to_object(cfg)
-    validate(obj.scenario)
-    if obj.seed < 0:
-        raise ConfigError("seed", f"must be >= 0, got {obj.seed}")
-    return obj
+    """Plain, validated objects from a composed config, with staffing applied.
+
+    Raises ConfigError naming the key at fault.
+    """
+    conf: SimConfig = OmegaConf.to_object(cfg)
+    if conf.seed < 0:
+        raise ConfigError("seed", f"must be >= 0, got {conf.seed}")
+    if not 1 <= conf.replications <= MAX_REPLICATIONS:
+        raise ConfigError("replications", f"must be from 1 to {MAX_REPLICATIONS}, got {conf.replications}")
+    validate(conf.scenario)
+    return replace(conf, scenario=scaled(conf.scenario, conf.staffing.scale))

@@ -137,11 +137,19 @@ class Model:
     monitored staff pools and ``snapshots`` their areas at the warm-up and horizon times.
     """
 
-    def __init__(self, scenario: Scenario, design: Design, seed: int, *, record_steps: bool = True) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        design: Design,
+        seed: int,
+        *,
+        replication: int = 0,
+        record_steps: bool = True,
+    ) -> None:
         self.scenario = scenario
         self.design = design
         self.env = env = simpy.Environment()
-        self.streams = Streams(seed)
+        self.streams = Streams(seed, replication)
         self.recorder = rec = Recorder(record_steps)
         self.resources: dict[str, MonitoredResource] = {}
         for name, dept in scenario.departments.items():

@@ -1,29 +1,48 @@
-"""Writing a run's tables to disk: parquet tables and a summary, complete or not at all.
+"""Writing a job's tables to disk: parquet tables and a summary, complete or not at all.
 
 Files are written under temporary names and renamed, and ``summary.json`` goes last: a
-folder with a ``summary.json`` holds a complete run, whatever interrupted the writer.
+folder with a ``summary.json`` holds a complete job, whatever interrupted the writer.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from dataclasses import asdict
+from enum import Enum
 from pathlib import Path
 
-from sim.run import RunResult
+from sim.config import SimConfig
+from sim.replications import Replicated
+from sim.stats import describe
 
-TABLES = ("cases", "steps", "resources")
 DONE = "summary.json"
+ERROR = "error.txt"
 
 
-def write_run(result: RunResult, summary: dict, directory: str | os.PathLike) -> Path:
+def write_job(result: Replicated, conf: SimConfig, directory: str | os.PathLike) -> tuple[Path, dict]:
+    """Write ``cases``, ``steps`` (when recorded), ``resources`` and ``replications`` tables, then
+    ``summary.json`` with each metric's mean and 95 % interval across replications."""
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
-    for name in TABLES:
-        _atomic(out / f"{name}.parquet", lambda tmp, n=name: getattr(result, n).to_parquet(tmp, index=False))
-    payload = {"info": result.info, "summary": summary}
-    _atomic(out / DONE, lambda tmp: tmp.write_text(json.dumps(payload, indent=2, default=float)))
-    return out
+    tables = {"cases": result.cases, "resources": result.resources, "replications": result.metrics}
+    if conf.record_steps:
+        tables["steps"] = result.steps
+    for name, df in tables.items():
+        _atomic(out / f"{name}.parquet", lambda tmp, df=df: df.to_parquet(tmp, index=False))
+    metrics = [c for c in result.metrics.columns if c not in ("scenario", "design", "seed", "replication")]
+    described = describe(result.metrics, metrics).set_index("metric")
+    summary = {
+        "scenario": conf.scenario.name,
+        "design": conf.design.label,
+        "levers": {k: v.value if isinstance(v, Enum) else v for k, v in asdict(conf.design).items()},
+        "staffing_scale": conf.staffing.scale,
+        "seed": conf.seed,
+        "replications": conf.replications,
+        "metrics": {m: row.to_dict() for m, row in described.iterrows()},
+    }
+    _atomic(out / DONE, lambda tmp: tmp.write_text(json.dumps(summary, indent=2, default=float)))
+    return out, summary
 
 
 def _atomic(path: Path, write) -> None:

@@ -31,12 +31,17 @@ class RunResult:
     info: dict = field(default_factory=dict)
 
 
-def run(scenario: Scenario, design: Design, seed: int, *, record_steps: bool = True) -> RunResult:
-    """Simulate ``scenario`` under ``design`` with ``seed`` and return its tables."""
+def run(
+    scenario: Scenario, design: Design, seed: int, *, replication: int = 0, record_steps: bool = True
+) -> RunResult:
+    """Simulate replication ``replication`` of ``scenario`` under ``design`` with ``seed``.
+
+    Two designs run with the same seed and replication serve the same applicants.
+    """
     validate(scenario)
-    model = Model(scenario, design, seed, record_steps=record_steps)
+    model = Model(scenario, design, seed, replication=replication, record_steps=record_steps)
     model.run()
-    tags = {"scenario": scenario.name, "design": design.label, "seed": seed}
+    tags = {"scenario": scenario.name, "design": design.label, "seed": seed, "replication": replication}
     window = scenario.horizon - scenario.warmup
     wip = model.wip_snapshots
     info = tags | {
@@ -100,6 +105,9 @@ def _resources(model: Model, window: float) -> pd.DataFrame:
 
 def _tagged(df: pd.DataFrame, tags: dict) -> pd.DataFrame:
     front = pd.DataFrame(
-        {k: pd.Series([v] * len(df), dtype="category" if k != "seed" else "int64") for k, v in tags.items()}
+        {
+            k: pd.Series([v] * len(df), dtype="category" if isinstance(v, str) else "int64")
+            for k, v in tags.items()
+        }
     )
     return pd.concat([front, df.reset_index(drop=True)], axis=1)

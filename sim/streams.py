@@ -19,15 +19,23 @@ BLOCK = 1024
 
 
 class Streams:
-    def __init__(self, seed: int) -> None:
-        if seed < 0:
-            raise ValueError(f"seed must be >= 0, got {seed}")
+    """The streams of replication ``replication`` of experiment seed ``seed``.
+
+    Replications of one seed are spawned children of it, so they never overlap, however many
+    are run, and replication r is the same whatever the number of replications.
+    """
+
+    def __init__(self, seed: int, replication: int = 0) -> None:
+        if seed < 0 or replication < 0:
+            raise ValueError(f"seed and replication must be >= 0, got {seed}, {replication}")
         self.seed = seed
+        self.replication = replication
 
     def generator(self, purpose: str) -> np.random.Generator:
         """The Generator for ``purpose``: the same for the same seed and name, in any run."""
         key = zlib.crc32(purpose.encode("utf-8"))
-        return np.random.Generator(np.random.PCG64(np.random.SeedSequence(self.seed, spawn_key=(key,))))
+        sequence = np.random.SeedSequence(self.seed, spawn_key=(self.replication, key))
+        return np.random.Generator(np.random.PCG64(sequence))
 
     def sampler(self, purpose: str, dist: Dist) -> Callable[[], float]:
         """A zero-argument function returning the next draw of ``dist`` on its own stream."""

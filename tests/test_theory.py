@@ -1,8 +1,10 @@
 """The simulator itself, run as textbook queues, against queueing theory.
 
-Each check uses independent replications (seeds 1..R) and a t-based 95 % confidence
-interval of the replication means; the interval must hold the theoretical value and be
-narrow enough (relative half-width bound) that a wrong model could not slip through.
+Each check uses independent replications and a t-based confidence interval of the
+replication means; the interval must hold the theoretical value and be narrow enough
+(relative half-width bound) that a wrong model could not slip through. The ten checks form
+one family at 95 % confidence (Bonferroni: 1 - 0.05/10 each), so that a change that merely
+reshuffles the random streams does not fail a correct model one time in four.
 """
 
 import numpy as np
@@ -15,7 +17,11 @@ from sim.metrics import steady_cases, summarise
 from sim.theory import erlang_c, mmc_sojourn, mmc_wait
 
 
-def interval(values, confidence=0.95):
+CHECKS = 10  # waiting and utilisation for four M/M/c queues, two Jackson networks
+CONFIDENCE = 1 - 0.05 / CHECKS
+
+
+def interval(values, confidence=CONFIDENCE):
     values = np.asarray(values, dtype=float)
     half = stats.t.ppf((1 + confidence) / 2, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values))
     return values.mean() - half, values.mean() + half
@@ -23,7 +29,7 @@ def interval(values, confidence=0.95):
 
 def assert_in_interval(values, expected, max_relative_half_width):
     low, high = interval(values)
-    assert low <= expected <= high, f"theory {expected:.4f} outside 95% CI [{low:.4f}, {high:.4f}]"
+    assert low <= expected <= high, f"theory {expected:.4f} outside CI [{low:.4f}, {high:.4f}]"
     assert (high - low) / 2 <= max_relative_half_width * expected, "interval too wide to be a test"
 
 
@@ -37,19 +43,20 @@ def test_erlang_c_known_values():
 
 @pytest.mark.parametrize(
     ("servers", "utilisation", "horizon", "reps"),
-    [(1, 0.5, 10_000, 10), (2, 0.75, 10_000, 10), (3, 0.9, 20_000, 12), (8, 0.95, 10_000, 12)],
+    # Heavy traffic relaxes slowly: longer runs, and a warm-up of a tenth of the horizon.
+    [(1, 0.5, 10_000, 10), (2, 0.75, 10_000, 10), (3, 0.9, 20_000, 12), (8, 0.95, 20_000, 12)],
 )
 def test_mmc_waiting_time_matches_erlang_c(servers, utilisation, horizon, reps):
     mean_service = 1.0
     rate = utilisation * servers / mean_service
-    scenario = mmc(rate, mean_service, servers, horizon=horizon, warmup=horizon / 20)
+    scenario = mmc(rate, mean_service, servers, horizon=horizon, warmup=horizon / 10)
     waits, utils = [], []
     for seed in range(1, reps + 1):
         result = run(scenario, SINGLE, seed, record_steps=False)
         waits.append(summarise(result)["waiting_mean"])
         utils.append(result.resources.set_index("resource").loc["office.clerks", "utilisation"])
     assert_in_interval(waits, mmc_wait(rate, mean_service, servers), max_relative_half_width=0.15)
-    assert_in_interval(utils, utilisation, max_relative_half_width=0.02)
+    assert_in_interval(utils, utilisation, max_relative_half_width=0.03)
 
 
 def test_littles_law_holds_for_cases_and_for_each_queue():

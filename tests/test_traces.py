@@ -127,7 +127,7 @@ def test_incomplete_dossier_costs_a_trip_a_preparation_and_documents_each_time()
     r = run(scenario, SINGLE, seed=3)
     cases = r.cases
     n = cases["reworks"]
-    assert set(n) >= {0, 1, 2}  # the seed gives accepted-first-time and repeated rejections
+    assert {0, 1} <= set(n) and n.max() >= 2  # accepted at once, and rejected once and more
     # Each rejection: 1 h intake, 4 h preparing, then another visit; then 10 h review, 3 h to pickup.
     assert (cases["lead_time"] == 14 + 5 * n).all()
     assert (cases["trips"] == n + 2).all()

@@ -160,4 +160,4 @@ def test_cli_writes_tables_and_summary(tmp_path):
     out = tmp_path / "run"
     for name in ("cases.parquet", "steps.parquet", "resources.parquet", "summary.json", ".hydra/config.yaml"):
         assert (out / name).exists(), name
-    assert "restaurant / bundled / seed 3" in done.stdout + done.stderr
+    assert "restaurant / bundled / staffing x1 / 1 replication(s)" in done.stdout + done.stderr

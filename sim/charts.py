@@ -1,0 +1,209 @@
+"""Figures for a reform proposal, drawn from collected results (PNG and SVG).
+
+Each function takes tidy tables and returns a matplotlib Figure; ``save`` writes both
+formats. Every design keeps its colour in every figure, axes carry units, and intervals are
+95 % t intervals across replications.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+HOURS_PER_DAY = 24.0
+_LEVER_COLOURS = ["#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#d62728"]
+HEADLINE_NAMES = {"lead_time_mean": "time", "trips_mean": "trips", "documents_mean": "documents"}
+
+plt.rcParams.update(
+    {
+        "figure.dpi": 110,
+        "savefig.dpi": 200,
+        "font.size": 10,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+    }
+)
+
+
+def colours(designs: list[str]) -> dict[str, str]:
+    """A fixed colour per design: single grey, bundled blue, other designs in a stable order."""
+    out = {"single": "#7f7f7f", "bundled": "#1f77b4"}
+    others = sorted(d for d in designs if d not in out)
+    out |= {d: _LEVER_COLOURS[i % len(_LEVER_COLOURS)] for i, d in enumerate(others)}
+    return out
+
+
+def save(fig: plt.Figure, directory: Path, name: str) -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = [directory / f"{name}.png", directory / f"{name}.svg"]
+    for p in paths:
+        fig.savefig(p, bbox_inches="tight")
+    plt.close(fig)
+    return paths
+
+
+def lead_time_vs_staffing(
+    runs: pd.DataFrame, limit_days: float | None, palette: dict[str, str]
+) -> plt.Figure:
+    """Mean and P90 lead time (days) against the staffing scale, one line per design."""
+    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    for design, g in runs.groupby("design_label", sort=False):
+        g = g.sort_values("staffing_scale")
+        x = g["staffing_scale"]
+        for stat, style, label in (("mean", "-", "mean"), ("p90", "--", "P90")):
+            col = f"lead_time_{stat}"
+            ax.plot(
+                x,
+                g[col] / HOURS_PER_DAY,
+                style,
+                marker="o",
+                color=palette[design],
+                label=f"{design} ({label})",
+            )
+            ax.fill_between(
+                x,
+                g[f"{col}:ci_low"] / HOURS_PER_DAY,
+                g[f"{col}:ci_high"] / HOURS_PER_DAY,
+                color=palette[design],
+                alpha=0.18,
+                linewidth=0,
+            )
+    if limit_days is not None:
+        ax.axhline(limit_days, color="#d62728", linewidth=1)
+        ax.annotate(
+            f"statutory limit of the slowest item ({limit_days:g} days)",
+            (0.01, limit_days),
+            xycoords=("axes fraction", "data"),
+            va="bottom",
+            fontsize=8,
+            color="#d62728",
+        )
+    ax.set_xlabel("staffing (x the scenario's staff in every pool)")
+    ax.set_ylabel("lead time per applicant (days)")
+    ax.set_title("Lead time against staffing (bands: 95 % CI)")
+    ax.legend(fontsize=8, frameon=False)
+    return fig
+
+
+def trips_and_documents(runs: pd.DataFrame, palette: dict[str, str]) -> plt.Figure:
+    """Trips and documents per applicant by design, with 95 % CIs."""
+    fig, axes = plt.subplots(1, 2, figsize=(8.0, 3.6))
+    designs = list(runs["design_label"])
+    y = np.arange(len(designs))
+    for ax, metric, unit in (
+        (axes[0], "trips_mean", "trips per applicant"),
+        (axes[1], "documents_mean", "documents handed over per applicant"),
+    ):
+        mean = runs[metric].to_numpy()
+        err = np.vstack([mean - runs[f"{metric}:ci_low"], runs[f"{metric}:ci_high"] - mean])
+        ax.barh(y, mean, xerr=err, color=[palette[d] for d in designs], capsize=3)
+        ax.set_yticks(y, designs)
+        ax.invert_yaxis()
+        ax.set_xlabel(unit)
+    axes[1].set_yticklabels([])
+    fig.suptitle("Trips and documents per applicant (bars: 95 % CI)")
+    fig.tight_layout()
+    return fig
+
+
+def reductions(paired: pd.DataFrame, title: str, colour: str) -> plt.Figure:
+    """Relative reductions (time, trips, documents) with CIs, labelled like "−65 % time"."""
+    fig, ax = plt.subplots(figsize=(6.0, 2.6))
+    names = [HEADLINE_NAMES.get(m, m) for m in paired["metric"]]
+    y = np.arange(len(names))
+    red = 100 * paired["reduction"].to_numpy()
+    err = 100 * np.vstack(
+        [paired["reduction"] - paired["reduction_ci_low"], paired["reduction_ci_high"] - paired["reduction"]]
+    )
+    ax.barh(y, red, xerr=err, color=colour, capsize=3)
+    for yi, r, n in zip(y, red, names, strict=True):
+        ax.annotate(
+            f"{-r:+.0f} % {n}", (max(r, 0), yi), xytext=(6, 0), textcoords="offset points", va="center"
+        )
+    ax.set_yticks(y, names)
+    ax.invert_yaxis()
+    ax.set_xlim(min(0, red.min() - 10), max(100, red.max() + 20))
+    ax.set_xlabel("reduction against single-item processing (%)")
+    ax.set_title(title)
+    return fig
+
+
+def utilisation_vs_staffing(runs: pd.DataFrame) -> plt.Figure:
+    """Utilisation of each staff pool against staffing, one panel per design: the bottleneck."""
+    pools = [c.split(":", 1)[1] for c in runs.columns if c.startswith("utilisation:") and c.count(":") == 1]
+    designs = list(dict.fromkeys(runs["design_label"]))
+    fig, axes = plt.subplots(1, len(designs), figsize=(4.2 * len(designs), 3.8), sharey=True, squeeze=False)
+    cmap = plt.get_cmap("tab20")
+    handles = {}
+    for ax, design in zip(axes[0], designs, strict=True):
+        g = runs[runs["design_label"] == design].sort_values("staffing_scale")
+        for i, pool in enumerate(pools):
+            u = g[f"utilisation:{pool}"]
+            if u.max() > 0:
+                (handles[pool],) = ax.plot(
+                    g["staffing_scale"], 100 * u, marker=".", color=cmap(i % 20), label=pool
+                )
+        ax.set_title(design)
+        ax.set_xlabel("staffing (x scenario)")
+        ax.axhline(100, color="black", linewidth=0.6)
+    axes[0][0].set_ylabel("utilisation (%)")
+    ordered = [p for p in pools if p in handles]
+    fig.legend(
+        [handles[p] for p in ordered],
+        ordered,
+        fontsize=7,
+        frameon=False,
+        loc="center left",
+        bbox_to_anchor=(1, 0.5),
+    )
+    fig.suptitle("Where is the bottleneck? Utilisation of each staff pool")
+    fig.tight_layout()
+    return fig
+
+
+def lead_time_ecdf(cases: pd.DataFrame, palette: dict[str, str], limit_days: float | None) -> plt.Figure:
+    """Empirical distribution of lead time (days) per design."""
+    fig, ax = plt.subplots(figsize=(6.4, 4.0))
+    for design, g in cases.groupby("design", sort=False, observed=True):
+        x = np.sort(g["lead_time"].to_numpy() / HOURS_PER_DAY)
+        ax.step(x, np.arange(1, len(x) + 1) / len(x), where="post", color=palette[design], label=design)
+    if limit_days is not None:
+        ax.axvline(limit_days, color="#d62728", linewidth=1, label=f"statutory limit ({limit_days:g} d)")
+    ax.set_xlabel("lead time (days)")
+    ax.set_ylabel("share of applicants done")
+    ax.set_title("Lead-time distribution (all replications)")
+    ax.legend(fontsize=8, frameon=False)
+    return fig
+
+
+def lever_attribution(table: pd.DataFrame, palette: dict[str, str]) -> plt.Figure:
+    """Reduction each design gives against single: one group of bars per metric."""
+    metrics = list(dict.fromkeys(table["metric"]))
+    designs = list(dict.fromkeys(table["design_label"]))
+    fig, ax = plt.subplots(figsize=(7.5, 4.0))
+    width = 0.8 / len(designs)
+    x = np.arange(len(metrics))
+    for i, design in enumerate(designs):
+        g = table[table["design_label"] == design].set_index("metric").loc[metrics]
+        red = 100 * g["reduction"].to_numpy()
+        err = 100 * np.vstack(
+            [g["reduction"] - g["reduction_ci_low"], g["reduction_ci_high"] - g["reduction"]]
+        )
+        ax.bar(
+            x + (i - (len(designs) - 1) / 2) * width,
+            red,
+            width,
+            yerr=err,
+            capsize=2,
+            color=palette[design],
+            label=design,
+        )
+    ax.axhline(0, color="black", linewidth=0.6)
+    ax.set_xticks(x, [HEADLINE_NAMES.get(m, m) for m in metrics])
+    ax.set_ylabel("reduction against single (%)")
+    ax.set_title("What each lever gives alone, and all together (bars: 95 % CI)")
+    ax.legend(fontsize=7, frameon=False, loc="center left", bbox_to_anchor=(1, 0.5))
+    return fig

@@ -1,0 +1,165 @@
+"""Turn a multirun folder into tidy tables: a row per run, a row per replication, and the
+list of runs that are missing or failed (never silently dropped).
+
+    python -m sim.collect results/staffing_sweep
+
+writes ``collected/runs.{parquet,csv}``, ``collected/replications.{parquet,csv}`` and
+``collected/missing.csv`` inside the folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from hydra.core.override_parser.overrides_parser import OverridesParser
+from omegaconf import OmegaConf
+
+from sim.output import DONE, ERROR
+
+OUT = "collected"
+
+
+@dataclass(frozen=True)
+class Collected:
+    runs: pd.DataFrame
+    replications: pd.DataFrame
+    missing: pd.DataFrame
+    jobs: dict[str, Path]  # run id -> job folder
+
+
+def job_dirs(sweep: Path) -> list[Path]:
+    return sorted(p.parent.parent for p in sweep.glob("*/.hydra/overrides.yaml"))
+
+
+def expected_jobs(sweep: Path) -> list[frozenset[str]]:
+    """The override sets the sweep was asked to run, expanded by Hydra's override parser."""
+    manifest = sweep / "multirun.yaml"
+    if not manifest.exists():
+        return []
+    cfg = OmegaConf.load(manifest)
+    params = OmegaConf.select(cfg, "hydra.sweeper.params") or {}
+    lines = [f"{k}={v}" for k, v in params.items()] + list(cfg.hydra.overrides.task)
+    by_key = {}
+    for o in OverridesParser.create().parse_overrides(lines):  # the command line wins over params
+        by_key[o.key_or_group] = o
+    choices = [
+        [f"{o.get_key_element()}={v}" for v in o.sweep_string_iterator()]
+        if o.is_sweep_override()
+        else [o.input_line]
+        for o in by_key.values()
+    ]
+    return [_normalised(combo) for combo in itertools.product(*choices)]
+
+
+def _normalised(lines) -> frozenset[str]:
+    """Overrides as Hydra reads them ("x=false" and "x=False" are the same override)."""
+    return frozenset(
+        f"{o.get_key_element()}={o.value()}" for o in OverridesParser.create().parse_overrides(list(lines))
+    )
+
+
+def _overrides(job: Path) -> list[str]:
+    return list(OmegaConf.load(job / ".hydra" / "overrides.yaml"))
+
+
+def _columns(overrides: list[str]) -> dict[str, object]:
+    out = {}
+    for line in overrides:
+        key, _, value = line.lstrip("+~").partition("=")
+        out[key] = _number(value)
+    return out
+
+
+def _number(text: str) -> object:
+    try:
+        return int(text)
+    except ValueError:
+        try:
+            return float(text)
+        except ValueError:
+            return text
+
+
+def collect(sweep: str | Path) -> Collected:
+    sweep = Path(sweep)
+    run_rows, rep_frames, missing, jobs = [], [], [], {}
+    seen = set()
+    for job in job_dirs(sweep):
+        overrides = _overrides(job)
+        seen.add(_normalised(overrides))
+        columns = _columns(overrides)
+        run_id = job.name
+        if not (job / DONE).exists():
+            error = (
+                (job / ERROR).read_text().strip()
+                if (job / ERROR).exists()
+                else "no summary.json: failed or interrupted"
+            )
+            missing.append(
+                {"run": run_id, "overrides": " ".join(overrides), "status": "failed", "error": error}
+            )
+            continue
+        jobs[run_id] = job
+        summary = json.loads((job / DONE).read_text())
+        row = {"run": run_id, **columns, "scenario": summary["scenario"], "design_label": summary["design"]}
+        row |= {
+            "staffing_scale": summary["staffing_scale"],
+            "seed": summary["seed"],
+            "replications": summary["replications"],
+        }
+        for metric, stats in summary["metrics"].items():
+            row[metric] = stats["mean"]
+            row[f"{metric}:ci_low"] = stats["ci_low"]
+            row[f"{metric}:ci_high"] = stats["ci_high"]
+        run_rows.append(row)
+        reps = pd.read_parquet(job / "replications.parquet").rename(columns={"design": "design_label"})
+        reps.insert(0, "run", run_id)
+        for key, value in columns.items():
+            if key not in reps.columns:
+                reps[key] = value
+        reps["staffing_scale"] = summary["staffing_scale"]
+        rep_frames.append(reps)
+    for expected in expected_jobs(sweep):
+        if expected not in seen:
+            missing.append(
+                {"run": "", "overrides": " ".join(sorted(expected)), "status": "not started", "error": ""}
+            )
+    runs = pd.DataFrame(run_rows)
+    replications = pd.concat(rep_frames, ignore_index=True) if rep_frames else pd.DataFrame()
+    return Collected(
+        runs, replications, pd.DataFrame(missing, columns=["run", "overrides", "status", "error"]), jobs
+    )
+
+
+def write(collected: Collected, sweep: str | Path) -> Path:
+    out = Path(sweep) / OUT
+    out.mkdir(exist_ok=True)
+    for name in ("runs", "replications"):
+        df = getattr(collected, name)
+        df.to_parquet(out / f"{name}.parquet", index=False)
+        df.to_csv(out / f"{name}.csv", index=False)
+    collected.missing.to_csv(out / "missing.csv", index=False)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m sim.collect", description=__doc__.split("\n\n")[0])
+    parser.add_argument("sweep", type=Path, help="a multirun folder (hydra.sweep.dir)")
+    args = parser.parse_args(argv)
+    if not args.sweep.is_dir():
+        parser.error(f"no such folder: {args.sweep}")
+    collected = collect(args.sweep)
+    out = write(collected, args.sweep)
+    print(f"{len(collected.runs)} complete runs, {len(collected.replications)} replications -> {out}")
+    for row in collected.missing.itertuples():
+        print(f"  {row.status}: {row.overrides} {row.error}")
+    return 1 if collected.runs.empty else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,309 @@
+"""A study's report: headline table, lever attribution, staffing, figures, and how to
+regenerate every number, from a multirun folder.
+
+    python -m sim.report results/reform_study
+
+writes ``report.md`` and ``report.html`` (with ``figures/``) into the folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import sys
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+from omegaconf import OmegaConf
+
+from sim import charts
+from sim.collect import Collected, collect, write
+from sim.compare import HEADLINE, paired
+from sim.config import SimConfig, load, register
+
+PAIR_ON = ["seed", "replication"]
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str  # "h2", "p", "table", "figure", "code"
+    content: object
+
+
+def job_config(job: Path) -> SimConfig:
+    """The exact configuration a job ran, from its ``.hydra/config.yaml``."""
+    register()
+    schema = OmegaConf.structured(SimConfig)
+    return load(OmegaConf.merge(schema, OmegaConf.load(job / ".hydra" / "config.yaml")))
+
+
+def base_scale(runs: pd.DataFrame) -> float:
+    """The staffing scale closest to the scenario's own staffing (1.0)."""
+    scales = runs["staffing_scale"].unique()
+    return float(min(scales, key=lambda s: abs(s - 1.0)))
+
+
+def statutory_limit(conf: SimConfig) -> float | None:
+    """The longest item limit (days) among items of needs with demand."""
+    s = conf.scenario
+    limits = [s.items[i].limit_days for need in s.demand for i in s.needs[need] if s.items[i].limit_days]
+    return max(limits) if limits else None
+
+
+def reproduce_command(sweep: Path) -> str:
+    manifest = OmegaConf.load(sweep / "multirun.yaml")
+    hydra_overrides = [o for o in manifest.hydra.overrides.hydra if not o.startswith("hydra.mode=")]
+    args = " ".join([*manifest.hydra.overrides.task, *hydra_overrides])
+    return f"python -m sim --multirun {args}\npython -m sim.report {sweep}"
+
+
+def build(sweep: str | Path) -> Path:
+    sweep = Path(sweep)
+    collected = collect(sweep)
+    if collected.runs.empty:
+        raise SystemExit(f"no complete runs in {sweep}")
+    write(collected, sweep)
+    figures = sweep / "figures"
+    blocks = _blocks(collected, sweep, figures)
+    (sweep / "report.md").write_text(_markdown(blocks, sweep))
+    (sweep / "report.html").write_text(_html(blocks, sweep))
+    return sweep / "report.md"
+
+
+def _blocks(collected: Collected, sweep: Path, figures: Path) -> list[Block]:
+    runs, reps = collected.runs, collected.replications
+    scale = base_scale(runs)
+    at_base = runs[runs["staffing_scale"] == scale]
+    base_job = collected.jobs[at_base["run"].iloc[0]]
+    conf = job_config(base_job)
+    limit = statutory_limit(conf)
+    palette = charts.colours(list(runs["design_label"].unique()))
+    reps_base = reps[reps["staffing_scale"] == scale]
+    designs = list(dict.fromkeys(at_base["design_label"]))
+    out: list[Block] = [
+        Block(
+            "p",
+            f"Scenario **{conf.scenario.name}**; staffing x{scale:g} is the base; "
+            f"{int(runs['replications'].max())} replications per configuration; intervals are 95 % t "
+            f"intervals across replications; lead time in hours from first contact to last result "
+            f"in hand (the office runs around the clock, so a day is 24 h).",
+        ),
+    ]
+
+    def fig(name: str, figure) -> Block:
+        charts.save(figure, figures, name)
+        return Block("figure", f"figures/{name}.png")
+
+    if "single" in designs:
+        single = reps_base[reps_base["design_label"] == "single"]
+        attribution = []
+        for design in designs:
+            if design == "single":
+                continue
+            table = paired(single, reps_base[reps_base["design_label"] == design], HEADLINE, on=PAIR_ON)
+            attribution.append(table.assign(design_label=design))
+        attribution = pd.concat(attribution, ignore_index=True) if attribution else pd.DataFrame()
+        if "bundled" in designs:
+            headline = attribution[attribution["design_label"] == "bundled"]
+            out += [
+                Block("h2", "Headline: bundled against single"),
+                Block("table", _headline_table(headline)),
+                Block(
+                    "p",
+                    "Paired on common random numbers: replication r of both designs serves the same "
+                    "applicants with the same work. The last column is how many times smaller the "
+                    "variance of the difference is than with independent seeds.",
+                ),
+                fig(
+                    "headline",
+                    charts.reductions(headline, "Bundled against single-item processing", palette["bundled"]),
+                ),
+            ]
+        if len(attribution):
+            out += [
+                Block("h2", "Which lever gives most of it"),
+                Block(
+                    "p",
+                    "Each design switches one lever of the single design (or all of them: bundled); "
+                    "reduction against single, paired by replication.",
+                ),
+                Block("table", _attribution_table(attribution)),
+                fig("lever_attribution", charts.lever_attribution(attribution, palette)),
+            ]
+    out += [
+        Block("h2", "Trips and documents per applicant"),
+        fig("trips_documents", charts.trips_and_documents(at_base, palette)),
+    ]
+    if runs["staffing_scale"].nunique() > 1:
+        presets = runs[runs["design_label"].isin(["single", "bundled"])]
+        shown = presets if not presets.empty else runs
+        out += [
+            Block("h2", "Staffing"),
+            Block("table", _staffing_table(runs)),
+            fig("lead_time_vs_staffing", charts.lead_time_vs_staffing(shown, limit, palette)),
+            fig("utilisation", charts.utilisation_vs_staffing(shown)),
+        ]
+    cases = _base_cases(collected, at_base, conf.scenario.warmup)
+    out += [
+        Block("h2", "Lead-time distribution"),
+        fig("lead_time_ecdf", charts.lead_time_ecdf(cases, palette, limit)),
+    ]
+    out += [
+        Block("h2", "Scenario and staffing used"),
+        Block("table", _staff_table(conf)),
+        Block("table", _demand_table(conf)),
+    ]
+    if not collected.missing.empty:
+        out += [Block("h2", "Missing or failed runs"), Block("table", collected.missing)]
+    out += [
+        Block("h2", "Regenerate every number"),
+        Block("code", reproduce_command(sweep)),
+        Block(
+            "p",
+            "Tidy tables: `collected/runs.csv` (a row per configuration), `collected/replications.csv` "
+            "(a row per replication); each job folder keeps its `.hydra/` config and parquet tables.",
+        ),
+    ]
+    return out
+
+
+def _base_cases(collected: Collected, at_base: pd.DataFrame, warmup: float) -> pd.DataFrame:
+    frames = []
+    for run_id in at_base["run"]:
+        c = pd.read_parquet(
+            collected.jobs[run_id] / "cases.parquet", columns=["design", "arrival", "lead_time", "finished"]
+        )
+        frames.append(
+            c[(c["arrival"] >= warmup) & c["finished"]].assign(design=lambda d: d["design"].astype(str))
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def _ci(mean: float, low: float, high: float, fmt: str) -> str:
+    mean, low, high = (x + 0.0 for x in (mean, low, high))  # no "-0.0"
+    return f"{mean:{fmt}} [{low:{fmt}}, {high:{fmt}}]"
+
+
+def _headline_table(t: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for r in t.itertuples():
+        rows.append(
+            {
+                "metric": charts.HEADLINE_NAMES[r.metric]
+                + (" (h)" if r.metric == "lead_time_mean" else " per applicant"),
+                "single": f"{r.base_mean:.2f}",
+                "bundled": f"{r.other_mean:.2f}",
+                "change (95 % CI)": _ci(
+                    -100 * r.reduction, -100 * r.reduction_ci_high, -100 * r.reduction_ci_low, "+.1f"
+                )
+                + " %",
+                "variance reduction from pairing": f"{r.variance_reduction:.1f}x",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _attribution_table(t: pd.DataFrame) -> pd.DataFrame:
+    table = t.assign(
+        change=[
+            _ci(-100 * r.reduction, -100 * r.reduction_ci_high, -100 * r.reduction_ci_low, "+.1f") + " %"
+            for r in t.itertuples()
+        ]
+    )
+    table["metric"] = table["metric"].map(charts.HEADLINE_NAMES)
+    return (
+        table.pivot(index="design_label", columns="metric", values="change")
+        .reset_index()
+        .rename(columns={"design_label": "design"})
+    )
+
+
+def _staffing_table(runs: pd.DataFrame) -> pd.DataFrame:
+    lead = [
+        _ci(m, lo, hi, ".1f")
+        for m, lo, hi in zip(
+            runs["lead_time_mean"], runs["lead_time_mean:ci_low"], runs["lead_time_mean:ci_high"], strict=True
+        )
+    ]
+    table = runs.assign(lead=lead).pivot(index="design_label", columns="staffing_scale", values="lead")
+    table.columns = [f"staffing x{c:g}" for c in table.columns]
+    return table.rename_axis("mean lead time (h)").reset_index()
+
+
+def _staff_table(conf: SimConfig) -> pd.DataFrame:
+    s = conf.scenario
+    rows = [
+        {"pool": f"{d}", "clerks": dept.clerks, "reviewers": dept.reviewers, "inspectors": dept.inspectors}
+        for d, dept in s.departments.items()
+    ]
+    rows.append({"pool": "one-stop window", "clerks": s.one_stop.clerks, "reviewers": 0, "inspectors": 0})
+    return pd.DataFrame(rows)
+
+
+def _demand_table(conf: SimConfig) -> pd.DataFrame:
+    s = conf.scenario
+    return pd.DataFrame(
+        [
+            {"need": n, "arrivals per hour": rate, "items": ", ".join(s.needs[n])}
+            for n, rate in s.demand.items()
+        ]
+    )
+
+
+def _markdown(blocks: list[Block], sweep: Path) -> str:
+    lines = [
+        f"# Study: {sweep.name}",
+        "",
+        f"_Generated {datetime.now():%Y-%m-%d %H:%M} by `python -m sim.report`._",
+        "",
+    ]
+    for b in blocks:
+        if b.kind == "h2":
+            lines += [f"## {b.content}", ""]
+        elif b.kind == "p":
+            lines += [str(b.content), ""]
+        elif b.kind == "table":
+            lines += [b.content.to_markdown(index=False), ""]
+        elif b.kind == "figure":
+            lines += [f"![{Path(str(b.content)).stem}]({b.content})", ""]
+        elif b.kind == "code":
+            lines += ["```bash", str(b.content), "```", ""]
+    return "\n".join(lines)
+
+
+def _html(blocks: list[Block], sweep: Path) -> str:
+    body = [f"<h1>Study: {html.escape(sweep.name)}</h1>"]
+    for b in blocks:
+        if b.kind == "h2":
+            body.append(f"<h2>{html.escape(str(b.content))}</h2>")
+        elif b.kind == "p":
+            body.append(f"<p>{html.escape(str(b.content)).replace('**', '')}</p>")
+        elif b.kind == "table":
+            body.append(b.content.to_html(index=False, border=0))
+        elif b.kind == "figure":
+            body.append(f'<img src="{b.content}" style="max-width:100%">')
+        elif b.kind == "code":
+            body.append(f"<pre>{html.escape(str(b.content))}</pre>")
+    style = (
+        "body{font-family:sans-serif;max-width:60em;margin:auto}"
+        "table{border-collapse:collapse}td,th{padding:2px 8px}"
+    )
+    head = f"<!doctype html><html><head><meta charset='utf-8'><style>{style}</style></head>"
+    return f"{head}<body>{''.join(body)}</body></html>"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m sim.report", description=__doc__.split("\n\n")[0])
+    parser.add_argument("sweep", type=Path, help="a multirun folder (hydra.sweep.dir)")
+    args = parser.parse_args(argv)
+    if not (args.sweep / "multirun.yaml").exists():
+        parser.error(f"{args.sweep} is not a multirun folder (no multirun.yaml)")
+    path = build(args.sweep)
+    print(f"report: {path.resolve()}", file=sys.stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,39 @@
+"""Confidence intervals across replications (scipy's t distribution, not hand-rolled)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+CONFIDENCE = 0.95
+
+
+def t_interval(values, confidence: float = CONFIDENCE) -> tuple[float, float, float]:
+    """(mean, low, high) of a t-based interval for the mean; NaN bounds below two values."""
+    x = np.asarray(values, dtype=float)
+    x = x[~np.isnan(x)]
+    if len(x) == 0:
+        return np.nan, np.nan, np.nan
+    mean = float(x.mean())
+    if len(x) < 2 or np.all(x == x[0]):
+        return mean, (mean if len(x) > 1 else np.nan), (mean if len(x) > 1 else np.nan)
+    low, high = stats.t.interval(confidence, len(x) - 1, loc=mean, scale=stats.sem(x))
+    return mean, float(low), float(high)
+
+
+def describe(metrics: pd.DataFrame, columns: list[str], confidence: float = CONFIDENCE) -> pd.DataFrame:
+    """One row per metric column: replications, mean and its confidence interval."""
+    rows = []
+    for column in columns:
+        mean, low, high = t_interval(metrics[column], confidence)
+        rows.append(
+            {
+                "metric": column,
+                "n": int(metrics[column].notna().sum()),
+                "mean": mean,
+                "ci_low": low,
+                "ci_high": high,
+            }
+        )
+    return pd.DataFrame(rows)

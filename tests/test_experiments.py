@@ -1,0 +1,151 @@
+"""Replications, intervals, paired comparison, collect, charts and report."""
+
+import shutil
+import subprocess
+import sys
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from sim import BUNDLED, SINGLE
+from sim.charts import colours, lead_time_vs_staffing, utilisation_vs_staffing
+from sim.collect import collect
+from sim.compare import paired
+from sim.replications import replicate
+from sim.stats import t_interval
+
+
+def test_t_interval_matches_the_textbook_and_scipy():
+    # 1..5: mean 3, s = sqrt(2.5), t(0.975, 4) = 2.7764 -> 3 +- 2.7764 * sqrt(2.5 / 5)
+    mean, low, high = t_interval([1, 2, 3, 4, 5])
+    assert mean == 3
+    assert (low, high) == pytest.approx((3 - 2.776445 * np.sqrt(0.5), 3 + 2.776445 * np.sqrt(0.5)), rel=1e-6)
+    x = np.random.default_rng(0).normal(10, 2, 30)
+    assert t_interval(x, 0.9)[1:] == pytest.approx(
+        stats.t.interval(0.9, 29, loc=x.mean(), scale=stats.sem(x))
+    )
+    assert np.isnan(t_interval([4.0])[1])
+
+
+def test_replications_are_stable_and_independent(compose):
+    scenario = replace(compose([]).scenario, horizon=400.0, warmup=50.0)
+    three = replicate(scenario, SINGLE, seed=2, replications=3, progress=False).metrics
+    two = replicate(scenario, SINGLE, seed=2, replications=2, progress=False).metrics
+    pd.testing.assert_frame_equal(three.iloc[:2], two)  # replication r does not depend on R
+    assert three["lead_time_mean"].nunique() == 3
+
+
+def test_pairing_narrows_the_interval_against_independent_seeds(compose):
+    """On the built-in scenario: paired replications of single and bundled against bundled run
+    on other seeds (truly independent samples)."""
+    scenario = replace(compose([]).scenario, horizon=1_500.0, warmup=150.0)
+    reps = 8
+    single = replicate(
+        scenario, SINGLE, seed=1, replications=reps, record_steps=False, progress=False
+    ).metrics
+    bundled = replicate(
+        scenario, BUNDLED, seed=1, replications=reps, record_steps=False, progress=False
+    ).metrics
+    independent = replicate(
+        scenario, BUNDLED, seed=99, replications=reps, record_steps=False, progress=False
+    ).metrics
+    result = paired(single, bundled, ("lead_time_mean", "documents_mean")).set_index("metric")
+    for metric in ("lead_time_mean", "documents_mean"):
+        paired_half = result.loc[metric, "half_width_paired"]
+        diff = independent[metric].to_numpy() - single[metric].to_numpy()  # unrelated samples
+        _, low, high = t_interval(diff)
+        assert paired_half < (high - low) / 2, metric
+        assert result.loc[metric, "variance_reduction"] > 1
+        assert result.loc[metric, "reduction"] > 0  # bundled is better on this scenario
+
+
+def test_paired_relative_reduction():
+    base = pd.DataFrame({"replication": [0, 1, 2], "x": [10.0, 20.0, 30.0]})
+    other = pd.DataFrame({"replication": [2, 0, 1], "x": [15.0, 5.0, 10.0]})  # joined on replication
+    row = paired(base, other, ("x",)).iloc[0]
+    assert row["reduction"] == pytest.approx(0.5) and row["difference"] == pytest.approx(-10.0)
+
+
+@pytest.fixture(scope="module")
+def sweep(tmp_path_factory):
+    """A small real sweep through Hydra's joblib launcher, then collect and report."""
+    out = tmp_path_factory.mktemp("sweep")
+    args = [
+        "design=single,bundled",
+        "staffing.scale=1.0,1.5",
+        "replications=2",
+        "scenario.horizon=600",
+        "scenario.warmup=100",
+        "record_steps=false",
+        "progress=false",
+        "hydra.launcher.n_jobs=2",
+        f"hydra.sweep.dir={out}",
+    ]
+    done = subprocess.run([sys.executable, "-m", "sim", "--multirun", *args], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "joblib" in (out / "multirun.yaml").read_text()
+    report = subprocess.run([sys.executable, "-m", "sim.report", str(out)], capture_output=True, text=True)
+    assert report.returncode == 0, report.stderr[-2000:]
+    return out
+
+
+def test_collect_gives_a_row_per_run_and_per_replication(sweep):
+    c = collect(sweep)
+    assert len(c.runs) == 4 and len(c.replications) == 8 and c.missing.empty
+    assert set(c.runs["design"]) == {"single", "bundled"}
+    assert set(c.runs["staffing.scale"]) == {1.0, 1.5}
+    for name in ("runs", "replications"):
+        csv = pd.read_csv(sweep / "collected" / f"{name}.csv")
+        assert len(csv) == len(getattr(c, name))
+        assert len(pd.read_parquet(sweep / "collected" / f"{name}.parquet")) == len(csv)
+
+
+def test_report_and_figures(sweep):
+    text = (sweep / "report.md").read_text()
+    assert "Headline: bundled against single" in text and "python -m sim --multirun" in text
+    for name in (
+        "headline",
+        "lever_attribution",
+        "trips_documents",
+        "lead_time_vs_staffing",
+        "utilisation",
+        "lead_time_ecdf",
+    ):
+        for ext in ("png", "svg"):
+            assert (sweep / "figures" / f"{name}.{ext}").stat().st_size > 1000, name
+    assert (sweep / "report.html").exists()
+
+
+def test_figures_hold_the_expected_series(sweep):
+    runs = collect(sweep).runs
+    palette = colours(list(runs["design_label"]))
+    fig = lead_time_vs_staffing(runs, 20.0, palette)
+    labels = {line.get_label() for line in fig.axes[0].get_lines()}
+    assert {"single (mean)", "single (P90)", "bundled (mean)", "bundled (P90)"} <= labels
+    single_mean = next(line for line in fig.axes[0].get_lines() if line.get_label() == "single (mean)")
+    assert list(single_mean.get_xdata()) == [1.0, 1.5]
+    assert single_mean.get_color() == palette["single"]
+    fig = utilisation_vs_staffing(runs)
+    assert [ax.get_title() for ax in fig.axes] == list(dict.fromkeys(runs["design_label"]))
+    pools = {line.get_label() for line in fig.axes[0].get_lines()}
+    assert "market.reviewers" in pools
+
+
+def test_collect_lists_failed_and_unstarted_runs(sweep, tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(sweep, copy)
+    broken = next(
+        p for p in copy.iterdir() if p.name.startswith("design=single") and p.name.endswith("scale=1.5")
+    )
+    (broken / "summary.json").unlink()
+    gone = next(
+        p for p in copy.iterdir() if p.name.startswith("design=bundled") and p.name.endswith("scale=1.5")
+    )
+    shutil.rmtree(gone)
+    c = collect(copy)
+    assert len(c.runs) == 2
+    assert sorted(c.missing["status"]) == ["failed", "not started"]
+    assert "design=bundled" in c.missing.set_index("status").loc["not started", "overrides"]
