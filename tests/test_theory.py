@@ -16,7 +16,6 @@ from sim import SINGLE, Department, Item, run
 from sim.metrics import steady_cases, summarise
 from sim.theory import erlang_c, mmc_sojourn, mmc_wait
 
-
 CHECKS = 10  # waiting and utilisation for four M/M/c queues, two Jackson networks
 CONFIDENCE = 1 - 0.05 / CHECKS
 
