@@ -95,7 +95,27 @@ class _NeedPlan:
         needed = {d for ds in self.deps for d in ds}
         self.in_hand = tuple(not sharing and i in needed for i in range(len(names)))
         self.sequential = design.routing is Routing.sequential
-        self.wait_settled = not sharing
+        n = len(names)
+        # What each item waits for before it starts: an output that exists (data sharing) or one
+        # in the applicant's hand; in sequential routing, also the previous item being settled.
+        self.ready_waits = tuple(self.deps[i] if sharing else () for i in range(n))
+        self.settled_waits = tuple(
+            (() if sharing else self.deps[i]) + ((i - 1,) if self.sequential and i > 0 else ())
+            for i in range(n)
+        )
+        # Events are made only where someone waits on them: a one-item need makes none.
+        self.ready_event = tuple(any(i in w for w in self.ready_waits) for i in range(n))
+        self.settled_event = tuple(any(i in w for w in self.settled_waits) for i in range(n))
+        self.accepted_event = tuple(i in self.upfront or not self.sequential for i in range(n))
+        self.window_bits = tuple(model.window_bit[w] for w in self.window)
+        # What a case of this need draws on arrival; shared empty defaults where nothing is drawn.
+        self.any_incomplete = any(s.log_p for s in self.specs)
+        self.any_review = any(s.review for s in self.specs)
+        self.any_inspection = any(s.p_inspect for s in self.specs)
+        self.any_event = any(self.ready_event + self.settled_event + self.accepted_event)
+        self.zeros = (0,) * n
+        self.nones = (None,) * n
+        self.no_prepare = (NO_DRAWS,) * n
 
     def merged_documents(self, items: list[int]) -> int:
         """Documents in one merged dossier for ``items``: each distinct document once."""
@@ -159,6 +179,7 @@ class Model:
                 self._resource(f"{name}.inspectors", dept.inspectors)
         self._resource(f"{ONE_STOP}.clerks", scenario.one_stop.clerks)
         self.windows = {name: self.resources[f"{name}.clerks"] for name in [*scenario.departments, ONE_STOP]}
+        self.window_bit = {name: 1 << k for k, name in enumerate(self.windows)}
         self.items = {name: _ItemSpec(name, scenario, self) for name in scenario.items}
         self.plans = {need: _NeedPlan(need, scenario, design, self) for need in scenario.demand}
         self.rate = sum(scenario.demand.values())
@@ -179,10 +200,7 @@ class Model:
         self.arrived = 0
         self._arrivals_over = False
         self._drained = env.event()
-        self.wip_area = 0.0
-        self._wip_last = 0.0
         self.snapshots: dict[str, dict[str, tuple[float, float]]] = {}
-        self.wip_snapshots: dict[str, float] = {}
 
     def _resource(self, name: str, capacity: int) -> None:
         self.resources[name] = MonitoredResource(self.env, capacity, name)
@@ -201,14 +219,6 @@ class Model:
     def _snapshot_at(self, t: float, label: str) -> Generator:
         yield self.env.timeout(t)
         self.snapshots[label] = {name: r.areas() for name, r in self.resources.items()}
-        self._accrue_wip()
-        self.wip_snapshots[label] = self.wip_area
-
-    def _accrue_wip(self) -> None:
-        """Charge the time since the last change at the current number of open cases."""
-        now = self.env.now
-        self.wip_area += (now - self._wip_last) * len(self.open)
-        self._wip_last = now
 
     def _arrivals(self) -> Generator:
         env, horizon = self.env, self.scenario.horizon
@@ -241,30 +251,39 @@ class Model:
         c.plan = plan
         c.arrival = self.env.now
         specs = plan.specs
-        c.n_fail = n_fail = [int(math.log1p(-s.incomplete()) / s.log_p) if s.log_p else 0 for s in specs]
-        attempts = max(n_fail) + 1
-        c.intake = [[s.intake() for _ in range(attempts)] for s in specs]
-        c.prepare = [
-            [s.prepare() for _ in range(n)] if n else NO_DRAWS for s, n in zip(specs, n_fail, strict=True)
-        ]
-        c.review = [s.review() if s.review else 0.0 for s in specs]
-        c.inspect = [
-            (s.inspect_time() if s.inspect_draw() < s.p_inspect else None) if s.p_inspect else None
-            for s in specs
-        ]
+        if plan.any_incomplete:
+            c.n_fail = n_fail = [int(math.log1p(-s.incomplete()) / s.log_p) if s.log_p else 0 for s in specs]
+            attempts = max(n_fail) + 1
+            c.intake = [[s.intake() for _ in range(attempts)] for s in specs]
+            c.prepare = [
+                [s.prepare() for _ in range(n)] if n else NO_DRAWS for s, n in zip(specs, n_fail, strict=True)
+            ]
+        else:
+            c.n_fail = plan.zeros
+            c.intake = [(s.intake(),) for s in specs]
+            c.prepare = plan.no_prepare
+        c.review = [s.review() if s.review else 0.0 for s in specs] if plan.any_review else plan.zeros
+        if plan.any_inspection:
+            c.inspect = [
+                (s.inspect_time() if s.inspect_draw() < s.p_inspect else None) if s.p_inspect else None
+                for s in specs
+            ]
+        else:
+            c.inspect = plan.nones
         c.mail = self._mail() if self._mail else 0.0
         c.pickup_delay = self._pickup_delay() if self._pickup_delay else 0.0
-        c.trips = c.documents = c.reworks = 0
+        c.trips = c.documents = c.reworks = c.windows = 0
         c.waiting = 0.0
-        c.windows = set()
-        env = self.env
-        c.ready = [env.event() for _ in specs]
-        c.settled = [env.event() for _ in specs]
-        c.accepted = [env.event() for _ in specs]
+        if plan.any_event:
+            event = self.env.event
+            c.ready = [event() if f else None for f in plan.ready_event]
+            c.settled = [event() if f else None for f in plan.settled_event]
+            c.accepted = [event() if f else None for f in plan.accepted_event]
+        else:
+            c.ready = c.settled = c.accepted = plan.nones
         c.accepted_at = [math.nan] * len(specs)
-        c.pending = {}
+        c.pending = None if plan.sequential else {}
         c.held = []
-        self._accrue_wip()
         self.open[c.id] = c
         return c
 
@@ -281,12 +300,11 @@ class Model:
         if c.held:
             env, now = self.env, self.env.now
             yield env.timeout(c.pickup_delay)
-            self._trip(c, ONE_STOP)
+            self._trip(c, self.window_bit[ONE_STOP])
             res = self.res_code["one_stop.clerks"]
             self.recorder.step(
                 c.id, self._label(plan, sorted(c.held)), self.act["pickup"], res, now, env.now, env.now
             )
-        self._accrue_wip()
         del self.open[c.id]
         self._record(c, self.env.now)
         if self._arrivals_over and not self.open:
@@ -295,30 +313,31 @@ class Model:
     def _item(self, c: _Case, i: int) -> Generator:
         env, plan, act = self.env, c.plan, self.act
         spec = plan.specs[i]
-        waits = [(c.settled if plan.wait_settled else c.ready)[d] for d in plan.deps[i]]
-        if plan.sequential and i > 0:
-            waits.append(c.settled[i - 1])
-        if waits:
+        if plan.ready_waits[i] or plan.settled_waits[i]:
+            waits = [c.ready[d] for d in plan.ready_waits[i]] + [c.settled[d] for d in plan.settled_waits[i]]
             yield env.all_of(waits)
         if i in plan.upfront:
             yield c.accepted[i]
+        elif plan.sequential:  # one item is due at a time
+            yield from self._visit(c, plan.window[i], [i], merged=False)
         else:
             yield from self._submit(c, i)
         if spec.review is not None:
             yield from self._work(c, spec.code, act["review"], spec.reviewers, c.review[i])
         if c.inspect[i] is not None:
             yield from self._work(c, spec.code, act["inspection"], spec.inspectors, c.inspect[i])
-        c.ready[i].succeed()
-        yield from self._deliver(c, i)
-        c.settled[i].succeed()
+        if c.ready[i] is not None:
+            c.ready[i].succeed()
+        # Decided at the window while the applicant is there, or issued electronically: in hand.
+        if spec.pickup and env.now != c.accepted_at[i]:
+            yield from self._deliver(c, i)
+        if c.settled[i] is not None:
+            c.settled[i].succeed()
 
     def _submit(self, c: _Case, i: int) -> Generator:
-        """Hand in item ``i``'s dossier; in parallel routing, items due at one window at the
-        same moment go in one visit."""
+        """Hand in item ``i``'s dossier in parallel routing: items due at one window at the same
+        moment go in one visit."""
         window = c.plan.window[i]
-        if c.plan.sequential:
-            yield from self._visit(c, window, [i], merged=False)
-            return
         batch = c.pending.get(window)
         if batch is None:
             c.pending[window] = [i]
@@ -341,33 +360,46 @@ class Model:
         """
         env, rec, plan = self.env, self.recorder, c.plan
         resource = self.windows[window]
-        res_code = self.res_code[resource.name]
+        bit = self.window_bit[window]
+        n_fail, intake = c.n_fail, c.intake
         k = 0
         while True:
-            self._trip(c, window)
-            c.documents += plan.merged_documents(items) if merged else sum(plan.submit_docs[i] for i in items)
+            c.trips += 1
+            c.windows |= bit
+            if len(items) == 1:  # the common case, without the generic sums
+                i = items[0]
+                c.documents += plan.submit_docs[i]
+                work = intake[i][k]
+            else:
+                docs = plan.merged_documents(items) if merged else sum(plan.submit_docs[i] for i in items)
+                c.documents += docs
+                work = sum(intake[i][k] for i in items)
             enqueue = env.now
-            with resource.request() as req:
-                yield req
-                start = env.now
-                c.waiting += start - enqueue
-                yield env.timeout(sum(c.intake[i][k] for i in items))
+            req = resource.request()
+            yield req
+            start = env.now
+            c.waiting += start - enqueue
+            yield env.timeout(work)
+            resource.release(req)
             end = env.now
-            label = self._label(plan, items)
-            rec.step(c.id, label, self.act["intake"], res_code, enqueue, start, end)
-            failing = [i for i in items if c.n_fail[i] > k]
+            if rec.record_steps:
+                label = self._label(plan, items)
+                rec.step(c.id, label, self.act["intake"], self.res_code[resource.name], enqueue, start, end)
+            failing = [i for i in items if n_fail[i] > k]
             if not failing:
                 accepted = plan.upfront if merged else items
             else:
-                accepted = () if merged else [i for i in items if c.n_fail[i] <= k]
+                accepted = () if merged else [i for i in items if n_fail[i] <= k]
             for i in accepted:
                 c.accepted_at[i] = end
-                c.accepted[i].succeed()
+                if c.accepted[i] is not None:
+                    c.accepted[i].succeed()
             if not failing:
                 return
             c.reworks += 1
             delay = max(c.prepare[i][k] for i in failing)
-            rec.step(c.id, label, self.act["prepare"], self.res_code["applicant"], end, end, end + delay)
+            if rec.record_steps:
+                rec.step(c.id, label, self.act["prepare"], self.res_code["applicant"], end, end, end + delay)
             yield env.timeout(delay)
             items = failing
             k += 1
@@ -385,12 +417,10 @@ class Model:
         self.recorder.step(c.id, item_code, activity, self.res_code[resource.name], enqueue, start, env.now)
 
     def _deliver(self, c: _Case, i: int) -> Generator:
-        """Bring item ``i``'s result to the applicant, or hold it for the joint pickup."""
+        """Bring item ``i``'s paper result to the applicant, or hold it for the joint pickup."""
         env, plan = self.env, c.plan
         spec = plan.specs[i]
         now = env.now
-        if now == c.accepted_at[i] or not spec.pickup:
-            return  # decided at the window while the applicant is there, or issued electronically
         if self.design.delivery is Delivery.mail:
             self.recorder.step(
                 c.id, spec.code, self.act["mail"], self.res_code["post"], now, now, now + c.mail
@@ -400,15 +430,15 @@ class Model:
         window = plan.window[i]
         if window != ONE_STOP or plan.in_hand[i]:
             yield env.timeout(c.pickup_delay)
-            self._trip(c, window)
+            self._trip(c, plan.window_bits[i])
             res = self.res_code[f"{window}.clerks"]
             self.recorder.step(c.id, spec.code, self.act["pickup"], res, now, env.now, env.now)
         else:
             c.held.append(i)
 
-    def _trip(self, c: _Case, window: str) -> None:
+    def _trip(self, c: _Case, window_bit: int) -> None:
         c.trips += 1
-        c.windows.add(window)
+        c.windows |= window_bit
 
     def _label(self, plan: _NeedPlan, items: list[int]) -> int:
         if len(items) == 1:
@@ -417,14 +447,16 @@ class Model:
 
     def _record(self, c: _Case, completion: float) -> None:
         self.recorder.case(
-            c.id,
-            c.plan.code,
-            c.trips,
-            c.documents,
-            c.plan.distinct_documents,
-            len(c.windows),
-            c.reworks,
-            c.arrival,
-            completion,
-            c.waiting,
+            (
+                c.id,
+                c.plan.code,
+                c.trips,
+                c.documents,
+                c.plan.distinct_documents,
+                c.windows.bit_count(),
+                c.reworks,
+                c.arrival,
+                completion,
+                c.waiting,
+            )
         )

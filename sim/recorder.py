@@ -1,12 +1,15 @@
 """Compact column stores for per-case and per-step records.
 
-Numbers go into ``array.array`` columns and names into small integer codes, so a run of a
-million cases costs tens of bytes per record instead of a Python object each.
+Rows are gathered in small batches of tuples and flushed into ``array.array`` columns, and
+names become small integer codes, so a run of a million cases costs tens of bytes per record
+instead of a Python object each, and appending a row is a single list append.
 """
 
 from __future__ import annotations
 
 from array import array
+
+BATCH = 4096
 
 
 class Codes:
@@ -31,13 +34,26 @@ STEP_FLOAT_COLUMNS = ("enqueue", "start", "end")
 
 
 class Table:
-    """Columns of equal length, appended to row by row."""
+    """Columns of equal length; ``add`` takes one row (a tuple in column order)."""
 
     def __init__(self, int_columns: tuple[str, ...], float_columns: tuple[str, ...]) -> None:
-        self.columns = {c: array("q") for c in int_columns} | {c: array("d") for c in float_columns}
+        self._columns = {c: array("q") for c in int_columns} | {c: array("d") for c in float_columns}
+        self._batch: list[tuple] = []
+        self.add = self._batch.append
 
-    def __len__(self) -> int:
-        return len(next(iter(self.columns.values())))
+    def flush(self) -> None:
+        if self._batch:
+            for column, values in zip(self._columns.values(), zip(*self._batch, strict=True), strict=True):
+                column.extend(values)
+            self._batch.clear()
+
+    @property
+    def columns(self) -> dict[str, array]:
+        self.flush()
+        return self._columns
+
+    def full(self) -> bool:
+        return len(self._batch) >= BATCH
 
 
 class Recorder:
@@ -49,25 +65,18 @@ class Recorder:
         self.items = Codes()
         self.activities = Codes()
         self.resources = Codes()
-        c, s = self.cases.columns, self.steps.columns
-        self._case_append = tuple(c[n].append for n in CASE_INT_COLUMNS + CASE_FLOAT_COLUMNS)
-        self._step_append = tuple(s[n].append for n in STEP_INT_COLUMNS + STEP_FLOAT_COLUMNS)
 
-    def case(self, *values: float) -> None:
+    def case(self, row: tuple) -> None:
         """Append one case row, in the order CASE_INT_COLUMNS + CASE_FLOAT_COLUMNS."""
-        for append, v in zip(self._case_append, values, strict=True):
-            append(v)
+        self.cases.add(row)
+        if self.cases.full():
+            self.cases.flush()
 
     def step(
         self, case: int, item: int, activity: int, resource: int, enqueue: float, start: float, end: float
     ) -> None:
         """Append one event-log row (codes from ``items``, ``activities``, ``resources``)."""
         if self.record_steps:
-            a = self._step_append
-            a[0](case)
-            a[1](item)
-            a[2](activity)
-            a[3](resource)
-            a[4](enqueue)
-            a[5](start)
-            a[6](end)
+            self.steps.add((case, item, activity, resource, enqueue, start, end))
+            if self.steps.full():
+                self.steps.flush()

@@ -43,17 +43,17 @@ def run(
     model.run()
     tags = {"scenario": scenario.name, "design": design.label, "seed": seed, "replication": replication}
     window = scenario.horizon - scenario.warmup
-    wip = model.wip_snapshots
     info = tags | {
         "horizon": scenario.horizon,
         "warmup": scenario.warmup,
         "arrived": model.arrived,
         "open_at_end": len(model.open),
         "end_time": model.env.now,
-        "mean_in_system": (wip["horizon"] - wip["warmup"]) / window,
     }
+    cases = _cases(model)
+    info["mean_in_system"] = _mean_in_system(cases, scenario.warmup, scenario.horizon)
     return RunResult(
-        cases=_tagged(_cases(model), tags),
+        cases=_tagged(cases, tags),
         steps=_tagged(_steps(model), tags),
         resources=_tagged(_resources(model, window), tags),
         info=info,
@@ -83,6 +83,14 @@ def _steps(model: Model) -> pd.DataFrame:
     for column, names in (("item", rec.items), ("activity", rec.activities), ("resource", rec.resources)):
         df[column] = _categories(df[column].to_numpy(), names)
     return df.sort_values(["case", "start", "end"], ignore_index=True, kind="stable")
+
+
+def _mean_in_system(cases: pd.DataFrame, start: float, end: float) -> float:
+    """Time-averaged number of open cases over [start, end], from each case's time in the system."""
+    arrival = cases["arrival"].to_numpy()
+    leave = np.nan_to_num(cases["completion"].to_numpy(), nan=np.inf)
+    overlap = np.clip(np.minimum(leave, end) - np.maximum(arrival, start), 0, None)
+    return float(overlap.sum() / (end - start))
 
 
 def _resources(model: Model, window: float) -> pd.DataFrame:
