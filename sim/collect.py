@@ -10,16 +10,15 @@ writes ``collected/runs.{parquet,csv}``, ``collected/replications.{parquet,csv}`
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from hydra.core.override_parser.overrides_parser import OverridesParser
 from omegaconf import OmegaConf
 
 from sim.output import DONE, ERROR
+from sim.sweep import expand, normalised, params_lines
 
 OUT = "collected"
 
@@ -37,30 +36,13 @@ def job_dirs(sweep: Path) -> list[Path]:
 
 
 def expected_jobs(sweep: Path) -> list[frozenset[str]]:
-    """The override sets the sweep was asked to run, expanded by Hydra's override parser."""
+    """The override sets the sweep was asked to run, from its ``multirun.yaml``."""
     manifest = sweep / "multirun.yaml"
     if not manifest.exists():
         return []
     cfg = OmegaConf.load(manifest)
-    params = OmegaConf.select(cfg, "hydra.sweeper.params") or {}
-    lines = [f"{k}={v}" for k, v in params.items()] + list(cfg.hydra.overrides.task)
-    by_key = {}
-    for o in OverridesParser.create().parse_overrides(lines):  # the command line wins over params
-        by_key[o.key_or_group] = o
-    choices = [
-        [f"{o.get_key_element()}={v}" for v in o.sweep_string_iterator()]
-        if o.is_sweep_override()
-        else [o.input_line]
-        for o in by_key.values()
-    ]
-    return [_normalised(combo) for combo in itertools.product(*choices)]
-
-
-def _normalised(lines) -> frozenset[str]:
-    """Overrides as Hydra reads them ("x=false" and "x=False" are the same override)."""
-    return frozenset(
-        f"{o.get_key_element()}={o.value()}" for o in OverridesParser.create().parse_overrides(list(lines))
-    )
+    lines = params_lines(OmegaConf.select(cfg, "hydra.sweeper.params")) + list(cfg.hydra.overrides.task)
+    return [normalised(job) for job in expand(lines)]
 
 
 def _overrides(job: Path) -> list[str]:
@@ -91,7 +73,7 @@ def collect(sweep: str | Path) -> Collected:
     seen = set()
     for job in job_dirs(sweep):
         overrides = _overrides(job)
-        seen.add(_normalised(overrides))
+        seen.add(normalised(overrides))
         columns = _columns(overrides)
         run_id = job.name
         if not (job / DONE).exists():

@@ -11,7 +11,8 @@ from sim.scenario import Scenario, prerequisites
 
 # Bounds that catch a slipped digit before it turns into an hour-long run or a memory blow-up.
 MAX_STAFF = 100_000
-MAX_HOURS = 24 * 365 * 20
+MAX_HOURS = 24 * 365 * 100
+MAX_ARRIVALS = 50_000_000  # expected arrivals of one run: about an hour and a few GiB
 
 
 def validate(scenario: Scenario, key: str = "scenario") -> None:
@@ -56,6 +57,13 @@ def validate(scenario: Scenario, key: str = "scenario") -> None:
     _hours(s.horizon, f"{key}.horizon", positive=True)
     _hours(s.warmup, f"{key}.warmup")
     _hours(s.drain, f"{key}.drain")
+    expected = sum(s.demand.values()) * s.horizon
+    if expected > MAX_ARRIVALS:
+        raise ConfigError(
+            f"{key}.demand",
+            f"{expected:,.0f} arrivals expected over the horizon; at most {MAX_ARRIVALS:,} per run "
+            "(lower the rates or the horizon)",
+        )
     if s.warmup >= s.horizon:
         raise ConfigError(f"{key}.warmup", f"must be shorter than horizon ({s.horizon}), got {s.warmup}")
 

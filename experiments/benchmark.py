@@ -1,0 +1,257 @@
+"""Speed and memory of the simulator beside what a user would otherwise write, in one run.
+
+    .venv/bin/python -m pip install -e '.[bench]'      # Ciw, for the comparison only
+    .venv/bin/python experiments/benchmark.py            # about 4 minutes on 2 cores
+    .venv/bin/python experiments/benchmark.py --quick    # smaller N, fewer repeats
+
+Every timing is the median of several repeats, each on its own seed, run one after another
+in this process (the sweep and memory parts in child processes), and is reported as a ratio
+to its baseline measured in the same run. The M/M/c comparison is like with like: the same
+arrival rate, service time and servers, and the mean waits are printed with their intervals
+beside Erlang C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import simpy
+
+from sim import BUNDLED, SINGLE, Department, Dist, DistKind, Item, Scenario, run
+from sim.stats import t_interval
+from sim.theory import mmc_wait
+
+RATE, SERVICE, SERVERS = 2.7, 1.0, 3  # utilisation 0.9
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def mmc_scenario(arrivals: int) -> Scenario:
+    """The project's own model as an M/M/c queue: one department, one item, intake only."""
+    return Scenario(
+        name="mmc",
+        departments={"office": Department(clerks=SERVERS)},
+        items={
+            "service": Item(
+                department="office", intake=Dist(dist=DistKind.exponential, mean=SERVICE), pickup=False
+            )
+        },
+        needs={"visit": ["service"]},
+        demand={"visit": RATE},
+        horizon=arrivals / RATE,
+        warmup=0.0,
+        drain=1_000.0,
+    )
+
+
+def project(arrivals: int, seed: int) -> tuple[int, float]:
+    """(customers, mean wait) from ``sim.run`` with the event log off."""
+    result = run(mmc_scenario(arrivals), SINGLE, seed, record_steps=False)
+    return len(result.cases), float(result.cases["waiting"].mean())
+
+
+def hand_written(arrivals: int, seed: int) -> tuple[int, float]:
+    """The practical floor for SimPy code: one process per customer and a simpy.Resource."""
+    rng = np.random.default_rng(seed)
+    env = simpy.Environment()
+    clerks = simpy.Resource(env, SERVERS)
+    waits: list[float] = []
+
+    def customer(env):
+        arrived = env.now
+        with clerks.request() as req:
+            yield req
+            waits.append(env.now - arrived)
+            yield env.timeout(rng.exponential(SERVICE))
+
+    def source(env):
+        for _ in range(arrivals):
+            yield env.timeout(rng.exponential(1 / RATE))
+            env.process(customer(env))
+
+    env.process(source(env))
+    env.run()
+    return len(waits), float(np.mean(waits))
+
+
+def with_ciw(arrivals: int, seed: int) -> tuple[int, float]:
+    """The same queue in Ciw."""
+    import ciw
+
+    network = ciw.create_network(
+        arrival_distributions=[ciw.dists.Exponential(rate=RATE)],
+        service_distributions=[ciw.dists.Exponential(rate=1 / SERVICE)],
+        number_of_servers=[SERVERS],
+    )
+    ciw.seed(seed)
+    q = ciw.Simulation(network)
+    q.simulate_until_max_customers(arrivals, method="Finish")
+    waits = [r.waiting_time for r in q.get_all_records()]
+    return len(waits), float(np.mean(waits))
+
+
+def timed(fn, arrivals: int, repeats: int) -> dict:
+    speeds, waits = [], []
+    for seed in range(1, repeats + 1):
+        start = time.perf_counter()
+        customers, wait = fn(arrivals, seed)
+        speeds.append(customers / (time.perf_counter() - start))
+        waits.append(wait)
+    mean, low, high = t_interval(waits)
+    return {"speed": statistics.median(speeds), "wait": mean, "wait_low": low, "wait_high": high}
+
+
+def events_per_case(scenario: Scenario, design) -> float:
+    """SimPy events per case, counted in an untimed run with a counting environment."""
+    import sim.model
+
+    class Counting(simpy.Environment):
+        scheduled = 0
+
+        def schedule(self, event, priority=1, delay=0):
+            Counting.scheduled += 1
+            super().schedule(event, priority, delay)
+
+    real, sim.model.simpy.Environment = sim.model.simpy.Environment, Counting
+    try:
+        cases = len(run(scenario, design, 0, record_steps=False).cases)
+    finally:
+        sim.model.simpy.Environment = real
+    return Counting.scheduled / cases
+
+
+def builtin(repeats: int) -> list[dict]:
+    from hydra import compose, initialize_config_dir
+
+    from sim.app import CONFIGS
+    from sim.config import load, register
+
+    register()
+    with initialize_config_dir(config_dir=CONFIGS, version_base="1.3"):
+        scenario = load(compose("config")).scenario
+    rows = []
+    for design in (SINGLE, BUNDLED):
+        speeds = []
+        for seed in range(1, repeats + 1):
+            start = time.perf_counter()
+            result = run(scenario, design, seed, record_steps=False)
+            speeds.append(len(result.cases) / (time.perf_counter() - start))
+        per_case = events_per_case(scenario, design)
+        rows.append(
+            {"design": design.label, "cases_per_s": statistics.median(speeds), "events_per_case": per_case}
+        )
+    return rows
+
+
+def peak_memory(arrivals: int) -> float:
+    """Peak resident memory (MiB) of a fresh process that runs the M/M/c case for ``arrivals``."""
+    here = str(Path(__file__).parent)
+    code = (
+        f"import resource, sys; sys.path.insert(0, {here!r})\n"
+        "from benchmark import mmc_scenario\nfrom sim import run, SINGLE\n"
+        f"r = run(mmc_scenario({arrivals}), SINGLE, 1, record_steps=True)\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, len(r.cases), len(r.steps))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    return float(out[0])
+
+
+def sweep_seconds(launcher: str, jobs: int, horizon: float) -> float:
+    with tempfile.TemporaryDirectory() as out:
+        args = [
+            sys.executable,
+            "-m",
+            "sim",
+            "--multirun",
+            f"seed=range(0,{jobs})",
+            f"scenario.horizon={horizon}",
+            "record_steps=false",
+            "progress=false",
+            f"hydra/launcher={launcher}",
+            f"hydra.sweep.dir={out}",
+        ]
+        if launcher == "joblib":
+            args.append("hydra.launcher.n_jobs=2")
+        start = time.perf_counter()
+        subprocess.run(args, capture_output=True, check=True, cwd=ROOT)
+        return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="smaller runs, for a smoke test")
+    args = parser.parse_args()
+    arrivals, repeats = (50_000, 3) if args.quick else (200_000, 5)
+    million = 200_000 if args.quick else 1_000_000
+    horizon = 1_000 if args.quick else 13_104  # 78 weeks of the built-in scenario per sweep job
+
+    print(
+        f"machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}, "
+        f"simpy {simpy.__version__}, numpy {np.__version__}\n"
+    )
+    print(
+        f"M/M/{SERVERS}, utilisation {RATE * SERVICE / SERVERS:.2f}, "
+        f"{arrivals:,} arrivals, median of {repeats}"
+    )
+    results = {
+        "sim.run (this project)": timed(project, arrivals, repeats),
+        "hand-written SimPy": timed(hand_written, arrivals, repeats),
+    }
+    try:
+        results["Ciw"] = timed(with_ciw, arrivals, repeats)
+    except ImportError:
+        print("  (Ciw not installed: pip install -e '.[bench]')")
+    hand = results["hand-written SimPy"]["speed"]
+    print("| model | customers/s | x hand-written | mean wait (95 % CI) |\n|---|---:|---:|---|")
+    for name, r in results.items():
+        print(
+            f"| {name} | {r['speed']:,.0f} | {r['speed'] / hand:.2f} | "
+            f"{r['wait']:.3f} [{r['wait_low']:.3f}, {r['wait_high']:.3f}] |"
+        )
+    print(f"Erlang C mean wait: {mmc_wait(RATE, SERVICE, SERVERS):.3f}")
+    if "Ciw" in results:
+        print(
+            "this project against Ciw: "
+            f"{results['sim.run (this project)']['speed'] / results['Ciw']['speed']:.2f}x"
+        )
+
+    print("\nBuilt-in scenario (restaurant, 26 weeks), median of", repeats)
+    print("| design | cases/s | SimPy events per case | events/s |\n|---|---:|---:|---:|")
+    for row in builtin(repeats):
+        print(
+            f"| {row['design']} | {row['cases_per_s']:,.0f} | {row['events_per_case']:.1f} | "
+            f"{row['cases_per_s'] * row['events_per_case']:,.0f} |"
+        )
+
+    print("\nPeak memory of one run with the event log on (fresh process each)")
+    base = peak_memory(1_000)
+    print(f"(a run of 1,000 arrivals peaks at {base:,.0f} MiB: the interpreter and its libraries)")
+    print(
+        "| arrivals | peak RSS (MiB) | above the 1,000-arrival run (MiB) | bytes per arrival |\n"
+        "|---:|---:|---:|---:|"
+    )
+    for n in (million // 4, million // 2, million):
+        peak = peak_memory(n)
+        print(f"| {n:,} | {peak:,.0f} | {peak - base:,.0f} | {(peak - base) * 2**20 / n:,.0f} |")
+
+    print("\nSweep of 16 built-in runs through Hydra")
+    serial = sweep_seconds("basic", 16, horizon)
+    parallel = sweep_seconds("joblib", 16, horizon)
+    print(
+        "| launcher | wall time (s) | speed-up |\n|---|---:|---:|\n"
+        f"| basic (serial) | {serial:.1f} | 1.00 |\n"
+        f"| joblib, 2 workers | {parallel:.1f} | {serial / parallel:.2f} |"
+    )
+
+
+if __name__ == "__main__":
+    main()
