@@ -130,8 +130,7 @@ def events_per_case(scenario: Scenario, design) -> float:
 def builtin(repeats: int) -> list[dict]:
     from hydra import compose, initialize_config_dir
 
-    from sim.app import CONFIGS
-    from sim.config import load, register
+    from sim.config import CONFIGS, load, register
 
     register()
     with initialize_config_dir(config_dir=CONFIGS, version_base="1.3"):

@@ -1,42 +1,65 @@
 """The Hydra front door: ``python -m sim`` composes a config, runs its replications and
-writes their tables into Hydra's output directory."""
+writes their tables into Hydra's output directory.
+
+In a sweep each job's folder is named after its overrides; a job whose folder already holds
+a complete result of the same configuration is skipped, so rerunning an interrupted sweep
+finishes only what is missing. A job that fails leaves ``error.txt`` (its overrides and the
+traceback) and the sweep goes on.
+"""
 
 from __future__ import annotations
 
 import logging
 import sys
+import traceback
 from pathlib import Path
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
-from omegaconf import DictConfig
+from hydra.types import RunMode
+from omegaconf import DictConfig, OmegaConf
 
-from sim.config import load, register
+from sim.config import CONFIGS, RUN_ONLY_KEYS, load, register
 from sim.errors import ConfigError
-from sim.output import write_job
+from sim.output import ERROR, config_digest, is_complete, write_error, write_job
 from sim.replications import replicate
 
 log = logging.getLogger("sim")
-CONFIGS = str(Path(__file__).resolve().parent.parent / "configs")
 register()
 
 
 @hydra.main(version_base="1.3", config_path=CONFIGS, config_name="config")
 def main(cfg: DictConfig) -> None:
+    hydra_cfg = HydraConfig.get()
+    out = Path(hydra_cfg.runtime.output_dir)
+    overrides = list(hydra_cfg.overrides.task)
     try:
         conf = load(cfg)
     except ConfigError as e:
         log.error("config error: %s", e)
-        sys.exit(2)
-    result = replicate(
-        conf.scenario,
-        conf.design,
-        conf.seed,
-        conf.replications,
-        record_steps=conf.record_steps,
-        progress=conf.progress,
-    )
-    out, summary = write_job(result, conf, HydraConfig.get().runtime.output_dir)
+        if hydra_cfg.mode != RunMode.MULTIRUN:
+            sys.exit(2)
+        write_error(out, overrides, f"config error: {e}")
+        raise
+    identity = {k: v for k, v in OmegaConf.to_container(cfg, resolve=True).items() if k not in RUN_ONLY_KEYS}
+    digest = config_digest(identity)
+    if conf.resume and is_complete(out, digest):
+        log.info("%s: already complete for this configuration, skipped (resume=false reruns it)", out)
+        return
+    try:
+        result = replicate(
+            conf.scenario,
+            conf.design,
+            conf.seed,
+            conf.replications,
+            record_steps=conf.record_steps,
+            progress=conf.progress,
+        )
+        out, summary = write_job(result, conf, out, digest)
+    except Exception:
+        write_error(out, overrides, traceback.format_exc())
+        log.error("job failed; see %s", out / ERROR)
+        raise
     m = summary["metrics"]
     log.info(
         "%s / %s / staffing x%g / %d replication(s): mean lead time %.1f h, %.2f trips, %.2f documents -> %s",

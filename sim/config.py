@@ -9,6 +9,7 @@ an OmegaConf node costs tens of microseconds, and the model must never touch one
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig, OmegaConf
@@ -20,6 +21,9 @@ from sim.staffing import Staffing, scaled
 from sim.validate import validate
 
 MAX_REPLICATIONS = 10_000
+CONFIGS = str(Path(__file__).resolve().parent.parent / "configs")
+# Keys that change how a job runs, not what it computes: left out of its identity.
+RUN_ONLY_KEYS = ("progress", "resume")
 
 
 @dataclass(kw_only=True)
@@ -36,6 +40,7 @@ class SimConfig:
     replications: int = 1
     record_steps: bool = True
     progress: bool = True
+    resume: bool = True
 
 
 def register() -> None:

@@ -6,6 +6,7 @@ folder with a ``summary.json`` holds a complete job, whatever interrupted the wr
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from dataclasses import asdict
@@ -20,11 +21,33 @@ DONE = "summary.json"
 ERROR = "error.txt"
 
 
-def write_job(result: Replicated, conf: SimConfig, directory: str | os.PathLike) -> tuple[Path, dict]:
+def config_digest(config: dict) -> str:
+    """A fingerprint of what a job computes, kept in its summary to recognise it on resume."""
+    return hashlib.sha256(json.dumps(config, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def is_complete(directory: Path, digest: str) -> bool:
+    """Whether ``directory`` holds a complete job of the configuration with ``digest``."""
+    try:
+        return json.loads((directory / DONE).read_text()).get("config_sha256") == digest
+    except (OSError, ValueError):
+        return False
+
+
+def write_error(directory: Path, overrides: list[str], message: str) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    text = "overrides: " + " ".join(overrides) + "\n" + message
+    _atomic(directory / ERROR, lambda tmp: tmp.write_text(text))
+
+
+def write_job(
+    result: Replicated, conf: SimConfig, directory: str | os.PathLike, digest: str = ""
+) -> tuple[Path, dict]:
     """Write ``cases``, ``steps`` (when recorded), ``resources`` and ``replications`` tables, then
     ``summary.json`` with each metric's mean and 95 % interval across replications."""
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
+    (out / DONE).unlink(missing_ok=True)  # an old result must not vouch for a new, partial one
     tables = {"cases": result.cases, "resources": result.resources, "replications": result.metrics}
     if conf.record_steps:
         tables["steps"] = result.steps
@@ -40,8 +63,10 @@ def write_job(result: Replicated, conf: SimConfig, directory: str | os.PathLike)
         "seed": conf.seed,
         "replications": conf.replications,
         "metrics": {m: row.to_dict() for m, row in described.iterrows()},
+        "config_sha256": digest,
     }
     _atomic(out / DONE, lambda tmp: tmp.write_text(json.dumps(summary, indent=2, default=float)))
+    (out / ERROR).unlink(missing_ok=True)
     return out, summary
 
 

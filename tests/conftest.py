@@ -2,8 +2,7 @@ import pytest
 from hydra import compose as hydra_compose
 from hydra import initialize_config_dir
 
-from sim.app import CONFIGS
-from sim.config import load, register
+from sim.config import CONFIGS, load, register
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from sim import run
-from sim.app import CONFIGS
+from sim.config import CONFIGS
 
 GROUPS = {
     group.name: sorted(p.stem for p in group.glob("*.yaml"))
@@ -27,3 +27,13 @@ def test_option_composes_and_runs(compose, group, option):
     short = replace(conf.scenario, horizon=min(conf.scenario.horizon, 200.0), warmup=0.0)
     result = run(short, conf.design, conf.seed, record_steps=False)
     assert result.info["arrived"] == len(result.cases) > 0
+
+
+def test_slurm_launcher_preset_composes(compose):
+    from hydra import compose as hydra_compose
+    from hydra import initialize_config_dir
+
+    with initialize_config_dir(config_dir=CONFIGS, version_base="1.3"):
+        cfg = hydra_compose("config", overrides=["hydra/launcher=slurm"], return_hydra_config=True)
+    assert cfg.hydra.launcher._target_.endswith("SlurmLauncher")
+    assert cfg.hydra.launcher.cpus_per_task == 1

@@ -1,0 +1,65 @@
+"""Check every configuration a command would run before Hydra starts any of them.
+
+Hydra rejects a wrong type or an unknown key while composing, but only job by job and with
+exit code 1, and it cannot know our semantic rules (probabilities, cycles, staff). Here the
+command line is composed once per job it would run (sweeps expanded as the basic sweeper
+does) and each result is loaded and validated, so bad input stops the command with one
+message naming the key, exit code 2, and nothing written.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hydra import compose, initialize_config_dir
+from hydra.core.override_parser.overrides_parser import OverridesParser
+from omegaconf import OmegaConf
+
+from sim.config import CONFIGS, load, register
+from sim.sweep import expand, params_lines
+
+MULTIRUN_FLAGS = ("-m", "--multirun")
+CONFIG_DIR_FLAGS = ("-cd", "--config-dir")
+
+
+def plan(argv: list[str]) -> list[list[str]] | None:
+    """The task overrides of each job ``argv`` would run, or None when ``argv`` asks Hydra for
+    something else (help, config printing...), which Hydra then handles itself."""
+    overrides, extra_dirs, multirun = [], [], False
+    args = iter(argv)
+    for arg in args:
+        if arg in MULTIRUN_FLAGS:
+            multirun = True
+        elif arg in CONFIG_DIR_FLAGS:
+            extra_dirs.append(next(args, ""))
+        elif arg.startswith("--config-dir="):
+            extra_dirs.append(arg.split("=", 1)[1])
+        elif arg.startswith("-"):
+            return None
+        else:
+            overrides.append(arg)
+    search = [f"hydra.searchpath=[{','.join('file://' + str(Path(d).resolve()) for d in extra_dirs)}]"]
+    search = search if extra_dirs else []
+    parsed = OverridesParser.create().parse_overrides(overrides)
+    task = [o.input_line for o in parsed if not o.get_key_element().lstrip("+~").startswith("hydra")]
+    if not multirun:
+        return [task + search]
+    fixed = [o.input_line for o in parsed if not o.is_sweep_override() and o.input_line in task]
+    with initialize_config_dir(config_dir=CONFIGS, version_base="1.3"):
+        cfg = compose("config", overrides=fixed + search, return_hydra_config=True)
+    params = OmegaConf.select(cfg, "hydra.sweeper.params")
+    return [job + search for job in expand(params_lines(params) + task)]
+
+
+def check(argv: list[str]) -> int:
+    """Compose, load and validate every job of ``argv``; raise on the first bad one.
+
+    Returns how many jobs were checked (0 when Hydra handles the command itself)."""
+    jobs = plan(argv)
+    if jobs is None:
+        return 0
+    register()
+    with initialize_config_dir(config_dir=CONFIGS, version_base="1.3"):
+        for job in jobs:
+            load(compose("config", overrides=job))
+    return len(jobs)

@@ -1,0 +1,152 @@
+"""Property tests: random valid scenarios under random designs always end, conserve cases and
+report sane numbers; random corruptions of them are refused with a key."""
+
+import math
+from dataclasses import replace
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sim import (
+    Checklist,
+    ConfigError,
+    Delivery,
+    Department,
+    Design,
+    Dist,
+    DistKind,
+    Inspection,
+    Item,
+    OneStop,
+    Routing,
+    Scenario,
+    Window,
+    run,
+)
+from sim.validate import validate
+
+DOCS = [f"d{i}" for i in range(6)]
+durations = st.one_of(
+    st.builds(lambda v: Dist(dist=DistKind.deterministic, value=v), st.sampled_from([0.0, 0.5, 2.0])),
+    st.builds(lambda m: Dist(dist=DistKind.exponential, mean=m), st.floats(0.1, 3.0)),
+    st.builds(
+        lambda m, cv: Dist(dist=DistKind.lognormal, mean=m, cv=cv), st.floats(0.1, 3.0), st.floats(0.1, 2.0)
+    ),
+)
+
+
+@st.composite
+def scenarios(draw):
+    n_depts = draw(st.integers(1, 3))
+    departments = {
+        f"dept{k}": Department(
+            clerks=draw(st.integers(1, 3)),
+            reviewers=draw(st.integers(1, 3)),
+            inspectors=draw(st.integers(0, 2)),
+        )
+        for k in range(n_depts)
+    }
+    items = {}
+    n_items = draw(st.integers(1, 4))
+    for k in range(n_items):
+        dept = f"dept{draw(st.integers(0, n_depts - 1))}"
+        earlier = [f"item{j}" for j in range(k)]
+        p = draw(st.sampled_from([0.0, 0.0, 0.3, 0.6]))
+        inspection = None
+        if departments[dept].inspectors and draw(st.booleans()):
+            inspection = Inspection(probability=draw(st.floats(0, 1)), duration=draw(durations))
+        items[f"item{k}"] = Item(
+            department=dept,
+            documents=draw(
+                st.lists(st.sampled_from(DOCS + [f"out{j}" for j in range(k)]), unique=True, max_size=4)
+            ),
+            produces=f"out{k}" if draw(st.booleans()) else None,
+            intake=draw(durations),
+            review=draw(st.one_of(st.none(), durations)),
+            p_incomplete=p,
+            prepare=draw(durations) if p else None,
+            prerequisites=draw(st.lists(st.sampled_from(earlier), unique=True, max_size=2))
+            if earlier
+            else [],
+            inspection=inspection,
+            pickup=draw(st.booleans()),
+        )
+    names = list(items)
+    needs = {f"need{k}": draw(st.lists(st.sampled_from(names), min_size=1, unique=True)) for k in range(2)}
+    return Scenario(
+        name="random",
+        documents={d: d for d in DOCS + [f"out{j}" for j in range(n_items)]},
+        departments=departments,
+        items=items,
+        needs=needs,
+        demand={need: draw(st.floats(0.05, 0.6)) for need in needs if draw(st.booleans())} or {"need0": 0.3},
+        one_stop=OneStop(clerks=draw(st.integers(1, 3))),
+        mail=draw(st.one_of(st.none(), durations)),
+        pickup_delay=draw(st.one_of(st.none(), durations)),
+        horizon=draw(st.floats(20, 150)),
+        drain=draw(st.sampled_from([0.0, 400.0])),
+    )
+
+
+designs = st.builds(
+    Design,
+    window=st.sampled_from(Window),
+    checklist=st.sampled_from(Checklist),
+    routing=st.sampled_from(Routing),
+    data_sharing=st.booleans(),
+    delivery=st.sampled_from(Delivery),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenario=scenarios(), design=designs, seed=st.integers(0, 2**32 - 1))
+def test_any_valid_scenario_runs_conserves_cases_and_reports_sane_numbers(scenario, design, seed):
+    result = run(scenario, design, seed)
+    cases, steps = result.cases, result.steps
+    assert len(cases) == result.info["arrived"]
+    assert (~cases["finished"]).sum() == result.info["open_at_end"]
+    if scenario.drain > 0:
+        assert cases["finished"].all()  # nothing can stay stuck: every wait is finite
+    done = cases[cases["finished"]]
+    assert (done["lead_time"] >= 0).all() and (cases["waiting"] >= 0).all()
+    assert ((steps["start"] >= steps["enqueue"]) & (steps["end"] >= steps["start"])).all()
+    assert (done["trips"] >= 1 + done["reworks"]).all()
+    for need, group in done.groupby("need", observed=True):
+        items = scenario.needs[need]
+        if design.checklist is Checklist.per_item and design.routing is Routing.sequential:
+            assert (group["trips"] >= len(items) + group["reworks"]).all()
+        total = sum(len(scenario.items[i].documents) for i in items)
+        assert (group["documents"] >= group["distinct_documents"]).all()
+        assert (group["documents"] <= total * (1 + group["reworks"])).all()
+
+
+CORRUPTIONS = {
+    "staff below one": lambda s: replace(s, departments={**s.departments, "dept0": Department(clerks=0)}),
+    "unknown department": lambda s: _item(s, department="nowhere"),
+    "unknown document": lambda s: _item(s, documents=["forged"]),
+    "probability above one": lambda s: _item(
+        s, p_incomplete=1.5, prepare=Dist(dist=DistKind.exponential, mean=1)
+    ),
+    "negative time": lambda s: _item(s, intake=Dist(dist=DistKind.deterministic, value=-1.0)),
+    "NaN time": lambda s: _item(s, intake=Dist(dist=DistKind.exponential, mean=math.nan)),
+    "zero rate": lambda s: replace(s, demand={n: 0.0 for n in s.demand}),
+    "empty need": lambda s: replace(s, needs={**s.needs, "need0": []}),
+    "unknown item in need": lambda s: replace(s, needs={**s.needs, "need0": ["ghost"]}),
+    "self prerequisite": lambda s: _item(s, prerequisites=["item0"]),
+    "warm-up past horizon": lambda s: replace(s, warmup=s.horizon * 2),
+}
+
+
+def _item(s: Scenario, **changes) -> Scenario:
+    return replace(s, items={**s.items, "item0": replace(s.items["item0"], **changes)})
+
+
+@settings(max_examples=60, deadline=None)
+@given(scenario=scenarios(), corruption=st.sampled_from(sorted(CORRUPTIONS)))
+def test_any_corruption_is_refused_with_a_key(scenario, corruption):
+    validate(scenario)
+    with pytest.raises(ConfigError) as err:
+        validate(CORRUPTIONS[corruption](scenario))
+    assert err.value.key.startswith("scenario.")
+    assert str(err.value).startswith(err.value.key + ": ")

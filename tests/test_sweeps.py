@@ -1,0 +1,120 @@
+"""Sweeps that survive: refused input, resume after a real interruption, recorded failures,
+and identical results whichever launcher ran them."""
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sim.collect import collect
+
+BROKEN = Path(__file__).parent / "broken_configs"
+CASES = sorted((BROKEN / "scenario").glob("*.yaml")) + sorted((BROKEN / "experiment").glob("*.yaml"))
+SMALL = [
+    "replications=2",
+    "scenario.horizon=500",
+    "scenario.warmup=50",
+    "record_steps=false",
+    "progress=false",
+]
+
+
+def sim(*args, cwd=None, **kwargs):
+    return subprocess.run(
+        [sys.executable, "-m", "sim", *args], capture_output=True, text=True, cwd=cwd, **kwargs
+    )
+
+
+@pytest.mark.parametrize("path", CASES, ids=[f"{p.parent.name}/{p.stem}" for p in CASES])
+def test_broken_config_is_refused_with_its_key_and_exit_2(path, tmp_path):
+    expected = re.findall(r"^# expect: (.*)$", path.read_text(), flags=re.M)
+    assert expected, f"{path} lists no '# expect:' line"
+    if path.parent.name == "scenario":
+        args = [f"scenario={path.stem}", f"hydra.run.dir={tmp_path / 'out'}"]
+    else:
+        args = ["--multirun", f"+experiment={path.stem}", f"hydra.sweep.dir={tmp_path / 'out'}"]
+    done = sim("--config-dir", str(BROKEN), *args)
+    assert done.returncode == 2, done.stderr[-1500:]
+    assert done.stderr.startswith("config error: ")
+    for fragment in expected:
+        assert fragment in done.stderr
+    assert not (tmp_path / "out").exists()  # refused before Hydra made any folder
+
+
+def tables(sweep: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    c = collect(sweep)
+    assert c.missing.empty, c.missing
+    runs = c.runs.drop(columns=[col for col in c.runs.columns if col == "run"]).sort_values(
+        ["design", "seed"]
+    )
+    reps = c.replications.sort_values(["design", "seed", "replication"])
+    return runs.reset_index(drop=True), reps.drop(columns=["run"]).reset_index(drop=True)
+
+
+SWEEP = ["--multirun", "design=single,bundled", "seed=1,2,3", *SMALL]
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    out = tmp_path_factory.mktemp("reference")
+    done = sim(*SWEEP, "hydra/launcher=basic", f"hydra.sweep.dir={out}")
+    assert done.returncode == 0, done.stderr[-1500:]
+    return tables(out)
+
+
+def test_an_interrupted_sweep_resumes_and_loses_nothing(tmp_path, reference):
+    out = tmp_path / "sweep"
+    args = [*SWEEP, "hydra/launcher=basic", f"hydra.sweep.dir={out}"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sim", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    while len(list(out.glob("*/summary.json"))) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C, mid-sweep
+    proc.wait(timeout=60)
+    finished = {p.parent.name: p.stat().st_mtime_ns for p in out.glob("*/summary.json")}
+    assert 2 <= len(finished) < 6, "the interruption should land mid-sweep"
+    assert not collect(out).missing.empty
+    done = sim(*args)  # the same command again
+    assert done.returncode == 0, done.stderr[-1500:]
+    assert done.stderr.count("already complete") + done.stdout.count("already complete") == len(finished)
+    for name, mtime in finished.items():  # finished jobs were not run again
+        assert (out / name / "summary.json").stat().st_mtime_ns == mtime
+    for got, want in zip(tables(out), reference, strict=True):
+        pd.testing.assert_frame_equal(got, want)
+
+
+@pytest.mark.parametrize("launcher", ["joblib", "submitit_local"])
+def test_every_launcher_gives_the_same_tables(launcher, tmp_path, reference):
+    out = tmp_path / launcher
+    extra = ["hydra.launcher.n_jobs=2"] if launcher == "joblib" else []
+    done = sim(*SWEEP, f"hydra/launcher={launcher}", *extra, f"hydra.sweep.dir={out}")
+    assert done.returncode == 0, done.stderr[-1500:]
+    for got, want in zip(tables(out), reference, strict=True):
+        pd.testing.assert_frame_equal(got, want)
+
+
+def test_a_failing_job_is_recorded_and_the_sweep_goes_on(tmp_path):
+    out = tmp_path / "sweep"
+    args = ["--multirun", "design=single,bundled", *SMALL, "hydra/launcher=basic", f"hydra.sweep.dir={out}"]
+    # Make one job fail for real while writing: a folder stands where its table should go.
+    victim = out / "design=single,record_steps=False,replications=2,scenario.horizon=500,scenario.warmup=50"
+    (victim / "cases.parquet").mkdir(parents=True)
+    done = sim(*args)
+    assert done.returncode == 1
+    error = (victim / "error.txt").read_text()
+    assert error.startswith("overrides: design=single") and "IsADirectoryError" in error
+    c = collect(out)
+    assert list(c.runs["design"]) == ["bundled"]
+    failed = c.missing.iloc[0]
+    assert failed["status"] == "failed" and "IsADirectoryError" in failed["error"]
