@@ -13,9 +13,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-HOURS_PER_DAY = 24.0
 _LEVER_COLOURS = ["#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#d62728"]
-HEADLINE_NAMES = {"lead_time_mean": "time", "trips_mean": "trips", "documents_mean": "documents"}
+HEADLINE_NAMES = {
+    "lead_time_working_days_mean": "time",
+    "lead_time_mean": "time",
+    "trips_mean": "trips",
+    "documents_mean": "documents",
+}
 
 plt.rcParams.update(
     {
@@ -48,16 +52,16 @@ def save(fig: plt.Figure, directory: Path, name: str) -> list[Path]:
 def lead_time_vs_staffing(
     runs: pd.DataFrame, limit_days: float | None, palette: dict[str, str]
 ) -> plt.Figure:
-    """Mean and P90 lead time (days) against the staffing scale, one line per design."""
+    """Mean and P90 lead time (working days) against the staffing scale, one line per design."""
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
     for design, g in runs.groupby("design_label", sort=False):
         g = g.sort_values("staffing_scale")
         x = g["staffing_scale"]
         for stat, style, label in (("mean", "-", "mean"), ("p90", "--", "P90")):
-            col = f"lead_time_{stat}"
+            col = f"lead_time_working_days_{stat}"
             ax.plot(
                 x,
-                g[col] / HOURS_PER_DAY,
+                g[col],
                 style,
                 marker="o",
                 color=palette[design],
@@ -65,8 +69,8 @@ def lead_time_vs_staffing(
             )
             ax.fill_between(
                 x,
-                g[f"{col}:ci_low"] / HOURS_PER_DAY,
-                g[f"{col}:ci_high"] / HOURS_PER_DAY,
+                g[f"{col}:ci_low"],
+                g[f"{col}:ci_high"],
                 color=palette[design],
                 alpha=0.18,
                 linewidth=0,
@@ -74,7 +78,7 @@ def lead_time_vs_staffing(
     if limit_days is not None:
         ax.axhline(limit_days, color="#d62728", linewidth=1)
         ax.annotate(
-            f"statutory limit of the slowest item ({limit_days:g} days)",
+            f"statutory limit of the slowest item ({limit_days:g} working days)",
             (0.01, limit_days),
             xycoords=("axes fraction", "data"),
             va="bottom",
@@ -82,7 +86,7 @@ def lead_time_vs_staffing(
             color="#d62728",
         )
     ax.set_xlabel("staffing (x the scenario's staff in every pool)")
-    ax.set_ylabel("lead time per applicant (days)")
+    ax.set_ylabel("lead time per applicant (working days)")
     ax.set_title("Lead time against staffing (bands: 95 % CI)")
     ax.legend(fontsize=8, frameon=False)
     return fig
@@ -165,14 +169,14 @@ def utilisation_vs_staffing(runs: pd.DataFrame) -> plt.Figure:
 
 
 def lead_time_ecdf(cases: pd.DataFrame, palette: dict[str, str], limit_days: float | None) -> plt.Figure:
-    """Empirical distribution of lead time (days) per design."""
+    """Empirical distribution of lead time (working days) per design."""
     fig, ax = plt.subplots(figsize=(6.4, 4.0))
     for design, g in cases.groupby("design", sort=False, observed=True):
-        x = np.sort(g["lead_time"].to_numpy() / HOURS_PER_DAY)
+        x = np.sort(g["lead_time_working_days"].to_numpy())
         ax.step(x, np.arange(1, len(x) + 1) / len(x), where="post", color=palette[design], label=design)
     if limit_days is not None:
         ax.axvline(limit_days, color="#d62728", linewidth=1, label=f"statutory limit ({limit_days:g} d)")
-    ax.set_xlabel("lead time (days)")
+    ax.set_xlabel("lead time (working days)")
     ax.set_ylabel("share of applicants done")
     ax.set_title("Lead-time distribution (all replications)")
     ax.legend(fontsize=8, frameon=False)

@@ -13,7 +13,7 @@ from scipy import stats
 
 from sim.stats import CONFIDENCE, t_interval
 
-HEADLINE = ("lead_time_mean", "trips_mean", "documents_mean")
+HEADLINE = ("lead_time_working_days_mean", "trips_mean", "documents_mean")
 
 
 def paired(

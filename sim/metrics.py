@@ -7,7 +7,7 @@ import pandas as pd
 
 from sim.run import RunResult
 
-CASE_METRICS = ("lead_time", "trips", "documents", "waiting", "reworks")
+CASE_METRICS = ("lead_time", "lead_time_working_days", "trips", "documents", "waiting", "reworks")
 
 
 def steady_cases(result: RunResult) -> pd.DataFrame:
@@ -29,5 +29,8 @@ def summarise(result: RunResult) -> dict[str, float]:
         out[f"{metric}_mean"] = float(values.mean()) if len(values) else np.nan
         out[f"{metric}_p50"] = float(np.percentile(values, 50)) if len(values) else np.nan
         out[f"{metric}_p90"] = float(np.percentile(values, 90)) if len(values) else np.nan
+    decisions = result.decisions[result.decisions["case"].isin(done["case"])]
+    limited = decisions[decisions["limit_days"].notna()]
+    out["on_time_share"] = float(limited["on_time"].astype(float).mean()) if len(limited) else np.nan
     out["mean_in_system"] = float(result.info["mean_in_system"])
     return out

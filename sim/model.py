@@ -16,16 +16,18 @@ The model knows nothing of Hydra, files or plots; ``sim.run`` turns its records 
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Generator
 
 import simpy
 
+from sim.calendar import WorkingTime
 from sim.design import Checklist, Delivery, Design, Routing, Window
 from sim.distributions import Dist, DistKind
 from sim.monitor import MonitoredResource
 from sim.recorder import Recorder
-from sim.scenario import Scenario, need_order, prerequisites
+from sim.scenario import AtClosing, Scenario, need_order, prerequisites
 from sim.streams import Streams
 
 ONE_STOP = "one_stop"
@@ -180,12 +182,32 @@ class Model:
         self._resource(f"{ONE_STOP}.clerks", scenario.one_stop.clerks)
         self.windows = {name: self.resources[f"{name}.clerks"] for name in [*scenario.departments, ONE_STOP]}
         self.window_bit = {name: 1 << k for k, name in enumerate(self.windows)}
+        start = dt.date.fromisoformat(scenario.start_date)
+        self.start_weekday = start.weekday()
+        span = scenario.horizon + scenario.drain + 24 * 366
+
+        def working_time(group: str) -> WorkingTime | None:
+            name = getattr(scenario.hours, group)
+            if name is None:
+                return None
+            return WorkingTime(scenario.calendars[name], start, span, f"scenario.calendars.{name}")
+
+        self.window_hours = working_time("windows")
+        self.office_hours = working_time("back_office")
+        self.send_home = scenario.at_closing is AtClosing.send_home
         self.items = {name: _ItemSpec(name, scenario, self) for name in scenario.items}
         self.plans = {need: _NeedPlan(need, scenario, design, self) for need in scenario.demand}
         self.rate = sum(scenario.demand.values())
         self._mix = [(plan, scenario.demand[need] / self.rate) for need, plan in self.plans.items()]
+        # Time-varying or office-hours-only arrivals: thin a Poisson stream at the peak rate.
+        profile = scenario.demand_profile
+        self._hourly = tuple(profile.hour_of_day) if profile else None
+        self._daily = tuple(profile.day_of_week) if profile else None
+        self._peak = max(self._hourly) * max(self._daily) if profile else 1.0
+        thinning = profile is not None or self.window_hours is not None
+        self._thin = self.streams.uniform("arrival_thinning") if thinning else None
         self._interarrival = self.streams.sampler(
-            "arrivals", Dist(dist=DistKind.exponential, mean=1 / self.rate)
+            "arrivals", Dist(dist=DistKind.exponential, mean=1 / (self.rate * self._peak))
         )
         self._need_draw = self.streams.uniform("need_mix") if len(self._mix) > 1 else None
         mail, pickup = scenario.mail, scenario.pickup_delay
@@ -222,12 +244,14 @@ class Model:
 
     def _arrivals(self) -> Generator:
         env, horizon = self.env, self.scenario.horizon
-        interarrival, need_draw, mix = self._interarrival, self._need_draw, self._mix
+        interarrival, need_draw, mix, thin = self._interarrival, self._need_draw, self._mix, self._thin
         while True:
             gap = interarrival()
             if env.now + gap > horizon:
                 break
             yield env.timeout(gap)
+            if thin is not None and thin() >= self._accept(env.now):
+                continue
             if need_draw is None:
                 plan = mix[0][0]
             else:
@@ -242,6 +266,16 @@ class Model:
         self._arrivals_over = True
         if not self.open:
             self._drained.succeed()
+
+    def _accept(self, t: float) -> float:
+        """Probability that a candidate arrival at ``t`` is kept: the demand profile at ``t``
+        relative to its peak, and zero while the windows are closed."""
+        if self.window_hours is not None and self.window_hours.next_open(t) != t:
+            return 0.0
+        if self._hourly is None:
+            return 1.0
+        day = int(t // 24)
+        return self._hourly[int(t % 24)] * self._daily[(self.start_weekday + day) % 7] / self._peak
 
     def _new_case(self, plan: _NeedPlan) -> _Case:
         """Open a case and draw all its work now, in a design-independent order."""
@@ -299,7 +333,7 @@ class Model:
             yield self.env.all_of([self.env.process(self._item(c, i)) for i in range(len(plan.specs))])
         if c.held:
             env, now = self.env, self.env.now
-            yield env.timeout(c.pickup_delay)
+            yield from self._come_for_results(c)
             self._trip(c, self.window_bit[ONE_STOP])
             res = self.res_code["one_stop.clerks"]
             self.recorder.step(
@@ -326,6 +360,7 @@ class Model:
             yield from self._work(c, spec.code, act["review"], spec.reviewers, c.review[i])
         if c.inspect[i] is not None:
             yield from self._work(c, spec.code, act["inspection"], spec.inspectors, c.inspect[i])
+        self.recorder.decision((c.id, spec.code, c.accepted_at[i], env.now))
         if c.ready[i] is not None:
             c.ready[i].succeed()
         # Decided at the window while the applicant is there, or issued electronically: in hand.
@@ -361,11 +396,25 @@ class Model:
         env, rec, plan = self.env, self.recorder, c.plan
         resource = self.windows[window]
         bit = self.window_bit[window]
-        n_fail, intake = c.n_fail, c.intake
+        n_fail, intake, hours = c.n_fail, c.intake, self.window_hours
         k = 0
         while True:
+            if hours is not None and hours.next_open(env.now) > env.now:
+                yield env.timeout(hours.next_open(env.now) - env.now)  # the applicant comes at opening
             c.trips += 1
             c.windows |= bit
+            enqueue = env.now
+            req = resource.request()
+            if hours is not None and self.send_home:
+                got = yield req | env.timeout(hours.next_close(enqueue) - enqueue)
+                if req not in got:  # still queueing at closing time: sent home, a lost trip
+                    req.cancel()
+                    c.waiting += env.now - enqueue
+                    continue
+            else:
+                yield req
+            start = env.now
+            c.waiting += start - enqueue
             if len(items) == 1:  # the common case, without the generic sums
                 i = items[0]
                 c.documents += plan.submit_docs[i]
@@ -374,12 +423,7 @@ class Model:
                 docs = plan.merged_documents(items) if merged else sum(plan.submit_docs[i] for i in items)
                 c.documents += docs
                 work = sum(intake[i][k] for i in items)
-            enqueue = env.now
-            req = resource.request()
-            yield req
-            start = env.now
-            c.waiting += start - enqueue
-            yield env.timeout(work)
+            yield env.timeout(work if hours is None else hours.finish(start, work) - start)
             resource.release(req)
             end = env.now
             if rec.record_steps:
@@ -409,11 +453,12 @@ class Model:
     ) -> Generator:
         env = self.env
         enqueue = env.now
+        hours = self.office_hours
         with resource.request() as req:
             yield req
             start = env.now
             c.waiting += start - enqueue
-            yield env.timeout(work)
+            yield env.timeout(work if hours is None else hours.finish(start, work) - start)
         self.recorder.step(c.id, item_code, activity, self.res_code[resource.name], enqueue, start, env.now)
 
     def _deliver(self, c: _Case, i: int) -> Generator:
@@ -429,12 +474,19 @@ class Model:
             return
         window = plan.window[i]
         if window != ONE_STOP or plan.in_hand[i]:
-            yield env.timeout(c.pickup_delay)
+            yield from self._come_for_results(c)
             self._trip(c, plan.window_bits[i])
             res = self.res_code[f"{window}.clerks"]
             self.recorder.step(c.id, spec.code, self.act["pickup"], res, now, env.now, env.now)
         else:
             c.held.append(i)
+
+    def _come_for_results(self, c: _Case) -> Generator:
+        """The applicant's delay after being told, then the next opening of the windows."""
+        env = self.env
+        yield env.timeout(c.pickup_delay)
+        if self.window_hours is not None:
+            yield env.timeout(self.window_hours.next_open(env.now) - env.now)
 
     def _trip(self, c: _Case, window_bit: int) -> None:
         c.trips += 1

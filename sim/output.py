@@ -48,7 +48,12 @@ def write_job(
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
     (out / DONE).unlink(missing_ok=True)  # an old result must not vouch for a new, partial one
-    tables = {"cases": result.cases, "resources": result.resources, "replications": result.metrics}
+    tables = {
+        "cases": result.cases,
+        "resources": result.resources,
+        "decisions": result.decisions,
+        "replications": result.metrics,
+    }
     if conf.record_steps:
         tables["steps"] = result.steps
     for name, df in tables.items():

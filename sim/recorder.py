@@ -31,6 +31,8 @@ CASE_INT_COLUMNS = ("case", "need", "trips", "documents", "distinct_documents", 
 CASE_FLOAT_COLUMNS = ("arrival", "completion", "waiting")
 STEP_INT_COLUMNS = ("case", "item", "activity", "resource")
 STEP_FLOAT_COLUMNS = ("enqueue", "start", "end")
+DECISION_INT_COLUMNS = ("case", "item")
+DECISION_FLOAT_COLUMNS = ("accepted", "decided")
 
 
 class Table:
@@ -61,6 +63,7 @@ class Recorder:
         self.record_steps = record_steps
         self.cases = Table(CASE_INT_COLUMNS, CASE_FLOAT_COLUMNS)
         self.steps = Table(STEP_INT_COLUMNS, STEP_FLOAT_COLUMNS)
+        self.decisions = Table(DECISION_INT_COLUMNS, DECISION_FLOAT_COLUMNS)
         self.needs = Codes()
         self.items = Codes()
         self.activities = Codes()
@@ -71,6 +74,12 @@ class Recorder:
         self.cases.add(row)
         if self.cases.full():
             self.cases.flush()
+
+    def decision(self, row: tuple) -> None:
+        """Append (case, item code, accepted, decided): the item's statutory clock."""
+        self.decisions.add(row)
+        if self.decisions.full():
+            self.decisions.flush()
 
     def step(
         self, case: int, item: int, activity: int, resource: int, enqueue: float, start: float, end: float

@@ -21,6 +21,7 @@ class Replicated:
     cases: pd.DataFrame
     steps: pd.DataFrame
     resources: pd.DataFrame
+    decisions: pd.DataFrame
     metrics: pd.DataFrame
 
 
@@ -34,13 +35,14 @@ def replicate(
     progress: bool = True,
 ) -> Replicated:
     """Run replications 0..R-1 of ``seed``; replication r is the same in every design."""
-    cases, steps, resources, rows = [], [], [], []
+    cases, steps, resources, decisions, rows = [], [], [], [], []
     label = f"{scenario.name} / {design.label}"
     for r in tqdm(range(replications), desc=label, unit="rep", disable=not progress, leave=False):
         result = run(scenario, design, seed, replication=r, record_steps=record_steps)
         cases.append(result.cases)
         steps.append(result.steps)
         resources.append(result.resources)
+        decisions.append(result.decisions)
         utilisation = result.resources.set_index("resource")["utilisation"]
         rows.append(
             {
@@ -54,5 +56,6 @@ def replicate(
         cases=pd.concat(cases, ignore_index=True),
         steps=pd.concat(steps, ignore_index=True),
         resources=pd.concat(resources, ignore_index=True),
+        decisions=pd.concat(decisions, ignore_index=True),
         metrics=pd.DataFrame(rows),
     )

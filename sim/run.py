@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from sim.calendar import WorkingTime
 from sim.design import Design
 from sim.model import Model
 from sim.recorder import Codes, Table
@@ -21,13 +22,16 @@ class RunResult:
     ``cases``: one row per case (lead time in hours, trips, documents...), ``finished`` false
     for cases still open when the run stopped. ``steps``: an event log, one row per activity
     of a case. ``resources``: each staff pool's utilisation and time-averaged queue over
-    [warm-up, horizon]. ``info``: run-level facts (tags, arrivals, time-averaged cases in
+    [warm-up, horizon]. ``decisions``: one row per item of a case, its statutory clock
+    (accepted at intake, decided after review) in working days against its limit. ``info``:
+    run-level facts (tags, arrivals, time-averaged cases in
     the system over the same window).
     """
 
     cases: pd.DataFrame
     steps: pd.DataFrame
     resources: pd.DataFrame
+    decisions: pd.DataFrame
     info: dict = field(default_factory=dict)
 
 
@@ -56,8 +60,24 @@ def run(
         cases=_tagged(cases, tags),
         steps=_tagged(_steps(model), tags),
         resources=_tagged(_resources(model, window), tags),
+        decisions=_tagged(_decisions(model, cases), tags),
         info=info,
     )
+
+
+def _working_days(hours: WorkingTime | None, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Working days from ``a`` to ``b``: open hours over a working day's hours (24/7: days)."""
+    if hours is None:
+        return (b - a) / 24.0
+    done = ~np.isnan(b)
+    out = np.full(len(a), np.nan)
+    out[done] = hours.open_hours_between(a[done], b[done]) / hours.day_hours
+    return out
+
+
+def _dates(model: Model, hours: np.ndarray) -> pd.Series:
+    start = pd.Timestamp(model.scenario.start_date)
+    return start + pd.to_timedelta(hours, unit="h")
 
 
 def _frame(table: Table) -> pd.DataFrame:
@@ -73,8 +93,30 @@ def _cases(model: Model) -> pd.DataFrame:
     df["need"] = _categories(df["need"].to_numpy(), model.recorder.needs)
     df["finished"] = df["completion"].notna()
     df["lead_time"] = df["completion"] - df["arrival"]
+    df["lead_time_days"] = df["lead_time"] / 24.0
+    arrival, completion = df["arrival"].to_numpy(), df["completion"].to_numpy()
+    df["lead_time_working_days"] = _working_days(model.window_hours, arrival, completion)
+    df["arrival_date"] = _dates(model, arrival)
+    df["completion_date"] = _dates(model, completion)
     order = ["case", "need", "arrival", "completion", "lead_time", "finished", "trips", "documents"]
     return df[order + [c for c in df.columns if c not in order]]
+
+
+def _decisions(model: Model, cases: pd.DataFrame) -> pd.DataFrame:
+    rec = model.recorder
+    df = _frame(rec.decisions).sort_values(["case", "accepted"], ignore_index=True, kind="stable")
+    names = df["item"].map(dict(enumerate(rec.items.names)))
+    df["item"] = _categories(df["item"].to_numpy(), rec.items)
+    df["need"] = df["case"].map(cases.set_index("case")["need"].astype(str)).astype("category")
+    df["working_days"] = _working_days(
+        model.office_hours, df["accepted"].to_numpy(), df["decided"].to_numpy()
+    )
+    limits = {name: item.limit_days for name, item in model.scenario.items.items()}
+    df["limit_days"] = names.map(limits).astype(float)
+    on_time = pd.array(df["working_days"] <= df["limit_days"], dtype="boolean")
+    on_time[df["limit_days"].isna().to_numpy()] = pd.NA
+    df["on_time"] = on_time
+    return df
 
 
 def _steps(model: Model) -> pd.DataFrame:

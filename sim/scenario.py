@@ -10,7 +10,9 @@ rates per hour.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 
+from sim.calendar import Calendar
 from sim.distributions import Dist
 
 
@@ -55,6 +57,30 @@ class Item:
     pickup: bool = True
 
 
+class AtClosing(Enum):
+    """What happens to applicants still queueing at a window when it closes."""
+
+    serve = "serve"  # they keep their place; service resumes at the next opening
+    send_home = "send_home"  # they leave (a lost trip) and come back at the next opening
+
+
+@dataclass(kw_only=True)
+class Hours:
+    """Which calendar (by name, from ``calendars``) each group of staff keeps; empty: 24/7."""
+
+    windows: str | None = None
+    back_office: str | None = None
+
+
+@dataclass(kw_only=True)
+class Profile:
+    """Arrival-rate multipliers: by hour of the day (24 values, 0 = midnight to 1 am) and by
+    weekday (7 values, Monday first). The rates in ``demand`` are multiplied by both."""
+
+    hour_of_day: list[float] = field(default_factory=lambda: [1.0] * 24)
+    day_of_week: list[float] = field(default_factory=lambda: [1.0] * 7)
+
+
 @dataclass(kw_only=True)
 class OneStop:
     """The one-stop window (综合窗口) shared by all departments in the bundled design."""
@@ -66,6 +92,9 @@ class OneStop:
 class Scenario:
     """A service centre: its catalogue, staff and demand, and how long to simulate it.
 
+    Time 0 is midnight at the start of ``start_date``. With ``hours`` naming calendars,
+    applicants visit windows only while they are open, in-person arrivals come only then
+    (rates are per open hour, shaped by ``demand_profile``), and work pauses while closed.
     ``mail`` is how long a mailed result takes to arrive; ``pickup_delay`` how long an
     applicant takes to come for a result once told it is ready (each drawn once per case;
     empty means at once).
@@ -83,6 +112,11 @@ class Scenario:
     one_stop: OneStop = field(default_factory=OneStop)
     mail: Dist | None = None
     pickup_delay: Dist | None = None
+    start_date: str = "2024-01-01"
+    calendars: dict[str, Calendar] = field(default_factory=dict)
+    hours: Hours = field(default_factory=Hours)
+    at_closing: AtClosing = AtClosing.serve
+    demand_profile: Profile | None = None
     horizon: float
     warmup: float = 0.0
     drain: float = 0.0

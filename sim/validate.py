@@ -5,6 +5,7 @@ from __future__ import annotations
 import graphlib
 import math
 
+from sim.calendar import holiday_date, periods
 from sim.distributions import check
 from sim.errors import ConfigError
 from sim.scenario import Scenario, prerequisites
@@ -51,6 +52,7 @@ def validate(scenario: Scenario, key: str = "scenario") -> None:
             raise ConfigError(k, f"unknown need '{need}'{_known(s.needs)}")
         if not (math.isfinite(rate) and rate > 0):
             raise ConfigError(k, f"arrival rate must be a finite number > 0 per hour, got {rate}")
+    _calendars(s, key)
     for name in ("mail", "pickup_delay"):
         if getattr(s, name) is not None:
             check(getattr(s, name), f"{key}.{name}")
@@ -109,6 +111,25 @@ def _item(s: Scenario, name: str, k: str) -> None:
             )
     if item.limit_days is not None and not (math.isfinite(item.limit_days) and item.limit_days > 0):
         raise ConfigError(f"{k}.limit_days", f"must be a number of days > 0, got {item.limit_days}")
+
+
+def _calendars(s: Scenario, key: str) -> None:
+    holiday_date(s.start_date, f"{key}.start_date")
+    for name, calendar in s.calendars.items():
+        periods(calendar, f"{key}.calendars.{name}")
+    for group in ("windows", "back_office"):
+        name = getattr(s.hours, group)
+        if name is not None and name not in s.calendars:
+            raise ConfigError(f"{key}.hours.{group}", f"unknown calendar '{name}'{_known(s.calendars)}")
+    profile = s.demand_profile
+    if profile is not None:
+        for part, size in (("hour_of_day", 24), ("day_of_week", 7)):
+            values = getattr(profile, part)
+            k = f"{key}.demand_profile.{part}"
+            if len(values) != size:
+                raise ConfigError(k, f"needs {size} values, got {len(values)}")
+            if not all(math.isfinite(v) and v >= 0 for v in values) or max(values) <= 0:
+                raise ConfigError(k, "multipliers must be finite, >= 0, and not all 0")
 
 
 def _names(mapping: dict, key: str) -> None:

@@ -1,0 +1,150 @@
+"""Working calendars: when an office is open, and how long work takes across nights,
+weekends and public holidays.
+
+A calendar is written as opening periods per weekday and a list of holiday dates::
+
+    office:
+      open:
+        mon: ["09:00-12:00", "13:30-17:30"]
+        ...
+      holidays: ["2024-10-01", "2024-10-02"]
+
+Simulation time is hours since ``start_date`` (a date at midnight). ``WorkingTime`` turns a
+calendar into a sorted table of open intervals over the simulated span, so each question
+(next opening, work finished, open hours between two times) is a binary search.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import itertools
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sim.errors import ConfigError
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(kw_only=True)
+class Calendar:
+    """Opening periods per weekday ("HH:MM-HH:MM"), closed dates ("YYYY-MM-DD"), and
+    ``workdays``: dates opened with Monday's hours although they fall on a weekend (调休)."""
+
+    open: dict[str, list[str]] = field(default_factory=dict)
+    holidays: list[str] = field(default_factory=list)
+    workdays: list[str] = field(default_factory=list)
+
+
+def _clock(text: str, key: str) -> float:
+    try:
+        hours, minutes = text.strip().split(":")
+        value = int(hours) + int(minutes) / 60
+    except ValueError:
+        raise ConfigError(key, f"expected a time HH:MM, got '{text}'") from None
+    if not 0 <= value <= 24 or not 0 <= int(minutes) < 60:
+        raise ConfigError(key, f"expected a time from 00:00 to 24:00, got '{text}'")
+    return value
+
+
+def periods(calendar: Calendar, key: str) -> dict[int, list[tuple[float, float]]]:
+    """Opening periods per weekday number (0 = Monday) in hours of the day; checked."""
+    out: dict[int, list[tuple[float, float]]] = {}
+    for day, spans in calendar.open.items():
+        if day not in WEEKDAYS:
+            raise ConfigError(f"{key}.open.{day}", f"unknown weekday; use {', '.join(WEEKDAYS)}")
+        parsed = []
+        for i, span in enumerate(spans):
+            k = f"{key}.open.{day}[{i}]"
+            start, sep, end = span.partition("-")
+            if not sep:
+                raise ConfigError(k, f"expected 'HH:MM-HH:MM', got '{span}'")
+            a, b = _clock(start, k), _clock(end, k)
+            if a >= b:
+                raise ConfigError(k, f"opening must come before closing, got '{span}'")
+            parsed.append((a, b))
+        parsed.sort()
+        for (_, b), (c, _) in itertools.pairwise(parsed):
+            if c < b:
+                raise ConfigError(f"{key}.open.{day}", "opening periods overlap")
+        out[WEEKDAYS.index(day)] = parsed
+    if not any(out.values()):
+        raise ConfigError(f"{key}.open", "a calendar must open at least once a week")
+    for field_name in ("holidays", "workdays"):
+        for i, day in enumerate(getattr(calendar, field_name)):
+            holiday_date(day, f"{key}.{field_name}[{i}]")
+    if calendar.workdays and not out.get(0):
+        raise ConfigError(f"{key}.workdays", "make-up workdays take Monday's hours, but Monday has none")
+    return out
+
+
+def holiday_date(text: str, key: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ConfigError(key, f"expected a date YYYY-MM-DD, got '{text}'") from None
+
+
+class WorkingTime:
+    """A calendar laid out over [0, span] hours from ``start``: open intervals and their
+    cumulative open hours."""
+
+    def __init__(self, calendar: Calendar, start: dt.date, span: float, key: str = "calendar") -> None:
+        weekly = periods(calendar, key)
+        closed = {holiday_date(d, key) for d in calendar.holidays}
+        extra = {holiday_date(d, key) for d in calendar.workdays}
+        starts, ends = [], []
+        for day in range(int(span // 24) + 8):
+            date = start + dt.timedelta(days=day)
+            if date in closed:
+                continue
+            for a, b in weekly.get(0 if date in extra else date.weekday(), []):
+                starts.append(day * 24 + a)
+                ends.append(day * 24 + b)
+        self.starts = starts
+        self.ends = ends
+        lengths = np.subtract(ends, starts)
+        self.before = np.concatenate([[0.0], np.cumsum(lengths)]).tolist()  # open hours before interval k
+        week_hours = sum(b - a for spans in weekly.values() for a, b in spans)
+        self.day_hours = week_hours / sum(1 for spans in weekly.values() if spans)  # a working day's hours
+
+    def next_open(self, t: float) -> float:
+        """``t`` if open at ``t``, else the next opening."""
+        k = bisect.bisect_right(self.ends, t)
+        if k >= len(self.starts):
+            raise ValueError(f"time {t} lies beyond the calendar's span")
+        return max(t, self.starts[k])
+
+    def next_close(self, t: float) -> float:
+        """The end of the open period at or after ``t``."""
+        return self.ends[bisect.bisect_right(self.ends, t)]
+
+    def open_hours(self, t: float) -> float:
+        """Open hours from time 0 to ``t``."""
+        k = bisect.bisect_right(self.starts, t) - 1
+        if k < 0:
+            return 0.0
+        return self.before[k] + min(t, self.ends[k]) - self.starts[k]
+
+    def finish(self, t: float, work: float) -> float:
+        """When ``work`` open hours started at ``t`` are done: work pauses while closed."""
+        target = self.open_hours(t) + work
+        k = bisect.bisect_left(self.before, target) - 1
+        k = max(k, 0)
+        if k >= len(self.starts):
+            raise ValueError(f"work from {t} runs beyond the calendar's span")
+        end = self.starts[k] + (target - self.before[k])
+        return max(end, t)
+
+    def open_hours_between(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Open hours between arrays of times ``a`` and ``b`` (vectorised, for analysis)."""
+        starts, ends, before = np.asarray(self.starts), np.asarray(self.ends), np.asarray(self.before)
+
+        def cumulative(t: np.ndarray) -> np.ndarray:
+            k = np.searchsorted(starts, t, side="right") - 1
+            inside = np.where(k >= 0, np.minimum(t, ends[np.maximum(k, 0)]) - starts[np.maximum(k, 0)], 0.0)
+            return np.where(k >= 0, before[np.maximum(k, 0)] + inside, 0.0)
+
+        return cumulative(np.asarray(b, dtype=float)) - cumulative(np.asarray(a, dtype=float))
