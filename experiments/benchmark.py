@@ -149,19 +149,22 @@ def builtin(repeats: int) -> list[dict]:
     return rows
 
 
-def peak_memory(arrivals: int) -> float:
-    """Peak resident memory (MiB) of a fresh process that runs the M/M/c case for ``arrivals``."""
+def peak_memory(arrivals: int) -> tuple[float, float]:
+    """(peak RSS in MiB of a fresh process running the M/M/c case for ``arrivals`` with the event
+    log on, peak MiB the run itself allocated as traced by tracemalloc)."""
     here = str(Path(__file__).parent)
     code = (
-        f"import resource, sys; sys.path.insert(0, {here!r})\n"
+        f"import resource, sys, tracemalloc; sys.path.insert(0, {here!r})\n"
         "from benchmark import mmc_scenario\nfrom sim import run, SINGLE\n"
-        f"r = run(mmc_scenario({arrivals}), SINGLE, 1, record_steps=True)\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, len(r.cases), len(r.steps))"
+        f"scenario = mmc_scenario({arrivals})\ntracemalloc.start()\n"
+        "r = run(scenario, SINGLE, 1, record_steps=True)\n"
+        "rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+        "print(rss, tracemalloc.get_traced_memory()[1] / 2**20)"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.split()
-    return float(out[0])
+    return float(out[0]), float(out[1])
 
 
 def sweep_seconds(launcher: str, jobs: int, horizon: float) -> float:
@@ -232,15 +235,13 @@ def main() -> None:
         )
 
     print("\nPeak memory of one run with the event log on (fresh process each)")
-    base = peak_memory(1_000)
-    print(f"(a run of 1,000 arrivals peaks at {base:,.0f} MiB: the interpreter and its libraries)")
     print(
-        "| arrivals | peak RSS (MiB) | above the 1,000-arrival run (MiB) | bytes per arrival |\n"
+        "| arrivals | peak RSS (MiB) | allocated by the run (MiB) | bytes per arrival |\n"
         "|---:|---:|---:|---:|"
     )
     for n in (million // 4, million // 2, million):
-        peak = peak_memory(n)
-        print(f"| {n:,} | {peak:,.0f} | {peak - base:,.0f} | {(peak - base) * 2**20 / n:,.0f} |")
+        rss, traced = peak_memory(n)
+        print(f"| {n:,} | {rss:,.0f} | {traced:,.0f} | {traced * 2**20 / n:,.0f} |")
 
     print("\nSweep of 16 built-in runs through Hydra")
     serial = sweep_seconds("basic", 16, horizon)

@@ -18,7 +18,7 @@ BROKEN = Path(__file__).parent / "broken_configs"
 CASES = sorted((BROKEN / "scenario").glob("*.yaml")) + sorted((BROKEN / "experiment").glob("*.yaml"))
 SMALL = [
     "replications=2",
-    "scenario.horizon=500",
+    "scenario.horizon=2000",
     "scenario.warmup=50",
     "record_steps=false",
     "progress=false",
@@ -108,7 +108,7 @@ def test_a_failing_job_is_recorded_and_the_sweep_goes_on(tmp_path):
     out = tmp_path / "sweep"
     args = ["--multirun", "design=single,bundled", *SMALL, "hydra/launcher=basic", f"hydra.sweep.dir={out}"]
     # Make one job fail for real while writing: a folder stands where its table should go.
-    victim = out / "design=single,record_steps=False,replications=2,scenario.horizon=500,scenario.warmup=50"
+    victim = out / "design=single,record_steps=False,replications=2,scenario.horizon=2000,scenario.warmup=50"
     (victim / "cases.parquet").mkdir(parents=True)
     done = sim(*args)
     assert done.returncode == 1
