@@ -211,3 +211,36 @@ def lever_attribution(table: pd.DataFrame, palette: dict[str, str]) -> plt.Figur
     ax.set_title("What each lever gives alone, and all together (bars: 95 % CI)")
     ax.legend(fontsize=7, frameon=False, loc="center left", bbox_to_anchor=(1, 0.5))
     return fig
+
+
+def tornado(table: pd.DataFrame, base: pd.DataFrame) -> plt.Figure:
+    """How each estimate, set low and high one at a time, moves the reductions of bundled against
+    single: one panel per metric, bars from the base case's reduction."""
+    metrics = list(dict.fromkeys(table["metric"]))
+    # One order for every panel (they share the y axis): by the largest swing on any metric.
+    swing = table.groupby(["parameter", "metric"])["reduction"].agg(lambda r: r.max() - r.min())
+    order = list(swing.groupby("parameter").max().sort_values().index)
+    fig, axes = plt.subplots(1, len(metrics), figsize=(4.0 * len(metrics), 3.8), sharey=True, squeeze=False)
+    for ax, metric in zip(axes[0], metrics, strict=True):
+        centre = 100 * float(base.set_index("metric").loc[metric, "reduction"])
+        g = table[table["metric"] == metric]
+        for y, parameter in enumerate(order):
+            for level, colour in (("low", "#1f77b4"), ("high", "#d62728")):
+                row = g[(g["parameter"] == parameter) & (g["level"] == level)]
+                if len(row):
+                    value = 100 * float(row["reduction"].iloc[0])
+                    ax.barh(
+                        y,
+                        value - centre,
+                        left=centre,
+                        color=colour,
+                        alpha=0.8,
+                        label=f"estimate {level}" if y == 0 else None,
+                    )
+        ax.axvline(centre, color="black", linewidth=0.8)
+        ax.set_yticks(range(len(order)), order)
+        ax.set_xlabel(f"reduction in {HEADLINE_NAMES.get(metric, metric)} (%)")
+    axes[0][0].legend(fontsize=8, frameon=False)
+    fig.suptitle("Sensitivity: each estimate low and high, the others as configured")
+    fig.tight_layout()
+    return fig

@@ -17,6 +17,7 @@ from omegaconf import DictConfig, OmegaConf
 from sim.design import Design
 from sim.errors import ConfigError
 from sim.scenario import Scenario
+from sim.sensitivity import Estimates, perturbed
 from sim.staffing import Staffing, scaled
 from sim.validate import validate
 
@@ -24,6 +25,17 @@ MAX_REPLICATIONS = 10_000
 CONFIGS = str(Path(__file__).resolve().parent.parent / "configs")
 # Keys that change how a job runs, not what it computes: left out of its identity.
 RUN_ONLY_KEYS = ("progress", "resume")
+
+
+@dataclass(kw_only=True)
+class Published:
+    """Reductions a source reports for bundled against single (0.65 for "-65 %"), set beside
+    the model's own in the report; never used to tune anything."""
+
+    time: float | None = None
+    trips: float | None = None
+    documents: float | None = None
+    source: str = ""
 
 
 @dataclass(kw_only=True)
@@ -36,6 +48,8 @@ class SimConfig:
     scenario: Scenario
     design: Design
     staffing: Staffing = field(default_factory=Staffing)
+    estimates: Estimates = field(default_factory=Estimates)
+    published: Published | None = None
     seed: int = 0
     replications: int = 1
     record_steps: bool = True
@@ -59,4 +73,5 @@ def load(cfg: DictConfig) -> SimConfig:
     if not 1 <= conf.replications <= MAX_REPLICATIONS:
         raise ConfigError("replications", f"must be from 1 to {MAX_REPLICATIONS}, got {conf.replications}")
     validate(conf.scenario)
-    return replace(conf, scenario=scaled(conf.scenario, conf.staffing.scale))
+    scenario = perturbed(scaled(conf.scenario, conf.staffing.scale), conf.estimates)
+    return replace(conf, scenario=scenario)

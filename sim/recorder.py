@@ -64,21 +64,20 @@ class Recorder:
         self.cases = Table(CASE_INT_COLUMNS, CASE_FLOAT_COLUMNS)
         self.steps = Table(STEP_INT_COLUMNS, STEP_FLOAT_COLUMNS)
         self.decisions = Table(DECISION_INT_COLUMNS, DECISION_FLOAT_COLUMNS)
+        # (case, item code, accepted, decided): each item's statutory clock
+        self.decision = self.decisions.add
         self.needs = Codes()
         self.items = Codes()
         self.activities = Codes()
         self.resources = Codes()
 
     def case(self, row: tuple) -> None:
-        """Append one case row, in the order CASE_INT_COLUMNS + CASE_FLOAT_COLUMNS."""
+        """Append one case row, in the order CASE_INT_COLUMNS + CASE_FLOAT_COLUMNS; every table's
+        batch is flushed with the cases' (a case writes a few steps and decisions at most)."""
         self.cases.add(row)
         if self.cases.full():
             self.cases.flush()
-
-    def decision(self, row: tuple) -> None:
-        """Append (case, item code, accepted, decided): the item's statutory clock."""
-        self.decisions.add(row)
-        if self.decisions.full():
+            self.steps.flush()
             self.decisions.flush()
 
     def step(
@@ -87,5 +86,3 @@ class Recorder:
         """Append one event-log row (codes from ``items``, ``activities``, ``resources``)."""
         if self.record_steps:
             self.steps.add((case, item, activity, resource, enqueue, start, end))
-            if self.steps.full():
-                self.steps.flush()

@@ -74,6 +74,10 @@ def build(sweep: str | Path) -> Path:
 
 def _blocks(collected: Collected, sweep: Path, figures: Path) -> list[Block]:
     runs, reps = collected.runs, collected.replications
+    sensitivity = None
+    if "sensitivity" in runs.columns and runs["sensitivity"].nunique() > 1:
+        sensitivity = _sensitivity(reps)
+        runs, reps = runs[runs["sensitivity"] == "base"], reps[reps["sensitivity"] == "base"]
     scale = base_scale(runs)
     at_base = runs[runs["staffing_scale"] == scale]
     base_job = collected.jobs[at_base["run"].iloc[0]]
@@ -110,6 +114,7 @@ def _blocks(collected: Collected, sweep: Path, figures: Path) -> list[Block]:
             out += [
                 Block("h2", "Headline: bundled against single"),
                 Block("table", _headline_table(headline)),
+                *_published_blocks(conf, headline),
                 Block(
                     "p",
                     "Paired on common random numbers: replication r of both designs serves the same "
@@ -144,6 +149,18 @@ def _blocks(collected: Collected, sweep: Path, figures: Path) -> list[Block]:
             Block("table", _staffing_table(runs)),
             fig("lead_time_vs_staffing", charts.lead_time_vs_staffing(shown, limit, palette)),
             fig("utilisation", charts.utilisation_vs_staffing(shown)),
+        ]
+    if sensitivity is not None:
+        table, base = sensitivity
+        out += [
+            Block("h2", "Sensitivity to the estimates"),
+            Block(
+                "p",
+                "Each estimate multiplied low and high (configs/sensitivity/), the others as configured; "
+                "reduction of bundled against single, paired by replication.",
+            ),
+            Block("table", _sensitivity_table(table, base)),
+            fig("tornado", charts.tornado(table, base)),
         ]
     out += [
         Block("h2", "Statutory limits"),
@@ -189,6 +206,66 @@ def _base_cases(collected: Collected, at_base: pd.DataFrame, warmup: float) -> p
             c[(c["arrival"] >= warmup) & c["finished"]].assign(design=lambda d: d["design"].astype(str))
         )
     return pd.concat(frames, ignore_index=True)
+
+
+def _published_blocks(conf: SimConfig, headline: pd.DataFrame) -> list[Block]:
+    """The source's reported reductions beside the model's, with the gap."""
+    published = conf.published
+    if published is None:
+        return []
+    rows = []
+    for r in headline.itertuples():
+        name = charts.HEADLINE_NAMES[r.metric]
+        reported = getattr(published, name, None)
+        if reported is None:
+            continue
+        model = _ci(-100 * r.reduction, -100 * r.reduction_ci_high, -100 * r.reduction_ci_low, "+.1f") + " %"
+        rows.append(
+            {
+                "metric": name,
+                "model (95 % CI)": model,
+                "reported": f"{-100 * reported:+.0f} %",
+                "gap (points)": f"{100 * (r.reduction - reported):+.1f}",
+            }
+        )
+    return [
+        Block("h2", "Beside the published figures"),
+        Block(
+            "p",
+            f"Reported: {published.source}. The model is not tuned to these numbers; the gap is the finding.",
+        ),
+        Block("table", pd.DataFrame(rows)),
+    ]
+
+
+def _sensitivity(reps: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Reductions of bundled against single per sensitivity case: (low/high table, base)."""
+    rows, base = [], None
+    for case, g in reps.groupby("sensitivity"):
+        single, bundled = g[g["design_label"] == "single"], g[g["design_label"] == "bundled"]
+        if single.empty or bundled.empty:
+            continue
+        table = paired(single, bundled, HEADLINE, on=PAIR_ON)
+        if case == "base":
+            base = table
+            continue
+        parameter, _, level = str(case).rpartition("_")
+        rows.append(table.assign(parameter=parameter, level=level))
+    return pd.concat(rows, ignore_index=True), base
+
+
+def _sensitivity_table(table: pd.DataFrame, base: pd.DataFrame) -> pd.DataFrame:
+    out = []
+    for metric in HEADLINE:
+        row = {
+            "metric": charts.HEADLINE_NAMES[metric],
+            "base": f"{-100 * base.set_index('metric').loc[metric, 'reduction']:+.1f} %",
+        }
+        g = table[table["metric"] == metric]
+        for r in g.itertuples():
+            row[f"{r.parameter} {r.level}"] = f"{-100 * r.reduction:+.1f} %"
+        out.append(row)
+    return pd.DataFrame(out).set_index("metric").T.reset_index().rename(columns={"index": "case"})
 
 
 def _compliance_table(collected: Collected, at_base: pd.DataFrame, warmup: float) -> pd.DataFrame:

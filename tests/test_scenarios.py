@@ -1,0 +1,83 @@
+"""The sourced scenarios: each runs in both designs, its sources table covers every item, and the
+headline and sensitivity studies run from their documented commands."""
+
+import re
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from sim import BUNDLED, SINGLE, run
+from sim.config import CONFIGS
+
+SOURCED = ["startup", "small_restaurant", "transport", "deregistration", "construction", "district"]
+README = Path(CONFIGS) / "scenario" / "README.md"
+
+
+@pytest.mark.parametrize("name", SOURCED)
+def test_sourced_scenario_runs_in_both_designs(compose, name):
+    scenario = compose([f"scenario={name}"]).scenario
+    short = replace(scenario, horizon=24 * 7 * 8, warmup=0.0)
+    for design in (SINGLE, BUNDLED):
+        result = run(short, design, seed=1, record_steps=False)
+        assert len(result.cases) > 0 and result.cases["finished"].all(), (name, design.label)
+
+
+def item_rows():
+    rows = {}
+    for line in README.read_text().splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 8 and cells[0] not in ("item", "---") and not cells[0].startswith("-"):
+            rows[cells[0]] = cells
+    return rows
+
+
+def test_sources_table_covers_every_item_parameter(compose):
+    scenario = compose(["scenario=district"]).scenario
+    rows = item_rows()
+    assert set(rows) == set(scenario.items), "every catalogue item has exactly one row"
+    for name, item in scenario.items.items():
+        _, department, documents, limit, times, rejection, inspection, pickup = rows[name]
+        assert department == item.department, name
+        count = re.search(r"\((\d+), ", documents)
+        assert count and int(count.group(1)) == len(item.documents), (name, "documents")
+        assert limit.split()[0] == f"{item.limit_days:g}", (name, "limit_days")
+        assert re.search(r"\((E|\*\*S\*\*|\*\*R\*\*)", times), (name, "intake/review need a tag")
+        assert rejection.startswith(f"{item.p_incomplete:g} / "), (name, "p_incomplete")
+        assert (inspection == "none") == (item.inspection is None), (name, "inspection")
+        assert pickup.startswith("yes") == item.pickup, (name, "pickup")
+
+
+def study(tmp_path, experiment, *extra):
+    out = tmp_path / experiment
+    args = [
+        f"+experiment={experiment}",
+        f"hydra.sweep.dir={out}",
+        "scenario.horizon=1500",
+        "scenario.warmup=100",
+    ]
+    done = subprocess.run(
+        [sys.executable, "-m", "sim", "--multirun", *args, *extra], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = subprocess.run([sys.executable, "-m", "sim.report", str(out)], capture_output=True, text=True)
+    assert report.returncode == 0, report.stderr[-2000:]
+    return out, (out / "report.md").read_text()
+
+
+def test_headline_study_sets_the_model_beside_the_article(tmp_path):
+    _, text = study(tmp_path, "headline", "replications=3")
+    section = text.split("## Beside the published figures")[1].split("##")[0]
+    for metric, reported in (("time", "-65 %"), ("trips", "-88 %"), ("documents", "-60 %")):
+        assert re.search(rf"\| {metric}\s+\| [-+]\d+\.\d \[.*\] % \| {reported}", section), metric
+    assert "district" in text
+
+
+@pytest.mark.slow
+def test_sensitivity_study_draws_a_tornado(tmp_path):
+    out, text = study(tmp_path, "sensitivity", "replications=2")
+    assert "## Sensitivity to the estimates" in text
+    assert "p_incomplete high" in text and "mail low" in text
+    assert (out / "figures" / "tornado.png").stat().st_size > 10_000
