@@ -38,7 +38,8 @@ class Calendar:
     workdays: list[str] = field(default_factory=list)
 
 
-def _clock(text: str, key: str) -> float:
+def parse_clock(text: str, key: str) -> float:
+    """Hours of the day of "HH:MM"; ConfigError naming ``key`` otherwise."""
     try:
         hours, minutes = text.strip().split(":")
         value = int(hours) + int(minutes) / 60
@@ -61,7 +62,7 @@ def periods(calendar: Calendar, key: str) -> dict[int, list[tuple[float, float]]
             start, sep, end = span.partition("-")
             if not sep:
                 raise ConfigError(k, f"expected 'HH:MM-HH:MM', got '{span}'")
-            a, b = _clock(start, k), _clock(end, k)
+            a, b = parse_clock(start, k), parse_clock(end, k)
             if a >= b:
                 raise ConfigError(k, f"opening must come before closing, got '{span}'")
             parsed.append((a, b))

@@ -22,7 +22,7 @@ from collections.abc import Generator
 
 import simpy
 
-from sim.calendar import WorkingTime
+from sim.calendar import WorkingTime, parse_clock
 from sim.design import Checklist, Delivery, Design, Routing, Window
 from sim.distributions import Dist, DistKind
 from sim.monitor import MonitoredResource
@@ -173,15 +173,6 @@ class Model:
         self.env = env = simpy.Environment()
         self.streams = Streams(seed, replication)
         self.recorder = rec = Recorder(record_steps)
-        self.resources: dict[str, MonitoredResource] = {}
-        for name, dept in scenario.departments.items():
-            self._resource(f"{name}.clerks", dept.clerks)
-            self._resource(f"{name}.reviewers", dept.reviewers)
-            if dept.inspectors:
-                self._resource(f"{name}.inspectors", dept.inspectors)
-        self._resource(f"{ONE_STOP}.clerks", scenario.one_stop.clerks)
-        self.windows = {name: self.resources[f"{name}.clerks"] for name in [*scenario.departments, ONE_STOP]}
-        self.window_bit = {name: 1 << k for k, name in enumerate(self.windows)}
         start = dt.date.fromisoformat(scenario.start_date)
         self.start_weekday = start.weekday()
         span = scenario.horizon + scenario.drain + 24 * 366
@@ -194,6 +185,15 @@ class Model:
 
         self.window_hours = working_time("windows")
         self.office_hours = working_time("back_office")
+        self.resources: dict[str, MonitoredResource] = {}
+        for name, dept in scenario.departments.items():
+            self._resource(f"{name}.clerks", dept.clerks, self.window_hours)
+            self._resource(f"{name}.reviewers", dept.reviewers, self.office_hours)
+            if dept.inspectors:
+                self._resource(f"{name}.inspectors", dept.inspectors, self.office_hours)
+        self._resource(f"{ONE_STOP}.clerks", scenario.one_stop.clerks, self.window_hours)
+        self.windows = {name: self.resources[f"{name}.clerks"] for name in [*scenario.departments, ONE_STOP]}
+        self.window_bit = {name: 1 << k for k, name in enumerate(self.windows)}
         self.send_home = scenario.at_closing is AtClosing.send_home
         self.items = {name: _ItemSpec(name, scenario, self) for name in scenario.items}
         self.plans = {need: _NeedPlan(need, scenario, design, self) for need in scenario.demand}
@@ -224,19 +224,33 @@ class Model:
         self._drained = env.event()
         self.snapshots: dict[str, dict[str, tuple[float, float]]] = {}
 
-    def _resource(self, name: str, capacity: int) -> None:
-        self.resources[name] = MonitoredResource(self.env, capacity, name)
+    def _resource(self, name: str, capacity: int, hours: WorkingTime | None) -> None:
+        self.resources[name] = MonitoredResource(self.env, capacity, name, hours)
 
     # -- driving the run -------------------------------------------------------------------
 
     def run(self) -> None:
         env, s = self.env, self.scenario
         env.process(self._arrivals())
+        for pool, changes in s.shifts.items():
+            env.process(self._shifts(self.resources[pool], changes))
         env.process(self._snapshot_at(s.warmup, "warmup"))
         env.process(self._snapshot_at(s.horizon, "horizon"))
         env.run(until=env.any_of([self._drained, env.timeout(s.horizon + s.drain)]))
         for case in sorted(self.open.values(), key=lambda c: c.id):
             self._record(case, math.nan)
+
+    def _shifts(self, pool: MonitoredResource, changes: dict[str, int]) -> Generator:
+        """Set the pool's staff at the given clock times every day; before the day's first change
+        the previous day's last count holds."""
+        times = sorted((parse_clock(clock, pool.name), staff) for clock, staff in changes.items())
+        pool.set_capacity(times[-1][1])
+        day = 0.0
+        while True:
+            for at, staff in times:
+                yield self.env.timeout(day + at - self.env.now)
+                pool.set_capacity(staff)
+            day += 24.0
 
     def _snapshot_at(self, t: float, label: str) -> Generator:
         yield self.env.timeout(t)

@@ -1,29 +1,40 @@
-"""A SimPy resource that keeps its own time-weighted busy and queue areas.
+"""A SimPy resource that keeps its own time-weighted busy, queue and staff areas.
 
-Like a clerk's tally sheet: every time someone takes or frees a seat, the time since the last
-change is charged at the old head-counts. Utilisation and mean queue length over any window
-then come from two snapshots of the areas, without a per-event log.
+Like a clerk's tally sheet: every time someone takes or frees a seat, or a shift changes the
+staff count, the time since the last change is charged at the old head-counts. With a working
+calendar only open hours are charged, so utilisation is the share of staffed open hours spent
+working. Utilisation and mean queue over any window come from two snapshots of the areas.
 """
 
 from __future__ import annotations
 
 import simpy
 
+from sim.calendar import WorkingTime
+
 
 class MonitoredResource(simpy.Resource):
-    def __init__(self, env: simpy.Environment, capacity: int, name: str) -> None:
+    def __init__(
+        self, env: simpy.Environment, capacity: int, name: str, hours: WorkingTime | None = None
+    ) -> None:
         super().__init__(env, capacity)
         self.name = name
+        self.hours = hours
         self.busy_area = 0.0
         self.queue_area = 0.0
+        self.staff_area = 0.0
+        self.open_time = 0.0
         self._last = env.now
 
     def _accrue(self) -> None:
         now = self._env.now
         if now != self._last:
-            dt = now - self._last
+            hours = self.hours
+            dt = now - self._last if hours is None else hours.open_hours(now) - hours.open_hours(self._last)
             self.busy_area += dt * len(self.users)
             self.queue_area += dt * len(self.queue)
+            self.staff_area += dt * self._capacity
+            self.open_time += dt
             self._last = now
 
     def request(self) -> simpy.resources.resource.Request:
@@ -34,7 +45,14 @@ class MonitoredResource(simpy.Resource):
         self._accrue()
         return super().release(request)
 
-    def areas(self) -> tuple[float, float]:
-        """(busy area, queue area) accrued up to now."""
+    def set_capacity(self, capacity: int) -> None:
+        """Change the staff count (a shift). Those already served finish their work; a larger
+        count serves the queue at once."""
         self._accrue()
-        return self.busy_area, self.queue_area
+        self._capacity = capacity
+        self._trigger_put(None)
+
+    def areas(self) -> tuple[float, float, float, float]:
+        """(busy, queue, staff) areas and open time accrued up to now."""
+        self._accrue()
+        return self.busy_area, self.queue_area, self.staff_area, self.open_time

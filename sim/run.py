@@ -46,7 +46,6 @@ def run(
     model = Model(scenario, design, seed, replication=replication, record_steps=record_steps)
     model.run()
     tags = {"scenario": scenario.name, "design": design.label, "seed": seed, "replication": replication}
-    window = scenario.horizon - scenario.warmup
     info = tags | {
         "horizon": scenario.horizon,
         "warmup": scenario.warmup,
@@ -59,7 +58,7 @@ def run(
     return RunResult(
         cases=_tagged(cases, tags),
         steps=_tagged(_steps(model), tags),
-        resources=_tagged(_resources(model, window), tags),
+        resources=_tagged(_resources(model), tags),
         decisions=_tagged(_decisions(model, cases), tags),
         info=info,
     )
@@ -135,19 +134,19 @@ def _mean_in_system(cases: pd.DataFrame, start: float, end: float) -> float:
     return float(overlap.sum() / (end - start))
 
 
-def _resources(model: Model, window: float) -> pd.DataFrame:
+def _resources(model: Model) -> pd.DataFrame:
     rows = []
     start, end = model.snapshots["warmup"], model.snapshots["horizon"]
-    for name, res in model.resources.items():
-        busy = end[name][0] - start[name][0]
-        queue = end[name][1] - start[name][1]
+    for name in model.resources:
+        busy, queue, staff, open_time = (e - s for e, s in zip(end[name], start[name], strict=True))
         rows.append(
             {
                 "resource": name,
-                "capacity": res.capacity,
-                "utilisation": busy / (window * res.capacity),
-                "mean_queue": queue / window,
+                "capacity": staff / open_time,  # mean staff over open hours (shifts vary it)
+                "utilisation": busy / staff,
+                "mean_queue": queue / open_time,
                 "busy_hours": busy,
+                "open_hours": open_time,
             }
         )
     return pd.DataFrame(rows)

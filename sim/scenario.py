@@ -95,6 +95,8 @@ class Scenario:
     Time 0 is midnight at the start of ``start_date``. With ``hours`` naming calendars,
     applicants visit windows only while they are open, in-person arrivals come only then
     (rates are per open hour, shaped by ``demand_profile``), and work pauses while closed.
+    ``shifts`` change a staff pool's count at clock times every day, e.g.
+    ``{"market.clerks": {"09:00": 3, "13:30": 5}}``.
     ``mail`` is how long a mailed result takes to arrive; ``pickup_delay`` how long an
     applicant takes to come for a result once told it is ready (each drawn once per case;
     empty means at once).
@@ -117,6 +119,7 @@ class Scenario:
     hours: Hours = field(default_factory=Hours)
     at_closing: AtClosing = AtClosing.serve
     demand_profile: Profile | None = None
+    shifts: dict[str, dict[str, int]] = field(default_factory=dict)
     horizon: float
     warmup: float = 0.0
     drain: float = 0.0

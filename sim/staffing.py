@@ -34,4 +34,7 @@ def scaled(scenario: Scenario, scale: float) -> Scenario:
         for name, d in scenario.departments.items()
     }
     one_stop = replace(scenario.one_stop, clerks=times(scenario.one_stop.clerks))
-    return replace(scenario, departments=departments, one_stop=one_stop)
+    shifts = {
+        pool: {clock: times(n) for clock, n in changes.items()} for pool, changes in scenario.shifts.items()
+    }
+    return replace(scenario, departments=departments, one_stop=one_stop, shifts=shifts)

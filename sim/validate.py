@@ -5,7 +5,7 @@ from __future__ import annotations
 import graphlib
 import math
 
-from sim.calendar import holiday_date, periods
+from sim.calendar import holiday_date, parse_clock, periods
 from sim.distributions import check
 from sim.errors import ConfigError
 from sim.scenario import Scenario, prerequisites
@@ -121,6 +121,20 @@ def _calendars(s: Scenario, key: str) -> None:
         name = getattr(s.hours, group)
         if name is not None and name not in s.calendars:
             raise ConfigError(f"{key}.hours.{group}", f"unknown calendar '{name}'{_known(s.calendars)}")
+    pools = {f"{d}.{p}" for d in s.departments for p in ("clerks", "reviewers", "inspectors")} | {
+        "one_stop.clerks"
+    }
+    for pool, changes in s.shifts.items():
+        k = f"{key}.shifts.{pool}"
+        if pool not in pools:
+            raise ConfigError(
+                k, "unknown staff pool; use <department>.<clerks|reviewers|inspectors> or one_stop.clerks"
+            )
+        if not changes:
+            raise ConfigError(k, "list at least one 'HH:MM': staff change")
+        for clock, staff in changes.items():
+            parse_clock(clock, f"{k}.{clock}")
+            _staff(staff, f"{k}.{clock}", minimum=1)
     profile = s.demand_profile
     if profile is not None:
         for part, size in (("hour_of_day", 24), ("day_of_week", 7)):

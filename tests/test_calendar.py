@@ -9,7 +9,7 @@ import pytest
 from builders import chain, det, with_item
 from scipy import stats
 
-from sim import SINGLE, run
+from sim import SINGLE, Dist, DistKind, run
 from sim.calendar import Calendar, WorkingTime
 from sim.errors import ConfigError
 from sim.scenario import AtClosing, Hours, Profile
@@ -180,4 +180,39 @@ def test_arrivals_follow_the_hourly_and_weekly_profile():
 def test_bad_calendars_are_refused_with_their_key(change, key):
     with pytest.raises(ConfigError) as err:
         validate(replace(chain(), **change))
+    assert err.value.key == key
+
+
+def test_shifts_change_staff_at_clock_times_without_preempting():
+    """One clerk 09:00-13:30, three otherwise: a morning service starts only when no other is
+    in progress, and the pool's mean staff is the time-weighted count."""
+    scenario = chain(demand={"cd": 1.5}, horizon=24 * 60, shifts={"A.clerks": {"09:00": 1, "13:30": 3}})
+    scenario = replace(scenario, needs={**scenario.needs, "cd": ["c"]})
+    scenario = with_item(scenario, "c", intake=Dist(dist=DistKind.exponential, mean=1.0), review=None)
+    r = run(scenario, SINGLE, seed=8)
+    intake = r.steps[r.steps["activity"] == "intake"][["start", "end"]].to_numpy()
+    morning = [(s, e) for s, e in intake if 9 <= s % 24 < 13.5]
+    assert len(morning) > 100
+    for s, _ in morning:
+        busy = ((intake[:, 0] < s) & (intake[:, 1] > s)).sum()
+        assert busy == 0, "a morning service started while another was in progress"
+    pool = r.resources.set_index("resource").loc["A.clerks"]
+    assert pool["capacity"] == pytest.approx((4.5 * 1 + 19.5 * 3) / 24, rel=1e-6)
+    afternoon = [(s, e) for s, e in intake if 14 <= s % 24 < 23]
+    overlaps = max(((intake[:, 0] <= s) & (intake[:, 1] > s)).sum() for s, _ in afternoon)
+    assert overlaps == 3  # three clerks at work at once in the afternoon
+
+
+@pytest.mark.parametrize(
+    ("shifts", "key"),
+    [
+        ({"A.cooks": {"09:00": 2}}, "scenario.shifts.A.cooks"),
+        ({"A.clerks": {"9am": 2}}, "scenario.shifts.A.clerks.9am"),
+        ({"A.clerks": {"09:00": 0}}, "scenario.shifts.A.clerks.09:00"),
+        ({"A.clerks": {}}, "scenario.shifts.A.clerks"),
+    ],
+)
+def test_bad_shifts_are_refused_with_their_key(shifts, key):
+    with pytest.raises(ConfigError) as err:
+        validate(chain(shifts=shifts))
     assert err.value.key == key
