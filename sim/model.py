@@ -31,6 +31,8 @@ from sim.scenario import AtClosing, Scenario, need_order, prerequisites
 from sim.streams import Streams
 
 ONE_STOP = "one_stop"
+CHANNELS = ("in_person", "online", "specialist")
+IN_PERSON, ONLINE, SPECIALIST = range(3)
 NO_DRAWS: tuple[float, ...] = ()
 
 
@@ -110,6 +112,8 @@ class _NeedPlan:
         self.settled_event = tuple(any(i in w for w in self.settled_waits) for i in range(n))
         self.accepted_event = tuple(i in self.upfront or not self.sequential for i in range(n))
         self.window_bits = tuple(model.window_bit[w] for w in self.window)
+        mix = scenario.channels.get(need)
+        self.channel_cut = (mix.in_person, mix.in_person + mix.online) if mix else None
         # What a case of this need draws on arrival; shared empty defaults where nothing is drawn.
         self.any_incomplete = any(s.log_p for s in self.specs)
         self.any_review = any(s.review for s in self.specs)
@@ -131,6 +135,7 @@ class _Case:
         "accepted",
         "accepted_at",
         "arrival",
+        "channel",
         "documents",
         "held",
         "id",
@@ -146,6 +151,7 @@ class _Case:
         "review",
         "reworks",
         "settled",
+        "specialist_trips",
         "trips",
         "waiting",
         "windows",
@@ -192,6 +198,8 @@ class Model:
             if dept.inspectors:
                 self._resource(f"{name}.inspectors", dept.inspectors, self.office_hours)
         self._resource(f"{ONE_STOP}.clerks", scenario.one_stop.clerks, self.window_hours)
+        if scenario.specialists.staff:
+            self._resource("specialists", scenario.specialists.staff, self.window_hours)
         self.windows = {name: self.resources[f"{name}.clerks"] for name in [*scenario.departments, ONE_STOP]}
         self.window_bit = {name: 1 << k for k, name in enumerate(self.windows)}
         self.send_home = scenario.at_closing is AtClosing.send_home
@@ -212,7 +220,9 @@ class Model:
         self._need_draw = self.streams.uniform("need_mix") if len(self._mix) > 1 else None
         mail, pickup = scenario.mail, scenario.pickup_delay
         by_mail = design.delivery is Delivery.mail
-        self._mail = self.streams.sampler("mail", mail) if by_mail and mail else None
+        online = any(mix.online > 0 for mix in scenario.channels.values())
+        self._mail = self.streams.sampler("mail", mail) if (by_mail or online) and mail else None
+        self._channel_draw = self.streams.uniform("channel") if scenario.channels else None
         self._pickup_delay = self.streams.sampler("pickup_delay", pickup) if pickup and not by_mail else None
         self.act = {
             a: rec.activities(a) for a in ("intake", "prepare", "review", "inspection", "pickup", "mail")
@@ -318,9 +328,20 @@ class Model:
             ]
         else:
             c.inspect = plan.nones
+        c.channel = IN_PERSON
+        if self._channel_draw is not None:
+            u = self._channel_draw()
+            if plan.channel_cut is not None:
+                c.channel = (
+                    IN_PERSON
+                    if u < plan.channel_cut[0]
+                    else ONLINE
+                    if u < plan.channel_cut[1]
+                    else SPECIALIST
+                )
         c.mail = self._mail() if self._mail else 0.0
         c.pickup_delay = self._pickup_delay() if self._pickup_delay else 0.0
-        c.trips = c.documents = c.reworks = c.windows = 0
+        c.trips = c.specialist_trips = c.documents = c.reworks = c.windows = 0
         c.waiting = 0.0
         if plan.any_event:
             event = self.env.event
@@ -411,19 +432,27 @@ class Model:
         resource = self.windows[window]
         bit = self.window_bit[window]
         n_fail, intake, hours = c.n_fail, c.intake, self.window_hours
+        online = c.channel == ONLINE
+        specialists = self.resources["specialists"] if c.channel == SPECIALIST else None
         k = 0
         while True:
-            if hours is not None and hours.next_open(env.now) > env.now:
-                yield env.timeout(hours.next_open(env.now) - env.now)  # the applicant comes at opening
-            c.trips += 1
-            c.windows |= bit
+            if specialists is not None:  # a specialist makes the trip for the firm
+                ask = env.now
+                helper = specialists.request()
+                yield helper
+                c.waiting += env.now - ask
+            if not online and hours is not None and hours.next_open(env.now) > env.now:
+                yield env.timeout(hours.next_open(env.now) - env.now)  # the visit starts at opening
+            self._trip(c, bit)
             enqueue = env.now
             req = resource.request()
-            if hours is not None and self.send_home:
+            if not online and hours is not None and self.send_home:
                 got = yield req | env.timeout(hours.next_close(enqueue) - enqueue)
                 if req not in got:  # still queueing at closing time: sent home, a lost trip
                     req.cancel()
                     c.waiting += env.now - enqueue
+                    if specialists is not None:
+                        specialists.release(helper)
                     continue
             else:
                 yield req
@@ -439,6 +468,8 @@ class Model:
                 work = sum(intake[i][k] for i in items)
             yield env.timeout(work if hours is None else hours.finish(start, work) - start)
             resource.release(req)
+            if specialists is not None:
+                specialists.release(helper)
             end = env.now
             if rec.record_steps:
                 label = self._label(plan, items)
@@ -480,7 +511,7 @@ class Model:
         env, plan = self.env, c.plan
         spec = plan.specs[i]
         now = env.now
-        if self.design.delivery is Delivery.mail:
+        if self.design.delivery is Delivery.mail or c.channel == ONLINE:
             self.recorder.step(
                 c.id, spec.code, self.act["mail"], self.res_code["post"], now, now, now + c.mail
             )
@@ -503,7 +534,13 @@ class Model:
             yield env.timeout(self.window_hours.next_open(env.now) - env.now)
 
     def _trip(self, c: _Case, window_bit: int) -> None:
-        c.trips += 1
+        """A visit to a window: the applicant's trip, a specialist's on their behalf, or none online."""
+        if c.channel == IN_PERSON:
+            c.trips += 1
+        elif c.channel == SPECIALIST:
+            c.specialist_trips += 1
+        else:
+            return
         c.windows |= window_bit
 
     def _label(self, plan: _NeedPlan, items: list[int]) -> int:
@@ -516,7 +553,9 @@ class Model:
             (
                 c.id,
                 c.plan.code,
+                c.channel,
                 c.trips,
+                c.specialist_trips,
                 c.documents,
                 c.plan.distinct_documents,
                 c.windows.bit_count(),

@@ -27,7 +27,17 @@ class Codes:
         return code
 
 
-CASE_INT_COLUMNS = ("case", "need", "trips", "documents", "distinct_documents", "windows", "reworks")
+CASE_INT_COLUMNS = (
+    "case",
+    "need",
+    "channel",
+    "trips",
+    "specialist_trips",
+    "documents",
+    "distinct_documents",
+    "windows",
+    "reworks",
+)
 CASE_FLOAT_COLUMNS = ("arrival", "completion", "waiting")
 STEP_INT_COLUMNS = ("case", "item", "activity", "resource")
 STEP_FLOAT_COLUMNS = ("enqueue", "start", "end")

@@ -9,7 +9,7 @@ import pandas as pd
 
 from sim.calendar import WorkingTime
 from sim.design import Design
-from sim.model import Model
+from sim.model import CHANNELS, Model
 from sim.recorder import Codes, Table
 from sim.scenario import Scenario
 from sim.validate import validate
@@ -90,6 +90,9 @@ def _categories(codes: np.ndarray, names: Codes) -> pd.Categorical:
 def _cases(model: Model) -> pd.DataFrame:
     df = _frame(model.recorder.cases).sort_values("case", ignore_index=True)
     df["need"] = _categories(df["need"].to_numpy(), model.recorder.needs)
+    df["channel"] = pd.Categorical.from_codes(
+        df["channel"].to_numpy(), categories=pd.Index(CHANNELS, dtype=str)
+    )
     df["finished"] = df["completion"].notna()
     df["lead_time"] = df["completion"] - df["arrival"]
     df["lead_time_days"] = df["lead_time"] / 24.0

@@ -82,6 +82,24 @@ class Profile:
 
 
 @dataclass(kw_only=True)
+class ChannelMix:
+    """How a need's applicants come (shares summing to 1): in person; online (一网通办: no trips,
+    results by post or electronically); or through an enterprise service specialist (企服专员),
+    who makes the trips for them."""
+
+    in_person: float = 1.0
+    online: float = 0.0
+    specialist: float = 0.0
+
+
+@dataclass(kw_only=True)
+class Specialists:
+    """The pool of enterprise service specialists; a specialist is taken for each visit to a window."""
+
+    staff: int = 0
+
+
+@dataclass(kw_only=True)
 class OneStop:
     """The one-stop window (综合窗口) shared by all departments in the bundled design."""
 
@@ -120,6 +138,8 @@ class Scenario:
     at_closing: AtClosing = AtClosing.serve
     demand_profile: Profile | None = None
     shifts: dict[str, dict[str, int]] = field(default_factory=dict)
+    channels: dict[str, ChannelMix] = field(default_factory=dict)
+    specialists: Specialists = field(default_factory=Specialists)
     horizon: float
     warmup: float = 0.0
     drain: float = 0.0

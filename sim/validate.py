@@ -53,6 +53,7 @@ def validate(scenario: Scenario, key: str = "scenario") -> None:
         if not (math.isfinite(rate) and rate > 0):
             raise ConfigError(k, f"arrival rate must be a finite number > 0 per hour, got {rate}")
     _calendars(s, key)
+    _channels(s, key)
     for name in ("mail", "pickup_delay"):
         if getattr(s, name) is not None:
             check(getattr(s, name), f"{key}.{name}")
@@ -111,6 +112,23 @@ def _item(s: Scenario, name: str, k: str) -> None:
             )
     if item.limit_days is not None and not (math.isfinite(item.limit_days) and item.limit_days > 0):
         raise ConfigError(f"{k}.limit_days", f"must be a number of days > 0, got {item.limit_days}")
+
+
+def _channels(s: Scenario, key: str) -> None:
+    for need, mix in s.channels.items():
+        k = f"{key}.channels.{need}"
+        if need not in s.needs:
+            raise ConfigError(k, f"unknown need '{need}'{_known(s.needs)}")
+        shares = (mix.in_person, mix.online, mix.specialist)
+        if not all(math.isfinite(x) and x >= 0 for x in shares):
+            raise ConfigError(k, f"shares must be finite and >= 0, got {shares}")
+        if abs(sum(shares) - 1) > 1e-9:
+            raise ConfigError(k, f"in_person + online + specialist must be 1, got {sum(shares):g}")
+    _staff(s.specialists.staff, f"{key}.specialists.staff", minimum=0)
+    if s.specialists.staff == 0 and any(mix.specialist > 0 for mix in s.channels.values()):
+        raise ConfigError(
+            f"{key}.specialists.staff", "a channel sends applicants to specialists, but there are none"
+        )
 
 
 def _calendars(s: Scenario, key: str) -> None:
