@@ -29,6 +29,7 @@ class Collected:
     replications: pd.DataFrame
     missing: pd.DataFrame
     jobs: dict[str, Path]  # run id -> job folder
+    override_keys: tuple[str, ...] = ()  # the keys the jobs' overrides set
 
 
 def job_dirs(sweep: Path) -> list[Path]:
@@ -69,12 +70,13 @@ def _number(text: str) -> object:
 
 def collect(sweep: str | Path) -> Collected:
     sweep = Path(sweep)
-    run_rows, rep_frames, missing, jobs = [], [], [], {}
+    run_rows, rep_frames, missing, jobs, keys = [], [], [], {}, {}
     seen = set()
     for job in job_dirs(sweep):
         overrides = _overrides(job)
         seen.add(normalised(overrides))
         columns = _columns(overrides)
+        keys |= dict.fromkeys(columns)
         run_id = job.name
         if not (job / DONE).exists():
             error = (
@@ -113,9 +115,8 @@ def collect(sweep: str | Path) -> Collected:
             )
     runs = pd.DataFrame(run_rows)
     replications = pd.concat(rep_frames, ignore_index=True) if rep_frames else pd.DataFrame()
-    return Collected(
-        runs, replications, pd.DataFrame(missing, columns=["run", "overrides", "status", "error"]), jobs
-    )
+    missing_table = pd.DataFrame(missing, columns=["run", "overrides", "status", "error"])
+    return Collected(runs, replications, missing_table, jobs, tuple(keys))
 
 
 def write(collected: Collected, sweep: str | Path) -> Path:

@@ -22,6 +22,7 @@ from sim import charts
 from sim.collect import Collected, collect, write
 from sim.compare import HEADLINE, paired
 from sim.config import SimConfig, load, register
+from sim.stats import t_interval
 
 PAIR_ON = ["seed", "replication"]
 
@@ -80,6 +81,8 @@ def _blocks(collected: Collected, sweep: Path, figures: Path) -> list[Block]:
         runs, reps = runs[runs["sensitivity"] == "base"], reps[reps["sensitivity"] == "base"]
     scale = base_scale(runs)
     at_base = runs[runs["staffing_scale"] == scale]
+    configs = pooled(reps)  # one row per design and staffing scale, seeds pooled
+    configs_base = configs[configs["staffing_scale"] == scale]
     base_job = collected.jobs[at_base["run"].iloc[0]]
     conf = job_config(base_job)
     limit = statutory_limit(conf)
@@ -90,7 +93,7 @@ def _blocks(collected: Collected, sweep: Path, figures: Path) -> list[Block]:
         Block(
             "p",
             f"Scenario **{conf.scenario.name}**; staffing x{scale:g} is the base; "
-            f"{int(runs['replications'].max())} replications per configuration; intervals are 95 % t "
+            f"{int(configs['n'].max())} replications per configuration; intervals are 95 % t "
             "intervals across replications; lead time runs from first contact to the last result in "
             "hand, in working days of the windows' calendar (calendar days when the office never closes).",
         ),
@@ -139,14 +142,14 @@ def _blocks(collected: Collected, sweep: Path, figures: Path) -> list[Block]:
             ]
     out += [
         Block("h2", "Trips and documents per applicant"),
-        fig("trips_documents", charts.trips_and_documents(at_base, palette)),
+        fig("trips_documents", charts.trips_and_documents(configs_base, palette)),
     ]
-    if runs["staffing_scale"].nunique() > 1:
-        presets = runs[runs["design_label"].isin(["single", "bundled"])]
-        shown = presets if not presets.empty else runs
+    if configs["staffing_scale"].nunique() > 1:
+        presets = configs[configs["design_label"].isin(["single", "bundled"])]
+        shown = presets if not presets.empty else configs
         out += [
             Block("h2", "Staffing"),
-            Block("table", _staffing_table(runs)),
+            Block("table", _staffing_table(configs)),
             fig("lead_time_vs_staffing", charts.lead_time_vs_staffing(shown, limit, palette)),
             fig("utilisation", charts.utilisation_vs_staffing(shown)),
         ]
@@ -181,6 +184,22 @@ def _blocks(collected: Collected, sweep: Path, figures: Path) -> list[Block]:
         Block("table", _staff_table(conf)),
         Block("table", _demand_table(conf)),
     ]
+    also_varied = [
+        k
+        for k in collected.override_keys
+        if k not in ("design", "staffing.scale", "sensitivity", "seed")
+        and k in runs
+        and runs[k].nunique() > 1
+    ]
+    if also_varied:
+        out += [
+            Block("h2", "Note on this sweep"),
+            Block(
+                "p",
+                f"The sweep also varies {', '.join(also_varied)}; this report pools those runs within each "
+                "design and staffing level. Use `collected/runs.csv` to compare them.",
+            ),
+        ]
     if not collected.missing.empty:
         out += [Block("h2", "Missing or failed runs"), Block("table", collected.missing)]
     out += [
@@ -193,6 +212,21 @@ def _blocks(collected: Collected, sweep: Path, figures: Path) -> list[Block]:
         ),
     ]
     return out
+
+
+def pooled(reps: pd.DataFrame) -> pd.DataFrame:
+    """Each metric's mean and t interval per design and staffing scale, over all replications
+    of all seeds (every replication is an independent sample)."""
+    metrics = [
+        c for c in reps.columns if c.endswith(("_mean", "_p50", "_p90")) or c.startswith("utilisation:")
+    ]
+    rows = []
+    for (design, scale), g in reps.groupby(["design_label", "staffing_scale"], sort=False):
+        row = {"design_label": design, "staffing_scale": scale, "n": len(g)}
+        for m in metrics:
+            row[m], row[f"{m}:ci_low"], row[f"{m}:ci_high"] = t_interval(g[m])
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def _base_cases(collected: Collected, at_base: pd.DataFrame, warmup: float) -> pd.DataFrame:
@@ -269,20 +303,21 @@ def _sensitivity_table(table: pd.DataFrame, base: pd.DataFrame) -> pd.DataFrame:
 
 
 def _compliance_table(collected: Collected, at_base: pd.DataFrame, warmup: float) -> pd.DataFrame:
-    rows = []
+    frames = []
     for run_id, design in zip(at_base["run"], at_base["design_label"], strict=True):
         d = pd.read_parquet(collected.jobs[run_id] / "decisions.parquet")
-        d = d[(d["accepted"] >= warmup) & d["limit_days"].notna()]
-        for item, g in d.groupby("item", observed=True):
-            rows.append(
-                {
-                    "design": design,
-                    "item": item,
-                    "limit (working days)": g["limit_days"].iloc[0],
-                    "on time": f"{100 * g['on_time'].astype(float).mean():.1f} %",
-                    "P90 (working days)": f"{g['working_days'].quantile(0.9):.1f}",
-                }
-            )
+        frames.append(d[(d["accepted"] >= warmup) & d["limit_days"].notna()].assign(design=design))
+    rows = []
+    for (design, item), g in pd.concat(frames).groupby(["design", "item"], sort=False, observed=True):
+        rows.append(
+            {
+                "design": design,
+                "item": item,
+                "limit (working days)": g["limit_days"].iloc[0],
+                "on time": f"{100 * g['on_time'].astype(float).mean():.1f} %",
+                "P90 (working days)": f"{g['working_days'].quantile(0.9):.1f}",
+            }
+        )
     return pd.DataFrame(rows)
 
 

@@ -15,6 +15,7 @@ from sim.charts import colours, lead_time_vs_staffing, utilisation_vs_staffing
 from sim.collect import collect
 from sim.compare import paired
 from sim.replications import replicate
+from sim.report import pooled
 from sim.stats import t_interval
 
 
@@ -76,6 +77,7 @@ def sweep(tmp_path_factory):
     args = [
         "design=single,bundled",
         "staffing.scale=1.0,1.5",
+        "seed=1,2",
         "replications=2",
         "scenario.horizon=600",
         "scenario.warmup=100",
@@ -94,7 +96,7 @@ def sweep(tmp_path_factory):
 
 def test_collect_gives_a_row_per_run_and_per_replication(sweep):
     c = collect(sweep)
-    assert len(c.runs) == 4 and len(c.replications) == 8 and c.missing.empty
+    assert len(c.runs) == 8 and len(c.replications) == 16 and c.missing.empty
     assert set(c.runs["design"]) == {"single", "bundled"}
     assert set(c.runs["staffing.scale"]) == {1.0, 1.5}
     for name in ("runs", "replications"):
@@ -106,6 +108,7 @@ def test_collect_gives_a_row_per_run_and_per_replication(sweep):
 def test_report_and_figures(sweep):
     text = (sweep / "report.md").read_text()
     assert "Headline: bundled against single" in text and "python -m sim --multirun" in text
+    assert "4 replications per configuration" in text  # two seeds of two replications, pooled
     for name in (
         "headline",
         "lever_attribution",
@@ -120,7 +123,8 @@ def test_report_and_figures(sweep):
 
 
 def test_figures_hold_the_expected_series(sweep):
-    runs = collect(sweep).runs
+    runs = pooled(collect(sweep).replications)
+    assert len(runs) == 4  # a row per design and staffing scale, seeds pooled
     palette = colours(list(runs["design_label"]))
     fig = lead_time_vs_staffing(runs, 20.0, palette)
     labels = {line.get_label() for line in fig.axes[0].get_lines()}
@@ -146,6 +150,6 @@ def test_collect_lists_failed_and_unstarted_runs(sweep, tmp_path):
     )
     shutil.rmtree(gone)
     c = collect(copy)
-    assert len(c.runs) == 2
+    assert len(c.runs) == 6
     assert sorted(c.missing["status"]) == ["failed", "not started"]
     assert "design=bundled" in c.missing.set_index("status").loc["not started", "overrides"]
