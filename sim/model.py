@@ -441,8 +441,10 @@ class Model:
                 helper = specialists.request()
                 yield helper
                 c.waiting += env.now - ask
-            if not online and hours is not None and hours.next_open(env.now) > env.now:
-                yield env.timeout(hours.next_open(env.now) - env.now)  # the visit starts at opening
+            if not online and hours is not None:
+                opening = hours.next_open(env.now)
+                if opening > env.now:
+                    yield env.timeout(opening - env.now)  # the visit starts at opening
             self._trip(c, bit)
             enqueue = env.now
             req = resource.request()
