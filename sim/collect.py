@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+from hydra.core.override_parser.overrides_parser import OverridesParser
 from omegaconf import OmegaConf
 
 from sim.output import DONE, ERROR
@@ -51,21 +52,8 @@ def _overrides(job: Path) -> list[str]:
 
 
 def _columns(overrides: list[str]) -> dict[str, object]:
-    out = {}
-    for line in overrides:
-        key, _, value = line.lstrip("+~").partition("=")
-        out[key] = _number(value)
-    return out
-
-
-def _number(text: str) -> object:
-    try:
-        return int(text)
-    except ValueError:
-        try:
-            return float(text)
-        except ValueError:
-            return text
+    """Overrides as typed columns, read by Hydra's own parser ("1.0" a float, "false" a bool)."""
+    return {o.key_or_group: o.value() for o in OverridesParser.create().parse_overrides(overrides)}
 
 
 def collect(sweep: str | Path) -> Collected:
