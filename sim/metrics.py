@@ -33,4 +33,41 @@ def summarise(result: RunResult) -> dict[str, float]:
     limited = decisions[decisions["limit_days"].notna()]
     out["on_time_share"] = float(limited["on_time"].astype(float).mean()) if len(limited) else np.nan
     out["mean_in_system"] = float(result.info["mean_in_system"])
+    return out | summarise_requests(result)
+
+
+def _mean_p90(name: str, values: np.ndarray, of: str = "") -> dict[str, float]:
+    if not len(values):
+        return {f"{name}_mean{of}": np.nan, f"{name}_p90{of}": np.nan}
+    return {f"{name}_mean{of}": float(values.mean()), f"{name}_p90{of}": float(np.percentile(values, 90))}
+
+
+def summarise_requests(result: RunResult) -> dict[str, float]:
+    """Request statistics over post-warm-up arrivals: the share closed by the horizon (the
+    article's "closed" count), working days to close overall and by class, the tier reached,
+    overdue and satisfied shares, and overdue parts per department. Empty without requests."""
+    requests = result.requests
+    if not len(requests):
+        return {}
+    req = requests[requests["arrival"] >= result.info["warmup"]]
+    done = req[req["closed"]]
+    n = len(req)
+    out: dict[str, float] = {
+        "requests": n,
+        "requests_closed_share": float((done["closed_at"] <= result.info["horizon"]).sum() / n)
+        if n
+        else np.nan,
+    }
+    out |= _mean_p90("request_days", done["working_days_to_close"].to_numpy())
+    for name, group in done.groupby("class", observed=False):
+        out |= _mean_p90("request_days", group["working_days_to_close"].to_numpy(), of=f":{name}")
+    for tier, share in req["tier"].value_counts(normalize=True, sort=False).items():
+        out[f"tier_share:{tier}"] = float(share)
+    out["overdue_share"] = float(req["overdue"].mean()) if n else np.nan
+    rated = done["satisfied"].dropna()
+    out["satisfied_share"] = float(rated.astype(float).mean()) if len(rated) else np.nan
+    overdue = req["overdue_departments"].str.split("+").explode()
+    counts = overdue[overdue != ""].value_counts()
+    for department in result.info["request_departments"]:
+        out[f"overdue_parts:{department}"] = int(counts.get(department, 0))
     return out

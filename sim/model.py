@@ -25,8 +25,9 @@ import simpy
 from sim.calendar import WorkingTime, parse_clock
 from sim.design import Checklist, Delivery, Design, Routing, Window
 from sim.distributions import Dist, DistKind
-from sim.monitor import MonitoredResource
+from sim.monitor import MonitoredPriorityResource, MonitoredResource
 from sim.recorder import Recorder
+from sim.requests import Desk
 from sim.scenario import AtClosing, Scenario, need_order, prerequisites
 from sim.streams import Streams
 
@@ -192,14 +193,18 @@ class Model:
         self.window_hours = working_time("windows")
         self.office_hours = working_time("back_office")
         self.resources: dict[str, MonitoredResource] = {}
+        requests = bool(scenario.requests.classes)
         for name, dept in scenario.departments.items():
             self._resource(f"{name}.clerks", dept.clerks, self.window_hours)
-            self._resource(f"{name}.reviewers", dept.reviewers, self.office_hours)
+            # Request work can be pushed ahead of the queue: reviewers then serve by priority.
+            self._resource(f"{name}.reviewers", dept.reviewers, self.office_hours, priority=requests)
             if dept.inspectors:
                 self._resource(f"{name}.inspectors", dept.inspectors, self.office_hours)
         self._resource(f"{ONE_STOP}.clerks", scenario.one_stop.clerks, self.window_hours)
         if scenario.specialists.staff:
             self._resource("specialists", scenario.specialists.staff, self.window_hours)
+        if requests:
+            self._resource("coordinators", scenario.requests.coordinators, self.office_hours)
         self.windows = {name: self.resources[f"{name}.clerks"] for name in [*scenario.departments, ONE_STOP]}
         self.window_bit = {name: 1 << k for k, name in enumerate(self.windows)}
         self.send_home = scenario.at_closing is AtClosing.send_home
@@ -211,11 +216,11 @@ class Model:
         profile = scenario.demand_profile
         self._hourly = tuple(profile.hour_of_day) if profile else None
         self._daily = tuple(profile.day_of_week) if profile else None
-        self._peak = max(self._hourly) * max(self._daily) if profile else 1.0
-        thinning = profile is not None or self.window_hours is not None
-        self._thin = self.streams.uniform("arrival_thinning") if thinning else None
+        self.peak = max(self._hourly) * max(self._daily) if profile else 1.0
+        self.thinning = profile is not None or self.window_hours is not None
+        self._thin = self.streams.uniform("arrival_thinning") if self.thinning else None
         self._interarrival = self.streams.sampler(
-            "arrivals", Dist(dist=DistKind.exponential, mean=1 / (self.rate * self._peak))
+            "arrivals", Dist(dist=DistKind.exponential, mean=1 / (self.rate * self.peak))
         )
         self._need_draw = self.streams.uniform("need_mix") if len(self._mix) > 1 else None
         mail, pickup = scenario.mail, scenario.pickup_delay
@@ -233,15 +238,19 @@ class Model:
         self._arrivals_over = False
         self._drained = env.event()
         self.snapshots: dict[str, dict[str, tuple[float, float]]] = {}
+        self.desk = Desk(self) if requests else None
 
-    def _resource(self, name: str, capacity: int, hours: WorkingTime | None) -> None:
-        self.resources[name] = MonitoredResource(self.env, capacity, name, hours)
+    def _resource(self, name: str, capacity: int, hours: WorkingTime | None, priority: bool = False) -> None:
+        kind = MonitoredPriorityResource if priority else MonitoredResource
+        self.resources[name] = kind(self.env, capacity, name, hours)
 
     # -- driving the run -------------------------------------------------------------------
 
     def run(self) -> None:
         env, s = self.env, self.scenario
         env.process(self._arrivals())
+        if self.desk is not None:
+            self.desk.start()
         for pool, changes in s.shifts.items():
             env.process(self._shifts(self.resources[pool], changes))
         env.process(self._snapshot_at(s.warmup, "warmup"))
@@ -249,6 +258,16 @@ class Model:
         env.run(until=env.any_of([self._drained, env.timeout(s.horizon + s.drain)]))
         for case in sorted(self.open.values(), key=lambda c: c.id):
             self._record(case, math.nan)
+        if self.desk is not None:
+            self.desk.record_open()
+
+    def check_drained(self) -> None:
+        """End the run early once arrivals are over and nothing is left open."""
+        desk = self.desk
+        if not self._arrivals_over or self.open or self._drained.triggered:
+            return
+        if desk is None or (desk.arrivals_over == len(desk.specs) and not desk.open):
+            self._drained.succeed()
 
     def _shifts(self, pool: MonitoredResource, changes: dict[str, int]) -> Generator:
         """Set the pool's staff at the given clock times every day; before the day's first change
@@ -274,7 +293,7 @@ class Model:
             if env.now + gap > horizon:
                 break
             yield env.timeout(gap)
-            if thin is not None and thin() >= self._accept(env.now):
+            if thin is not None and thin() >= self.accept(env.now):
                 continue
             if need_draw is None:
                 plan = mix[0][0]
@@ -288,10 +307,9 @@ class Model:
             env.process(self._serve(case))
         yield env.timeout(horizon - env.now)
         self._arrivals_over = True
-        if not self.open:
-            self._drained.succeed()
+        self.check_drained()
 
-    def _accept(self, t: float) -> float:
+    def accept(self, t: float) -> float:
         """Probability that a candidate arrival at ``t`` is kept: the demand profile at ``t``
         relative to its peak, and zero while the windows are closed."""
         if self.window_hours is not None and self.window_hours.next_open(t) != t:
@@ -299,7 +317,7 @@ class Model:
         if self._hourly is None:
             return 1.0
         day = int(t // 24)
-        return self._hourly[int(t % 24)] * self._daily[(self.start_weekday + day) % 7] / self._peak
+        return self._hourly[int(t % 24)] * self._daily[(self.start_weekday + day) % 7] / self.peak
 
     def _new_case(self, plan: _NeedPlan) -> _Case:
         """Open a case and draw all its work now, in a design-independent order."""
@@ -377,7 +395,7 @@ class Model:
         del self.open[c.id]
         self._record(c, self.env.now)
         if self._arrivals_over and not self.open:
-            self._drained.succeed()
+            self.check_drained()
 
     def _item(self, c: _Case, i: int) -> Generator:
         env, plan, act = self.env, c.plan, self.act

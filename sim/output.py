@@ -43,19 +43,20 @@ def write_error(directory: Path, overrides: list[str], message: str) -> None:
 def write_job(
     result: Replicated, conf: SimConfig, directory: str | os.PathLike, digest: str = ""
 ) -> tuple[Path, dict]:
-    """Write ``cases``, ``steps`` (when recorded), ``resources`` and ``replications`` tables, then
-    ``summary.json`` with each metric's mean and 95 % interval across replications."""
+    """Write each table of the runs (``cases``, ``resources``, ``decisions``; ``steps`` when
+    recorded; ``requests``, ``overdue``, ``sittings`` when the scenario has requests) and the
+    ``replications`` table, then ``summary.json`` with each metric's mean and 95 % interval
+    across replications."""
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
     (out / DONE).unlink(missing_ok=True)  # an old result must not vouch for a new, partial one
-    tables = {
-        "cases": result.cases,
-        "resources": result.resources,
-        "decisions": result.decisions,
-        "replications": result.metrics,
-    }
-    if conf.record_steps:
-        tables["steps"] = result.steps
+    skip = set()
+    if not conf.record_steps:
+        skip |= {"steps", "request_steps"}
+    if not conf.scenario.requests.classes:
+        skip |= {"requests", "request_steps", "overdue", "sittings"}
+    tables = {name: df for name, df in result.tables.items() if name not in skip}
+    tables["replications"] = result.metrics
     for name, df in tables.items():
         _atomic(out / f"{name}.parquet", lambda tmp, df=df: df.to_parquet(tmp, index=False))
     metrics = [c for c in result.metrics.columns if c not in ("scenario", "design", "seed", "replication")]

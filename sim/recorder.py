@@ -43,6 +43,20 @@ STEP_INT_COLUMNS = ("case", "item", "activity", "resource")
 STEP_FLOAT_COLUMNS = ("enqueue", "start", "end")
 DECISION_INT_COLUMNS = ("case", "item")
 DECISION_FLOAT_COLUMNS = ("accepted", "decided")
+REQUEST_INT_COLUMNS = (
+    "request",
+    "class",
+    "tier",
+    "escalation",
+    "overdue_departments",
+    "departments",
+    "specialist_trips",
+    "satisfied",
+)
+REQUEST_FLOAT_COLUMNS = ("arrival", "closed_at", "deadline", "heard")
+OVERDUE_INT_COLUMNS = ("department", "overdue")
+SITTING_INT_COLUMNS = ("agenda", "heard")
+REQUEST_STEP_INT_COLUMNS = ("request", "activity", "resource")
 
 
 class Table:
@@ -76,10 +90,16 @@ class Recorder:
         self.decisions = Table(DECISION_INT_COLUMNS, DECISION_FLOAT_COLUMNS)
         # (case, item code, accepted, decided): each item's statutory clock
         self.decision = self.decisions.add
+        self.requests = Table(REQUEST_INT_COLUMNS, REQUEST_FLOAT_COLUMNS)
+        self.overdue = Table(OVERDUE_INT_COLUMNS, ("time",))  # each overdue report, per department
+        self.sittings = Table(SITTING_INT_COLUMNS, ("time",))  # each sitting of the joint meeting
+        self.request_steps = Table(REQUEST_STEP_INT_COLUMNS, STEP_FLOAT_COLUMNS)  # requests' event log
         self.needs = Codes()
         self.items = Codes()
         self.activities = Codes()
         self.resources = Codes()
+        self.request_classes = Codes()
+        self.departments = Codes()
 
     def case(self, row: tuple) -> None:
         """Append one case row, in the order CASE_INT_COLUMNS + CASE_FLOAT_COLUMNS; every table's

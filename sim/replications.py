@@ -2,27 +2,28 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import pandas as pd
 from tqdm.auto import tqdm
 
 from sim.design import Design
 from sim.metrics import summarise
-from sim.run import run
+from sim.run import RunResult, run
 from sim.scenario import Scenario
 
 
 @dataclass(frozen=True)
 class Replicated:
-    """The tables of R replications stacked (each row tagged with its replication), and
-    ``metrics``: one row of run-level statistics per replication."""
+    """The tables of R replications stacked by name (``cases``, ``steps``, ``requests``... as in
+    ``RunResult``, each row tagged with its replication), and ``metrics``: one row of run-level
+    statistics per replication."""
 
-    cases: pd.DataFrame
-    steps: pd.DataFrame
-    resources: pd.DataFrame
-    decisions: pd.DataFrame
+    tables: dict[str, pd.DataFrame]
     metrics: pd.DataFrame
+
+
+TABLES = tuple(f.name for f in fields(RunResult) if f.name != "info")
 
 
 def replicate(
@@ -35,14 +36,13 @@ def replicate(
     progress: bool = True,
 ) -> Replicated:
     """Run replications 0..R-1 of ``seed``; replication r is the same in every design."""
-    cases, steps, resources, decisions, rows = [], [], [], [], []
+    stacks: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLES}
+    rows = []
     label = f"{scenario.name} / {design.label}"
     for r in tqdm(range(replications), desc=label, unit="rep", disable=not progress, leave=False):
         result = run(scenario, design, seed, replication=r, record_steps=record_steps)
-        cases.append(result.cases)
-        steps.append(result.steps)
-        resources.append(result.resources)
-        decisions.append(result.decisions)
+        for name, stack in stacks.items():
+            stack.append(getattr(result, name))
         utilisation = result.resources.set_index("resource")["utilisation"]
         rows.append(
             {
@@ -53,9 +53,6 @@ def replicate(
             | {f"utilisation:{name}": u for name, u in utilisation.items()}
         )
     return Replicated(
-        cases=pd.concat(cases, ignore_index=True),
-        steps=pd.concat(steps, ignore_index=True),
-        resources=pd.concat(resources, ignore_index=True),
-        decisions=pd.concat(decisions, ignore_index=True),
+        tables={name: pd.concat(stack, ignore_index=True) for name, stack in stacks.items()},
         metrics=pd.DataFrame(rows),
     )

@@ -11,6 +11,7 @@ from sim.calendar import WorkingTime
 from sim.design import Design
 from sim.model import CHANNELS, Model
 from sim.recorder import Codes, Table
+from sim.requests import ESCALATIONS, TIERS
 from sim.scenario import Scenario
 from sim.validate import validate
 
@@ -22,16 +23,24 @@ class RunResult:
     ``cases``: one row per case (lead time in hours, trips, documents...), ``finished`` false
     for cases still open when the run stopped. ``steps``: an event log, one row per activity
     of a case. ``resources``: each staff pool's utilisation and time-averaged queue over
-    [warm-up, horizon]. ``decisions``: one row per item of a case, its statutory clock
-    (accepted at intake, decided after review) in working days against its limit. ``info``:
-    run-level facts (tags, arrivals, time-averaged cases in
-    the system over the same window).
+    [warm-up, horizon] (the joint meeting's: share of its seats filled, mean agenda).
+    ``decisions``: one row per item of a case, its statutory clock (accepted at intake, decided
+    after review) in working days against its limit. ``requests``: one row per enterprise
+    request (class, tier reached, why it escalated, overdue departments, time to close) and
+    ``request_steps`` their event log (front, analysis, each department's work, hearing);
+    ``overdue``: each overdue report's count per department; ``sittings``: each sitting of the
+    joint meeting (requests waiting, heard). The last three are empty without requests.
+    ``info``: run-level facts (tags, arrivals, time-averaged cases in the system).
     """
 
     cases: pd.DataFrame
     steps: pd.DataFrame
     resources: pd.DataFrame
     decisions: pd.DataFrame
+    requests: pd.DataFrame
+    request_steps: pd.DataFrame
+    overdue: pd.DataFrame
+    sittings: pd.DataFrame
     info: dict = field(default_factory=dict)
 
 
@@ -45,11 +54,21 @@ def run(
     validate(scenario)
     model = Model(scenario, design, seed, replication=replication, record_steps=record_steps)
     model.run()
+    return tables(model)
+
+
+def tables(model: Model) -> RunResult:
+    """The tables of a model that has run (``run`` does both; tests script models by hand)."""
+    scenario, design = model.scenario, model.design
+    seed, replication = model.streams.seed, model.streams.replication
     tags = {"scenario": scenario.name, "design": design.label, "seed": seed, "replication": replication}
     info = tags | {
         "horizon": scenario.horizon,
         "warmup": scenario.warmup,
         "arrived": model.arrived,
+        "requests_arrived": model.desk.arrived if model.desk else 0,
+        "requests_open_at_end": len(model.desk.open) if model.desk else 0,
+        "request_departments": model.desk.departments if model.desk else [],
         "open_at_end": len(model.open),
         "end_time": model.env.now,
     }
@@ -60,6 +79,10 @@ def run(
         steps=_tagged(_steps(model), tags),
         resources=_tagged(_resources(model), tags),
         decisions=_tagged(_decisions(model, cases), tags),
+        requests=_tagged(_requests(model), tags),
+        request_steps=_tagged(_request_steps(model), tags),
+        overdue=_tagged(_overdue(model), tags),
+        sittings=_tagged(_frame(model.recorder.sittings), tags),
         info=info,
     )
 
@@ -121,6 +144,59 @@ def _decisions(model: Model, cases: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+def _requests(model: Model) -> pd.DataFrame:
+    rec = model.recorder
+    df = _frame(rec.requests).sort_values("request", ignore_index=True)
+    df["class"] = _categories(df["class"].to_numpy(), rec.request_classes)
+    df["tier"] = pd.Categorical.from_codes(df["tier"].to_numpy(), categories=pd.Index(TIERS, dtype=str))
+    df["escalation"] = pd.Categorical.from_codes(
+        df["escalation"].to_numpy(), categories=pd.Index(ESCALATIONS, dtype=str)
+    )
+    df["closed"] = df["closed_at"].notna()
+    df["time_to_close"] = df["closed_at"] - df["arrival"]
+    arrival, closed = df["arrival"].to_numpy(), df["closed_at"].to_numpy()
+    df["working_days_to_close"] = _working_days(model.office_hours, arrival, closed)
+    names = list(model.scenario.departments)
+
+    def listed(mask: int) -> str:
+        return "+".join(d for k, d in enumerate(names) if mask >> k & 1)
+
+    df["n_departments"] = [m.bit_count() for m in df["departments"].tolist()]
+    df["departments"] = df["departments"].map(listed)
+    df["overdue"] = df["overdue_departments"] != 0
+    df["overdue_departments"] = df["overdue_departments"].map(listed)
+    satisfied = pd.array(df["satisfied"] == 1, dtype="boolean")
+    satisfied[(df["satisfied"] < 0).to_numpy()] = pd.NA
+    df["satisfied"] = satisfied
+    order = [
+        "request",
+        "class",
+        "arrival",
+        "closed_at",
+        "closed",
+        "time_to_close",
+        "working_days_to_close",
+        "tier",
+    ]
+    return df[order + [c for c in df.columns if c not in order]]
+
+
+def _request_steps(model: Model) -> pd.DataFrame:
+    rec = model.recorder
+    df = _frame(rec.request_steps)
+    for column, names in (("activity", rec.activities), ("resource", rec.resources)):
+        df[column] = _categories(df[column].to_numpy(), names)
+    return df.sort_values(["request", "start", "end"], ignore_index=True, kind="stable")
+
+
+def _overdue(model: Model) -> pd.DataFrame:
+    rec = model.recorder
+    df = _frame(rec.overdue)
+    df["department"] = _categories(df["department"].to_numpy(), rec.departments)
+    df["date"] = _dates(model, df["time"].to_numpy())
+    return df[["time", "date", "department", "overdue"]]
+
+
 def _steps(model: Model) -> pd.DataFrame:
     rec = model.recorder
     df = _frame(rec.steps)
@@ -152,7 +228,25 @@ def _resources(model: Model) -> pd.DataFrame:
                 "open_hours": open_time,
             }
         )
+    if model.desk is not None:
+        rows.append(_meeting(model, start_time=model.scenario.warmup, end_time=model.scenario.horizon))
     return pd.DataFrame(rows)
+
+
+def _meeting(model: Model, start_time: float, end_time: float) -> dict:
+    """The joint meeting as a pool of seats: seats filled per sitting over seats offered."""
+    sittings = _frame(model.recorder.sittings)
+    sittings = sittings[(sittings["time"] >= start_time) & (sittings["time"] < end_time)]
+    capacity = model.scenario.requests.meeting.capacity
+    n = len(sittings)
+    return {
+        "resource": "meeting",
+        "capacity": float(capacity),
+        "utilisation": float(sittings["heard"].sum() / (n * capacity)) if n else np.nan,
+        "mean_queue": float(sittings["agenda"].mean()) if n else np.nan,
+        "busy_hours": np.nan,
+        "open_hours": np.nan,
+    }
 
 
 def _tagged(df: pd.DataFrame, tags: dict) -> pd.DataFrame:

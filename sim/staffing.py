@@ -19,8 +19,9 @@ class Staffing:
 
 
 def scaled(scenario: Scenario, scale: float) -> Scenario:
-    """``scenario`` with every staff count times ``scale``, rounded, and never below one
-    for a pool that had staff. Small pools move in whole people: 2 clerks x 1.2 stay 2."""
+    """``scenario`` with every staff count times ``scale`` (clerks, reviewers, inspectors,
+    specialists, coordinators; not the meeting's seats), rounded, and never below one for a
+    pool that had staff. Small pools move in whole people: 2 clerks x 1.2 stay 2."""
     if not (0 < scale <= 100):
         raise ConfigError("staffing.scale", f"must be a number > 0 and at most 100, got {scale}")
     if scale == 1:
@@ -37,4 +38,13 @@ def scaled(scenario: Scenario, scale: float) -> Scenario:
     shifts = {
         pool: {clock: times(n) for clock, n in changes.items()} for pool, changes in scenario.shifts.items()
     }
-    return replace(scenario, departments=departments, one_stop=one_stop, shifts=shifts)
+    specialists = replace(scenario.specialists, staff=times(scenario.specialists.staff))
+    requests = replace(scenario.requests, coordinators=times(scenario.requests.coordinators))
+    return replace(
+        scenario,
+        departments=departments,
+        one_stop=one_stop,
+        shifts=shifts,
+        specialists=specialists,
+        requests=requests,
+    )

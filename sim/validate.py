@@ -54,13 +54,14 @@ def validate(scenario: Scenario, key: str = "scenario") -> None:
             raise ConfigError(k, f"arrival rate must be a finite number > 0 per hour, got {rate}")
     _calendars(s, key)
     _channels(s, key)
+    _requests(s, key)
     for name in ("mail", "pickup_delay"):
         if getattr(s, name) is not None:
             check(getattr(s, name), f"{key}.{name}")
     _hours(s.horizon, f"{key}.horizon", positive=True)
     _hours(s.warmup, f"{key}.warmup")
     _hours(s.drain, f"{key}.drain")
-    expected = sum(s.demand.values()) * s.horizon
+    expected = (sum(s.demand.values()) + sum(c.rate for c in s.requests.classes.values())) * s.horizon
     if expected > MAX_ARRIVALS:
         raise ConfigError(
             f"{key}.demand",
@@ -129,6 +130,71 @@ def _channels(s: Scenario, key: str) -> None:
         raise ConfigError(
             f"{key}.specialists.staff", "a channel sends applicants to specialists, but there are none"
         )
+
+
+def _requests(s: Scenario, key: str) -> None:
+    r, k = s.requests, f"{key}.requests"
+    _names(r.classes, f"{k}.classes")
+    for name, cls in r.classes.items():
+        kc = f"{k}.classes.{name}"
+        if not (math.isfinite(cls.rate) and cls.rate > 0):
+            raise ConfigError(
+                f"{kc}.rate", f"arrival rate must be a finite number > 0 per hour, got {cls.rate}"
+            )
+        if not 0 <= cls.visits <= 1000:
+            raise ConfigError(
+                f"{kc}.visits", f"must be a whole number of trips from 0 to 1000, got {cls.visits}"
+            )
+        for part in ("front", "analysis", "work"):
+            if getattr(cls, part) is not None:
+                check(getattr(cls, part), f"{kc}.{part}")
+        for part in ("p_front", "p_unsettled"):
+            _probability(getattr(cls, part), f"{kc}.{part}")
+        for i, department in enumerate(cls.departments):
+            if department not in s.departments:
+                raise ConfigError(
+                    f"{kc}.departments[{i}]", f"unknown department '{department}'{_known(s.departments)}"
+                )
+        if len(set(cls.departments)) != len(cls.departments):
+            raise ConfigError(f"{kc}.departments", "lists a department twice")
+        pool = len(cls.departments) or len(s.departments)
+        if cls.involved is not None and not 1 <= cls.involved <= pool:
+            raise ConfigError(
+                f"{kc}.involved", f"must be from 1 to the {pool} departments listed, got {cls.involved}"
+            )
+        _days(cls.deadline_days, f"{kc}.deadline_days")
+    if not r.classes:
+        return
+    if s.specialists.staff == 0:
+        raise ConfigError(
+            f"{key}.specialists.staff", "requests are taken up by specialists, but there are none"
+        )
+    _staff(r.coordinators, f"{k}.coordinators", minimum=1)
+    _staff(r.meeting.capacity, f"{k}.meeting.capacity", minimum=1)
+    for part in ("meeting", "report"):
+        periodic = getattr(r, part)
+        if periodic is not None:
+            _days(periodic.every_days, f"{k}.{part}.every_days")
+            if not 0 <= periodic.first_day <= MAX_HOURS / 24:
+                raise ConfigError(
+                    f"{k}.{part}.first_day", f"must be a day number >= 0, got {periodic.first_day}"
+                )
+            parse_clock(periodic.at, f"{k}.{part}.at")
+    if r.satisfaction is not None:
+        _probability(r.satisfaction.on_time, f"{k}.satisfaction.on_time")
+        _days(r.satisfaction.halving_days, f"{k}.satisfaction.halving_days")
+    if not (0 < r.reviewer_share <= 1):
+        raise ConfigError(f"{k}.reviewer_share", f"must be a share in (0, 1], got {r.reviewer_share}")
+
+
+def _probability(x: float, key: str) -> None:
+    if not 0 <= x <= 1:
+        raise ConfigError(key, f"must be a probability in [0, 1], got {x}")
+
+
+def _days(x: float, key: str) -> None:
+    if not (math.isfinite(x) and 0 < x <= MAX_HOURS / 24):
+        raise ConfigError(key, f"must be a number of days > 0 and at most {MAX_HOURS // 24}, got {x}")
 
 
 def _calendars(s: Scenario, key: str) -> None:
