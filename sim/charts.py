@@ -244,3 +244,29 @@ def tornado(table: pd.DataFrame, base: pd.DataFrame) -> plt.Figure:
     fig.suptitle("Sensitivity: each estimate low and high, the others as configured")
     fig.tight_layout()
     return fig
+
+
+def request_close_by_class(table: pd.DataFrame) -> plt.Figure:
+    """Working days to close a request, by class: a bar per configuration (mean with 95 % CI),
+    a tick at the P90."""
+    classes = sorted({c.split(":", 1)[1] for c in table.columns if c.startswith("request_days_mean:")})
+    classes = [c for c in classes if not c.endswith(("ci_low", "ci_high"))]
+    cmap = plt.get_cmap("tab10" if len(table) <= 10 else "tab20")
+    width = 0.8 / len(table)
+    fig, ax = plt.subplots(figsize=(7.5, 3.2 + 0.22 * len(table)))
+    x = np.arange(len(classes))
+    for k, (_, row) in enumerate(table.iterrows()):
+        mean = np.array([row.get(f"request_days_mean:{c}", np.nan) for c in classes], dtype=float)
+        low = np.array([row.get(f"request_days_mean:{c}:ci_low", np.nan) for c in classes], dtype=float)
+        high = np.array([row.get(f"request_days_mean:{c}:ci_high", np.nan) for c in classes], dtype=float)
+        p90 = np.array([row.get(f"request_days_p90:{c}", np.nan) for c in classes], dtype=float)
+        pos = x - 0.4 + width * (k + 0.5)
+        ax.bar(pos, mean, width, color=cmap(k % cmap.N), label=row["configuration"])
+        ax.errorbar(pos, mean, yerr=[mean - low, high - mean], fmt="none", ecolor="black", capsize=2, lw=0.8)
+        ax.scatter(pos, p90, marker="_", s=120, color="black", zorder=3)
+    ax.set_xticks(x, [c.replace("_", " ") for c in classes])
+    ax.set_ylabel("working days to close")
+    ax.set_title("Requests: mean time to close by class (tick: P90)")
+    ax.legend(fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=1)
+    fig.tight_layout()
+    return fig

@@ -29,12 +29,15 @@ RUN_ONLY_KEYS = ("progress", "resume")
 
 @dataclass(kw_only=True)
 class Published:
-    """Reductions a source reports for bundled against single (0.65 for "-65 %"), set beside
-    the model's own in the report; never used to tune anything."""
+    """Figures a source reports, set beside the model's own in the report and never used to
+    tune anything: reductions of bundled against single (0.65 for "-65 %") and request counts."""
 
     time: float | None = None
     trips: float | None = None
     documents: float | None = None
+    requests: int | None = None  # enterprise requests collected over the reporting window
+    requests_closed: int | None = None  # of which closed by its end
+    satisfied: float | None = None  # share of firms satisfied
     source: str = ""
 
 

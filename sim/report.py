@@ -174,6 +174,7 @@ def _blocks(collected: Collected, sweep: Path, figures: Path) -> list[Block]:
         ),
         Block("table", _compliance_table(collected, at_base, conf.scenario.warmup)),
     ]
+    out += _request_blocks(collected, conf, fig)
     cases = _base_cases(collected, at_base, conf.scenario.warmup)
     out += [
         Block("h2", "Lead-time distribution"),
@@ -214,15 +215,19 @@ def _blocks(collected: Collected, sweep: Path, figures: Path) -> list[Block]:
     return out
 
 
-def pooled(reps: pd.DataFrame) -> pd.DataFrame:
-    """Each metric's mean and t interval per design and staffing scale, over all replications
-    of all seeds (every replication is an independent sample)."""
+def pooled(reps: pd.DataFrame, by: tuple[str, ...] = ("design_label", "staffing_scale")) -> pd.DataFrame:
+    """Each metric's mean and t interval per group (design and staffing scale unless ``by`` says
+    otherwise), over all replications of all seeds (every replication is an independent sample)."""
     metrics = [
-        c for c in reps.columns if c.endswith(("_mean", "_p50", "_p90")) or c.startswith("utilisation:")
+        c
+        for c in reps.columns
+        if c.endswith(("_mean", "_p50", "_p90", "_share"))
+        or c.startswith(("utilisation:", "tier_share:", "request_days_", "overdue_parts:"))
+        or c == "requests"
     ]
     rows = []
-    for (design, scale), g in reps.groupby(["design_label", "staffing_scale"], sort=False):
-        row = {"design_label": design, "staffing_scale": scale, "n": len(g)}
+    for key, g in reps.groupby(list(by), sort=False):
+        row = dict(zip(by, key, strict=True)) | {"n": len(g)}
         for m in metrics:
             row[m], row[f"{m}:ci_low"], row[f"{m}:ci_high"] = t_interval(g[m])
         rows.append(row)
@@ -270,6 +275,89 @@ def _published_blocks(conf: SimConfig, headline: pd.DataFrame) -> list[Block]:
         ),
         Block("table", pd.DataFrame(rows)),
     ]
+
+
+def _request_blocks(collected: Collected, conf: SimConfig, fig) -> list[Block]:
+    """Requests through the tiers per configuration of the sweep, beside the published counts."""
+    reps = collected.replications
+    if "request_days_mean" not in reps:
+        return []
+    varied = [
+        k
+        for k in ("design_label", "staffing_scale", *collected.override_keys)
+        if k in reps and k not in ("seed", "design", "staffing.scale") and reps[k].nunique() > 1
+    ]
+    table = pooled(reps.assign(all="all runs"), by=tuple(varied) or ("all",))
+    names = {k: k.removeprefix("scenario.requests.").removeprefix("scenario.") for k in varied}
+    table["configuration"] = [
+        ", ".join(f"{names[k]}={row[k]}" for k in varied) or "all runs" for _, row in table.iterrows()
+    ]
+    published = conf.published
+    out = [
+        Block("h2", "Requests through the tiers"),
+        Block(
+            "p",
+            "Per configuration, over requests arriving after the warm-up: requests per run, the share "
+            "closed by the horizon, working days to close (mean with 95 % CI, and P90), the tier each "
+            "reached, the share with a department part past its supervision deadline, the share of firms "
+            "satisfied (an explicit assumption of the scenario, not data), and utilisation of the "
+            "specialists, the coordinators and the meeting's seats.",
+        ),
+        Block("table", _requests_table(table, published)),
+        fig("request_close_by_class", charts.request_close_by_class(table)),
+    ]
+    if published is not None and published.requests is not None:
+        out.append(
+            Block(
+                "p",
+                f"Reported: {published.source}. The scenario's request rates are set from the reported "
+                "count over the reporting window; closure and satisfaction are outputs, not tuned.",
+            )
+        )
+    return out
+
+
+def _requests_table(t: pd.DataFrame, published) -> pd.DataFrame:
+    rows = []
+    if published is not None and published.requests is not None:
+        rows.append(
+            {
+                "configuration": "reported",
+                "requests": f"{published.requests:,}",
+                "closed by horizon": f"{100 * published.requests_closed / published.requests:.1f} %"
+                if published.requests_closed is not None
+                else "",
+                "satisfied": f"{100 * published.satisfied:.2f} %" if published.satisfied is not None else "",
+            }
+        )
+    for _, r in t.iterrows():
+
+        def pct(m: str, r=r) -> str:
+            return f"{100 * r[m]:.1f} %" if m in r and pd.notna(r[m]) else ""
+
+        rows.append(
+            {
+                "configuration": r["configuration"],
+                "requests": f"{r['requests']:,.0f}",
+                "closed by horizon": pct("requests_closed_share"),
+                "days to close": _ci(
+                    r["request_days_mean"],
+                    r["request_days_mean:ci_low"],
+                    r["request_days_mean:ci_high"],
+                    ".2f",
+                ),
+                "P90 days": f"{r['request_days_p90']:.1f}",
+                "front / middle / back": " / ".join(
+                    pct(f"tier_share:{tier}") or "0 %" for tier in ("front", "middle", "back")
+                ),
+                "overdue": pct("overdue_share"),
+                "satisfied": pct("satisfied_share"),
+                "specialists / coordinators / meeting busy": " / ".join(
+                    pct(f"utilisation:{pool}") for pool in ("specialists", "coordinators", "meeting")
+                ),
+            }
+        )
+    return pd.DataFrame(rows, columns=list(rows[-1])).fillna("")
 
 
 def _sensitivity(reps: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -153,3 +153,33 @@ def test_collect_lists_failed_and_unstarted_runs(sweep, tmp_path):
     assert len(c.runs) == 6
     assert sorted(c.missing["status"]) == ["failed", "not started"]
     assert "design=bundled" in c.missing.set_index("status").loc["not started", "overrides"]
+
+
+def test_tiers_study_reports_requests_beside_the_article(tmp_path):
+    """The tiers preset, cut short: request tables on disk, the report's request section with
+    the published counts as the first row, and its figure."""
+    args = [
+        "+experiment=tiers",
+        "replications=2",
+        "scenario.horizon=3000",
+        "staffing.scale=1.0",
+        "scenario.requests.meeting.every_days=7",
+        f"hydra.sweep.dir={tmp_path}",
+    ]
+    done = subprocess.run([sys.executable, "-m", "sim", "--multirun", *args], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    jobs = collect(tmp_path).jobs
+    assert len(jobs) == 2  # the report's two effects
+    for job in jobs.values():
+        requests = pd.read_parquet(job / "requests.parquet")
+        assert set(requests["tier"]) == {"front", "middle", "back"}
+        assert len(pd.read_parquet(job / "sittings.parquet")) > 0
+    report = subprocess.run(
+        [sys.executable, "-m", "sim.report", str(tmp_path)], capture_output=True, text=True
+    )
+    assert report.returncode == 0, report.stderr[-2000:]
+    text = (tmp_path / "report.md").read_text()
+    section = text[text.index("## Requests through the tiers") :]
+    assert "| reported" in section and "3,047" in section and "97.48 %" in section
+    assert "report.effect=none" in section and "report.effect=priority" in section
+    assert (tmp_path / "figures" / "request_close_by_class.png").stat().st_size > 1000

@@ -24,6 +24,7 @@ from sim import (
     Window,
     run,
 )
+from sim.scenario import Meeting, OverdueEffect, OverdueReport, RequestClass, Requests, Specialists
 from sim.validate import validate
 
 DOCS = [f"d{i}" for i in range(6)]
@@ -150,3 +151,58 @@ def test_any_corruption_is_refused_with_a_key(scenario, corruption):
         validate(CORRUPTIONS[corruption](scenario))
     assert err.value.key.startswith("scenario.")
     assert str(err.value).startswith(err.value.key + ": ")
+
+
+@st.composite
+def with_requests(draw):
+    """A random scenario with a random request service on top."""
+    scenario = draw(scenarios())
+    departments = list(scenario.departments)
+    classes = {}
+    for k in range(draw(st.integers(1, 3))):
+        listed = draw(st.lists(st.sampled_from(departments), unique=True, max_size=len(departments)))
+        classes[f"class{k}"] = RequestClass(
+            rate=draw(st.floats(0.02, 0.5)),
+            front=draw(durations),
+            p_front=draw(st.sampled_from([0.0, 0.5, 1.0])),
+            analysis=draw(st.one_of(st.none(), durations)),
+            departments=listed,
+            involved=draw(st.integers(1, len(listed) or len(departments))),
+            work=draw(st.one_of(st.none(), durations)),
+            deadline_days=draw(st.floats(0.01, 3)),
+            p_unsettled=draw(st.sampled_from([0.0, 0.5])),
+            urgent=draw(st.booleans()),
+        )
+    requests = Requests(
+        classes=classes,
+        coordinators=draw(st.integers(1, 3)),
+        meeting=Meeting(every_days=draw(st.floats(0.2, 7)), at="10:00", capacity=draw(st.integers(1, 4))),
+        report=draw(
+            st.one_of(
+                st.none(),
+                st.builds(lambda e: OverdueReport(every_days=1, effect=e), st.sampled_from(OverdueEffect)),
+            )
+        ),
+        reviewer_share=draw(st.sampled_from([0.3, 1.0])),
+    )
+    return replace(scenario, specialists=Specialists(staff=draw(st.integers(1, 3))), requests=requests)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenario=with_requests(), design=designs, seed=st.integers(0, 2**32 - 1))
+def test_any_request_service_conserves_requests_and_keeps_its_rules(scenario, design, seed):
+    result = run(scenario, design, seed)
+    req, steps = result.requests, result.request_steps
+    assert len(req) == result.info["requests_arrived"]
+    assert (~req["closed"]).sum() == result.info["requests_open_at_end"]
+    assert len(result.cases) == result.info["arrived"]
+    if scenario.drain > 0:
+        assert req["closed"].all() and result.cases["finished"].all()
+    done = req[req["closed"]]
+    assert (done["closed_at"] >= done["arrival"]).all()
+    assert ((steps["start"] >= steps["enqueue"]) & (steps["end"] >= steps["start"])).all()
+    front = req["tier"] == "front"
+    assert (req.loc[front, "departments"] == "").all() and (req.loc[front, "escalation"] == "none").all()
+    assert ((req["escalation"] == "urgent") <= (req["tier"] == "back")).all()
+    assert (req["overdue"] <= (req["tier"] == "back")).all()
+    assert req.loc[req["tier"] != "back", "heard"].isna().all()
