@@ -91,6 +91,7 @@ class _NeedPlan:
             )
         else:
             self.upfront = ()
+        self.in_upfront = tuple(i in self.upfront for i in range(len(names)))
         self._handed_over = tuple(frozenset(handed_over(n)) for n in names)
         one_stop = design.window is Window.one_stop
         lead = names[self.upfront[0]] if self.upfront else names[0]
@@ -403,7 +404,7 @@ class Model:
         if plan.ready_waits[i] or plan.settled_waits[i]:
             waits = [c.ready[d] for d in plan.ready_waits[i]] + [c.settled[d] for d in plan.settled_waits[i]]
             yield env.all_of(waits)
-        if i in plan.upfront:
+        if plan.in_upfront[i]:
             yield c.accepted[i]
         elif plan.sequential:  # one item is due at a time
             yield from self._visit(c, plan.window[i], [i], merged=False)
@@ -494,7 +495,10 @@ class Model:
             if rec.record_steps:
                 label = self._label(plan, items)
                 rec.step(c.id, label, self.act["intake"], self.res_code[resource.name], enqueue, start, end)
-            failing = [i for i in items if n_fail[i] > k]
+            if len(items) == 1:  # again the common case, without building lists
+                failing = items if n_fail[items[0]] > k else ()
+            else:
+                failing = [i for i in items if n_fail[i] > k]
             if not failing:
                 accepted = plan.upfront if merged else items
             else:

@@ -21,7 +21,7 @@ requests.
 from __future__ import annotations
 
 import math
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING
 
 import simpy
@@ -29,7 +29,7 @@ import simpy
 from sim.calendar import WorkingTime, parse_clock
 from sim.distributions import Dist, DistKind
 from sim.monitor import MonitoredResource
-from sim.scenario import OverdueEffect, RequestClass
+from sim.scenario import Meeting, OverdueEffect, OverdueReport, RequestClass
 
 if TYPE_CHECKING:
     from sim.model import Model
@@ -142,17 +142,16 @@ class Desk:
         env = self.env
         for spec in self.specs:
             env.process(self._arrivals(spec))
-        meeting = self.config.meeting
-        env.process(self._every(meeting.first_day, meeting.at, meeting.every_days, self._sitting, "meeting"))
-        report = self.config.report
-        if report is not None:
-            env.process(self._every(report.first_day, report.at, report.every_days, self._report, "report"))
+        env.process(self._every(self.config.meeting, self._sitting, "meeting"))
+        if self.config.report is not None:
+            env.process(self._every(self.config.report, self._report, "report"))
 
-    def _every(self, first_day: int, at: str, every_days: float, act, key: str) -> Generator:
-        first = first_day * 24 + parse_clock(at, f"scenario.requests.{key}.at")
+    def _every(self, when: Meeting | OverdueReport, act: Callable[[], None], key: str) -> Generator:
+        """Call ``act`` every ``when.every_days`` days at ``when.at`` from day ``when.first_day``."""
+        first = when.first_day * 24 + parse_clock(when.at, f"scenario.requests.{key}.at")
         k = 0
         while True:
-            yield self.env.timeout(first + k * every_days * 24 - self.env.now)
+            yield self.env.timeout(first + k * when.every_days * 24 - self.env.now)
             act()
             k += 1
 
