@@ -306,6 +306,15 @@ def _request_blocks(collected: Collected, conf: SimConfig, fig) -> list[Block]:
         Block("table", _requests_table(table, published)),
         fig("request_close_by_class", charts.request_close_by_class(table)),
     ]
+    overdue = [
+        c for c in table.columns if c.startswith("overdue_parts:") and not c.endswith(("ci_low", "ci_high"))
+    ]
+    if overdue and (table[overdue] > 0).any(axis=None):
+        counts = table.set_index("configuration")[overdue].rename(columns=lambda c: c.split(":", 1)[1])
+        out += [
+            Block("p", "Department parts past their supervision deadline, per run (mean over replications):"),
+            Block("table", counts.round(1).reset_index()),
+        ]
     if published is not None and published.requests is not None:
         out.append(
             Block(
@@ -463,6 +472,19 @@ def _staff_table(conf: SimConfig) -> pd.DataFrame:
         for d, dept in s.departments.items()
     ]
     rows.append({"pool": "one-stop window", "clerks": s.one_stop.clerks, "reviewers": 0, "inspectors": 0})
+    if not (s.specialists.staff or s.requests.classes):
+        return pd.DataFrame(rows)
+    meeting = s.requests.meeting
+    extra = {"specialists": f"{s.specialists.staff}"}
+    if s.requests.classes:
+        extra |= {
+            "coordinators": f"{s.requests.coordinators}",
+            "joint meeting": f"{meeting.capacity} requests every {meeting.every_days:g} days",
+        }
+    blank = {"clerks": "", "reviewers": "", "inspectors": ""}
+    rows = [r | {"other staff": ""} for r in rows] + [
+        {"pool": k, **blank, "other staff": v} for k, v in extra.items()
+    ]
     return pd.DataFrame(rows)
 
 
