@@ -3,6 +3,7 @@
     .venv/bin/python -m pip install -e '.[bench]'      # Ciw, for the comparison only
     .venv/bin/python experiments/benchmark.py            # about 4 minutes on 2 cores
     .venv/bin/python experiments/benchmark.py --quick    # smaller N, fewer repeats
+    .venv/bin/python experiments/benchmark.py --profile  # where the project's M/M/c time goes
 
 Every timing is the median of several repeats, each on its own seed, run one after another
 in this process (the sweep and memory parts in child processes), and is reported as a ratio
@@ -229,10 +230,26 @@ def sweep_seconds(launcher: str, jobs: int, horizon: float) -> float:
         return time.perf_counter() - start
 
 
+def profile(arrivals: int) -> None:
+    """Print pyinstrument's call tree of the project's M/M/c run (the bench extra installs it)."""
+    from pyinstrument import Profiler
+
+    profiler = Profiler(interval=0.0005)
+    with profiler:
+        project(arrivals, 1)
+    print(profiler.output_text(color=False, unicode=False))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="smaller runs, for a smoke test")
+    parser.add_argument(
+        "--profile", action="store_true", help="only profile the project's M/M/c run (pyinstrument)"
+    )
     args = parser.parse_args()
+    if args.profile:
+        profile(100_000)
+        return
     arrivals, repeats = (50_000, 3) if args.quick else (200_000, 5)
     million = 200_000 if args.quick else 1_000_000
     horizon = 2_000 if args.quick else 43_800  # five years of the built-in scenario per sweep job
