@@ -170,7 +170,11 @@ def _requests(s: Scenario, key: str) -> None:
             f"{key}.specialists.staff", "requests are taken up by specialists, but there are none"
         )
     _staff(r.coordinators, f"{k}.coordinators", minimum=1)
-    _staff(r.meeting.capacity, f"{k}.meeting.capacity", minimum=1)
+    if not 1 <= r.meeting.capacity <= MAX_STAFF:
+        raise ConfigError(
+            f"{k}.meeting.capacity",
+            f"must be a whole number of requests per sitting from 1 to {MAX_STAFF}, got {r.meeting.capacity}",
+        )
     for part in ("meeting", "report"):
         periodic = getattr(r, part)
         if periodic is not None:
