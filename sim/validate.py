@@ -212,11 +212,15 @@ def _calendars(s: Scenario, key: str) -> None:
     pools = {f"{d}.{p}" for d in s.departments for p in ("clerks", "reviewers", "inspectors")} | {
         "one_stop.clerks"
     }
+    pools |= {"specialists"} if s.specialists.staff else set()
+    pools |= {"coordinators"} if s.requests.classes else set()
     for pool, changes in s.shifts.items():
         k = f"{key}.shifts.{pool}"
         if pool not in pools:
             raise ConfigError(
-                k, "unknown staff pool; use <department>.<clerks|reviewers|inspectors> or one_stop.clerks"
+                k,
+                "unknown staff pool; use <department>.<clerks|reviewers|inspectors>, one_stop.clerks, "
+                "specialists (when there are any) or coordinators (when there are requests)",
             )
         if not changes:
             raise ConfigError(k, "list at least one 'HH:MM': staff change")

@@ -280,3 +280,16 @@ def test_requests_need_specialists_and_a_sitting_meeting():
     with pytest.raises(ConfigError) as e:
         validate(office({"x": cls()}, meeting=Meeting(capacity=0)))
     assert e.value.key == "scenario.requests.meeting.capacity"
+
+
+def test_coordinators_and_specialists_can_work_shifts():
+    """One specialist all day; two coordinators from 08:00, one from 12:00. Fronts end at 12 and
+    14 h (one specialist); the second analysis waits for the one afternoon coordinator."""
+    scenario = replace(
+        office({"joint": cls(deadline_days=30)}),
+        shifts={"coordinators": {"08:00": 2, "12:00": 1}, "specialists": {"00:00": 1}},
+    )
+    r = scripted(scenario, [(10, "submit", "joint"), (10, "submit", "joint")])
+    analysis = r.request_steps[r.request_steps["activity"] == "analysis"].sort_values("start")
+    assert list(analysis["enqueue"]) == [12.0, 14.0]
+    assert list(analysis["start"]) == [12.0, 15.0]  # two coordinators would have started it at 14
