@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from array import array
 
+import numpy as np
+
 BATCH = 4096
 
 
@@ -50,6 +52,7 @@ REQUEST_INT_COLUMNS = (
     "escalation",
     "overdue_departments",
     "departments",
+    "n_departments",
     "specialist_trips",
     "satisfied",
 )
@@ -69,8 +72,10 @@ class Table:
 
     def flush(self) -> None:
         if self._batch:
-            for column, values in zip(self._columns.values(), zip(*self._batch, strict=True), strict=True):
-                column.extend(values)
+            block = np.array(self._batch, dtype=np.float64)  # one C pass over the rows
+            for j, column in enumerate(self._columns.values()):
+                values = block[:, j] if column.typecode == "d" else block[:, j].astype(np.int64)
+                column.frombytes(values.tobytes())
             self._batch.clear()
 
     @property
@@ -100,6 +105,7 @@ class Recorder:
         self.resources = Codes()
         self.request_classes = Codes()
         self.departments = Codes()
+        self.department_sets = Codes()  # "market+tax": the departments a request involved
 
     def case(self, row: tuple) -> None:
         """Append one case row, in the order CASE_INT_COLUMNS + CASE_FLOAT_COLUMNS; every table's

@@ -121,7 +121,7 @@ class Desk:
                 "meeting",
             ]
         }
-        self.dept_bit = {d: 1 << k for k, d in enumerate(s.departments)}
+        self.dept_order = {d: k for k, d in enumerate(s.departments)}
         # At most reviewer_share of a department's reviewers on requests at once: a gate of slots.
         share = config.reviewer_share
         self.gates = (
@@ -190,7 +190,7 @@ class Desk:
         r.departments = [pool.pop(int(spec.pick() * len(pool))) for _ in range(spec.involved)]
         r.work = [spec.work() if spec.work else 0.0 for _ in r.departments]
         r.u_satisfied = spec.satisfaction()
-        r.tier, r.escalation, r.overdue = FRONT, NONE, 0
+        r.tier, r.escalation, r.overdue = FRONT, NONE, ()
         r.parts = []
         r.deadline = r.heard = r.agenda_at = math.nan
         r.hearing = None
@@ -217,7 +217,7 @@ class Desk:
         done = self._dispatch(r, NORMAL)
         yield done | env.timeout(r.deadline - env.now)
         if not done.triggered:  # past the deadline with parts open: up to the meeting
-            r.overdue = sum(self.dept_bit[p.department] for p in r.parts if not p.finished)
+            r.overdue = tuple(p.department for p in r.parts if not p.finished)
             r.tier, r.escalation = BACK, OVERDUE
             self._put_on_agenda(r)
             yield done  # the meeting pushes what is still open when it hears the request
@@ -358,6 +358,10 @@ class Desk:
             return (closed - r.deadline) / 24
         return (hours.open_hours(closed) - hours.open_hours(r.deadline)) / hours.day_hours
 
+    def _listed(self, departments) -> int:
+        """The code of a set of departments, named in the scenario's order ("market+tax")."""
+        return self.model.recorder.department_sets("+".join(sorted(departments, key=self.dept_order.get)))
+
     def _record(self, r: _Request, closed: float) -> None:
         satisfaction = self.config.satisfaction
         if satisfaction is None or math.isnan(closed):
@@ -371,8 +375,9 @@ class Desk:
                 r.spec.code,
                 r.tier,
                 r.escalation,
-                r.overdue,
-                sum(self.dept_bit[d] for d in r.departments) if r.tier != FRONT else 0,
+                self._listed(r.overdue),
+                self._listed(r.departments) if r.tier != FRONT else self._listed(()),
+                len(r.departments) if r.tier != FRONT else 0,
                 r.spec.cls.visits,
                 satisfied,
                 r.arrival,

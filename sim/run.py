@@ -156,15 +156,10 @@ def _requests(model: Model) -> pd.DataFrame:
     df["time_to_close"] = df["closed_at"] - df["arrival"]
     arrival, closed = df["arrival"].to_numpy(), df["closed_at"].to_numpy()
     df["working_days_to_close"] = _working_days(model.office_hours, arrival, closed)
-    names = list(model.scenario.departments)
-
-    def listed(mask: int) -> str:
-        return "+".join(d for k, d in enumerate(names) if mask >> k & 1)
-
-    df["n_departments"] = [m.bit_count() for m in df["departments"].tolist()]
-    df["departments"] = df["departments"].map(listed)
-    df["overdue"] = df["overdue_departments"] != 0
-    df["overdue_departments"] = df["overdue_departments"].map(listed)
+    listed_any = np.array([name != "" for name in rec.department_sets.names] or [False])
+    df["overdue"] = listed_any[df["overdue_departments"].to_numpy()]
+    for column in ("departments", "overdue_departments"):
+        df[column] = _categories(df[column].to_numpy(), rec.department_sets)
     satisfied = pd.array(df["satisfied"] == 1, dtype="boolean")
     satisfied[(df["satisfied"] < 0).to_numpy()] = pd.NA
     df["satisfied"] = satisfied
