@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 
 import simpy
 
@@ -286,29 +286,38 @@ class Model:
         yield self.env.timeout(t)
         self.snapshots[label] = {name: r.areas() for name, r in self.resources.items()}
 
-    def _arrivals(self) -> Generator:
+    def arrivals(
+        self, interarrival: Callable[[], float], thin: Callable[[], float] | None, arrive: Callable[[], None]
+    ) -> Generator:
+        """Poisson arrivals until the horizon, thinned (when ``thin`` is given) to open hours and
+        the demand profile; ``arrive()`` for each one kept. Permits and requests share it."""
         env, horizon = self.env, self.scenario.horizon
-        interarrival, need_draw, mix, thin = self._interarrival, self._need_draw, self._mix, self._thin
         while True:
             gap = interarrival()
             if env.now + gap > horizon:
-                break
+                return
             yield env.timeout(gap)
             if thin is not None and thin() >= self.accept(env.now):
                 continue
-            if need_draw is None:
-                plan = mix[0][0]
-            else:
-                u = need_draw()
-                for plan, share in mix:  # noqa: B007 - the last plan absorbs rounding
-                    u -= share
-                    if u < 0:
-                        break
-            case = self._new_case(plan)
-            env.process(self._serve(case))
-        yield env.timeout(horizon - env.now)
+            arrive()
+
+    def _arrivals(self) -> Generator:
+        yield from self.arrivals(self._interarrival, self._thin, self._arrive)
+        yield self.env.timeout(self.scenario.horizon - self.env.now)
         self._arrivals_over = True
         self.check_drained()
+
+    def _arrive(self) -> None:
+        """An applicant arrives: draw the need, open the case, start serving it."""
+        if self._need_draw is None:
+            plan = self._mix[0][0]
+        else:
+            u = self._need_draw()
+            for plan, share in self._mix:  # noqa: B007 - the last plan absorbs rounding
+                u -= share
+                if u < 0:
+                    break
+        self.env.process(self._serve(self._new_case(plan)))
 
     def accept(self, t: float) -> float:
         """Probability that a candidate arrival at ``t`` is kept: the demand profile at ``t``

@@ -20,6 +20,7 @@ requests.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING
@@ -158,17 +159,9 @@ class Desk:
     # -- arrivals ----------------------------------------------------------------------------
 
     def _arrivals(self, spec: _ClassSpec) -> Generator:
-        env, model, horizon = self.env, self.model, self.model.scenario.horizon
-        while True:
-            gap = spec.arrivals()
-            if env.now + gap > horizon:
-                break
-            yield env.timeout(gap)
-            if spec.thin is not None and spec.thin() >= model.accept(env.now):
-                continue
-            self._open(spec)
+        yield from self.model.arrivals(spec.arrivals, spec.thin, functools.partial(self._open, spec))
         self.arrivals_over += 1
-        model.check_drained()
+        self.model.check_drained()
 
     def submit(self, name: str) -> None:
         """Open a request of class ``name`` now: what arrivals do, for scripting requests by hand."""
@@ -364,6 +357,7 @@ class Desk:
 
     def _record(self, r: _Request, closed: float) -> None:
         satisfaction = self.config.satisfaction
+        involved = r.departments if r.tier != FRONT else ()
         if satisfaction is None or math.isnan(closed):
             satisfied = -1
         else:
@@ -376,8 +370,8 @@ class Desk:
                 r.tier,
                 r.escalation,
                 self._listed(r.overdue),
-                self._listed(r.departments) if r.tier != FRONT else self._listed(()),
-                len(r.departments) if r.tier != FRONT else 0,
+                self._listed(involved),
+                len(involved),
                 r.spec.cls.visits,
                 satisfied,
                 r.arrival,
