@@ -466,8 +466,9 @@ class Model:
         while True:
             if specialists is not None:  # a specialist makes the trip for the firm
                 ask = env.now
-                helper = specialists.request()
-                yield helper
+                helper = specialists.seize(c)
+                if helper is not c:
+                    yield helper
                 c.waiting += env.now - ask
             if not online and hours is not None:
                 opening = hours.next_open(env.now)
@@ -475,17 +476,18 @@ class Model:
                     yield env.timeout(opening - env.now)  # the visit starts at opening
             self._trip(c, bit)
             enqueue = env.now
-            req = resource.request()
-            if not online and hours is not None and self.send_home:
-                got = yield req | env.timeout(hours.next_close(enqueue) - enqueue)
-                if req not in got:  # still queueing at closing time: sent home, a lost trip
-                    req.cancel()
-                    c.waiting += env.now - enqueue
-                    if specialists is not None:
-                        specialists.release(helper)
-                    continue
-            else:
-                yield req
+            seat = resource.seize(c)
+            if seat is not c:
+                if not online and hours is not None and self.send_home:
+                    got = yield seat | env.timeout(hours.next_close(enqueue) - enqueue)
+                    if seat not in got:  # still queueing at closing time: sent home, a lost trip
+                        seat.cancel()
+                        c.waiting += env.now - enqueue
+                        if specialists is not None:
+                            specialists.free(helper)
+                        continue
+                else:
+                    yield seat
             start = env.now
             c.waiting += start - enqueue
             if len(items) == 1:  # the common case, without the generic sums
@@ -497,9 +499,9 @@ class Model:
                 c.documents += docs
                 work = sum(intake[i][k] for i in items)
             yield env.timeout(work if hours is None else hours.finish(start, work) - start)
-            resource.release(req)
+            resource.free(seat)
             if specialists is not None:
-                specialists.release(helper)
+                specialists.free(helper)
             end = env.now
             if rec.record_steps:
                 label = self._label(plan, items)
@@ -532,11 +534,13 @@ class Model:
         env = self.env
         enqueue = env.now
         hours = self.office_hours
-        with resource.request() as req:
-            yield req
-            start = env.now
-            c.waiting += start - enqueue
-            yield env.timeout(work if hours is None else hours.finish(start, work) - start)
+        seat = resource.seize(c)
+        if seat is not c:
+            yield seat
+        start = env.now
+        c.waiting += start - enqueue
+        yield env.timeout(work if hours is None else hours.finish(start, work) - start)
+        resource.free(seat)
         self.recorder.step(c.id, item_code, activity, self.res_code[resource.name], enqueue, start, env.now)
 
     def _deliver(self, c: _Case, i: int) -> Generator:

@@ -24,18 +24,19 @@ class MonitoredResource(simpy.Resource):
         self.queue_area = 0.0
         self.staff_area = 0.0
         self.open_time = 0.0
-        self._last = env.now
+        self._last = env.now  # when the areas were last charged
+        self._clock = env.now if hours is None else hours.open_hours(env.now)  # open hours until then
 
     def _accrue(self) -> None:
         now = self._env.now
         if now != self._last:
-            hours = self.hours
-            dt = now - self._last if hours is None else hours.open_hours(now) - hours.open_hours(self._last)
+            clock = now if self.hours is None else self.hours.open_hours(now)
+            dt = clock - self._clock
             self.busy_area += dt * len(self.users)
-            self.queue_area += dt * len(self.queue)
+            self.queue_area += dt * len(self.put_queue)
             self.staff_area += dt * self._capacity
             self.open_time += dt
-            self._last = now
+            self._last, self._clock = now, clock
 
     def request(self) -> simpy.resources.resource.Request:
         self._accrue()
@@ -44,6 +45,24 @@ class MonitoredResource(simpy.Resource):
     def release(self, request: simpy.resources.resource.Request) -> simpy.resources.resource.Release:
         self._accrue()
         return super().release(request)
+
+    def seize(self, holder: object) -> object:
+        """Seat ``holder`` at once when a seat is free and nobody queues, and return it: the
+        common case then costs no SimPy event. Otherwise return a request to yield, whose grant
+        is the seat. Give back either with ``free``."""
+        self._accrue()
+        if len(self.users) < self._capacity and not self.put_queue:
+            self.users.append(holder)
+            return holder
+        return super().request()
+
+    def free(self, seat: object) -> None:
+        """Give back a seat from ``seize`` (the holder, or the granted request) and seat the
+        head of the queue in the same instant, without a release event."""
+        self._accrue()
+        self.users.remove(seat)
+        if self.put_queue:
+            self._trigger_put(None)
 
     def set_capacity(self, capacity: int) -> None:
         """Change the staff count (a shift). Those already served finish their work; a larger
