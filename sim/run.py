@@ -130,14 +130,16 @@ def _cases(model: Model) -> pd.DataFrame:
 def _decisions(model: Model, cases: pd.DataFrame) -> pd.DataFrame:
     rec = model.recorder
     df = _frame(rec.decisions).sort_values(["case", "accepted"], ignore_index=True, kind="stable")
-    names = df["item"].map(dict(enumerate(rec.items.names)))
-    df["item"] = _categories(df["item"].to_numpy(), rec.items)
-    df["need"] = df["case"].map(cases.set_index("case")["need"].astype(str)).astype("category")
+    codes = df["item"].to_numpy()
+    df["item"] = _categories(codes, rec.items)
+    # cases are sorted by case number: the need of each decision's case by position
+    df["need"] = cases["need"].array.take(np.searchsorted(cases["case"].to_numpy(), df["case"].to_numpy()))
     df["working_days"] = _working_days(
         model.office_hours, df["accepted"].to_numpy(), df["decided"].to_numpy()
     )
-    limits = {name: item.limit_days for name, item in model.scenario.items.items()}
-    df["limit_days"] = names.map(limits).astype(float)
+    items = model.scenario.items
+    limits = [items[name].limit_days if name in items else None for name in rec.items.names]
+    df["limit_days"] = np.array([np.nan if v is None else v for v in limits], dtype=float)[codes]
     on_time = pd.array(df["working_days"] <= df["limit_days"], dtype="boolean")
     on_time[df["limit_days"].isna().to_numpy()] = pd.NA
     df["on_time"] = on_time
@@ -245,9 +247,12 @@ def _meeting(model: Model, start_time: float, end_time: float) -> dict:
 
 
 def _tagged(df: pd.DataFrame, tags: dict) -> pd.DataFrame:
+    n = len(df)
     front = pd.DataFrame(
         {
-            k: pd.Series([v] * len(df), dtype="category" if isinstance(v, str) else "int64")
+            k: pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=pd.Index([v], dtype=str))
+            if isinstance(v, str)
+            else np.full(n, v, dtype=np.int64)
             for k, v in tags.items()
         }
     )
