@@ -131,33 +131,14 @@ class _NeedPlan:
 
 
 class _Case:
-    """One applicant's case: the work drawn on arrival and what has happened so far."""
+    """One applicant's case: the work drawn on arrival and what has happened so far. What most
+    cases start with is a class default, so opening a case sets only what is its own."""
 
-    __slots__ = (
-        "accepted",
-        "accepted_at",
-        "arrival",
-        "channel",
-        "documents",
-        "held",
-        "id",
-        "inspect",
-        "intake",
-        "mail",
-        "n_fail",
-        "pending",
-        "pickup_delay",
-        "plan",
-        "prepare",
-        "ready",
-        "review",
-        "reworks",
-        "settled",
-        "specialist_trips",
-        "trips",
-        "waiting",
-        "windows",
-    )
+    channel = IN_PERSON
+    trips = specialist_trips = documents = reworks = windows = 0
+    waiting = mail = pickup_delay = 0.0
+    pending: dict[str, list[int]] | None = None  # parallel routing: items about to go in together
+    held: tuple[int, ...] = ()  # results held for one pickup at the one-stop window
 
 
 class Model:
@@ -356,7 +337,6 @@ class Model:
             ]
         else:
             c.inspect = plan.nones
-        c.channel = IN_PERSON
         if self._channel_draw is not None:
             u = self._channel_draw()
             if plan.channel_cut is not None:
@@ -367,10 +347,10 @@ class Model:
                     if u < plan.channel_cut[1]
                     else SPECIALIST
                 )
-        c.mail = self._mail() if self._mail else 0.0
-        c.pickup_delay = self._pickup_delay() if self._pickup_delay else 0.0
-        c.trips = c.specialist_trips = c.documents = c.reworks = c.windows = 0
-        c.waiting = 0.0
+        if self._mail is not None:
+            c.mail = self._mail()
+        if self._pickup_delay is not None:
+            c.pickup_delay = self._pickup_delay()
         if plan.any_event:
             event = self.env.event
             c.ready = [event() if f else None for f in plan.ready_event]
@@ -379,8 +359,8 @@ class Model:
         else:
             c.ready = c.settled = c.accepted = plan.nones
         c.accepted_at = [math.nan] * len(specs)
-        c.pending = None if plan.sequential else {}
-        c.held = []
+        if not plan.sequential:
+            c.pending = {}
         self.open[c.id] = c
         return c
 
@@ -561,7 +541,7 @@ class Model:
             res = self.res_code[f"{window}.clerks"]
             self.recorder.step(c.id, spec.code, self.act["pickup"], res, now, env.now, env.now)
         else:
-            c.held.append(i)
+            c.held += (i,)
 
     def _come_for_results(self, c: _Case) -> Generator:
         """The applicant's delay after being told, then the next opening of the windows."""
