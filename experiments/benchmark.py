@@ -29,6 +29,7 @@ import simpy
 from sim import BUNDLED, SINGLE, Department, Dist, DistKind, Item, Scenario, run
 from sim.monitor import MonitoredResource
 from sim.recorder import (
+    BATCH,
     CASE_FLOAT_COLUMNS,
     CASE_INT_COLUMNS,
     DECISION_FLOAT_COLUMNS,
@@ -108,7 +109,7 @@ def hand_written_with_records(arrivals: int, seed: int) -> tuple[int, float]:
             yield env.timeout(rng.exponential(SERVICE))
         cases.add((i, 0, 0, 1, 0, 0, 0, 1, 0, arrived, env.now, start - arrived))
         decisions.add((i, 0, start, env.now))
-        if cases.full():
+        if len(cases.rows) >= BATCH:
             cases.flush()
             decisions.flush()
 

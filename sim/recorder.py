@@ -8,6 +8,7 @@ instead of a Python object each, and appending a row is a single list append.
 from __future__ import annotations
 
 from array import array
+from itertools import chain
 
 import numpy as np
 
@@ -63,28 +64,30 @@ REQUEST_STEP_INT_COLUMNS = ("request", "activity", "resource")
 
 
 class Table:
-    """Columns of equal length; ``add`` takes one row (a tuple in column order)."""
+    """Columns of equal length; ``add`` takes one row (a tuple in column order) into ``rows``,
+    the batch that ``flush`` moves into the columns."""
 
     def __init__(self, int_columns: tuple[str, ...], float_columns: tuple[str, ...]) -> None:
         self._columns = {c: array("q") for c in int_columns} | {c: array("d") for c in float_columns}
-        self._batch: list[tuple] = []
-        self.add = self._batch.append
+        self.rows: list[tuple] = []
+        self.add = self.rows.append
 
     def flush(self) -> None:
-        if self._batch:
-            block = np.array(self._batch, dtype=np.float64)  # one C pass over the rows
+        rows = self.rows
+        if rows:
+            # one C pass over the rows into a float block (integer codes and counts are exact)
+            n = len(rows)
+            flat = np.fromiter(chain.from_iterable(rows), dtype=np.float64, count=n * len(self._columns))
+            block = flat.reshape(n, -1)
             for j, column in enumerate(self._columns.values()):
                 values = block[:, j] if column.typecode == "d" else block[:, j].astype(np.int64)
                 column.frombytes(values.tobytes())
-            self._batch.clear()
+            rows.clear()
 
     @property
     def columns(self) -> dict[str, array]:
         self.flush()
         return self._columns
-
-    def full(self) -> bool:
-        return len(self._batch) >= BATCH
 
 
 class Recorder:
@@ -110,8 +113,9 @@ class Recorder:
     def case(self, row: tuple) -> None:
         """Append one case row, in the order CASE_INT_COLUMNS + CASE_FLOAT_COLUMNS; every table's
         batch is flushed with the cases' (a case writes a few steps and decisions at most)."""
-        self.cases.add(row)
-        if self.cases.full():
+        rows = self.cases.rows
+        rows.append(row)
+        if len(rows) >= BATCH:
             self.cases.flush()
             self.steps.flush()
             self.decisions.flush()
