@@ -60,9 +60,13 @@ class MonitoredResource(simpy.Resource):
         """Give back a seat from ``seize`` (the holder, or the granted request) and seat the
         head of the queue in the same instant, without a release event."""
         self._accrue()
-        self.users.remove(seat)
-        if self.put_queue:
-            self._trigger_put(None)
+        users = self.users
+        users.remove(seat)
+        if self.put_queue and len(users) < self._capacity:
+            head = self.put_queue.pop(0)  # the queue holds only requests still waiting
+            users.append(head)
+            head.usage_since = self._env.now
+            head.succeed()
 
     def set_capacity(self, capacity: int) -> None:
         """Change the staff count (a shift). Those already served finish their work; a larger
