@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -218,9 +219,9 @@ def _resources(model: Model) -> pd.DataFrame:
         rows.append(
             {
                 "resource": name,
-                "capacity": staff / open_time,  # mean staff over open hours (shifts vary it)
-                "utilisation": busy / staff,
-                "mean_queue": queue / open_time,
+                "capacity": _ratio(staff, open_time),  # mean staff over open hours (shifts vary it)
+                "utilisation": _ratio(busy, staff),
+                "mean_queue": _ratio(queue, open_time),
                 "busy_hours": busy,
                 "open_hours": open_time,
             }
@@ -228,6 +229,11 @@ def _resources(model: Model) -> pd.DataFrame:
     if model.desk is not None:
         rows.append(_meeting(model, start_time=model.scenario.warmup, end_time=model.scenario.horizon))
     return pd.DataFrame(rows)
+
+
+def _ratio(a: float, b: float) -> float:
+    """a / b, or NaN when nothing was open (a window that holds no open hours, no staff)."""
+    return a / b if b else math.nan
 
 
 def _meeting(model: Model, start_time: float, end_time: float) -> dict:

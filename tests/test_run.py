@@ -51,6 +51,14 @@ def test_drain_lets_every_case_finish(restaurant):
     assert result.cases["finished"].all() and result.info["open_at_end"] == 0
 
 
+def test_a_window_without_open_hours_gives_empty_figures_not_a_crash(restaurant):
+    """Ten hours from midnight the offices never open: no cases, and no utilisation to report."""
+    result = run(replace(restaurant, horizon=10.0, warmup=0.0), SINGLE, seed=1)
+    assert result.info["arrived"] == 0
+    assert (result.resources["open_hours"] == 0).all()
+    assert result.resources[["capacity", "utilisation", "mean_queue"]].isna().all().all()
+
+
 def test_same_config_and_seed_give_identical_tables(restaurant):
     short = replace(restaurant, horizon=24 * 7 * 4, warmup=0.0)
     a, b = run(short, SINGLE, seed=5), run(short, SINGLE, seed=5)
