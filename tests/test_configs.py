@@ -35,3 +35,44 @@ def test_slurm_launcher_preset_composes(compose):
         cfg = hydra_compose("config", overrides=["hydra/launcher=slurm"], return_hydra_config=True)
     assert cfg.hydra.launcher._target_.endswith("SlurmLauncher")
     assert cfg.hydra.launcher.cpus_per_task == 1
+
+
+COMPOSER_JOBS = [
+    ["seed=3", "scenario.horizon=500"],
+    ["design=bundled", "staffing.scale=1.25"],
+    ["design=bundled", "staffing.scale=0.75", "scenario.departments.market.reviewers=4"],
+    ["scenario=district_requests", "design=bundled", "scenario.requests.coordinators=3"],
+    ["+experiment=tiers", "seed=2"],
+    ["~scenario.departments.city", "seed=1"],
+]
+BROKEN_JOBS = [
+    ["scenario.horizon=abc"],
+    ["scenario.nope=1"],
+    ["design=nope"],
+    ["design=bundled", "design.routing=sideways"],
+    ["+scenario.departments.new={clerks:1,reviewers:1}"],  # a typed map takes no new entry here
+]
+
+
+def test_preflight_composer_gives_what_compose_gives():
+    """The preflight shares one composition among jobs with the same group choices; each job
+    must still get exactly Hydra's config, and a bad one Hydra's own error."""
+    from hydra import compose as hydra_compose
+    from hydra import initialize_config_dir
+    from omegaconf import OmegaConf
+
+    from sim.config import register
+    from sim.preflight import Composer
+
+    register()
+    with initialize_config_dir(config_dir=CONFIGS, version_base="1.3"):
+        composer = Composer()
+        for job in COMPOSER_JOBS * 2:  # the second time from the shared compositions
+            expected = OmegaConf.to_container(hydra_compose("config", overrides=job))
+            assert OmegaConf.to_container(composer(job)) == expected, job
+        for job in BROKEN_JOBS:
+            with pytest.raises(Exception) as hydra_error:
+                hydra_compose("config", overrides=job)
+            with pytest.raises(type(hydra_error.value)) as ours:
+                composer(job)
+            assert str(ours.value) == str(hydra_error.value)
