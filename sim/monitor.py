@@ -23,9 +23,9 @@ class MonitoredResource(simpy.Resource):
         self.busy_area = 0.0
         self.queue_area = 0.0
         self.staff_area = 0.0
-        self.open_time = 0.0
         self._last = env.now  # when the areas were last charged
         self._clock = env.now if hours is None else hours.open_hours(env.now)  # open hours until then
+        self._opened = self._staffed = self._clock  # open hours at the start, at the last staff change
 
     def _accrue(self) -> None:
         now = self._env.now
@@ -34,9 +34,13 @@ class MonitoredResource(simpy.Resource):
             dt = clock - self._clock
             self.busy_area += dt * len(self.users)
             self.queue_area += dt * len(self.put_queue)
-            self.staff_area += dt * self._capacity
-            self.open_time += dt
             self._last, self._clock = now, clock
+
+    def _accrue_staff(self) -> None:
+        """Staff hours change only with the staff count: charged at shifts and snapshots."""
+        self._accrue()
+        self.staff_area += (self._clock - self._staffed) * self._capacity
+        self._staffed = self._clock
 
     def request(self) -> simpy.resources.resource.Request:
         self._accrue()
@@ -71,14 +75,14 @@ class MonitoredResource(simpy.Resource):
     def set_capacity(self, capacity: int) -> None:
         """Change the staff count (a shift). Those already served finish their work; a larger
         count serves the queue at once."""
-        self._accrue()
+        self._accrue_staff()
         self._capacity = capacity
         self._trigger_put(None)
 
     def areas(self) -> tuple[float, float, float, float]:
         """(busy, queue, staff) areas and open time accrued up to now."""
-        self._accrue()
-        return self.busy_area, self.queue_area, self.staff_area, self.open_time
+        self._accrue_staff()
+        return self.busy_area, self.queue_area, self.staff_area, self._clock - self._opened
 
 
 class MonitoredPriorityResource(MonitoredResource, simpy.PriorityResource):
