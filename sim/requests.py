@@ -224,10 +224,12 @@ class Desk:
     ) -> Generator:
         env = self.env
         enqueue = env.now
-        with pool.request() as req:
-            yield req
-            start = env.now
-            yield env.timeout(work if hours is None else hours.finish(start, work) - start)
+        seat = pool.seize(r)
+        if seat is not r:
+            yield seat
+        start = env.now
+        yield env.timeout(work if hours is None else hours.finish(start, work) - start)
+        pool.free(seat)
         self._step(r, activity, self.res_code[pool.name], enqueue, start, env.now)
 
     def _step(
@@ -265,7 +267,7 @@ class Desk:
         req = yield from self._acquire(p, reviewers)
         start = env.now
         yield env.timeout(p.work if hours is None else hours.finish(start, p.work) - start)
-        reviewers.release(req)
+        reviewers.free(req)
         self._step(p.request, self.act["work"], self.res_code[reviewers.name], enqueue, start, env.now)
         if slot is not None:
             gate.release(slot)
