@@ -131,13 +131,15 @@ class WorkingTime:
 
     def finish(self, t: float, work: float) -> float:
         """When ``work`` open hours started at ``t`` are done: work pauses while closed."""
-        target = self.open_hours(t) + work
-        k = bisect.bisect_left(self.before, target) - 1
-        k = max(k, 0)
+        return max(self.at(self.open_hours(t) + work), t)
+
+    def at(self, hours: float) -> float:
+        """The time by which ``hours`` open hours have passed since time 0 (inverse of
+        ``open_hours``), always inside an open period or at its end."""
+        k = max(bisect.bisect_left(self.before, hours) - 1, 0)
         if k >= len(self.starts):
-            raise ValueError(f"work from {t} runs beyond the calendar's span")
-        end = self.starts[k] + (target - self.before[k])
-        return max(end, t)
+            raise ValueError(f"{hours} open hours run beyond the calendar's span")
+        return self.starts[k] + (hours - self.before[k])
 
     def open_hours_between(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Open hours between arrays of times ``a`` and ``b`` (vectorised, for analysis)."""

@@ -194,12 +194,12 @@ class Model:
         self.plans = {need: _NeedPlan(need, scenario, design, self) for need in scenario.demand}
         self.rate = sum(scenario.demand.values())
         self._mix = [(plan, scenario.demand[need] / self.rate) for need, plan in self.plans.items()]
-        # Time-varying or office-hours-only arrivals: thin a Poisson stream at the peak rate.
+        # Arrivals run on the windows' open hours; a demand profile thins them from its peak rate.
         profile = scenario.demand_profile
         self._hourly = tuple(profile.hour_of_day) if profile else None
         self._daily = tuple(profile.day_of_week) if profile else None
         self.peak = max(self._hourly) * max(self._daily) if profile else 1.0
-        self.thinning = profile is not None or self.window_hours is not None
+        self.thinning = profile is not None
         self._thin = self.streams.uniform("arrival_thinning") if self.thinning else None
         self._interarrival = self.streams.sampler(
             "arrivals", Dist(dist=DistKind.exponential, mean=1 / (self.rate * self.peak))
@@ -270,14 +270,22 @@ class Model:
     def arrivals(
         self, interarrival: Callable[[], float], thin: Callable[[], float] | None, arrive: Callable[[], None]
     ) -> Generator:
-        """Poisson arrivals until the horizon, thinned (when ``thin`` is given) to open hours and
-        the demand profile; ``arrive()`` for each one kept. Permits and requests share it."""
-        env, horizon = self.env, self.scenario.horizon
+        """Poisson arrivals until the horizon, thinned (when ``thin`` is given) to the demand
+        profile; ``arrive()`` for each one kept. Permits and requests share it.
+
+        With a windows' calendar the Poisson clock runs in open hours, so no candidate falls
+        while the windows are closed: the same process as thinning them away, without the
+        night's and the weekend's events.
+        """
+        env, hours = self.env, self.window_hours
+        horizon = self.scenario.horizon
+        clock = env.now if hours is None else hours.open_hours(env.now)
+        end = horizon if hours is None else hours.open_hours(horizon)
         while True:
-            gap = interarrival()
-            if env.now + gap > horizon:
+            clock += interarrival()
+            if clock > end:
                 return
-            yield env.timeout(gap)
+            yield env.timeout((clock if hours is None else hours.at(clock)) - env.now)
             if thin is not None and thin() >= self.accept(env.now):
                 continue
             arrive()
@@ -302,11 +310,7 @@ class Model:
 
     def accept(self, t: float) -> float:
         """Probability that a candidate arrival at ``t`` is kept: the demand profile at ``t``
-        relative to its peak, and zero while the windows are closed."""
-        if self.window_hours is not None and self.window_hours.next_open(t) != t:
-            return 0.0
-        if self._hourly is None:
-            return 1.0
+        relative to its peak."""
         day = int(t // 24)
         return self._hourly[int(t % 24)] * self._daily[(self.start_weekday + day) % 7] / self.peak
 

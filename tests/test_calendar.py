@@ -151,6 +151,36 @@ def test_arrivals_follow_the_hourly_and_weekly_profile():
             assert low <= mask.sum() <= high, (mask.sum(), expected)
 
 
+def test_arrivals_come_only_while_the_windows_are_open_at_the_profiled_rate():
+    """The arrival clock runs in the windows' open hours: nobody arrives at night, at lunch, at
+    weekends or on the holiday, and each open clock hour gets rate x profile."""
+    hourly = [0.0] * 9 + [1.0, 2.0, 1.0, 1.0, 3.0, 1.0, 1.0, 0.5] + [0.0] * 7  # 13:00 lies in lunch
+    daily = [1.0, 1.0, 1.0, 1.0, 2.0, 1.0, 1.0]
+    rate, weeks = 2.0, 30
+    scenario = calendar_chain(
+        demand={"cd": rate},
+        demand_profile=Profile(hour_of_day=hourly, day_of_week=daily),
+        horizon=24 * 7 * weeks,
+        drain=0,
+    )
+    arrivals = run(scenario, SINGLE, seed=8, record_steps=False).cases["arrival"].to_numpy()
+    assert open_at(WorkingTime(OFFICE, dt.date(2024, 1, 1), 24 * 7 * (weeks + 1)), arrivals).all()
+    # Open hours in each clock hour of the day over the run (the 2024-01-02 holiday excluded).
+    days = 5 * weeks - 1
+    open_share = {9: 1, 10: 1, 11: 1, 13: 0.5, 14: 1, 15: 1, 16: 1, 17: 0.5}
+    friday = (arrivals // 24).astype(int) % 7 == 4
+    hour = (arrivals % 24).astype(int)
+    checks = []
+    for h, share in open_share.items():
+        # Fridays count double; the holiday is a Tuesday.
+        checks.append((hour == h, rate * hourly[h] * share * (days + weeks)))
+    checks.append((friday, rate * weeks * sum(hourly[h] * s for h, s in open_share.items()) * 2))
+    alpha = 0.05 / len(checks)
+    for mask, expected in checks:
+        low, high = stats.poisson.interval(1 - alpha, expected)
+        assert low <= mask.sum() <= high, (mask.sum(), expected)
+
+
 @pytest.mark.parametrize(
     ("change", "key"),
     [
