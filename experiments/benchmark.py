@@ -6,15 +6,16 @@
     .venv/bin/python experiments/benchmark.py --profile  # where the project's M/M/c time goes
 
 Every timing is the median of several repeats, each on its own seed, run one after another
-in this process (the sweep and memory parts in child processes), and is reported as a ratio
-to its baseline measured in the same run. The M/M/c comparison is like with like: the same
-arrival rate, service time and servers, and the mean waits are printed with their intervals
-beside Erlang C.
+in this process (the sweep and memory parts in child processes; the M/M/c models take turns
+on each seed), and is reported as a ratio to its baseline measured in the same run. The
+M/M/c comparison is like with like: the same arrival rate, service time and servers, and the
+mean waits are printed with their intervals beside Erlang C.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import platform
 import statistics
 import subprocess
@@ -143,15 +144,27 @@ def with_ciw(arrivals: int, seed: int) -> tuple[int, float]:
     return len(waits), float(np.mean(waits))
 
 
-def timed(fn, arrivals: int, repeats: int) -> dict:
-    speeds, waits = [], []
+def timed(models: dict, arrivals: int, repeats: int) -> dict[str, dict]:
+    """Each model's median speed and its mean wait with a 95 % interval. The models take turns
+    on each seed, so a drift in the machine's speed during the run touches them alike."""
+    speeds: dict[str, list[float]] = {name: [] for name in models}
+    waits: dict[str, list[float]] = {name: [] for name in models}
     for seed in range(1, repeats + 1):
-        start = time.perf_counter()
-        customers, wait = fn(arrivals, seed)
-        speeds.append(customers / (time.perf_counter() - start))
-        waits.append(wait)
-    mean, low, high = t_interval(waits)
-    return {"speed": statistics.median(speeds), "wait": mean, "wait_low": low, "wait_high": high}
+        for name, fn in models.items():
+            start = time.perf_counter()
+            customers, wait = fn(arrivals, seed)
+            speeds[name].append(customers / (time.perf_counter() - start))
+            waits[name].append(wait)
+    results = {}
+    for name in models:
+        mean, low, high = t_interval(waits[name])
+        results[name] = {
+            "speed": statistics.median(speeds[name]),
+            "wait": mean,
+            "wait_low": low,
+            "wait_high": high,
+        }
+    return results
 
 
 def events_per_case(scenario: Scenario, design) -> float:
@@ -267,17 +280,16 @@ def main() -> None:
         f"M/M/{SERVERS}, utilisation {RATE * SERVICE / SERVERS:.2f}, "
         f"{arrivals:,} arrivals, median of {repeats}"
     )
-    results = {
-        "sim.run (this project)": timed(project, arrivals, repeats),
-        "hand-written SimPy": timed(hand_written, arrivals, repeats),
-        "hand-written SimPy + the project's resource and records": timed(
-            hand_written_with_records, arrivals, repeats
-        ),
+    models = {
+        "sim.run (this project)": project,
+        "hand-written SimPy": hand_written,
+        "hand-written SimPy + the project's resource and records": hand_written_with_records,
     }
-    try:
-        results["Ciw"] = timed(with_ciw, arrivals, repeats)
-    except ImportError:
+    if importlib.util.find_spec("ciw") is not None:
+        models["Ciw"] = with_ciw
+    else:
         print("  (Ciw not installed: pip install -e '.[bench]')")
+    results = timed(models, arrivals, repeats)
     hand = results["hand-written SimPy"]["speed"]
     print("| model | customers/s | x hand-written | mean wait (95 % CI) |\n|---|---:|---:|---|")
     for name, r in results.items():
