@@ -127,22 +127,19 @@ def test_round_the_clock_calendar_matches_no_calendar():
     np.testing.assert_allclose(plain.cases["lead_time"], timed.cases["lead_time"], rtol=1e-9)
 
 
-def test_arrivals_follow_the_hourly_and_weekly_profile():
-    hourly = [0.0] * 8 + [1.0, 2.0, 3.0, 1.0, 0.0, 0.5, 2.0, 1.0, 0.5] + [0.0] * 7
-    daily = [1.0, 1.0, 1.0, 1.0, 2.0, 0.0, 0.0]
-    rate, weeks = 2.0, 40
-    scenario = chain(
+def profiled_arrivals(build, hourly, daily, rate, weeks, seed) -> np.ndarray:
+    scenario = build(
         demand={"cd": rate},
         demand_profile=Profile(hour_of_day=hourly, day_of_week=daily),
         horizon=24 * 7 * weeks,
         drain=0,
     )
-    arrivals = run(scenario, SINGLE, seed=7, record_steps=False).cases["arrival"].to_numpy()
-    hour = (arrivals % 24).astype(int)
-    weekday = (arrivals // 24).astype(int) % 7
-    checks = [(hour == h, rate * hourly[h] * sum(daily) * weeks) for h in range(24)]
-    checks += [(weekday == d, rate * sum(hourly) * daily[d] * weeks) for d in range(7)]
-    alpha = 0.05 / len(checks)  # one family at 95 %
+    return run(scenario, SINGLE, seed=seed, record_steps=False).cases["arrival"].to_numpy()
+
+
+def assert_poisson_counts(checks: list[tuple[np.ndarray, float]]) -> None:
+    """Each mask's count within its Poisson interval, the checks one family at 95 %."""
+    alpha = 0.05 / len(checks)
     for mask, expected in checks:
         if expected == 0:
             assert mask.sum() == 0
@@ -151,34 +148,34 @@ def test_arrivals_follow_the_hourly_and_weekly_profile():
             assert low <= mask.sum() <= high, (mask.sum(), expected)
 
 
+def test_arrivals_follow_the_hourly_and_weekly_profile():
+    hourly = [0.0] * 8 + [1.0, 2.0, 3.0, 1.0, 0.0, 0.5, 2.0, 1.0, 0.5] + [0.0] * 7
+    daily = [1.0, 1.0, 1.0, 1.0, 2.0, 0.0, 0.0]
+    rate, weeks = 2.0, 40
+    arrivals = profiled_arrivals(chain, hourly, daily, rate, weeks, seed=7)
+    hour = (arrivals % 24).astype(int)
+    weekday = (arrivals // 24).astype(int) % 7
+    checks = [(hour == h, rate * hourly[h] * sum(daily) * weeks) for h in range(24)]
+    checks += [(weekday == d, rate * sum(hourly) * daily[d] * weeks) for d in range(7)]
+    assert_poisson_counts(checks)
+
+
 def test_arrivals_come_only_while_the_windows_are_open_at_the_profiled_rate():
     """The arrival clock runs in the windows' open hours: nobody arrives at night, at lunch, at
     weekends or on the holiday, and each open clock hour gets rate x profile."""
-    hourly = [0.0] * 9 + [1.0, 2.0, 1.0, 1.0, 3.0, 1.0, 1.0, 0.5] + [0.0] * 7  # 13:00 lies in lunch
+    hourly = [0.0] * 9 + [1.0, 2.0, 1.0, 1.0, 3.0, 1.0, 1.0, 0.5] + [0.0] * 7  # 12:00 lies in lunch
     daily = [1.0, 1.0, 1.0, 1.0, 2.0, 1.0, 1.0]
     rate, weeks = 2.0, 30
-    scenario = calendar_chain(
-        demand={"cd": rate},
-        demand_profile=Profile(hour_of_day=hourly, day_of_week=daily),
-        horizon=24 * 7 * weeks,
-        drain=0,
-    )
-    arrivals = run(scenario, SINGLE, seed=8, record_steps=False).cases["arrival"].to_numpy()
+    arrivals = profiled_arrivals(calendar_chain, hourly, daily, rate, weeks, seed=8)
     assert open_at(WorkingTime(OFFICE, dt.date(2024, 1, 1), 24 * 7 * (weeks + 1)), arrivals).all()
-    # Open hours in each clock hour of the day over the run (the 2024-01-02 holiday excluded).
-    days = 5 * weeks - 1
+    # The share of each clock hour that is open; Fridays count double, the holiday is a Tuesday.
     open_share = {9: 1, 10: 1, 11: 1, 13: 0.5, 14: 1, 15: 1, 16: 1, 17: 0.5}
-    friday = (arrivals // 24).astype(int) % 7 == 4
+    weighted_days = (5 * weeks - 1) + weeks
     hour = (arrivals % 24).astype(int)
-    checks = []
-    for h, share in open_share.items():
-        # Fridays count double; the holiday is a Tuesday.
-        checks.append((hour == h, rate * hourly[h] * share * (days + weeks)))
-    checks.append((friday, rate * weeks * sum(hourly[h] * s for h, s in open_share.items()) * 2))
-    alpha = 0.05 / len(checks)
-    for mask, expected in checks:
-        low, high = stats.poisson.interval(1 - alpha, expected)
-        assert low <= mask.sum() <= high, (mask.sum(), expected)
+    friday = (arrivals // 24).astype(int) % 7 == 4
+    checks = [(hour == h, rate * hourly[h] * share * weighted_days) for h, share in open_share.items()]
+    checks.append((friday, 2 * rate * weeks * sum(hourly[h] * s for h, s in open_share.items())))
+    assert_poisson_counts(checks)
 
 
 @pytest.mark.parametrize(
