@@ -89,12 +89,12 @@ class Composer:
         self._bases: dict[tuple[str, ...], DictConfig] = {}
 
     def __call__(self, job: list[str]) -> DictConfig:
-        parsed = self._parser.parse_overrides(job)
-        choices = [o for o in parsed if self._defaults_list_override(o)]
-        values = [o for o in parsed if not self._defaults_list_override(o)]
+        choices, values = [], []
+        for o in self._parser.parse_overrides(job):
+            (choices if self._defaults_list_override(o) else values).append(o)
         key = tuple(o.input_line for o in choices)
         if key not in self._bases:
-            self._bases[key] = self._compose([o.input_line for o in choices])
+            self._bases[key] = self._compose(list(key))
         cfg = copy.deepcopy(self._bases[key])
         try:
             ConfigLoaderImpl._apply_overrides_to_config(values, cfg)
