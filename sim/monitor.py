@@ -1,69 +1,107 @@
 """A SimPy resource that keeps its own time-weighted busy, queue and staff areas.
 
-Like a clerk's tally sheet: every time someone takes or frees a seat, or a shift changes the
-staff count, the time since the last change is charged at the old head-counts. With a working
-calendar only open hours are charged, so utilisation is the share of staffed open hours spent
-working. Utilisation and mean queue over any window come from two snapshots of the areas.
+Like a clerk's tally sheet, kept as sums of clock readings: a seat taken is written down with
+minus the clock, a seat given back with plus the clock, and so for a place in the queue; when
+the areas are read, those still seated or queueing are charged up to now. That is the
+integral of the head-counts over time at the cost of one subtraction a change. With a working
+calendar the clock counts open hours only, so utilisation is the share of staffed open hours
+spent working. Utilisation and mean queue over any window come from two snapshots of the areas.
 """
 
 from __future__ import annotations
 
 import simpy
+from simpy.core import BoundClass
+from simpy.resources import resource
 
 from sim.calendar import WorkingTime
 
 
+class _Charged:
+    """What a monitored pool's request adds to SimPy's: its time in the queue is charged,
+    also when it leaves the queue unserved."""
+
+    def __init__(self, pool: MonitoredResource, *args: object) -> None:
+        pool.queue_sum -= pool.clock()
+        super().__init__(pool, *args)
+
+    def cancel(self) -> None:
+        if not self.triggered:
+            self.resource.queue_sum += self.resource.clock()
+        super().cancel()
+
+
+class Request(_Charged, resource.Request):
+    pass
+
+
+class PriorityRequest(_Charged, resource.PriorityRequest):
+    pass
+
+
 class MonitoredResource(simpy.Resource):
+    request = BoundClass(Request)
+
     def __init__(
         self, env: simpy.Environment, capacity: int, name: str, hours: WorkingTime | None = None
     ) -> None:
         super().__init__(env, capacity)
         self.name = name
-        self.hours = hours
-        self.busy_area = 0.0
-        self.queue_area = 0.0
+        self._open_hours = None if hours is None else hours.open_hours
+        # The integrals of seats taken and places queued, less those still open (see the module).
+        self.busy_sum = self.queue_sum = 0.0
         self.staff_area = 0.0
-        self._last = env.now  # when the areas were last charged
-        self._clock = env.now if hours is None else hours.open_hours(env.now)  # open hours until then
-        self._opened = self._staffed = self._clock  # open hours at the start, at the last staff change
+        self._opened = self._staffed = self.clock()  # open hours at the start, at the last staff change
 
-    def _accrue(self) -> None:
+    def clock(self) -> float:
+        """The pool's clock: the simulation time, or open hours until it with a calendar."""
         now = self._env.now
-        if now != self._last:
-            clock = now if self.hours is None else self.hours.open_hours(now)
-            dt = clock - self._clock
-            self.busy_area += dt * len(self.users)
-            self.queue_area += dt * len(self.put_queue)
-            self._last, self._clock = now, clock
+        return now if self._open_hours is None else self._open_hours(now)
 
-    def _accrue_staff(self) -> None:
-        """Staff hours change only with the staff count: charged at shifts and snapshots."""
-        self._accrue()
-        self.staff_area += (self._clock - self._staffed) * self._capacity
-        self._staffed = self._clock
+    def _do_put(self, event: resource.Request) -> None:
+        """SimPy's seating of a queued request (at a request, a release or a shift), charged."""
+        if len(self.users) < self._capacity:
+            now = self.clock()
+            self.queue_sum += now
+            self.busy_sum -= now
+        super()._do_put(event)
 
-    def request(self) -> simpy.resources.resource.Request:
-        self._accrue()
-        return super().request()
-
-    def release(self, request: simpy.resources.resource.Request) -> simpy.resources.resource.Release:
-        self._accrue()
-        return super().release(request)
+    def _do_get(self, event: resource.Release) -> None:
+        if event.request in self.users:
+            self.busy_sum += self.clock()
+        super()._do_get(event)
 
     def seize(self, holder: object) -> object:
         """Seat ``holder`` at once when a seat is free and nobody queues, and return it: the
         common case then costs no SimPy event. Otherwise return a request to yield, whose grant
         is the seat. Give back either with ``free``."""
-        self._accrue()
+        now = self._env.now
+        if self._open_hours is not None:
+            now = self._open_hours(now)
         if len(self.users) < self._capacity and not self.put_queue:
             self.users.append(holder)
+            self.busy_sum -= now
             return holder
-        return super().request()
+        return self._wait(now)
+
+    def _wait(self, now: float) -> resource.Request:
+        """A request joining the queue as SimPy's would, without SimPy's attempt to seat it
+        (``seize`` has just seen no seat) or its callback for releases (seats come back
+        through ``free``, which seats the head itself)."""
+        req = Request.__new__(Request)
+        simpy.Event.__init__(req, self._env)
+        req.resource, req.proc = self, self._env.active_process
+        self.put_queue.append(req)
+        self.queue_sum -= now
+        return req
 
     def free(self, seat: object) -> None:
         """Give back a seat from ``seize`` (the holder, or the granted request) and seat the
-        head of the queue in the same instant, without a release event."""
-        self._accrue()
+        head of the queue in the same instant, without a release event: SimPy's ``_do_put``
+        for that head, written out."""
+        now = self._env.now
+        if self._open_hours is not None:
+            now = self._open_hours(now)
         users = self.users
         users.remove(seat)
         if self.put_queue and len(users) < self._capacity:
@@ -71,24 +109,37 @@ class MonitoredResource(simpy.Resource):
             users.append(head)
             head.usage_since = self._env.now
             head.succeed()
+            self.queue_sum += now  # the seat passes from one to the next: busy as it was
+        else:
+            self.busy_sum += now
 
     def set_capacity(self, capacity: int) -> None:
         """Change the staff count (a shift). Those already served finish their work; a larger
         count serves the queue at once."""
-        self._accrue_staff()
+        self._charge_staff()
         self._capacity = capacity
         self._trigger_put(None)
 
+    def _charge_staff(self) -> float:
+        """Staff hours change only with the staff count: charged at shifts and snapshots."""
+        now = self.clock()
+        self.staff_area += (now - self._staffed) * self._capacity
+        self._staffed = now
+        return now
+
     def areas(self) -> tuple[float, float, float, float]:
         """(busy, queue, staff) areas and open time accrued up to now."""
-        self._accrue_staff()
-        return self.busy_area, self.queue_area, self.staff_area, self._clock - self._opened
+        now = self._charge_staff()
+        busy = self.busy_sum + now * len(self.users)
+        queue = self.queue_sum + now * len(self.put_queue)
+        return busy, queue, self.staff_area, now - self._opened
 
 
 class MonitoredPriorityResource(MonitoredResource, simpy.PriorityResource):
     """A monitored pool whose queue is served by priority (lower first), then in arrival order:
     for departments whose reviewers also work on requests that can be pushed ahead."""
 
-    def request(self, priority: int = 0) -> simpy.resources.resource.PriorityRequest:
-        self._accrue()
-        return simpy.resources.resource.PriorityRequest(self, priority)
+    request = BoundClass(PriorityRequest)
+
+    def _wait(self, now: float) -> resource.PriorityRequest:
+        return self.request()  # sorted into the queue by SimPy
