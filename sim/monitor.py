@@ -99,15 +99,15 @@ class MonitoredResource(simpy.Resource):
         """Give back a seat from ``seize`` (the holder, or the granted request) and seat the
         head of the queue in the same instant, without a release event: SimPy's ``_do_put``
         for that head, written out."""
-        now = self._env.now
+        now = t = self._env.now
         if self._open_hours is not None:
-            now = self._open_hours(now)
+            now = self._open_hours(t)
         users = self.users
         users.remove(seat)
         if self.put_queue and len(users) < self._capacity:
             head = self.put_queue.pop(0)  # the queue holds only requests still waiting
             users.append(head)
-            head.usage_since = self._env.now
+            head.usage_since = t
             head.succeed()
             self.queue_sum += now  # the seat passes from one to the next: busy as it was
         else:
