@@ -114,6 +114,7 @@ class _NeedPlan:
         self.settled_event = tuple(any(i in w for w in self.settled_waits) for i in range(n))
         self.accepted_event = tuple(i in self.upfront or not self.sequential for i in range(n))
         self.window_bits = tuple(model.window_bit[w] for w in self.window)
+        self.alone = n == 1 and not self.upfront  # one item, handed in on its own
         mix = scenario.channels.get(need)
         self.channel_cut = (mix.in_person, mix.in_person + mix.online) if mix else None
         # What a case of this need draws on arrival; shared empty defaults where nothing is drawn.
@@ -121,9 +122,23 @@ class _NeedPlan:
         self.any_review = any(s.review for s in self.specs)
         self.any_inspection = any(s.p_inspect for s in self.specs)
         self.any_event = any(self.ready_event + self.settled_event + self.accepted_event)
-        self.zeros = (0,) * n
-        self.nones = (None,) * n
-        self.no_prepare = (NO_DRAWS,) * n
+        zeros, nones = (0,) * n, (None,) * n
+        # A case of this need is made from a class of its own, whose defaults are what is not
+        # drawn for it: opening a case then sets only what is its own.
+        self.case = type(
+            f"_Case[{need}]",
+            (_Case,),
+            {
+                "plan": self,
+                "n_fail": zeros,
+                "prepare": (NO_DRAWS,) * n,
+                "review": zeros,
+                "inspect": nones,
+                "ready": nones,
+                "settled": nones,
+                "accepted": nones,
+            },
+        )
 
     def merged_documents(self, items: list[int]) -> int:
         """Documents in one merged dossier for ``items``: each distinct document once."""
@@ -306,7 +321,8 @@ class Model:
                 u -= share
                 if u < 0:
                     break
-        self.env.process(self._serve(self._new_case(plan)))
+        c = self._new_case(plan)
+        self.env.process(self._item(c, 0) if plan.alone else self._serve(c))
 
     def accept(self, t: float) -> float:
         """Probability that a candidate arrival at ``t`` is kept: the demand profile at ``t``
@@ -316,10 +332,9 @@ class Model:
 
     def _new_case(self, plan: _NeedPlan) -> _Case:
         """Open a case and draw all its work now, in a design-independent order."""
-        c = _Case()
+        c = plan.case()
         c.id = self.arrived
         self.arrived += 1
-        c.plan = plan
         c.arrival = self.env.now
         specs = plan.specs
         if plan.any_incomplete:
@@ -329,18 +344,17 @@ class Model:
             c.prepare = [
                 [s.prepare() for _ in range(n)] if n else NO_DRAWS for s, n in zip(specs, n_fail, strict=True)
             ]
+        elif len(specs) == 1:
+            c.intake = [(specs[0].intake(),)]
         else:
-            c.n_fail = plan.zeros
             c.intake = [(s.intake(),) for s in specs]
-            c.prepare = plan.no_prepare
-        c.review = [s.review() if s.review else 0.0 for s in specs] if plan.any_review else plan.zeros
+        if plan.any_review:
+            c.review = [s.review() if s.review else 0.0 for s in specs]
         if plan.any_inspection:
             c.inspect = [
                 (s.inspect_time() if s.inspect_draw() < s.p_inspect else None) if s.p_inspect else None
                 for s in specs
             ]
-        else:
-            c.inspect = plan.nones
         if self._channel_draw is not None:
             u = self._channel_draw()
             if plan.channel_cut is not None:
@@ -360,8 +374,6 @@ class Model:
             c.ready = [event() if f else None for f in plan.ready_event]
             c.settled = [event() if f else None for f in plan.settled_event]
             c.accepted = [event() if f else None for f in plan.accepted_event]
-        else:
-            c.ready = c.settled = c.accepted = plan.nones
         c.accepted_at = [math.nan] * len(specs)
         if not plan.sequential:
             c.pending = {}
@@ -371,6 +383,8 @@ class Model:
     # -- the applicant's path ----------------------------------------------------------------
 
     def _serve(self, c: _Case) -> Generator:
+        """A case of several items, or with a merged dossier handed in first (a need of one item
+        handed in on its own is served by its item's process alone)."""
         plan = c.plan
         if plan.upfront:
             yield from self._visit(c, plan.upfront_window, list(plan.upfront), merged=True)
@@ -379,13 +393,20 @@ class Model:
         else:
             yield self.env.all_of([self.env.process(self._item(c, i)) for i in range(len(plan.specs))])
         if c.held:
-            env, now = self.env, self.env.now
-            yield from self._come_for_results(c)
-            self._trip(c, self.window_bit[ONE_STOP])
-            res = self.res_code["one_stop.clerks"]
-            self.recorder.step(
-                c.id, self._label(plan, sorted(c.held)), self.act["pickup"], res, now, env.now, env.now
-            )
+            yield from self._pickup_held(c)
+        self._close(c)
+
+    def _pickup_held(self, c: _Case) -> Generator:
+        """Collect the results held at the one-stop window in one trip."""
+        env, now = self.env, self.env.now
+        yield from self._come_for_results(c)
+        self._trip(c, self.window_bit[ONE_STOP])
+        res = self.res_code["one_stop.clerks"]
+        self.recorder.step(
+            c.id, self._label(c.plan, sorted(c.held)), self.act["pickup"], res, now, env.now, env.now
+        )
+
+    def _close(self, c: _Case) -> None:
         del self.open[c.id]
         self._record(c, self.env.now)
         if self._arrivals_over and not self.open:
@@ -415,6 +436,10 @@ class Model:
             yield from self._deliver(c, i)
         if c.settled[i] is not None:
             c.settled[i].succeed()
+        if plan.alone:  # this is the case's own process
+            if c.held:
+                yield from self._pickup_held(c)
+            self._close(c)
 
     def _submit(self, c: _Case, i: int) -> Generator:
         """Hand in item ``i``'s dossier in parallel routing: items due at one window at the same

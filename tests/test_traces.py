@@ -121,6 +121,21 @@ def test_one_stop_parallel_hands_in_separate_dossiers_in_one_visit_and_collects_
     assert case_values(r, "documents") == 3  # id and form_c for c, form_d for d
 
 
+def test_a_need_of_one_item_at_the_one_stop_window_collects_its_held_result():
+    """A lone item runs as the case's own process: its result is held at the one-stop window
+    and collected in one more trip, and only then is the case closed."""
+    scenario = replace(chain(demand={"c_only": 0.001}), needs={"c_only": ["c"]})
+    r = run(scenario, Design(window=Window.one_stop), seed=5)
+    assert only_trace(r) == [
+        ("c", "intake", "one_stop.clerks", 0, 1),
+        ("c", "review", "A.reviewers", 1, 11),
+        ("c", "pickup", "one_stop.clerks", 14, 14),
+    ]
+    assert case_values(r, "lead_time") == 14
+    assert case_values(r, "trips") == 2
+    assert r.cases["finished"].all() and len(r.decisions) == len(r.cases)
+
+
 def test_incomplete_dossier_costs_a_trip_a_preparation_and_documents_each_time():
     scenario = with_item(chain(demand={"cd": 0.001}), "c", p_incomplete=0.5, prepare=det(4))
     scenario = replace(scenario, needs={**scenario.needs, "cd": ["c"]})
