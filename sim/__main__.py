@@ -8,7 +8,7 @@ from omegaconf.errors import OmegaConfBaseException
 
 from sim.app import main
 from sim.errors import ConfigError
-from sim.preflight import check
+from sim.preflight import check, spare_recheck
 
 
 def _message(err: BaseException) -> str:
@@ -20,8 +20,9 @@ def _message(err: BaseException) -> str:
 
 
 try:
-    check(sys.argv[1:])
+    jobs = check(sys.argv[1:])
 except (ConfigError, HydraException, OmegaConfBaseException, yaml.YAMLError) as err:
     print(f"config error: {_message(err)}", file=sys.stderr)
     sys.exit(2)
+spare_recheck(jobs)
 main()
