@@ -145,6 +145,20 @@ class _NeedPlan:
         return len(frozenset().union(*(self._handed_over[i] for i in items)))
 
 
+class _Arriving(simpy.Process):
+    """A process started by its arrival event, as if it had yielded it, instead of by SimPy's
+    ``Initialize`` event a step after it is made: a case costs one SimPy event less (M/M/c 10 %
+    faster). SimPy's ``Process.__init__`` with the start event swapped; it sets SimPy 4's
+    private ``_generator`` and ``_target`` (simpy is pinned below 5, and tests/test_model.py
+    fails if a process started so stops behaving like ``env.process``)."""
+
+    def __init__(self, env: simpy.Environment, generator: Generator, arrival: simpy.Event) -> None:
+        simpy.Event.__init__(self, env)
+        self._generator = generator
+        self._target = arrival
+        arrival.callbacks.append(self._resume)
+
+
 class _Case:
     """One applicant's case: the work drawn on arrival and what has happened so far. What most
     cases start with is a class default, so opening a case sets only what is its own."""
@@ -283,14 +297,20 @@ class Model:
         self.snapshots[label] = {name: r.areas() for name, r in self.resources.items()}
 
     def arrivals(
-        self, interarrival: Callable[[], float], thin: Callable[[], float] | None, arrive: Callable[[], None]
+        self,
+        interarrival: Callable[[], float],
+        thin: Callable[[], float] | None,
+        arrive: Callable[[float, simpy.Event], None],
     ) -> Generator:
         """Poisson arrivals until the horizon, thinned (when ``thin`` is given) to the demand
-        profile; ``arrive()`` for each one kept. Permits and requests share it.
+        profile. Each one kept is announced one arrival ahead: ``arrive(t, arrival)`` with its
+        time and the event that fires then, so the caller starts its work on that event.
+        Permits and requests share it.
 
         With a windows' calendar the Poisson clock runs in open hours, so no candidate falls
         while the windows are closed: the same process as thinning them away, without the
-        night's and the weekend's events.
+        night's and the weekend's events. A candidate's time is known when it is drawn, so it
+        is thinned then, without an event of its own.
         """
         env, hours = self.env, self.window_hours
         horizon = self.scenario.horizon
@@ -300,10 +320,12 @@ class Model:
             clock += interarrival()
             if clock > end:
                 return
-            yield env.timeout((clock if hours is None else hours.at(clock)) - env.now)
-            if thin is not None and thin() >= self.accept(env.now):
+            t = clock if hours is None else hours.at(clock)
+            if thin is not None and thin() >= self.accept(t):
                 continue
-            arrive()
+            arrival = env.timeout(t - env.now)
+            arrive(t, arrival)
+            yield arrival
 
     def _arrivals(self) -> Generator:
         yield from self.arrivals(self._interarrival, self._thin, self._arrive)
@@ -311,8 +333,9 @@ class Model:
         self._arrivals_over = True
         self.check_drained()
 
-    def _arrive(self) -> None:
-        """An applicant arrives: draw the need, open the case, start serving it."""
+    def _arrive(self, t: float, arrival: simpy.Event) -> None:
+        """An applicant will arrive at ``t``: draw the need, open the case, and serve it from
+        ``arrival`` on."""
         if self._need_draw is None:
             plan = self._mix[0][0]
         else:
@@ -321,8 +344,8 @@ class Model:
                 u -= share
                 if u < 0:
                     break
-        c = self._new_case(plan)
-        self.env.process(self._item(c, 0) if plan.alone else self._serve(c))
+        c = self._new_case(plan, t)
+        _Arriving(self.env, self._item(c, 0) if plan.alone else self._serve(c), arrival)
 
     def accept(self, t: float) -> float:
         """Probability that a candidate arrival at ``t`` is kept: the demand profile at ``t``
@@ -330,12 +353,13 @@ class Model:
         day = int(t // 24)
         return self._hourly[int(t % 24)] * self._daily[(self.start_weekday + day) % 7] / self.peak
 
-    def _new_case(self, plan: _NeedPlan) -> _Case:
-        """Open a case and draw all its work now, in a design-independent order."""
+    def _new_case(self, plan: _NeedPlan, arrival: float) -> _Case:
+        """Open a case arriving at ``arrival`` and draw all its work now, in a design-independent
+        order."""
         c = plan.case()
         c.id = self.arrived
         self.arrived += 1
-        c.arrival = self.env.now
+        c.arrival = arrival
         specs = plan.specs
         if plan.any_incomplete:
             c.n_fail = n_fail = [int(math.log1p(-s.incomplete()) / s.log_p) if s.log_p else 0 for s in specs]

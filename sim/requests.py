@@ -20,7 +20,6 @@ requests.
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING
@@ -159,7 +158,10 @@ class Desk:
     # -- arrivals ----------------------------------------------------------------------------
 
     def _arrivals(self, spec: _ClassSpec) -> Generator:
-        yield from self.model.arrivals(spec.arrivals, spec.thin, functools.partial(self._open, spec))
+        def arrive(t: float, arrival: simpy.Event) -> None:
+            arrival.callbacks.append(lambda _: self._open(spec))  # opened when it arrives
+
+        yield from self.model.arrivals(spec.arrivals, spec.thin, arrive)
         self.arrivals_over += 1
         self.model.check_drained()
 
