@@ -8,9 +8,8 @@
 Every timing is the median of several repeats, each on its own seed, run one after another
 in this process (the sweep and memory parts in child processes; the M/M/c models take turns
 on each seed, each from a clean heap), and is reported as a ratio to its baseline measured in
-the same run. The
-M/M/c comparison is like with like: the same arrival rate, service time and servers, and the
-mean waits are printed with their intervals beside Erlang C.
+the same run. The M/M/c comparison is like with like: the same arrival rate, service time and
+servers, and the mean waits are printed with their intervals beside Erlang C.
 """
 
 from __future__ import annotations
