@@ -1,15 +1,17 @@
 """Speed and memory of the simulator beside what a user would otherwise write, in one run.
 
     .venv/bin/python -m pip install -e '.[bench]'      # Ciw, for the comparison only
-    .venv/bin/python experiments/benchmark.py            # about 8 minutes on 2 cores
+    .venv/bin/python experiments/benchmark.py            # about 5 minutes on 2 cores
     .venv/bin/python experiments/benchmark.py --quick    # smaller N, fewer repeats
     .venv/bin/python experiments/benchmark.py --profile  # where the project's M/M/c time goes
 
 Every timing is the median of several repeats, each on its own seed, run one after another
 in this process (the sweep and memory parts in child processes; the M/M/c models take turns
-on each seed, each from a clean heap), and is reported as a ratio to its baseline measured in
-the same run. The M/M/c comparison is like with like: the same arrival rate, service time and
-servers, and the mean waits are printed with their intervals beside Erlang C.
+on each seed, each from a clean heap). Ratios are taken between runs made side by side (two
+models on one seed, a serial and a parallel sweep back to back) and reported as their median
+and range, so the machine's drift between repeats stays out of them. The M/M/c comparison is
+like with like: the same arrival rate, service time and servers, and the mean waits are
+printed with their intervals beside Erlang C.
 """
 
 from __future__ import annotations
@@ -146,8 +148,9 @@ def with_ciw(arrivals: int, seed: int) -> tuple[int, float]:
 
 
 def timed(models: dict, arrivals: int, repeats: int) -> dict[str, dict]:
-    """Each model's median speed and its mean wait with a 95 % interval. The models take turns
-    on each seed, so a drift in the machine's speed during the run touches them alike."""
+    """Each model's median speed, its speeds seed by seed and its mean wait with a 95 %
+    interval. The models take turns on each seed, so a drift in the machine's speed during
+    the run touches them alike, and two models' speeds on one seed make a fair ratio."""
     speeds: dict[str, list[float]] = {name: [] for name in models}
     waits: dict[str, list[float]] = {name: [] for name in models}
     for seed in range(1, repeats + 1):
@@ -162,11 +165,18 @@ def timed(models: dict, arrivals: int, repeats: int) -> dict[str, dict]:
         mean, low, high = t_interval(waits[name])
         results[name] = {
             "speed": statistics.median(speeds[name]),
+            "speeds": speeds[name],
             "wait": mean,
             "wait_low": low,
             "wait_high": high,
         }
     return results
+
+
+def ratio(a: dict, b: dict) -> tuple[float, float, float]:
+    """(median, lowest, highest) of a's speed over b's, seed by seed."""
+    each = [x / y for x, y in zip(a["speeds"], b["speeds"], strict=True)]
+    return statistics.median(each), min(each), max(each)
 
 
 def events_per_case(scenario: Scenario, design) -> float:
@@ -269,7 +279,7 @@ def main() -> None:
     if args.profile:
         profile(100_000)
         return
-    arrivals, repeats = (50_000, 3) if args.quick else (200_000, 5)
+    arrivals, repeats = (50_000, 3) if args.quick else (200_000, 7)
     sweeps = 1 if args.quick else 3
     million = 200_000 if args.quick else 1_000_000
     horizon = 2_000 if args.quick else 43_800  # five years of the built-in scenario per sweep job
@@ -292,19 +302,21 @@ def main() -> None:
     else:
         print("  (Ciw not installed: pip install -e '.[bench]')")
     results = timed(models, arrivals, repeats)
-    hand = results["hand-written SimPy"]["speed"]
-    print("| model | customers/s | x hand-written | mean wait (95 % CI) |\n|---|---:|---:|---|")
+    hand = results["hand-written SimPy"]
+    print(
+        "| model | customers/s | x hand-written, seed by seed: median [range] | mean wait (95 % CI) |\n"
+        "|---|---:|---:|---|"
+    )
     for name, r in results.items():
+        mid, low, high = ratio(r, hand)
         print(
-            f"| {name} | {r['speed']:,.0f} | {r['speed'] / hand:.2f} | "
+            f"| {name} | {r['speed']:,.0f} | {mid:.2f} [{low:.2f}, {high:.2f}] | "
             f"{r['wait']:.3f} [{r['wait_low']:.3f}, {r['wait_high']:.3f}] |"
         )
     print(f"Erlang C mean wait: {mmc_wait(RATE, SERVICE, SERVERS):.3f}")
     if "Ciw" in results:
-        print(
-            "this project against Ciw: "
-            f"{results['sim.run (this project)']['speed'] / results['Ciw']['speed']:.2f}x"
-        )
+        mid, low, high = ratio(results["sim.run (this project)"], results["Ciw"])
+        print(f"this project against Ciw, seed by seed: median {mid:.2f}x [{low:.2f}, {high:.2f}]")
 
     print("\nBuilt-in scenario (restaurant, a year of office hours), median of", repeats)
     print("| design | cases/s | SimPy events per case | events/s |\n|---|---:|---:|---:|")
