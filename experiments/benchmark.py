@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -147,17 +148,18 @@ def with_ciw(arrivals: int, seed: int) -> tuple[int, float]:
     return len(waits), float(np.mean(waits))
 
 
-def timed(models: dict, arrivals: int, repeats: int) -> dict[str, dict]:
+def timed(models: dict, repeats: int) -> dict[str, dict]:
     """Each model's median speed, its speeds seed by seed and its mean wait with a 95 %
-    interval. The models take turns on each seed, so a drift in the machine's speed during
-    the run touches them alike, and two models' speeds on one seed make a fair ratio."""
+    interval; a model is a function of the seed returning (customers, mean wait). The models
+    take turns on each seed, so a drift in the machine's speed during the run touches them
+    alike, and two models' speeds on one seed make a fair ratio."""
     speeds: dict[str, list[float]] = {name: [] for name in models}
     waits: dict[str, list[float]] = {name: [] for name in models}
     for seed in range(1, repeats + 1):
         for name, fn in models.items():
             gc.collect()  # each starts from a clean heap, not with the cycles the last one left
             start = time.perf_counter()
-            customers, wait = fn(arrivals, seed)
+            customers, wait = fn(seed)
             speeds[name].append(customers / (time.perf_counter() - start))
             waits[name].append(wait)
     results = {}
@@ -173,9 +175,9 @@ def timed(models: dict, arrivals: int, repeats: int) -> dict[str, dict]:
     return results
 
 
-def ratio(a: dict, b: dict) -> tuple[float, float, float]:
-    """(median, lowest, highest) of a's speed over b's, seed by seed."""
-    each = [x / y for x, y in zip(a["speeds"], b["speeds"], strict=True)]
+def ratio(a: list[float], b: list[float]) -> tuple[float, float, float]:
+    """(median, lowest, highest) of ``a[k] / b[k]``: ratios of runs made side by side."""
+    each = [x / y for x, y in zip(a, b, strict=True)]
     return statistics.median(each), min(each), max(each)
 
 
@@ -206,24 +208,21 @@ def builtin(repeats: int) -> list[dict]:
     register()
     with initialize_config_dir(config_dir=CONFIGS, version_base="1.3"):
         scenario = load(compose("config")).scenario
-    designs = {design.label: design for design in (SINGLE, BUNDLED)}
 
-    def in_design(design):
-        def one_run(_arrivals: int, seed: int) -> tuple[int, float]:
-            cases = run(scenario, design, seed, record_steps=False).cases
-            return len(cases), float(cases["waiting"].mean())
+    def one_run(design, seed: int) -> tuple[int, float]:
+        cases = run(scenario, design, seed, record_steps=False).cases
+        return len(cases), float(cases["waiting"].mean())
 
-        return one_run
-
+    designs = (SINGLE, BUNDLED)
     # The designs take turns on each seed, as the M/M/c models do.
-    results = timed({label: in_design(design) for label, design in designs.items()}, 0, repeats)
+    results = timed({design.label: partial(one_run, design) for design in designs}, repeats)
     return [
         {
-            "design": label,
-            "cases_per_s": results[label]["speed"],
+            "design": design.label,
+            "cases_per_s": results[design.label]["speed"],
             "events_per_case": events_per_case(scenario, design),
         }
-        for label, design in designs.items()
+        for design in designs
     ]
 
 
@@ -308,21 +307,21 @@ def main() -> None:
         models["Ciw"] = with_ciw
     else:
         print("  (Ciw not installed: pip install -e '.[bench]')")
-    results = timed(models, arrivals, repeats)
+    results = timed({name: partial(fn, arrivals) for name, fn in models.items()}, repeats)
     hand = results["hand-written SimPy"]
     print(
         "| model | customers/s | x hand-written, seed by seed: median [range] | mean wait (95 % CI) |\n"
         "|---|---:|---:|---|"
     )
     for name, r in results.items():
-        mid, low, high = ratio(r, hand)
+        mid, low, high = ratio(r["speeds"], hand["speeds"])
         print(
             f"| {name} | {r['speed']:,.0f} | {mid:.2f} [{low:.2f}, {high:.2f}] | "
             f"{r['wait']:.3f} [{r['wait_low']:.3f}, {r['wait_high']:.3f}] |"
         )
     print(f"Erlang C mean wait: {mmc_wait(RATE, SERVICE, SERVERS):.3f}")
     if "Ciw" in results:
-        mid, low, high = ratio(results["sim.run (this project)"], results["Ciw"])
+        mid, low, high = ratio(results["sim.run (this project)"]["speeds"], results["Ciw"]["speeds"])
         print(f"this project against Ciw, seed by seed: median {mid:.2f}x [{low:.2f}, {high:.2f}]")
 
     print("\nBuilt-in scenario (restaurant, a year of office hours), median of", repeats)
@@ -346,15 +345,13 @@ def main() -> None:
     pairs = [
         (sweep_seconds("basic", 16, horizon), sweep_seconds("joblib", 16, horizon)) for _ in range(sweeps)
     ]
-    serial = statistics.median(p[0] for p in pairs)
-    parallel = statistics.median(p[1] for p in pairs)
+    serial, parallel = [s for s, _ in pairs], [p for _, p in pairs]
     # Each pair ran back to back, so its ratio is free of the machine's drift between pairs.
-    ratios = [b / j for b, j in pairs]
-    each = ", ".join(f"{r:.2f}" for r in ratios)
+    mid, low, high = ratio(serial, parallel)
     print(
-        "| launcher | wall time (s) | speed-up (median of the pairs) |\n|---|---:|---:|\n"
-        f"| basic (serial) | {serial:.1f} | 1.00 |\n"
-        f"| joblib, 2 workers | {parallel:.1f} | {statistics.median(ratios):.2f} (each pair: {each}) |"
+        "| launcher | wall time (s) | speed-up: median of the pairs [range] |\n|---|---:|---:|\n"
+        f"| basic (serial) | {statistics.median(serial):.1f} | 1.00 |\n"
+        f"| joblib, 2 workers | {statistics.median(parallel):.1f} | {mid:.2f} [{low:.2f}, {high:.2f}] |"
     )
 
 
