@@ -15,7 +15,7 @@ $(VENV)/.installed: pyproject.toml
 # The main job: the reform study on the built-in scenario, then its report.
 run: $(VENV)/.installed
 	$(PY) -m sim --multirun +experiment=reform_study
-	$(PY) -m sim.report results/reform_study
+	$(PY) -m sim.analysis.report results/reform_study
 
 test: $(VENV)/.installed
 	$(PY) -m ruff check .

@@ -32,8 +32,10 @@ import numpy as np
 import simpy
 
 from sim import BUNDLED, SINGLE, Department, Dist, DistKind, Item, Scenario, run
-from sim.monitor import MonitoredResource
-from sim.recorder import (
+from sim.analysis.theory import mmc_wait
+from sim.experiment.stats import t_interval
+from sim.model.pools import MonitoredResource
+from sim.model.recorder import (
     BATCH,
     CASE_FLOAT_COLUMNS,
     CASE_INT_COLUMNS,
@@ -41,8 +43,6 @@ from sim.recorder import (
     DECISION_INT_COLUMNS,
     Table,
 )
-from sim.stats import t_interval
-from sim.theory import mmc_wait
 
 RATE, SERVICE, SERVERS = 2.7, 1.0, 3  # utilisation 0.9
 ROOT = Path(__file__).resolve().parent.parent
@@ -183,7 +183,7 @@ def ratio(a: list[float], b: list[float]) -> tuple[float, float, float]:
 
 def events_per_case(scenario: Scenario, design) -> float:
     """SimPy events per case, counted in an untimed run with a counting environment."""
-    import sim.model
+    import sim.model.centre
 
     class Counting(simpy.Environment):
         scheduled = 0
@@ -192,18 +192,18 @@ def events_per_case(scenario: Scenario, design) -> float:
             Counting.scheduled += 1
             super().schedule(event, priority, delay)
 
-    real, sim.model.simpy.Environment = sim.model.simpy.Environment, Counting
+    real, sim.model.centre.simpy.Environment = sim.model.centre.simpy.Environment, Counting
     try:
         cases = len(run(scenario, design, 0, record_steps=False).cases)
     finally:
-        sim.model.simpy.Environment = real
+        sim.model.centre.simpy.Environment = real
     return Counting.scheduled / cases
 
 
 def builtin(repeats: int) -> list[dict]:
     from hydra import compose, initialize_config_dir
 
-    from sim.config import CONFIGS, load, register
+    from sim.experiment.config import CONFIGS, load, register
 
     register()
     with initialize_config_dir(config_dir=CONFIGS, version_base="1.3"):

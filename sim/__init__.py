@@ -7,11 +7,11 @@ Plain Python entry point (no Hydra needed)::
     result.cases.lead_time.mean()
 """
 
-from sim.design import BUNDLED, SINGLE, Checklist, Delivery, Design, Routing, Window
-from sim.distributions import Dist, DistKind
-from sim.errors import ConfigError
+from sim.domain.design import BUNDLED, SINGLE, Checklist, Delivery, Design, Routing, Window
+from sim.domain.distributions import Dist, DistKind
+from sim.domain.errors import ConfigError
+from sim.domain.scenario import Department, Inspection, Item, OneStop, Scenario
 from sim.run import RunResult, run
-from sim.scenario import Department, Inspection, Item, OneStop, Scenario
 
 __all__ = [
     "BUNDLED",

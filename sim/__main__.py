@@ -6,9 +6,9 @@ import yaml
 from hydra.errors import HydraException
 from omegaconf.errors import OmegaConfBaseException
 
-from sim.app import main
-from sim.errors import ConfigError
-from sim.preflight import check, spare_recheck
+from sim.domain.errors import ConfigError
+from sim.experiment.app import main
+from sim.experiment.preflight import check, spare_recheck
 
 
 def _message(err: BaseException) -> str:

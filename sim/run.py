@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from sim.calendar import WorkingTime
-from sim.design import Design
-from sim.model import CHANNELS, Model
-from sim.recorder import Codes, Table
-from sim.requests import ESCALATIONS, TIERS
-from sim.scenario import Scenario
-from sim.validate import validate
+from sim.domain.calendars import WorkingTime
+from sim.domain.design import Design
+from sim.domain.scenario import Scenario
+from sim.model import Model
+from sim.model.plans import CHANNELS
+from sim.model.recorder import Codes, Table
+from sim.model.tiers import ESCALATIONS, TIERS
 
 
 @dataclass(frozen=True)
@@ -50,9 +50,9 @@ def run(
 ) -> RunResult:
     """Simulate replication ``replication`` of ``scenario`` under ``design`` with ``seed``.
 
-    Two designs run with the same seed and replication serve the same applicants.
+    Two designs run with the same seed and replication serve the same applicants. The scenario
+    was checked when it was made (``Scenario`` validates itself), so nothing is checked here.
     """
-    validate(scenario)
     model = Model(scenario, design, seed, replication=replication, record_steps=record_steps)
     model.run()
     return tables(model)
@@ -60,17 +60,17 @@ def run(
 
 def tables(model: Model) -> RunResult:
     """The tables of a model that has run (``run`` does both; tests script models by hand)."""
-    scenario, design = model.scenario, model.design
-    seed, replication = model.streams.seed, model.streams.replication
+    scenario, design, centre = model.scenario, model.design, model.centre
+    seed, replication = centre.streams.seed, centre.streams.replication
     tags = {"scenario": scenario.name, "design": design.label, "seed": seed, "replication": replication}
     info = tags | {
         "horizon": scenario.horizon,
         "warmup": scenario.warmup,
-        "arrived": model.arrived,
+        "arrived": model.permits.arrived,
         "requests_arrived": model.desk.arrived if model.desk else 0,
         "requests_open_at_end": len(model.desk.open) if model.desk else 0,
         "request_departments": model.desk.departments if model.desk else [],
-        "open_at_end": len(model.open),
+        "open_at_end": len(model.permits.open),
         "end_time": model.env.now,
     }
     cases = _cases(model)
@@ -83,7 +83,7 @@ def tables(model: Model) -> RunResult:
         requests=_tagged(_requests(model), tags),
         request_steps=_tagged(_request_steps(model), tags),
         overdue=_tagged(_overdue(model), tags),
-        sittings=_tagged(_frame(model.recorder.sittings), tags),
+        sittings=_tagged(_frame(centre.recorder.sittings), tags),
         info=info,
     )
 
@@ -112,8 +112,8 @@ def _categories(codes: np.ndarray, names: Codes) -> pd.Categorical:
 
 
 def _cases(model: Model) -> pd.DataFrame:
-    df = _frame(model.recorder.cases).sort_values("case", ignore_index=True)
-    df["need"] = _categories(df["need"].to_numpy(), model.recorder.needs)
+    df = _frame(model.centre.recorder.cases).sort_values("case", ignore_index=True)
+    df["need"] = _categories(df["need"].to_numpy(), model.centre.recorder.needs)
     df["channel"] = pd.Categorical.from_codes(
         df["channel"].to_numpy(), categories=pd.Index(CHANNELS, dtype=str)
     )
@@ -121,7 +121,7 @@ def _cases(model: Model) -> pd.DataFrame:
     df["lead_time"] = df["completion"] - df["arrival"]
     df["lead_time_days"] = df["lead_time"] / 24.0
     arrival, completion = df["arrival"].to_numpy(), df["completion"].to_numpy()
-    df["lead_time_working_days"] = _working_days(model.window_hours, arrival, completion)
+    df["lead_time_working_days"] = _working_days(model.centre.window_hours, arrival, completion)
     df["arrival_date"] = _dates(model, arrival)
     df["completion_date"] = _dates(model, completion)
     order = ["case", "need", "arrival", "completion", "lead_time", "finished", "trips", "documents"]
@@ -129,14 +129,14 @@ def _cases(model: Model) -> pd.DataFrame:
 
 
 def _decisions(model: Model, cases: pd.DataFrame) -> pd.DataFrame:
-    rec = model.recorder
+    rec = model.centre.recorder
     df = _frame(rec.decisions).sort_values(["case", "accepted"], ignore_index=True, kind="stable")
     codes = df["item"].to_numpy()
     df["item"] = _categories(codes, rec.items)
     # cases are sorted by case number: the need of each decision's case by position
     df["need"] = cases["need"].array.take(np.searchsorted(cases["case"].to_numpy(), df["case"].to_numpy()))
     df["working_days"] = _working_days(
-        model.office_hours, df["accepted"].to_numpy(), df["decided"].to_numpy()
+        model.centre.office_hours, df["accepted"].to_numpy(), df["decided"].to_numpy()
     )
     items = model.scenario.items
     limits = [items[name].limit_days if name in items else None for name in rec.items.names]
@@ -148,7 +148,7 @@ def _decisions(model: Model, cases: pd.DataFrame) -> pd.DataFrame:
 
 
 def _requests(model: Model) -> pd.DataFrame:
-    rec = model.recorder
+    rec = model.centre.recorder
     df = _frame(rec.requests).sort_values("request", ignore_index=True)
     df["class"] = _categories(df["class"].to_numpy(), rec.request_classes)
     df["tier"] = pd.Categorical.from_codes(df["tier"].to_numpy(), categories=pd.Index(TIERS, dtype=str))
@@ -158,7 +158,7 @@ def _requests(model: Model) -> pd.DataFrame:
     df["closed"] = df["closed_at"].notna()
     df["time_to_close"] = df["closed_at"] - df["arrival"]
     arrival, closed = df["arrival"].to_numpy(), df["closed_at"].to_numpy()
-    df["working_days_to_close"] = _working_days(model.office_hours, arrival, closed)
+    df["working_days_to_close"] = _working_days(model.centre.office_hours, arrival, closed)
     listed_any = np.array([name != "" for name in rec.department_sets.names] or [False])
     df["overdue"] = listed_any[df["overdue_departments"].to_numpy()]
     for column in ("departments", "overdue_departments"):
@@ -180,7 +180,7 @@ def _requests(model: Model) -> pd.DataFrame:
 
 
 def _request_steps(model: Model) -> pd.DataFrame:
-    rec = model.recorder
+    rec = model.centre.recorder
     df = _frame(rec.request_steps)
     for column, names in (("activity", rec.activities), ("resource", rec.resources)):
         df[column] = _categories(df[column].to_numpy(), names)
@@ -188,7 +188,7 @@ def _request_steps(model: Model) -> pd.DataFrame:
 
 
 def _overdue(model: Model) -> pd.DataFrame:
-    rec = model.recorder
+    rec = model.centre.recorder
     df = _frame(rec.overdue)
     df["department"] = _categories(df["department"].to_numpy(), rec.departments)
     df["date"] = _dates(model, df["time"].to_numpy())
@@ -196,7 +196,7 @@ def _overdue(model: Model) -> pd.DataFrame:
 
 
 def _steps(model: Model) -> pd.DataFrame:
-    rec = model.recorder
+    rec = model.centre.recorder
     df = _frame(rec.steps)
     for column, names in (("item", rec.items), ("activity", rec.activities), ("resource", rec.resources)):
         df[column] = _categories(df[column].to_numpy(), names)
@@ -213,8 +213,8 @@ def _mean_in_system(cases: pd.DataFrame, start: float, end: float) -> float:
 
 def _resources(model: Model) -> pd.DataFrame:
     rows = []
-    start, end = model.snapshots["warmup"], model.snapshots["horizon"]
-    for name in model.resources:
+    start, end = model.centre.snapshots["warmup"], model.centre.snapshots["horizon"]
+    for name in model.centre.pools:
         busy, queue, staff, open_time = (e - s for e, s in zip(end[name], start[name], strict=True))
         rows.append(
             {
@@ -238,7 +238,7 @@ def _ratio(a: float, b: float) -> float:
 
 def _meeting(model: Model, start_time: float, end_time: float) -> dict:
     """The joint meeting as a pool of seats: seats filled per sitting over seats offered."""
-    sittings = _frame(model.recorder.sittings)
+    sittings = _frame(model.centre.recorder.sittings)
     sittings = sittings[(sittings["time"] >= start_time) & (sittings["time"] < end_time)]
     capacity = model.scenario.requests.meeting.capacity
     n = len(sittings)

@@ -2,7 +2,7 @@ import pytest
 from hydra import compose as hydra_compose
 from hydra import initialize_config_dir
 
-from sim.config import CONFIGS, load, register
+from sim.experiment.config import CONFIGS, load, register
 
 
 @pytest.fixture(scope="session")

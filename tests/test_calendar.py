@@ -10,10 +10,10 @@ from builders import chain, det, with_item
 from scipy import stats
 
 from sim import SINGLE, Dist, DistKind, run
-from sim.calendar import Calendar, WorkingTime
-from sim.errors import ConfigError
-from sim.scenario import AtClosing, Hours, Profile
-from sim.validate import validate
+from sim.domain.calendars import Calendar, WorkingTime
+from sim.domain.checks import validate
+from sim.domain.errors import ConfigError
+from sim.domain.scenario import AtClosing, Hours, Profile
 
 WEEK = ("mon", "tue", "wed", "thu", "fri")
 OFFICE = Calendar(open={d: ["09:00-12:00", "13:30-17:30"] for d in WEEK}, holidays=["2024-01-02"])

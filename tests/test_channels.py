@@ -8,8 +8,8 @@ import pytest
 from builders import chain
 
 from sim import SINGLE, ConfigError, run
-from sim.scenario import ChannelMix, Specialists
-from sim.validate import validate
+from sim.domain.checks import validate
+from sim.domain.scenario import ChannelMix, Specialists
 
 
 def only(cases, column):
@@ -47,8 +47,8 @@ def test_no_channels_configured_equals_everyone_in_person():
 
 def test_a_mixed_need_splits_by_its_shares_and_more_specialists_never_add_trips():
     mix = {"ab": ChannelMix(in_person=0.5, online=0.2, specialist=0.3)}
-    busy = chain(demand={"ab": 1.0}, horizon=2_000, channels=mix)
-    results = [run(replace(busy, specialists=Specialists(staff=n)), SINGLE, seed=3).cases for n in (1, 2, 8)]
+    busy = {"demand": {"ab": 1.0}, "horizon": 2_000, "channels": mix}
+    results = [run(chain(**busy, specialists=Specialists(staff=n)), SINGLE, seed=3).cases for n in (1, 2, 8)]
     shares = results[0]["channel"].value_counts(normalize=True)
     assert shares["in_person"] == pytest.approx(0.5, abs=0.05)
     assert shares["online"] == pytest.approx(0.2, abs=0.05)

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from sim import run
-from sim.config import CONFIGS
+from sim.experiment.config import CONFIGS
 
 GROUPS = {
     group.name: sorted(p.stem for p in group.glob("*.yaml"))
@@ -61,8 +61,8 @@ def test_preflight_composer_gives_what_compose_gives():
     from hydra import initialize_config_dir
     from omegaconf import OmegaConf
 
-    from sim.config import register
-    from sim.preflight import Composer
+    from sim.experiment.config import register
+    from sim.experiment.preflight import Composer
 
     register()
     with initialize_config_dir(config_dir=CONFIGS, version_base="1.3"):
@@ -85,7 +85,7 @@ def test_hydra_composes_again_only_the_jobs_the_preflight_did_not_check(monkeypa
 
     from hydra.core.override_parser.overrides_parser import OverridesParser
 
-    from sim.preflight import BASIC_SWEEPER, check, spare_recheck
+    from sim.experiment.preflight import BASIC_SWEEPER, check, spare_recheck
 
     sweep = ["design=single,bundled", "seed=1,2", "+experiment=headline", "record_steps=false"]
     jobs = check(["--multirun", *sweep, "hydra.launcher.n_jobs=2"])

@@ -11,12 +11,12 @@ import pytest
 from scipy import stats
 
 from sim import BUNDLED, SINGLE
-from sim.charts import colours, lead_time_vs_staffing, utilisation_vs_staffing
-from sim.collect import collect
-from sim.compare import paired
-from sim.replications import replicate
-from sim.report import pooled
-from sim.stats import t_interval
+from sim.analysis.charts import colours, lead_time_vs_staffing, utilisation_vs_staffing
+from sim.analysis.collect import collect
+from sim.analysis.compare import paired
+from sim.analysis.report import pooled
+from sim.experiment.replications import replicate
+from sim.experiment.stats import t_interval
 
 
 def test_t_interval_matches_the_textbook_and_scipy():
@@ -89,7 +89,9 @@ def sweep(tmp_path_factory):
     done = subprocess.run([sys.executable, "-m", "sim", "--multirun", *args], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "joblib" in (out / "multirun.yaml").read_text()
-    report = subprocess.run([sys.executable, "-m", "sim.report", str(out)], capture_output=True, text=True)
+    report = subprocess.run(
+        [sys.executable, "-m", "sim.analysis.report", str(out)], capture_output=True, text=True
+    )
     assert report.returncode == 0, report.stderr[-2000:]
     return out
 
@@ -175,7 +177,7 @@ def test_tiers_study_reports_requests_beside_the_article(tmp_path):
         assert set(requests["tier"]) == {"front", "middle", "back"}
         assert len(pd.read_parquet(job / "sittings.parquet")) > 0
     report = subprocess.run(
-        [sys.executable, "-m", "sim.report", str(tmp_path)], capture_output=True, text=True
+        [sys.executable, "-m", "sim.analysis.report", str(tmp_path)], capture_output=True, text=True
     )
     assert report.returncode == 0, report.stderr[-2000:]
     text = (tmp_path / "report.md").read_text()

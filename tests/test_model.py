@@ -3,7 +3,7 @@ release changes how processes start, this fails before any result moves."""
 
 import simpy
 
-from sim.model import _Arriving
+from sim.model.centre import _Arriving
 
 
 def test_a_process_started_by_its_arrival_behaves_like_one_from_env_process():

@@ -5,7 +5,7 @@ request, and a shift that seats the queue."""
 import pytest
 import simpy
 
-from sim.monitor import MonitoredResource
+from sim.model.pools import MonitoredResource
 
 
 def test_areas_are_the_integrals_of_seats_and_queue_on_every_path():

@@ -24,8 +24,8 @@ from sim import (
     Window,
     run,
 )
-from sim.scenario import Meeting, OverdueEffect, OverdueReport, RequestClass, Requests, Specialists
-from sim.validate import validate
+from sim.domain.checks import validate
+from sim.domain.scenario import Meeting, OverdueEffect, OverdueReport, RequestClass, Requests, Specialists
 
 DOCS = [f"d{i}" for i in range(6)]
 durations = st.one_of(

@@ -10,9 +10,8 @@ import pytest
 from builders import chain, det, exp
 
 from sim import SINGLE, ConfigError, run
-from sim.model import Model
-from sim.run import tables
-from sim.scenario import (
+from sim.domain.checks import validate
+from sim.domain.scenario import (
     Department,
     Item,
     Meeting,
@@ -24,7 +23,8 @@ from sim.scenario import (
     Scenario,
     Specialists,
 )
-from sim.validate import validate
+from sim.model import Model
+from sim.run import tables
 
 NEVER = 1e-9  # a class rate that brings no random arrivals: the test scripts them
 
@@ -57,7 +57,7 @@ def scripted(scenario: Scenario, script: list[tuple[float, str, object]]):
     env = model.env
 
     def hold(department: str, hours: float):
-        pool = model.resources[f"{department}.reviewers"]
+        pool = model.centre.pools[f"{department}.reviewers"]
         with pool.request() as req:
             yield req
             yield env.timeout(hours)
@@ -268,9 +268,8 @@ def test_requests_settled_at_the_front_leave_permits_untouched():
     ],
 )
 def test_bad_request_classes_are_refused_by_key(change, key):
-    scenario = office({"x": cls(**change)})
     with pytest.raises(ConfigError) as e:
-        validate(scenario)
+        office({"x": cls(**change)})
     assert e.value.key == key
 
 

@@ -8,8 +8,8 @@ import pytest
 from builders import chain
 
 from sim import BUNDLED, SINGLE, Checklist, Delivery, Design, Routing, Window, run
-from sim.metrics import summarise
-from sim.scenario import Hours
+from sim.domain.scenario import Hours
+from sim.experiment.metrics import summarise
 
 
 @pytest.fixture(scope="module")

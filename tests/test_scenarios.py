@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from sim import BUNDLED, SINGLE, run
-from sim.config import CONFIGS
+from sim.experiment.config import CONFIGS
 
 SOURCED = ["startup", "small_restaurant", "transport", "deregistration", "construction", "district"]
 README = Path(CONFIGS) / "scenario" / "README.md"
@@ -62,7 +62,9 @@ def study(tmp_path, experiment, *extra):
         [sys.executable, "-m", "sim", "--multirun", *args, *extra], capture_output=True, text=True
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    report = subprocess.run([sys.executable, "-m", "sim.report", str(out)], capture_output=True, text=True)
+    report = subprocess.run(
+        [sys.executable, "-m", "sim.analysis.report", str(out)], capture_output=True, text=True
+    )
     assert report.returncode == 0, report.stderr[-2000:]
     return out, (out / "report.md").read_text()
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.collect import collect
+from sim.analysis.collect import collect
 
 BROKEN = Path(__file__).parent / "broken_configs"
 CASES = sorted((BROKEN / "scenario").glob("*.yaml")) + sorted((BROKEN / "experiment").glob("*.yaml"))

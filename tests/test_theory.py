@@ -7,15 +7,17 @@ one family at 95 % confidence (Bonferroni: 1 - 0.05/10 each), so that a change t
 reshuffles the random streams does not fail a correct model one time in three.
 """
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from builders import exp, mmc, with_item
 from scipy import stats
 
 from sim import SINGLE, Department, Item, run
-from sim.metrics import steady_cases, summarise
-from sim.scenario import RequestClass, Requests, Specialists
-from sim.theory import erlang_c, mmc_sojourn, mmc_wait
+from sim.analysis.theory import erlang_c, mmc_sojourn, mmc_wait
+from sim.domain.scenario import RequestClass, Requests, Specialists
+from sim.experiment.metrics import steady_cases, summarise
 
 CHECKS = 11  # waiting and utilisation for four M/M/c queues, three Jackson networks
 CONFIDENCE = 1 - 0.05 / CHECKS
@@ -114,22 +116,24 @@ def test_requests_through_the_tiers_form_a_jackson_network():
     so still Poisson) coordinators (M/M/2) and one department's reviewers (M/M/3). Mean time
     to close = front sojourn + (1 - p_front) x (middle sojourn + department sojourn)."""
     rate, front, p_front, analysis, work = 1.5, 1.0, 0.4, 1.5, 2.0
-    scenario = mmc(0.01, 0.5, 1, horizon=20_000, warmup=1_000)  # permits: a trickle at the window
-    scenario.departments["office"] = Department(clerks=1, reviewers=3)
-    scenario.specialists = Specialists(staff=2)
-    scenario.requests = Requests(
-        coordinators=2,
-        classes={
-            "r": RequestClass(
-                rate=rate,
-                front=exp(front),
-                p_front=p_front,
-                analysis=exp(analysis),
-                departments=["office"],
-                work=exp(work),
-                deadline_days=30_000,  # never reached: no escalation
-            )
-        },
+    scenario = replace(
+        mmc(0.01, 0.5, 1, horizon=20_000, warmup=1_000),  # permits: a trickle at the window
+        departments={"office": Department(clerks=1, reviewers=3)},
+        specialists=Specialists(staff=2),
+        requests=Requests(
+            coordinators=2,
+            classes={
+                "r": RequestClass(
+                    rate=rate,
+                    front=exp(front),
+                    p_front=p_front,
+                    analysis=exp(analysis),
+                    departments=["office"],
+                    work=exp(work),
+                    deadline_days=30_000,  # never reached: no escalation
+                )
+            },
+        ),
     )
     onward = rate * (1 - p_front)
     expected = mmc_sojourn(rate, front, 2) + (1 - p_front) * (

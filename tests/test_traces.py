@@ -124,7 +124,7 @@ def test_one_stop_parallel_hands_in_separate_dossiers_in_one_visit_and_collects_
 def test_a_need_of_one_item_at_the_one_stop_window_collects_its_held_result():
     """A lone item runs as the case's own process: its result is held at the one-stop window
     and collected in one more trip, and only then is the case closed."""
-    scenario = replace(chain(demand={"c_only": 0.001}), needs={"c_only": ["c"]})
+    scenario = chain(demand={"c_only": 0.001}, needs={"c_only": ["c"]})
     r = run(scenario, Design(window=Window.one_stop), seed=5)
     assert only_trace(r) == [
         ("c", "intake", "one_stop.clerks", 0, 1),

@@ -2,10 +2,11 @@
 
 import subprocess
 import sys
+from dataclasses import FrozenInstanceError, replace
 
 import pytest
 
-from sim import ConfigError, run
+from sim import ConfigError
 
 BAD = [
     (
@@ -97,11 +98,15 @@ def test_bad_value_is_refused_with_its_key(compose, overrides, key, message):
     assert message in err.value.problem
 
 
-def test_run_validates_plain_python_input_too(compose):
+def test_plain_python_input_is_checked_when_made_and_cannot_be_changed_after(compose):
     scenario = compose([]).scenario
-    scenario.departments["tax"].clerks = 0
+    departments = scenario.departments | {"tax": replace(scenario.departments["tax"], clerks=0)}
     with pytest.raises(ConfigError, match=r"scenario.departments.tax.clerks: staff must"):
-        run(scenario, compose([]).design, seed=0)
+        replace(scenario, departments=departments)
+    with pytest.raises(FrozenInstanceError):
+        scenario.departments["tax"].clerks = 0
+    with pytest.raises(FrozenInstanceError):
+        scenario.horizon = -1
 
 
 def message_chain(err: BaseException) -> str:

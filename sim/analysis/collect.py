@@ -1,7 +1,7 @@
 """Turn a multirun folder into tidy tables: a row per run, a row per replication, and the
 list of runs that are missing or failed (never silently dropped).
 
-    python -m sim.collect results/staffing_sweep
+    python -m sim.analysis.collect results/staffing_sweep
 
 writes ``collected/runs.{parquet,csv}``, ``collected/replications.{parquet,csv}`` and
 ``collected/missing.csv`` inside the folder.
@@ -18,8 +18,8 @@ import pandas as pd
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from omegaconf import OmegaConf
 
-from sim.output import DONE, ERROR
-from sim.sweep import expand, normalised, params_lines
+from sim.experiment.output import DONE, ERROR
+from sim.experiment.sweep import expand, normalised, params_lines
 
 OUT = "collected"
 
@@ -119,7 +119,9 @@ def write(collected: Collected, sweep: str | Path) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m sim.collect", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m sim.analysis.collect", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("sweep", type=Path, help="a multirun folder (hydra.sweep.dir)")
     args = parser.parse_args(argv)
     if not args.sweep.is_dir():

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
-from sim.distributions import Dist, block_draw
+from sim.domain.distributions import Dist, block_draw
 
 BLOCK = 1024
 

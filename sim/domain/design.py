@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from enum import Enum
 
+from sim.domain.value import Value
+
 
 class Window(Enum):
     per_department = "per_department"
@@ -37,7 +39,7 @@ class Delivery(Enum):
 
 
 @dataclass(kw_only=True)
-class Design:
+class Design(Value):
     window: Window = Window.per_department
     checklist: Checklist = Checklist.per_item
     routing: Routing = Routing.sequential

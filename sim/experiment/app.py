@@ -19,10 +19,10 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
-from sim.config import CONFIGS, RUN_ONLY_KEYS, load, register
-from sim.errors import ConfigError
-from sim.output import ERROR, config_digest, is_complete, write_error, write_job
-from sim.replications import replicate
+from sim.domain.errors import ConfigError
+from sim.experiment.config import CONFIGS, RUN_ONLY_KEYS, load, register
+from sim.experiment.output import ERROR, config_digest, is_complete, write_error, write_job
+from sim.experiment.replications import replicate
 
 log = logging.getLogger("sim")
 register()

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sim.stats import CONFIDENCE, t_interval
+from sim.experiment.stats import CONFIDENCE, t_interval
 
 HEADLINE = ("lead_time_working_days_mean", "trips_mean", "documents_mean")
 

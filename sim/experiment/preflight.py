@@ -23,8 +23,8 @@ from hydra._internal.config_loader_impl import ConfigLoaderImpl
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from omegaconf import DictConfig, OmegaConf, open_dict
 
-from sim.config import CONFIGS, load, register
-from sim.sweep import expand, normalised, params_lines
+from sim.experiment.config import CONFIGS, load, register
+from sim.experiment.sweep import expand, normalised, params_lines
 
 MULTIRUN_FLAGS = ("-m", "--multirun")
 CONFIG_DIR_FLAGS = ("-cd", "--config-dir")

@@ -14,7 +14,7 @@ import simpy
 from simpy.core import BoundClass
 from simpy.resources import resource
 
-from sim.calendar import WorkingTime
+from sim.domain.calendars import WorkingTime
 
 
 class _Charged:

@@ -13,9 +13,9 @@ from dataclasses import asdict
 from enum import Enum
 from pathlib import Path
 
-from sim.config import SimConfig
-from sim.replications import Replicated
-from sim.stats import describe
+from sim.experiment.config import SimConfig
+from sim.experiment.replications import Replicated
+from sim.experiment.stats import describe
 
 DONE = "summary.json"
 ERROR = "error.txt"

@@ -1,7 +1,7 @@
 """A study's report: headline table, lever attribution, staffing, figures, and how to
 regenerate every number, from a multirun folder.
 
-    python -m sim.report results/reform_study
+    python -m sim.analysis.report results/reform_study
 
 writes ``report.md`` and ``report.html`` (with ``figures/``) into the folder.
 """
@@ -18,11 +18,11 @@ from pathlib import Path
 import pandas as pd
 from omegaconf import OmegaConf
 
-from sim import charts
-from sim.collect import Collected, collect, write
-from sim.compare import HEADLINE, paired
-from sim.config import SimConfig, load, register
-from sim.stats import t_interval
+from sim.analysis import charts
+from sim.analysis.collect import Collected, collect, write
+from sim.analysis.compare import HEADLINE, paired
+from sim.experiment.config import SimConfig, load, register
+from sim.experiment.stats import t_interval
 
 PAIR_ON = ["seed", "replication"]
 
@@ -57,7 +57,7 @@ def reproduce_command(sweep: Path) -> str:
     manifest = OmegaConf.load(sweep / "multirun.yaml")
     hydra_overrides = [o for o in manifest.hydra.overrides.hydra if not o.startswith("hydra.mode=")]
     args = " ".join([*manifest.hydra.overrides.task, *hydra_overrides])
-    return f"python -m sim --multirun {args}\npython -m sim.report {sweep}"
+    return f"python -m sim --multirun {args}\npython -m sim.analysis.report {sweep}"
 
 
 def build(sweep: str | Path) -> Path:
@@ -502,7 +502,7 @@ def _markdown(blocks: list[Block], sweep: Path) -> str:
     lines = [
         f"# Study: {sweep.name}",
         "",
-        f"_Generated {datetime.now():%Y-%m-%d %H:%M} by `python -m sim.report`._",
+        f"_Generated {datetime.now():%Y-%m-%d %H:%M} by `python -m sim.analysis.report`._",
         "",
     ]
     for b in blocks:
@@ -541,7 +541,9 @@ def _html(blocks: list[Block], sweep: Path) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m sim.report", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m sim.analysis.report", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("sweep", type=Path, help="a multirun folder (hydra.sweep.dir)")
     args = parser.parse_args(argv)
     if not (args.sweep / "multirun.yaml").exists():

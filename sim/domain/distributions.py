@@ -13,7 +13,8 @@ from enum import Enum
 
 import numpy as np
 
-from sim.errors import ConfigError
+from sim.domain.errors import ConfigError
+from sim.domain.value import Value
 
 
 class DistKind(Enum):
@@ -27,7 +28,7 @@ class DistKind(Enum):
 
 
 @dataclass(kw_only=True)
-class Dist:
+class Dist(Value):
     """A named distribution and its parameters (only those its kind uses may be set)."""
 
     dist: DistKind

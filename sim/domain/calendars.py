@@ -23,13 +23,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.errors import ConfigError
+from sim.domain.errors import ConfigError
+from sim.domain.value import Value
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 @dataclass(kw_only=True)
-class Calendar:
+class Calendar(Value):
     """Opening periods per weekday ("HH:MM-HH:MM"), closed dates ("YYYY-MM-DD"), and
     ``workdays``: dates opened with Monday's hours although they fall on a weekend (调休)."""
 

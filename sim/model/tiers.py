@@ -22,17 +22,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Generator
-from typing import TYPE_CHECKING
 
 import simpy
 
-from sim.calendar import WorkingTime, parse_clock
-from sim.distributions import Dist, DistKind
-from sim.monitor import MonitoredResource
-from sim.scenario import Meeting, OverdueEffect, OverdueReport, RequestClass
-
-if TYPE_CHECKING:
-    from sim.model import Model
+from sim.domain.calendars import WorkingTime, parse_clock
+from sim.domain.distributions import Dist, DistKind
+from sim.domain.scenario import Meeting, OverdueEffect, OverdueReport, RequestClass
+from sim.model.centre import Centre
+from sim.model.pools import MonitoredResource
 
 TIERS = ("front", "middle", "back")
 FRONT, MIDDLE, BACK = range(3)
@@ -45,20 +42,20 @@ class _ClassSpec:
     """A request class compiled for the run: its streams and the departments it may involve."""
 
     def __init__(self, name: str, cls: RequestClass, desk: Desk) -> None:
-        model, streams = desk.model, desk.model.streams
+        centre, streams = desk.centre, desk.centre.streams
         self.cls = cls
-        self.code = model.recorder.request_classes(name)
+        self.code = centre.recorder.request_classes(name)
         self.arrivals = streams.sampler(
-            f"request_arrivals/{name}", Dist(dist=DistKind.exponential, mean=1 / (cls.rate * model.peak))
+            f"request_arrivals/{name}", Dist(dist=DistKind.exponential, mean=1 / (cls.rate * centre.peak))
         )
-        self.thin = streams.uniform(f"request_thinning/{name}") if model.thinning else None
+        self.thin = streams.uniform(f"request_thinning/{name}") if centre.thinning else None
         self.front = streams.sampler(f"request_front/{name}", cls.front)
         self.settle = streams.uniform(f"request_settle/{name}")
         self.analysis = streams.sampler(f"request_analysis/{name}", cls.analysis) if cls.analysis else None
         self.work = streams.sampler(f"request_work/{name}", cls.work) if cls.work else None
         self.pick = streams.uniform(f"request_departments/{name}")
         self.satisfaction = streams.uniform(f"request_satisfaction/{name}")
-        self.departments = tuple(cls.departments) or tuple(model.scenario.departments)
+        self.departments = tuple(cls.departments) or tuple(centre.scenario.departments)
         self.involved = cls.involved or len(self.departments)
 
 
@@ -95,20 +92,20 @@ class _Request:
 
 
 class Desk:
-    """The request service of a model: arrivals per class, the tiers, meeting and report."""
+    """The request service of a centre: arrivals per class, the tiers, meeting and report."""
 
-    def __init__(self, model: Model) -> None:
-        self.model = model
-        self.env = model.env
-        s = model.scenario
+    def __init__(self, centre: Centre) -> None:
+        self.centre = centre
+        self.env = centre.env
+        s = centre.scenario
         self.config = config = s.requests
-        self.specialists = model.resources["specialists"]
-        self.coordinators = model.resources["coordinators"]
-        self.window_hours, self.office_hours = model.window_hours, model.office_hours
+        self.specialists = centre.pools["specialists"]
+        self.coordinators = centre.pools["coordinators"]
+        self.window_hours, self.office_hours = centre.window_hours, centre.office_hours
         self.names = list(config.classes)
         self.specs = [_ClassSpec(name, cls, self) for name, cls in config.classes.items()]
         self.departments = sorted({d for spec in self.specs for d in spec.departments})
-        rec = model.recorder
+        rec = self.recorder = centre.recorder
         self.dept_code = {d: rec.departments(d) for d in self.departments}
         self.record_steps = rec.record_steps
         self.act = {a: rec.activities(a) for a in ("front", "analysis", "work", "hearing")}
@@ -138,6 +135,9 @@ class Desk:
         self.arrived = 0
         self.arrivals_over = 0
 
+    def idle(self) -> bool:
+        return self.arrivals_over == len(self.specs) and not self.open
+
     def start(self) -> None:
         env = self.env
         for spec in self.specs:
@@ -161,9 +161,9 @@ class Desk:
         def arrive(t: float, arrival: simpy.Event) -> None:
             arrival.callbacks.append(lambda _: self._open(spec))  # opened when it arrives
 
-        yield from self.model.arrivals(spec.arrivals, spec.thin, arrive)
+        yield from self.centre.arrivals(spec.arrivals, spec.thin, arrive)
         self.arrivals_over += 1
-        self.model.check_drained()
+        self.centre.check_drained()
 
     def submit(self, name: str) -> None:
         """Open a request of class ``name`` now: what arrivals do, for scripting requests by hand."""
@@ -238,7 +238,7 @@ class Desk:
         self, r: _Request, activity: int, resource: int, enqueue: float, start: float, end: float
     ) -> None:
         if self.record_steps:
-            self.model.recorder.request_steps.add((r.id, activity, resource, enqueue, start, end))
+            self.recorder.request_steps.add((r.id, activity, resource, enqueue, start, end))
 
     def _dispatch(self, r: _Request, priority: int) -> simpy.Event:
         """Send the supervision order to the request's departments; the event fires when all are done.
@@ -264,7 +264,7 @@ class Desk:
         env, hours = self.env, self.office_hours
         gate = self.gates.get(p.department)
         slot = (yield from self._acquire(p, gate)) if gate is not None else None
-        reviewers = self.model.resources[f"{p.department}.reviewers"]
+        reviewers = self.centre.pools[f"{p.department}.reviewers"]
         enqueue = env.now
         req = yield from self._acquire(p, reviewers)
         start = env.now
@@ -312,7 +312,7 @@ class Desk:
         r.closed = True
         del self.open[r.id]
         self._record(r, self.env.now)
-        self.model.check_drained()
+        self.centre.check_drained()
 
     # -- the meeting and the overdue report ---------------------------------------------------
 
@@ -330,7 +330,7 @@ class Desk:
                 if not p.finished:
                     self._push(p)
             r.hearing.succeed()
-        self.model.recorder.sittings.add((len(waiting), len(heard), now))
+        self.recorder.sittings.add((len(waiting), len(heard), now))
 
     def _report(self) -> None:
         now = self.env.now
@@ -338,7 +338,7 @@ class Desk:
         counts = dict.fromkeys(self.departments, 0)
         for p in late:
             counts[p.department] += 1
-        rows = self.model.recorder.overdue
+        rows = self.recorder.overdue
         for department, n in counts.items():
             rows.add((self.dept_code[department], n, now))
         if self.config.report.effect is OverdueEffect.priority:
@@ -357,7 +357,7 @@ class Desk:
 
     def _listed(self, departments) -> int:
         """The code of a set of departments, named in the scenario's order ("market+tax")."""
-        return self.model.recorder.department_sets("+".join(sorted(departments, key=self.dept_order.get)))
+        return self.recorder.department_sets("+".join(sorted(departments, key=self.dept_order.get)))
 
     def _record(self, r: _Request, closed: float) -> None:
         satisfaction = self.config.satisfaction
@@ -367,7 +367,7 @@ class Desk:
         else:
             p = satisfaction.on_time * 0.5 ** (self._late_days(r, closed) / satisfaction.halving_days)
             satisfied = int(r.u_satisfied < p)
-        self.model.recorder.requests.add(
+        self.recorder.requests.add(
             (
                 r.id,
                 r.spec.code,

@@ -1,14 +1,17 @@
-"""Checks a scenario before anything runs; each failure names the config key at fault."""
+"""The checks a scenario passes when it is made; each failure names the config key at fault."""
 
 from __future__ import annotations
 
 import graphlib
 import math
+from typing import TYPE_CHECKING
 
-from sim.calendar import holiday_date, parse_clock, periods
-from sim.distributions import check
-from sim.errors import ConfigError
-from sim.scenario import Scenario, prerequisites
+from sim.domain.calendars import holiday_date, parse_clock, periods
+from sim.domain.distributions import check
+from sim.domain.errors import ConfigError
+
+if TYPE_CHECKING:  # a Scenario runs these checks when it is made
+    from sim.domain.scenario import Scenario
 
 # Bounds that catch a slipped digit before it turns into an hour-long run or a memory blow-up.
 MAX_STAFF = 100_000
@@ -31,7 +34,7 @@ def validate(scenario: Scenario, key: str = "scenario") -> None:
     for name in s.items:
         _item(s, name, f"{key}.items.{name}")
     try:
-        graphlib.TopologicalSorter({n: prerequisites(s, n) for n in s.items}).prepare()
+        graphlib.TopologicalSorter({n: s.prerequisites(n) for n in s.items}).prepare()
     except graphlib.CycleError as e:
         cycle = " -> ".join(e.args[1])
         raise ConfigError(f"{key}.items", f"prerequisites form a cycle: {cycle}") from None

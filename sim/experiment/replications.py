@@ -7,10 +7,10 @@ from dataclasses import dataclass, fields
 import pandas as pd
 from tqdm.auto import tqdm
 
-from sim.design import Design
-from sim.metrics import summarise
+from sim.domain.design import Design
+from sim.domain.scenario import Scenario
+from sim.experiment.metrics import summarise
 from sim.run import RunResult, run
-from sim.scenario import Scenario
 
 
 @dataclass(frozen=True)

@@ -14,15 +14,13 @@ from pathlib import Path
 from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig, OmegaConf
 
-from sim.design import Design
-from sim.errors import ConfigError
-from sim.scenario import Scenario
-from sim.sensitivity import Estimates, perturbed
-from sim.staffing import Staffing, scaled
-from sim.validate import validate
+from sim.domain.design import Design
+from sim.domain.errors import ConfigError
+from sim.domain.knobs import Estimates, Staffing, applied
+from sim.domain.scenario import Scenario
 
 MAX_REPLICATIONS = 10_000
-CONFIGS = str(Path(__file__).resolve().parent.parent / "configs")
+CONFIGS = str(Path(__file__).resolve().parents[2] / "configs")
 # Keys that change how a job runs, not what it computes: left out of its identity.
 RUN_ONLY_KEYS = ("progress", "resume")
 
@@ -59,6 +57,14 @@ class SimConfig:
     progress: bool = True
     resume: bool = True
 
+    def __post_init__(self) -> None:
+        if self.seed < 0:
+            raise ConfigError("seed", f"must be >= 0, got {self.seed}")
+        if not 1 <= self.replications <= MAX_REPLICATIONS:
+            raise ConfigError(
+                "replications", f"must be from 1 to {MAX_REPLICATIONS}, got {self.replications}"
+            )
+
 
 def register() -> None:
     """Put the schema in Hydra's ConfigStore as ``sim_schema`` (used by configs/config.yaml)."""
@@ -66,15 +72,10 @@ def register() -> None:
 
 
 def load(cfg: DictConfig) -> SimConfig:
-    """Plain, validated objects from a composed config, with staffing applied.
+    """Plain objects from a composed config, each checked as it is made, with the knobs applied:
+    ``scenario`` is the scenario that runs.
 
     Raises ConfigError naming the key at fault.
     """
     conf: SimConfig = OmegaConf.to_object(cfg)
-    if conf.seed < 0:
-        raise ConfigError("seed", f"must be >= 0, got {conf.seed}")
-    if not 1 <= conf.replications <= MAX_REPLICATIONS:
-        raise ConfigError("replications", f"must be from 1 to {MAX_REPLICATIONS}, got {conf.replications}")
-    validate(conf.scenario)
-    scenario = perturbed(scaled(conf.scenario, conf.staffing.scale), conf.estimates)
-    return replace(conf, scenario=scenario)
+    return replace(conf, scenario=applied(conf.scenario, conf.staffing, conf.estimates))

@@ -1,10 +1,11 @@
 """What a planner describes: departments and their staff, items, needs and demand.
 
-These dataclasses are also the Hydra schema (``sim.config``), so a typo in a key or a wrong
-type is caught while the config is composed; ``sim.validate`` then checks what types cannot
-(unknown names, probabilities, cycles). Treat instances as values: build variants with
-``dataclasses.replace`` rather than mutating a shared one. All times are in hours, all
-rates per hour.
+These dataclasses are also the Hydra schema (``sim.experiment.config``), so a typo in a key or
+a wrong type is caught while the config is composed. A ``Scenario`` checks what types cannot
+(unknown names, probabilities, cycles, sizes: ``sim.domain.checks``) when it is made, so every
+scenario that exists can be simulated. They are values (``sim.domain.value``): a variant is
+made with ``dataclasses.replace``, which checks it again. All times are in hours, all rates
+per hour.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from sim.calendar import Calendar
-from sim.distributions import Dist
+from sim.domain.calendars import Calendar
+from sim.domain.checks import validate
+from sim.domain.distributions import Dist
+from sim.domain.value import Value
 
 
 @dataclass(kw_only=True)
-class Department:
+class Department(Value):
     """A department's staff: window clerks (intake), reviewers (back office), inspectors."""
 
     clerks: int = 1
@@ -26,7 +29,7 @@ class Department:
 
 
 @dataclass(kw_only=True)
-class Inspection:
+class Inspection(Value):
     """A site inspection that follows review with some probability."""
 
     probability: float
@@ -34,7 +37,7 @@ class Inspection:
 
 
 @dataclass(kw_only=True)
-class Item:
+class Item(Value):
     """One permit or service (事项), owned by a department.
 
     ``p_incomplete`` is the chance that one submission of the dossier is rejected at intake;
@@ -65,7 +68,7 @@ class AtClosing(Enum):
 
 
 @dataclass(kw_only=True)
-class Hours:
+class Hours(Value):
     """Which calendar (by name, from ``calendars``) each group of staff keeps; empty: 24/7."""
 
     windows: str | None = None
@@ -73,7 +76,7 @@ class Hours:
 
 
 @dataclass(kw_only=True)
-class Profile:
+class Profile(Value):
     """Arrival-rate multipliers: by hour of the day (24 values, 0 = midnight to 1 am) and by
     weekday (7 values, Monday first). The rates in ``demand`` are multiplied by both."""
 
@@ -82,7 +85,7 @@ class Profile:
 
 
 @dataclass(kw_only=True)
-class ChannelMix:
+class ChannelMix(Value):
     """How a need's applicants come (shares summing to 1): in person; online (一网通办: no trips,
     results by post or electronically); or through an enterprise service specialist (企服专员),
     who makes the trips for them."""
@@ -93,14 +96,14 @@ class ChannelMix:
 
 
 @dataclass(kw_only=True)
-class Specialists:
+class Specialists(Value):
     """The pool of enterprise service specialists; a specialist is taken for each visit to a window."""
 
     staff: int = 0
 
 
 @dataclass(kw_only=True)
-class RequestClass:
+class RequestClass(Value):
     """A kind of enterprise request (诉求) and its path through the front, middle and back tiers.
 
     A specialist (front tier) takes each request up with ``visits`` trips to the firm and
@@ -128,7 +131,7 @@ class RequestClass:
 
 
 @dataclass(kw_only=True)
-class Meeting:
+class Meeting(Value):
     """The leaders' joint meeting (联席会): sits every ``every_days`` days at ``at`` o'clock from
     day ``first_day`` (0 = ``start_date``) and hears at most ``capacity`` requests per sitting,
     urgent ones first, then the longest waiting."""
@@ -147,7 +150,7 @@ class OverdueEffect(Enum):
 
 
 @dataclass(kw_only=True)
-class OverdueReport:
+class OverdueReport(Value):
     """The overdue report (晾晒): every ``every_days`` days at ``at`` from day ``first_day``,
     each department's request parts past their deadline and not yet done."""
 
@@ -158,7 +161,7 @@ class OverdueReport:
 
 
 @dataclass(kw_only=True)
-class Satisfaction:
+class Satisfaction(Value):
     """An assumption, not data: a firm whose request closes by its deadline is satisfied with
     probability ``on_time``; every ``halving_days`` working days late halve that probability."""
 
@@ -167,7 +170,7 @@ class Satisfaction:
 
 
 @dataclass(kw_only=True)
-class Requests:
+class Requests(Value):
     """The enterprise request service: request classes, the coordinators of the middle tier,
     the joint meeting, the overdue report, and how request work shares departments' reviewers
     with permits (``reviewer_share``: at most that share of a department's reviewers work on
@@ -182,14 +185,14 @@ class Requests:
 
 
 @dataclass(kw_only=True)
-class OneStop:
+class OneStop(Value):
     """The one-stop window (综合窗口) shared by all departments in the bundled design."""
 
     clerks: int = 1
 
 
 @dataclass(kw_only=True)
-class Scenario:
+class Scenario(Value):
     """A service centre: its catalogue, staff and demand, and how long to simulate it.
 
     Time 0 is midnight at the start of ``start_date``. With ``hours`` naming calendars,
@@ -228,32 +231,33 @@ class Scenario:
     warmup: float = 0.0
     drain: float = 0.0
 
+    def __post_init__(self) -> None:
+        validate(self)
 
-def prerequisites(scenario: Scenario, item: str) -> list[str]:
-    """Items whose output ``item`` needs: those it names, and the producers of its documents."""
-    named = scenario.items[item].prerequisites
-    producers = [
-        name
-        for name, other in scenario.items.items()
-        if other.produces is not None and other.produces in scenario.items[item].documents
-    ]
-    return list(dict.fromkeys([*named, *producers]))
+    def prerequisites(self, item: str) -> list[str]:
+        """Items whose output ``item`` needs: those it names, and the producers of its documents."""
+        named = self.items[item].prerequisites
+        producers = [
+            name
+            for name, other in self.items.items()
+            if other.produces is not None and other.produces in self.items[item].documents
+        ]
+        return list(dict.fromkeys([*named, *producers]))
 
+    def need_order(self, need: str) -> list[str]:
+        """The need's items in an order that respects prerequisites, else the need's own order.
 
-def need_order(scenario: Scenario, need: str) -> list[str]:
-    """The need's items in an order that respects prerequisites, else the need's own order.
-
-    Prerequisites outside the need are ignored: the applicant already holds their output.
-    """
-    members = scenario.needs[need]
-    placed: list[str] = []
-    remaining = list(members)
-    while remaining:
-        for name in remaining:
-            if all(p in placed or p not in members for p in prerequisites(scenario, name)):
-                placed.append(name)
-                remaining.remove(name)
-                break
-        else:  # pragma: no cover - validate() rejects cycles first
-            raise ValueError(f"prerequisite cycle among {remaining}")
-    return placed
+        Prerequisites outside the need are ignored: the applicant already holds their output.
+        """
+        members = self.needs[need]
+        placed: list[str] = []
+        remaining = list(members)
+        while remaining:
+            for name in remaining:
+                if all(p in placed or p not in members for p in self.prerequisites(name)):
+                    placed.append(name)
+                    remaining.remove(name)
+                    break
+            else:  # pragma: no cover - the checks reject cycles when the scenario is made
+                raise ValueError(f"prerequisite cycle among {remaining}")
+        return placed

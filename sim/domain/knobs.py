@@ -1,0 +1,121 @@
+"""Knobs that turn the scenario as written into the scenario that runs, each in one number.
+
+- ``staffing.scale=x`` multiplies every staff pool at once: "what if every office had 20 %
+  fewer or more people?" (single pools are still set with ``scenario.departments.<d>.<pool>``).
+- ``estimates.<quantity>=x`` multiplies every estimated quantity of one kind at once, so a
+  one-at-a-time sweep shows which conclusions hold whatever the estimate: ``estimates.review=1.5``
+  makes every item's review work 50 % longer, ``estimates.p_incomplete=0.5`` halves every
+  rejection probability.
+
+Each knob checks its own range when it is made; ``applied`` makes the running scenario in one
+step, which checks it as every scenario is checked when made.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, fields, replace
+
+from sim.domain.distributions import Dist
+from sim.domain.errors import ConfigError
+from sim.domain.scenario import Scenario
+from sim.domain.value import Value
+
+MAX_SCALE = 100.0
+MAX_FACTOR = 100.0
+MAX_P_INCOMPLETE = 0.95
+
+
+@dataclass(kw_only=True)
+class Staffing(Value):
+    """Every staff count times ``scale`` (clerks, reviewers, inspectors, specialists,
+    coordinators; not the meeting's seats), rounded half up, and never below one for a pool
+    that had staff: 2 clerks x 1.2 stay 2."""
+
+    scale: float = 1.0
+
+    def __post_init__(self) -> None:
+        if not (0 < self.scale <= MAX_SCALE):
+            raise ConfigError(
+                "staffing.scale", f"must be a number > 0 and at most {MAX_SCALE:g}, got {self.scale}"
+            )
+
+    def times(self, n: int) -> int:
+        return max(1, math.floor(n * self.scale + 0.5)) if n > 0 else 0
+
+
+@dataclass(kw_only=True)
+class Estimates(Value):
+    """Multipliers of the scenario's estimated quantities (1 = as configured)."""
+
+    intake: float = 1.0
+    review: float = 1.0
+    p_incomplete: float = 1.0
+    prepare: float = 1.0
+    pickup_delay: float = 1.0
+    mail: float = 1.0
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if not 0 < value <= MAX_FACTOR:
+                raise ConfigError(
+                    f"estimates.{f.name}", f"must be a multiplier > 0 and at most {MAX_FACTOR:g}, got {value}"
+                )
+
+
+def applied(scenario: Scenario, staffing: Staffing, estimates: Estimates) -> Scenario:
+    """The scenario that runs: ``scenario`` with both knobs turned (itself when both are 1)."""
+    changes = {}
+    if staffing.scale != 1:
+        changes |= _staffed(scenario, staffing.times)
+    if estimates != Estimates():
+        changes |= _estimated(scenario, estimates)
+    return replace(scenario, **changes) if changes else scenario
+
+
+def _staffed(s: Scenario, times: Callable[[int], int]) -> dict:
+    departments = {
+        name: replace(d, clerks=times(d.clerks), reviewers=times(d.reviewers), inspectors=times(d.inspectors))
+        for name, d in s.departments.items()
+    }
+    return {
+        "departments": departments,
+        "one_stop": replace(s.one_stop, clerks=times(s.one_stop.clerks)),
+        "shifts": {pool: {clock: times(n) for clock, n in shift.items()} for pool, shift in s.shifts.items()},
+        "specialists": replace(s.specialists, staff=times(s.specialists.staff)),
+        "requests": replace(s.requests, coordinators=times(s.requests.coordinators)),
+    }
+
+
+def _estimated(s: Scenario, e: Estimates) -> dict:
+    """Estimated quantities multiplied, probabilities capped below one."""
+    items = {
+        name: replace(
+            item,
+            intake=_scaled(item.intake, e.intake),
+            review=_scaled(item.review, e.review),
+            p_incomplete=min(item.p_incomplete * e.p_incomplete, MAX_P_INCOMPLETE),
+            prepare=_scaled(item.prepare, e.prepare),
+        )
+        for name, item in s.items.items()
+    }
+    return {
+        "items": items,
+        "pickup_delay": _scaled(s.pickup_delay, e.pickup_delay),
+        "mail": _scaled(s.mail, e.mail),
+    }
+
+
+def _scaled(d: Dist | None, factor: float) -> Dist | None:
+    if d is None or factor == 1:
+        return d
+    changes = {
+        name: getattr(d, name) * factor
+        for name in ("mean", "low", "mode", "high", "value")
+        if getattr(d, name) is not None
+    }
+    if d.values is not None:
+        changes["values"] = [v * factor for v in d.values]
+    return replace(d, **changes)

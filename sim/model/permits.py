@@ -1,0 +1,396 @@
+"""Applicants and their permits: windows, back offices and what the applicant lives through.
+
+An applicant arrives with a need (a set of items) and is served by the design's levers:
+where the dossier is handed in (each department's window or the one-stop window), whether
+it is one merged dossier or one per item, whether items go one after another or in
+parallel, whether outputs of earlier items reach later ones without the applicant, and
+whether results are collected or mailed. The model counts what the applicant lives through:
+trips, documents handed over, waiting, reworks and lead time.
+
+Every random quantity of a case is drawn when it arrives, from streams named by purpose,
+in an order that does not depend on the design: the same seed meets the same applicants
+with the same work under every design (common random numbers).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Generator
+
+import simpy
+
+from sim.domain.design import Delivery, Design
+from sim.domain.distributions import Dist, DistKind
+from sim.domain.scenario import AtClosing
+from sim.model.centre import ONE_STOP, Centre
+from sim.model.plans import IN_PERSON, ONLINE, SPECIALIST, Case, ItemSpec, NeedPlan
+from sim.model.pools import MonitoredResource
+
+ACTIVITIES = ("intake", "prepare", "review", "inspection", "pickup", "mail")
+
+
+class Permits:
+    """The applicants' service of a centre under one design: arrivals by need, and each case's
+    path through windows and back offices. ``open`` holds the cases not yet finished."""
+
+    def __init__(self, centre: Centre, design: Design) -> None:
+        scenario, streams, rec = centre.scenario, centre.streams, centre.recorder
+        self.centre, self.design, self.env = centre, design, centre.env
+        self.window_hours, self.office_hours = centre.window_hours, centre.office_hours
+        self.windows = {name: centre.pools[f"{name}.clerks"] for name in [*scenario.departments, ONE_STOP]}
+        self.specialists = centre.pools.get("specialists")
+        self.send_home = scenario.at_closing is AtClosing.send_home and self.window_hours is not None
+        items = {name: ItemSpec(name, centre) for name in scenario.items}
+        self.plans = {need: NeedPlan(need, scenario, design, centre, items) for need in scenario.demand}
+        rate = sum(scenario.demand.values())
+        self._mix = [(plan, scenario.demand[need] / rate) for need, plan in self.plans.items()]
+        self._thin = streams.uniform("arrival_thinning") if centre.thinning else None
+        self._interarrival = streams.sampler(
+            "arrivals", Dist(dist=DistKind.exponential, mean=1 / (rate * centre.peak))
+        )
+        self._need_draw = streams.uniform("need_mix") if len(self._mix) > 1 else None
+        mail, pickup = scenario.mail, scenario.pickup_delay
+        self.by_mail = design.delivery is Delivery.mail
+        online = any(mix.online > 0 for mix in scenario.channels.values())
+        self._mail = streams.sampler("mail", mail) if (self.by_mail or online) and mail else None
+        self._channel_draw = streams.uniform("channel") if scenario.channels else None
+        self._pickup_delay = streams.sampler("pickup_delay", pickup) if pickup and not self.by_mail else None
+        self.act = {a: rec.activities(a) for a in ACTIVITIES}
+        self.res_code = {name: rec.resources(name) for name in [*centre.pools, "applicant", "post"]}
+        self.recorder = rec
+        self.open: dict[int, Case] = {}
+        self.arrived = 0
+        self.arrivals_over = False
+
+    # -- the service in the centre -------------------------------------------------------------
+
+    def start(self) -> None:
+        self.env.process(self._arrivals())
+
+    def idle(self) -> bool:
+        return self.arrivals_over and not self.open
+
+    def record_open(self) -> None:
+        for case in sorted(self.open.values(), key=lambda c: c.id):
+            self._record(case, math.nan)
+
+    def _arrivals(self) -> Generator:
+        yield from self.centre.arrivals(self._interarrival, self._thin, self._arrive)
+        yield self.env.timeout(self.centre.scenario.horizon - self.env.now)
+        self.arrivals_over = True
+        self.centre.check_drained()
+
+    def _arrive(self, t: float, arrival: simpy.Event) -> None:
+        """An applicant will arrive at ``t``: draw the need, open the case, and serve it from
+        ``arrival`` on."""
+        if self._need_draw is None:
+            plan = self._mix[0][0]
+        else:
+            u = self._need_draw()
+            for plan, share in self._mix:  # noqa: B007 - the last plan absorbs rounding
+                u -= share
+                if u < 0:
+                    break
+        c = self._new_case(plan, t)
+        self.centre.start_on(arrival, self._item(c, 0) if plan.alone else self._serve(c))
+
+    def _new_case(self, plan: NeedPlan, arrival: float) -> Case:
+        """Open a case arriving at ``arrival`` and draw all its work now, in a design-independent
+        order."""
+        c = Case(plan, self.arrived, arrival)
+        self.arrived += 1
+        specs = plan.specs
+        if plan.any_incomplete:
+            c.n_fail = n_fail = [int(math.log1p(-s.incomplete()) / s.log_p) if s.log_p else 0 for s in specs]
+            attempts = max(n_fail) + 1
+            c.intake = [[s.intake() for _ in range(attempts)] for s in specs]
+            c.prepare = [
+                [s.prepare() for _ in range(n)] if n else () for s, n in zip(specs, n_fail, strict=True)
+            ]
+        else:
+            c.intake = [(s.intake(),) for s in specs]
+        if plan.any_review:
+            c.review = [s.review() if s.review else 0.0 for s in specs]
+        if plan.any_inspection:
+            c.inspect = [
+                (s.inspect_time() if s.inspect_draw() < s.p_inspect else None) if s.p_inspect else None
+                for s in specs
+            ]
+        if self._channel_draw is not None:
+            u = self._channel_draw()
+            if plan.channel_cut is not None:
+                in_person, online = plan.channel_cut
+                c.channel = IN_PERSON if u < in_person else ONLINE if u < online else SPECIALIST
+        if self._mail is not None:
+            c.mail = self._mail()
+        if self._pickup_delay is not None:
+            c.pickup_delay = self._pickup_delay()
+        if plan.any_event:
+            event = self.env.event
+            c.ready = [event() if f else None for f in plan.ready_event]
+            c.settled = [event() if f else None for f in plan.settled_event]
+            c.accepted = [event() if f else None for f in plan.accepted_event]
+        c.accepted_at = [math.nan] * len(specs)
+        if not plan.sequential:
+            c.pending = {}
+        self.open[c.id] = c
+        return c
+
+    # -- the applicant's path ----------------------------------------------------------------
+
+    def _serve(self, c: Case) -> Generator:
+        """A case of several items, or with a merged dossier handed in first (a need of one item
+        handed in on its own is served by its item's process alone)."""
+        plan = c.plan
+        if plan.upfront:
+            yield from self._visit(c, plan.upfront_window, list(plan.upfront), merged=True)
+        if len(plan.specs) == 1:
+            yield from self._item(c, 0)
+        else:
+            yield self.env.all_of([self.env.process(self._item(c, i)) for i in range(len(plan.specs))])
+        if c.held:
+            yield from self._pickup_held(c)
+        self._close(c)
+
+    def _item(self, c: Case, i: int) -> Generator:
+        """Item ``i`` of a case: wait for what it needs, hand it in, review and inspection,
+        decision, and the result to the applicant."""
+        env, plan, act = self.env, c.plan, self.act
+        spec = plan.specs[i]
+        if plan.ready_waits[i] or plan.settled_waits[i]:
+            waits = [c.ready[d] for d in plan.ready_waits[i]] + [c.settled[d] for d in plan.settled_waits[i]]
+            yield env.all_of(waits)
+        if plan.in_upfront[i]:
+            yield c.accepted[i]
+        elif plan.sequential:  # one item is due at a time
+            yield from self._visit(c, plan.window[i], [i], merged=False)
+        else:
+            yield from self._submit(c, i)
+        if spec.review is not None:
+            yield from self._work(c, spec.code, act["review"], spec.reviewers, c.review[i])
+        if c.inspect[i] is not None:
+            yield from self._work(c, spec.code, act["inspection"], spec.inspectors, c.inspect[i])
+        self.recorder.decision((c.id, spec.code, c.accepted_at[i], env.now))
+        if c.ready[i] is not None:
+            c.ready[i].succeed()
+        # Decided at the window while the applicant is there, or issued electronically: in hand.
+        if spec.pickup and env.now != c.accepted_at[i]:
+            yield from self._deliver(c, i)
+        if c.settled[i] is not None:
+            c.settled[i].succeed()
+        if plan.alone:  # this is the case's own process
+            if c.held:
+                yield from self._pickup_held(c)
+            self._close(c)
+
+    def _submit(self, c: Case, i: int) -> Generator:
+        """Hand in item ``i``'s dossier in parallel routing: items due at one window at the same
+        moment go in one visit."""
+        window = c.plan.window[i]
+        batch = c.pending.get(window)
+        if batch is None:
+            c.pending[window] = [i]
+            self.env.process(self._visit_batch(c, window))
+        else:
+            batch.append(i)
+        yield c.accepted[i]
+
+    def _visit_batch(self, c: Case, window: str) -> Generator:
+        yield self.env.timeout(0)  # let every item due at this instant join the visit
+        batch = c.pending.pop(window)
+        yield from self._visit(c, window, batch, merged=False)
+
+    def _visit(self, c: Case, window: str, items: list[int], merged: bool) -> Generator:
+        """Trips to ``window`` until the dossier for ``items`` is accepted.
+
+        At attempt k an item's part is incomplete when k < its drawn number of failures; only
+        rejected parts are checked and handed over again. Separate dossiers are accepted one by
+        one; a merged dossier counts shared documents once and is accepted when all is complete.
+        """
+        env, pool = self.env, self.windows[window]
+        on_site = c.channel != ONLINE
+        helper = self.specialists if c.channel == SPECIALIST else None
+        k = 0
+        while True:
+            if helper is not None:  # a specialist makes the trip for the firm
+                ask = env.now
+                seat = helper.seize(c)
+                if seat is not c:
+                    yield seat
+                c.waiting += env.now - ask
+            if on_site and self.window_hours is not None:
+                opening = self.window_hours.next_open(env.now)
+                if opening > env.now:
+                    yield env.timeout(opening - env.now)  # the visit starts at opening
+            self._trip(c, window)
+            enqueue = env.now
+            turn = pool.seize(c)
+            if turn is not c:
+                if not (on_site and self.send_home):
+                    yield turn
+                elif not (yield from self._queue_until_closing(c, turn)):  # sent home: a lost trip
+                    if helper is not None:
+                        helper.free(seat)
+                    continue
+            start = env.now
+            c.waiting += start - enqueue
+            yield env.timeout(self._hand_in(c, items, k, merged, start))
+            pool.free(turn)
+            if helper is not None:
+                helper.free(seat)
+            label = self._label(c.plan, items) if self.recorder.record_steps else 0
+            self.recorder.step(
+                c.id, label, self.act["intake"], self.res_code[pool.name], enqueue, start, env.now
+            )
+            items = self._verdict(c, items, k, merged)
+            if not items:
+                return
+            c.reworks += 1
+            delay = max(c.prepare[i][k] for i in items)
+            self.recorder.step(
+                c.id,
+                label,
+                self.act["prepare"],
+                self.res_code["applicant"],
+                env.now,
+                env.now,
+                env.now + delay,
+            )
+            yield env.timeout(delay)
+            k += 1
+
+    def _queue_until_closing(self, c: Case, turn: simpy.Event) -> Generator:
+        """Wait for a clerk until the windows close; one still waiting then is sent home.
+        Returns whether the applicant was served."""
+        env, enqueue = self.env, self.env.now
+        got = yield turn | env.timeout(self.window_hours.next_close(enqueue) - enqueue)
+        if turn in got:
+            return True
+        turn.cancel()
+        c.waiting += env.now - enqueue
+        return False
+
+    def _hand_in(self, c: Case, items: list[int], k: int, merged: bool, start: float) -> float:
+        """Count the documents of attempt ``k`` handed over and return how long intake takes."""
+        plan = c.plan
+        if len(items) == 1:  # the common case, without the generic sums
+            i = items[0]
+            c.documents += plan.submit_docs[i]
+            work = c.intake[i][k]
+        else:
+            c.documents += plan.merged_documents(items) if merged else sum(plan.submit_docs[i] for i in items)
+            work = sum(c.intake[i][k] for i in items)
+        hours = self.window_hours
+        return work if hours is None else hours.finish(start, work) - start
+
+    def _verdict(self, c: Case, items: list[int], k: int, merged: bool) -> list[int]:
+        """Accept the complete parts of attempt ``k`` (a merged dossier: all or none) and return
+        the rejected ones."""
+        n_fail = c.n_fail
+        if len(items) == 1:  # again the common case, without building lists
+            failing = items if n_fail[items[0]] > k else ()
+        else:
+            failing = [i for i in items if n_fail[i] > k]
+        if not failing:
+            accepted = c.plan.upfront if merged else items
+        else:
+            accepted = () if merged else [i for i in items if n_fail[i] <= k]
+        now = self.env.now
+        for i in accepted:
+            c.accepted_at[i] = now
+            if c.accepted[i] is not None:
+                c.accepted[i].succeed()
+        return failing
+
+    def _work(
+        self, c: Case, item_code: int, activity: int, pool: MonitoredResource, work: float
+    ) -> Generator:
+        """Back-office work on a case: queue for the pool, then work in its open hours."""
+        env, hours = self.env, self.office_hours
+        enqueue = env.now
+        seat = pool.seize(c)
+        if seat is not c:
+            yield seat
+        start = env.now
+        c.waiting += start - enqueue
+        yield env.timeout(work if hours is None else hours.finish(start, work) - start)
+        pool.free(seat)
+        self.recorder.step(c.id, item_code, activity, self.res_code[pool.name], enqueue, start, env.now)
+
+    def _deliver(self, c: Case, i: int) -> Generator:
+        """Bring item ``i``'s paper result to the applicant, or hold it for the joint pickup."""
+        env, plan = self.env, c.plan
+        spec = plan.specs[i]
+        now = env.now
+        if self.by_mail or c.channel == ONLINE:
+            self.recorder.step(
+                c.id, spec.code, self.act["mail"], self.res_code["post"], now, now, now + c.mail
+            )
+            yield env.timeout(c.mail)
+            return
+        window = plan.window[i]
+        if window != ONE_STOP or plan.in_hand[i]:
+            yield from self._come_for_results(c)
+            self._trip(c, window)
+            res = self.res_code[f"{window}.clerks"]
+            self.recorder.step(c.id, spec.code, self.act["pickup"], res, now, env.now, env.now)
+        else:
+            c.held += (i,)
+
+    def _pickup_held(self, c: Case) -> Generator:
+        """Collect the results held at the one-stop window in one trip."""
+        env, now = self.env, self.env.now
+        yield from self._come_for_results(c)
+        self._trip(c, ONE_STOP)
+        res = self.res_code["one_stop.clerks"]
+        self.recorder.step(
+            c.id, self._label(c.plan, sorted(c.held)), self.act["pickup"], res, now, env.now, env.now
+        )
+
+    def _come_for_results(self, c: Case) -> Generator:
+        """The applicant's delay after being told, then the next opening of the windows."""
+        env = self.env
+        yield env.timeout(c.pickup_delay)
+        if self.window_hours is not None:
+            yield env.timeout(self.window_hours.next_open(env.now) - env.now)
+
+    def _trip(self, c: Case, window: str) -> None:
+        """A visit to a window: the applicant's trip, a specialist's on their behalf, or none online."""
+        if c.channel == IN_PERSON:
+            c.trips += 1
+        elif c.channel == SPECIALIST:
+            c.specialist_trips += 1
+        else:
+            return
+        if window not in c.windows:
+            c.windows |= {window}
+
+    def _label(self, plan: NeedPlan, items: list[int]) -> int:
+        if len(items) == 1:
+            return plan.specs[items[0]].code
+        return self.recorder.items("+".join(plan.specs[i].name for i in items))
+
+    def _close(self, c: Case) -> None:
+        del self.open[c.id]
+        self._record(c, self.env.now)
+        if self.arrivals_over and not self.open:
+            self.centre.check_drained()
+
+    def _record(self, c: Case, completion: float) -> None:
+        plan = c.plan
+        self.recorder.case(
+            (
+                c.id,
+                plan.code,
+                c.channel,
+                c.trips,
+                c.specialist_trips,
+                c.documents,
+                plan.distinct_documents,
+                len(c.windows),
+                c.reworks,
+                c.arrival,
+                completion,
+                c.waiting,
+            )
+        )

@@ -1,0 +1,142 @@
+"""What a run knows before the first applicant comes: each item's samplers and staff, each
+need's plan under the design (order, dependencies, dossiers, windows), and the case record
+that carries one applicant's draws and counts.
+
+Compiling these once keeps the applicant's process (``sim.model.permits``) to its story.
+"""
+
+from __future__ import annotations
+
+import math
+
+from sim.domain.design import Checklist, Design, Routing, Window
+from sim.domain.scenario import Scenario
+from sim.model.centre import ONE_STOP, Centre
+
+CHANNELS = ("in_person", "online", "specialist")
+IN_PERSON, ONLINE, SPECIALIST = range(3)
+
+
+class ItemSpec:
+    """An item compiled for the run: its staff pools, samplers and record code."""
+
+    def __init__(self, name: str, centre: Centre) -> None:
+        item = centre.scenario.items[name]
+        streams = centre.streams
+        self.name = name
+        self.code = centre.recorder.items(name)
+        self.department = item.department
+        self.reviewers = centre.pools[f"{item.department}.reviewers"]
+        self.inspectors = centre.pools.get(f"{item.department}.inspectors")
+        self.intake = streams.sampler(f"intake/{name}", item.intake)
+        self.review = streams.sampler(f"review/{name}", item.review) if item.review else None
+        # The number of failed submissions is geometric: drawn by inversion from one uniform.
+        self.log_p = math.log(item.p_incomplete) if item.p_incomplete > 0 else 0.0
+        self.incomplete = streams.uniform(f"incomplete/{name}") if self.log_p else None
+        self.prepare = streams.sampler(f"prepare/{name}", item.prepare) if self.log_p else None
+        inspection = item.inspection
+        self.p_inspect = inspection.probability if inspection else 0.0
+        self.inspect_draw = streams.uniform(f"inspection/{name}") if self.p_inspect else None
+        self.inspect_time = (
+            streams.sampler(f"inspection_time/{name}", inspection.duration) if self.p_inspect else None
+        )
+        self.pickup = item.pickup
+
+
+class NeedPlan:
+    """How the design serves one need: item order, what each item waits for, which dossiers
+    are handed in where, and how many documents each holds."""
+
+    def __init__(self, need: str, scenario: Scenario, design: Design, centre: Centre, items: dict) -> None:
+        names = scenario.need_order(need)
+        n = len(names)
+        self.name = need
+        self.code = centre.recorder.needs(need)
+        self.specs = tuple(items[name] for name in names)
+        pos = {name: i for i, name in enumerate(names)}
+        self.deps = tuple(tuple(pos[p] for p in scenario.prerequisites(name) if p in pos) for name in names)
+        self.sequential = design.routing is Routing.sequential
+        self._documents(scenario, design, names)
+        self._dossiers(scenario, design, names)
+        self._waits(design.data_sharing, n)
+        mix = scenario.channels.get(need)
+        self.channel_cut = (mix.in_person, mix.in_person + mix.online) if mix else None
+        # What a case of this need draws on arrival.
+        self.any_incomplete = any(s.log_p for s in self.specs)
+        self.any_review = any(s.review for s in self.specs)
+        self.any_inspection = any(s.p_inspect for s in self.specs)
+        self.zeros, self.nones = (0,) * n, (None,) * n
+
+    def _documents(self, scenario: Scenario, design: Design, names: list[str]) -> None:
+        """Documents handed over per item: with data sharing, not those the need itself produces."""
+        produced = {scenario.items[n].produces for n in names} - {None}
+        self.produced = produced
+
+        def handed_over(name: str) -> frozenset[str]:
+            docs = scenario.items[name].documents
+            return frozenset(d for d in docs if not (design.data_sharing and d in produced))
+
+        self._handed_over = tuple(handed_over(n) for n in names)
+        self.submit_docs = tuple(len(docs) for docs in self._handed_over)
+        self.distinct_documents = len(frozenset().union(*self._handed_over))
+
+    def _dossiers(self, scenario: Scenario, design: Design, names: list[str]) -> None:
+        """Which items go in the merged dossier handed in first, and at which windows."""
+        sharing = design.data_sharing
+        if design.checklist is Checklist.merged:
+            # Without data sharing an item needing a document the need produces cannot be in the
+            # upfront dossier: the applicant hands it in once the document is in hand.
+            self.upfront = tuple(
+                i
+                for i, n in enumerate(names)
+                if sharing or not any(d in self.produced for d in scenario.items[n].documents)
+            )
+        else:
+            self.upfront = ()
+        self.in_upfront = tuple(i in self.upfront for i in range(len(names)))
+        one_stop = design.window is Window.one_stop
+        lead = names[self.upfront[0]] if self.upfront else names[0]
+        self.upfront_window = ONE_STOP if one_stop else scenario.items[lead].department
+        self.window = tuple(ONE_STOP if one_stop else s.department for s in self.specs)
+        self.alone = len(names) == 1 and not self.upfront  # one item, handed in on its own
+
+    def _waits(self, sharing: bool, n: int) -> None:
+        """What each item waits for before it starts: an output that exists (data sharing) or
+        one in the applicant's hand; in sequential routing, also the previous item settled.
+        Events are made only where someone waits on them: a one-item need makes none."""
+        needed = {d for ds in self.deps for d in ds}
+        # An output some later item needs in hand must reach the applicant before that item starts.
+        self.in_hand = tuple(not sharing and i in needed for i in range(n))
+        self.ready_waits = tuple(self.deps[i] if sharing else () for i in range(n))
+        self.settled_waits = tuple(
+            (() if sharing else self.deps[i]) + ((i - 1,) if self.sequential and i > 0 else ())
+            for i in range(n)
+        )
+        self.ready_event = tuple(any(i in w for w in self.ready_waits) for i in range(n))
+        self.settled_event = tuple(any(i in w for w in self.settled_waits) for i in range(n))
+        self.accepted_event = tuple(i in self.upfront or not self.sequential for i in range(n))
+        self.any_event = any(self.ready_event + self.settled_event + self.accepted_event)
+
+    def merged_documents(self, items: list[int]) -> int:
+        """Documents in one merged dossier for ``items``: each distinct document once."""
+        return len(frozenset().union(*(self._handed_over[i] for i in items)))
+
+
+class Case:
+    """One applicant's case: the work drawn on arrival and what has happened so far. What is
+    not drawn for a case (no rework, review, inspection or waits in its need) is its plan's
+    shared empty tuples; counts start at the class's zeros."""
+
+    channel = IN_PERSON
+    trips = specialist_trips = documents = reworks = 0
+    windows: frozenset[str] = frozenset()  # the windows visited in person or by a specialist
+    waiting = mail = pickup_delay = 0.0
+    pending: dict[str, list[int]] | None = None  # parallel routing: items about to go in together
+    held: tuple[int, ...] = ()  # results held for one pickup at the one-stop window
+
+    def __init__(self, plan: NeedPlan, id: int, arrival: float) -> None:
+        self.plan = plan
+        self.id = id
+        self.arrival = arrival
+        self.n_fail = self.review = plan.zeros
+        self.inspect = self.ready = self.settled = self.accepted = plan.nones
