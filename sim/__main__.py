@@ -8,7 +8,7 @@ from omegaconf.errors import OmegaConfBaseException
 
 from sim.domain.errors import ConfigError
 from sim.experiment.app import main
-from sim.experiment.preflight import check, spare_recheck
+from sim.experiment.preflight import check
 
 
 def _message(err: BaseException) -> str:
@@ -20,9 +20,8 @@ def _message(err: BaseException) -> str:
 
 
 try:
-    jobs = check(sys.argv[1:])
+    check(sys.argv[1:])
 except (ConfigError, HydraException, OmegaConfBaseException, yaml.YAMLError) as err:
     print(f"config error: {_message(err)}", file=sys.stderr)
     sys.exit(2)
-spare_recheck(jobs)
 main()

@@ -76,24 +76,3 @@ def test_preflight_composer_gives_what_compose_gives():
             with pytest.raises(type(hydra_error.value)) as ours:
                 composer(job)
             assert str(ours.value) == str(hydra_error.value)
-
-
-def test_hydra_composes_again_only_the_jobs_the_preflight_did_not_check(monkeypatch):
-    """After the preflight, Hydra's basic sweeper skips the jobs it checked, as Hydra itself
-    writes them into a batch, and still composes any other."""
-    import importlib
-
-    from hydra.core.override_parser.overrides_parser import OverridesParser
-
-    from sim.experiment.preflight import BASIC_SWEEPER, check, spare_recheck
-
-    sweep = ["design=single,bundled", "seed=1,2", "+experiment=headline", "record_steps=false"]
-    jobs = check(["--multirun", *sweep, "hydra.launcher.n_jobs=2"])
-    BasicSweeper = importlib.import_module(BASIC_SWEEPER).BasicSweeper  # the class Hydra launches with
-    recomposed = []
-    monkeypatch.setattr(BasicSweeper, "validate_batch_is_legal", lambda self, batch: recomposed.extend(batch))
-    spare_recheck(jobs)
-    (batch,) = BasicSweeper.split_arguments(OverridesParser.create().parse_overrides(sweep), None)
-    assert len(batch) == 4
-    BasicSweeper.validate_batch_is_legal(None, [*batch, ["seed=3"]])
-    assert recomposed == [["seed=3"]]

@@ -7,28 +7,28 @@ does) and each result is loaded and validated, so bad input stops the command wi
 message naming the key, exit code 2, and nothing written.
 
 Jobs that choose the same config-group options share one composition; their other overrides
-are applied to a copy exactly as Hydra applies them after composing, so checking a sweep of
-hundreds of seeds or staff counts costs a few compositions, not hundreds. Hydra's basic
-sweeper then need not compose the checked jobs once more before launching them.
+are applied to a copy as Hydra applies them after composing (``key=value``, ``+key``,
+``++key``), so checking a sweep of hundreds of seeds or staff counts costs a few compositions,
+not hundreds. Only Hydra's public API is used (``compose``, the override parser, OmegaConf);
+any override the shortcut does not take is composed in full, so what a job gets, or the
+error it raises, is what ``compose`` gives.
 """
 
 from __future__ import annotations
 
 import copy
-import importlib
 from pathlib import Path
 
 from hydra import compose, initialize_config_dir
-from hydra._internal.config_loader_impl import ConfigLoaderImpl
 from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.core.override_parser.types import Override
 from omegaconf import DictConfig, OmegaConf, open_dict
 
 from sim.experiment.config import CONFIGS, load, register
-from sim.experiment.sweep import expand, normalised, params_lines
+from sim.experiment.sweep import expand, params_lines
 
 MULTIRUN_FLAGS = ("-m", "--multirun")
 CONFIG_DIR_FLAGS = ("-cd", "--config-dir")
-BASIC_SWEEPER = "hydra._internal.core_plugins.basic_sweeper"
 
 
 def plan(argv: list[str]) -> list[list[str]] | None:
@@ -75,34 +75,14 @@ def check(argv: list[str]) -> list[list[str]]:
     return jobs
 
 
-def spare_recheck(jobs: list[list[str]]) -> None:
-    """Let Hydra's basic sweeper launch ``jobs`` without composing each once more.
-
-    Before launching, the basic sweeper composes every job to catch errors early: 0.1-0.2 s a
-    job, one after another, before any job starts (minutes for a sweep of hundreds). ``check``
-    has composed and validated these; a job of the sweep's batch that is not among them is
-    still composed by Hydra, so the sweep is never launched unchecked.
-    """
-    checked = {normalised([o for o in job if not o.startswith("hydra.")]) for job in jobs}
-    # Looked up now: Hydra re-imports its plugin modules when it first scans them (the first
-    # composition, in ``check``), and launches with the class of that import.
-    sweeper = importlib.import_module(BASIC_SWEEPER).BasicSweeper
-    recheck = sweeper.validate_batch_is_legal
-
-    def validate_unchecked(self: object, batch: list[list[str]]) -> None:
-        recheck(self, [job for job in batch if normalised(job) not in checked])
-
-    sweeper.validate_batch_is_legal = validate_unchecked
-
-
 class Composer:
     """``compose("config", overrides=job)``, with one composition per distinct choice of
     config-group options (and Hydra settings) shared by the jobs that make it.
 
     Hydra itself composes the defaults list (group choices) first and then applies the
-    remaining overrides to the result (``ConfigLoaderImpl._apply_overrides_to_config``, the
-    step used here). Any job this shortcut cannot take, an error included, is composed in full,
-    so what it returns or raises is what ``compose`` would.
+    remaining overrides to the result; ``_apply`` does that step with OmegaConf. Any job this
+    shortcut cannot take, an error included, is composed in full, so what it returns or raises
+    is what ``compose`` would.
     """
 
     def __init__(self) -> None:
@@ -120,7 +100,7 @@ class Composer:
             self._bases[key] = self._compose(list(key))
         cfg = copy.deepcopy(self._bases[key])
         try:
-            ConfigLoaderImpl._apply_overrides_to_config(values, cfg)
+            _apply(values, cfg)
         except Exception:  # let compose say what is wrong, in its own words
             return self._compose(job)
         return cfg
@@ -135,3 +115,21 @@ class Composer:
         with open_dict(cfg):
             del cfg["hydra"]
         return cfg
+
+
+def _apply(overrides: list[Override], cfg: DictConfig) -> None:
+    """Apply value overrides to a composed config as Hydra does after the defaults list:
+    ``key=value`` sets a key that exists, ``+key=value`` adds one that does not, ``++key=value``
+    sets or adds. Anything else (deleting, a package) raises, and the job is composed in full."""
+    for o in overrides:
+        if o.package is not None or o.is_delete():
+            raise ValueError(f"{o.input_line}: left to compose")
+        key, value = o.key_or_group, o.value()
+        if o.is_add():
+            if OmegaConf.select(cfg, key, throw_on_missing=False) is not None and not isinstance(
+                value, (dict, list)
+            ):
+                raise ValueError(f"{o.input_line}: the key exists already")
+            OmegaConf.update(cfg, key, value, merge=True, force_add=True)
+        else:
+            OmegaConf.update(cfg, key, value, merge=True, force_add=o.is_force_add())
