@@ -14,7 +14,7 @@ from sim import BUNDLED, SINGLE
 from sim.analysis.charts import colours, lead_time_vs_staffing, utilisation_vs_staffing
 from sim.analysis.collect import collect
 from sim.analysis.compare import paired
-from sim.analysis.report import pooled
+from sim.analysis.tables import pooled
 from sim.experiment.replications import replicate
 from sim.experiment.stats import t_interval
 
@@ -100,7 +100,7 @@ def test_collect_gives_a_row_per_run_and_per_replication(sweep):
     c = collect(sweep)
     assert len(c.runs) == 8 and len(c.replications) == 16 and c.missing.empty
     assert set(c.runs["design"]) == {"single", "bundled"}
-    assert set(c.runs["staffing.scale"]) == {1.0, 1.5}
+    assert set(c.runs["staffing_scale"]) == {1.0, 1.5}
     for name in ("runs", "replications"):
         csv = pd.read_csv(sweep / "collected" / f"{name}.csv")
         assert len(csv) == len(getattr(c, name))
@@ -127,7 +127,7 @@ def test_report_and_figures(sweep):
 def test_figures_hold_the_expected_series(sweep):
     runs = pooled(collect(sweep).replications)
     assert len(runs) == 4  # a row per design and staffing scale, seeds pooled
-    palette = colours(list(runs["design_label"]))
+    palette = colours(list(runs["design"]))
     fig = lead_time_vs_staffing(runs, 20.0, palette)
     labels = {line.get_label() for line in fig.axes[0].get_lines()}
     assert {"single (mean)", "single (P90)", "bundled (mean)", "bundled (P90)"} <= labels
@@ -135,7 +135,7 @@ def test_figures_hold_the_expected_series(sweep):
     assert list(single_mean.get_xdata()) == [1.0, 1.5]
     assert single_mean.get_color() == palette["single"]
     fig = utilisation_vs_staffing(runs)
-    assert [ax.get_title() for ax in fig.axes] == list(dict.fromkeys(runs["design_label"]))
+    assert [ax.get_title() for ax in fig.axes] == list(dict.fromkeys(runs["design"]))
     pools = {line.get_label() for line in fig.axes[0].get_lines()}
     assert "market.reviewers" in pools
 

@@ -54,7 +54,7 @@ def lead_time_vs_staffing(
 ) -> plt.Figure:
     """Mean and P90 lead time (working days) against the staffing scale, one line per design."""
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
-    for design, g in runs.groupby("design_label", sort=False):
+    for design, g in runs.groupby("design", sort=False):
         g = g.sort_values("staffing_scale")
         x = g["staffing_scale"]
         for stat, style, label in (("mean", "-", "mean"), ("p90", "--", "P90")):
@@ -95,7 +95,7 @@ def lead_time_vs_staffing(
 def trips_and_documents(runs: pd.DataFrame, palette: dict[str, str]) -> plt.Figure:
     """Trips and documents per applicant by design, with 95 % CIs."""
     fig, axes = plt.subplots(1, 2, figsize=(8.0, 3.6))
-    designs = list(runs["design_label"])
+    designs = list(runs["design"])
     y = np.arange(len(designs))
     for ax, metric, unit in (
         (axes[0], "trips_mean", "trips per applicant"),
@@ -138,12 +138,12 @@ def reductions(paired: pd.DataFrame, title: str, colour: str) -> plt.Figure:
 def utilisation_vs_staffing(runs: pd.DataFrame) -> plt.Figure:
     """Utilisation of each staff pool against staffing, one panel per design: the bottleneck."""
     pools = [c.split(":", 1)[1] for c in runs.columns if c.startswith("utilisation:") and c.count(":") == 1]
-    designs = list(dict.fromkeys(runs["design_label"]))
+    designs = list(dict.fromkeys(runs["design"]))
     fig, axes = plt.subplots(1, len(designs), figsize=(4.2 * len(designs), 3.8), sharey=True, squeeze=False)
     cmap = plt.get_cmap("tab20")
     handles = {}
     for ax, design in zip(axes[0], designs, strict=True):
-        g = runs[runs["design_label"] == design].sort_values("staffing_scale")
+        g = runs[runs["design"] == design].sort_values("staffing_scale")
         for i, pool in enumerate(pools):
             u = g[f"utilisation:{pool}"]
             if u.max() > 0:
@@ -186,12 +186,12 @@ def lead_time_ecdf(cases: pd.DataFrame, palette: dict[str, str], limit_days: flo
 def lever_attribution(table: pd.DataFrame, palette: dict[str, str]) -> plt.Figure:
     """Reduction each design gives against single: one group of bars per metric."""
     metrics = list(dict.fromkeys(table["metric"]))
-    designs = list(dict.fromkeys(table["design_label"]))
+    designs = list(dict.fromkeys(table["design"]))
     fig, ax = plt.subplots(figsize=(7.5, 4.0))
     width = 0.8 / len(designs)
     x = np.arange(len(metrics))
     for i, design in enumerate(designs):
-        g = table[table["design_label"] == design].set_index("metric").loc[metrics]
+        g = table[table["design"] == design].set_index("metric").loc[metrics]
         red = 100 * g["reduction"].to_numpy()
         err = 100 * np.vstack(
             [g["reduction"] - g["reduction_ci_low"], g["reduction_ci_high"] - g["reduction"]]

@@ -52,8 +52,11 @@ def _overrides(job: Path) -> list[str]:
 
 
 def _columns(overrides: list[str]) -> dict[str, object]:
-    """Overrides as typed columns, read by Hydra's own parser ("1.0" a float, "false" a bool)."""
-    return {o.key_or_group: o.value() for o in OverridesParser.create().parse_overrides(overrides)}
+    """Overrides as typed columns, read by Hydra's own parser ("1.0" a float, "false" a bool).
+    The design and the staffing scale are left out: every row has them as ``design`` (the
+    design's label) and ``staffing_scale``, from the job's summary."""
+    parsed = OverridesParser.create().parse_overrides(overrides)
+    return {o.key_or_group: o.value() for o in parsed if o.key_or_group not in ("design", "staffing.scale")}
 
 
 def collect(sweep: str | Path) -> Collected:
@@ -78,7 +81,7 @@ def collect(sweep: str | Path) -> Collected:
             continue
         jobs[run_id] = job
         summary = json.loads((job / DONE).read_text())
-        row = {"run": run_id, **columns, "scenario": summary["scenario"], "design_label": summary["design"]}
+        row = {"run": run_id, **columns, "scenario": summary["scenario"], "design": summary["design"]}
         row |= {
             "staffing_scale": summary["staffing_scale"],
             "seed": summary["seed"],
@@ -89,12 +92,11 @@ def collect(sweep: str | Path) -> Collected:
             row[f"{metric}:ci_low"] = stats["ci_low"]
             row[f"{metric}:ci_high"] = stats["ci_high"]
         run_rows.append(row)
-        reps = pd.read_parquet(job / "replications.parquet").rename(columns={"design": "design_label"})
+        reps = pd.read_parquet(job / "replications.parquet")
         reps.insert(0, "run", run_id)
         for key, value in columns.items():
             if key not in reps.columns:
                 reps[key] = value
-        reps["staffing_scale"] = summary["staffing_scale"]
         rep_frames.append(reps)
     for expected in expected_jobs(sweep):
         if expected not in seen:

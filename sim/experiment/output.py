@@ -18,6 +18,7 @@ from sim.experiment.replications import Replicated
 from sim.experiment.stats import describe
 
 DONE = "summary.json"
+TAGS = ("scenario", "design", "seed", "replication")  # a replication's identity, not a metric
 ERROR = "error.txt"
 
 
@@ -56,10 +57,10 @@ def write_job(
     if not conf.scenario.requests.classes:
         skip |= {"requests", "request_steps", "overdue", "sittings"}
     tables = {name: df for name, df in result.tables.items() if name not in skip}
-    tables["replications"] = result.metrics
+    tables["replications"] = result.metrics.assign(staffing_scale=conf.staffing.scale)
     for name, df in tables.items():
         _atomic(out / f"{name}.parquet", lambda tmp, df=df: df.to_parquet(tmp, index=False))
-    metrics = [c for c in result.metrics.columns if c not in ("scenario", "design", "seed", "replication")]
+    metrics = [c for c in result.metrics.columns if c not in TAGS]
     described = describe(result.metrics, metrics).set_index("metric")
     summary = {
         "scenario": conf.scenario.name,

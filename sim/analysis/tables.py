@@ -1,0 +1,211 @@
+"""The report's tables, built from collected sweep tables and a job's configuration: pure
+functions of data frames, formatted for a reader (intervals as "mean [low, high]")."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from sim.analysis import charts
+from sim.analysis.compare import HEADLINE, paired
+from sim.experiment.config import SimConfig
+from sim.experiment.stats import t_interval
+
+PAIR_ON = ["seed", "replication"]
+
+
+def base_scale(runs: pd.DataFrame) -> float:
+    """The staffing scale closest to the scenario's own staffing (1.0)."""
+    scales = runs["staffing_scale"].unique()
+    return float(min(scales, key=lambda s: abs(s - 1.0)))
+
+
+def statutory_limit(conf: SimConfig) -> float | None:
+    """The longest item limit (days) among items of needs with demand."""
+    s = conf.scenario
+    limits = [s.items[i].limit_days for need in s.demand for i in s.needs[need] if s.items[i].limit_days]
+    return max(limits) if limits else None
+
+
+def pooled(reps: pd.DataFrame, by: tuple[str, ...] = ("design", "staffing_scale")) -> pd.DataFrame:
+    """Each metric's mean and t interval per group (design and staffing scale unless ``by`` says
+    otherwise), over all replications of all seeds (every replication is an independent sample)."""
+    metrics = [
+        c
+        for c in reps.columns
+        if c.endswith(("_mean", "_p50", "_p90", "_share"))
+        or c.startswith(("utilisation:", "tier_share:", "request_days_", "overdue_parts:"))
+        or c == "requests"
+    ]
+    rows = []
+    for key, g in reps.groupby(list(by), sort=False):
+        row = dict(zip(by, key, strict=True)) | {"n": len(g)}
+        for m in metrics:
+            row[m], row[f"{m}:ci_low"], row[f"{m}:ci_high"] = t_interval(g[m])
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def requests_table(t: pd.DataFrame, published) -> pd.DataFrame:
+    rows = []
+    if published is not None and published.requests is not None:
+        rows.append(
+            {
+                "configuration": "reported",
+                "requests": f"{published.requests:,}",
+                "closed by horizon": f"{100 * published.requests_closed / published.requests:.1f} %"
+                if published.requests_closed is not None
+                else "",
+                "satisfied": f"{100 * published.satisfied:.2f} %" if published.satisfied is not None else "",
+            }
+        )
+    for _, r in t.iterrows():
+
+        def pct(m: str, r=r) -> str:
+            return f"{100 * r[m]:.1f} %" if m in r and pd.notna(r[m]) else ""
+
+        rows.append(
+            {
+                "configuration": r["configuration"],
+                "requests": f"{r['requests']:,.0f}",
+                "closed by horizon": pct("requests_closed_share"),
+                "days to close": ci(
+                    r["request_days_mean"],
+                    r["request_days_mean:ci_low"],
+                    r["request_days_mean:ci_high"],
+                    ".2f",
+                ),
+                "P90 days": f"{r['request_days_p90']:.1f}",
+                "front / middle / back": " / ".join(
+                    pct(f"tier_share:{tier}") or "0 %" for tier in ("front", "middle", "back")
+                ),
+                "overdue": pct("overdue_share"),
+                "satisfied": pct("satisfied_share"),
+                "specialists / coordinators / meeting busy": " / ".join(
+                    pct(f"utilisation:{pool}") for pool in ("specialists", "coordinators", "meeting")
+                ),
+            }
+        )
+    return pd.DataFrame(rows, columns=list(rows[-1])).fillna("")
+
+
+def sensitivity(reps: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Reductions of bundled against single per sensitivity case: (low/high table, base)."""
+    rows, base = [], None
+    for case, g in reps.groupby("sensitivity"):
+        single, bundled = g[g["design"] == "single"], g[g["design"] == "bundled"]
+        if single.empty or bundled.empty:
+            continue
+        table = paired(single, bundled, HEADLINE, on=PAIR_ON)
+        if case == "base":
+            base = table
+            continue
+        parameter, _, level = str(case).rpartition("_")
+        rows.append(table.assign(parameter=parameter, level=level))
+    return pd.concat(rows, ignore_index=True), base
+
+
+def sensitivity_table(table: pd.DataFrame, base: pd.DataFrame) -> pd.DataFrame:
+    out = []
+    for metric in HEADLINE:
+        row = {
+            "metric": charts.HEADLINE_NAMES[metric],
+            "base": f"{-100 * base.set_index('metric').loc[metric, 'reduction']:+.1f} %",
+        }
+        g = table[table["metric"] == metric]
+        for r in g.itertuples():
+            row[f"{r.parameter} {r.level}"] = f"{-100 * r.reduction:+.1f} %"
+        out.append(row)
+    return pd.DataFrame(out).set_index("metric").T.reset_index().rename(columns={"index": "case"})
+
+
+def compliance_table(decisions: pd.DataFrame, warmup: float) -> pd.DataFrame:
+    """Per design and item: the share of decisions within the statutory limit, and the P90."""
+    d = decisions[(decisions["accepted"] >= warmup) & decisions["limit_days"].notna()]
+    rows = []
+    for (design, item), g in d.groupby(["design", "item"], sort=False, observed=True):
+        rows.append(
+            {
+                "design": design,
+                "item": item,
+                "limit (working days)": g["limit_days"].iloc[0],
+                "on time": f"{100 * g['on_time'].astype(float).mean():.1f} %",
+                "P90 (working days)": f"{g['working_days'].quantile(0.9):.1f}",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def change(r) -> str:
+    """A paired comparison row's reduction as a signed change with its interval: "-34.6 [-35.0, -34.1] %"."""
+    return ci(-100 * r.reduction, -100 * r.reduction_ci_high, -100 * r.reduction_ci_low, "+.1f") + " %"
+
+
+def ci(mean: float, low: float, high: float, fmt: str) -> str:
+    mean, low, high = (x + 0.0 for x in (mean, low, high))  # no "-0.0"
+    return f"{mean:{fmt}} [{low:{fmt}}, {high:{fmt}}]"
+
+
+def headline_table(t: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for r in t.itertuples():
+        rows.append(
+            {
+                "metric": charts.HEADLINE_NAMES[r.metric]
+                + (" (working days)" if r.metric.startswith("lead_time") else " per applicant"),
+                "single": f"{r.base_mean:.2f}",
+                "bundled": f"{r.other_mean:.2f}",
+                "change (95 % CI)": change(r),
+                "variance reduction from pairing": f"{r.variance_reduction:.1f}x",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def attribution_table(t: pd.DataFrame) -> pd.DataFrame:
+    table = t.assign(change=[change(r) for r in t.itertuples()])
+    table["metric"] = table["metric"].map(charts.HEADLINE_NAMES)
+    return table.pivot(index="design", columns="metric", values="change").reset_index()
+
+
+def staffing_table(runs: pd.DataFrame) -> pd.DataFrame:
+    col = "lead_time_working_days_mean"
+    lead = [
+        ci(m, lo, hi, ".1f")
+        for m, lo, hi in zip(runs[col], runs[f"{col}:ci_low"], runs[f"{col}:ci_high"], strict=True)
+    ]
+    table = runs.assign(lead=lead).pivot(index="design", columns="staffing_scale", values="lead")
+    table.columns = [f"staffing x{c:g}" for c in table.columns]
+    return table.rename_axis("mean lead time (working days)").reset_index()
+
+
+def staff_table(conf: SimConfig) -> pd.DataFrame:
+    s = conf.scenario
+    rows = [
+        {"pool": f"{d}", "clerks": dept.clerks, "reviewers": dept.reviewers, "inspectors": dept.inspectors}
+        for d, dept in s.departments.items()
+    ]
+    rows.append({"pool": "one-stop window", "clerks": s.one_stop.clerks, "reviewers": 0, "inspectors": 0})
+    if not (s.specialists.staff or s.requests.classes):
+        return pd.DataFrame(rows)
+    meeting = s.requests.meeting
+    extra = {"specialists": f"{s.specialists.staff}"}
+    if s.requests.classes:
+        extra |= {
+            "coordinators": f"{s.requests.coordinators}",
+            "joint meeting": f"{meeting.capacity} requests every {meeting.every_days:g} days",
+        }
+    blank = {"clerks": "", "reviewers": "", "inspectors": ""}
+    rows = [r | {"other staff": ""} for r in rows] + [
+        {"pool": k, **blank, "other staff": v} for k, v in extra.items()
+    ]
+    return pd.DataFrame(rows)
+
+
+def demand_table(conf: SimConfig) -> pd.DataFrame:
+    s = conf.scenario
+    return pd.DataFrame(
+        [
+            {"need": n, "arrivals per hour": rate, "items": ", ".join(s.needs[n])}
+            for n, rate in s.demand.items()
+        ]
+    )
