@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint clean
+.PHONY: run test test-fast clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +17,12 @@ run: $(VENV)/.installed
 	$(PY) -m sim --multirun +experiment=reform_study
 	$(PY) -m sim.analysis.report results/reform_study
 
+# Both lanes, as CI runs them; `$(PY) -m pytest` alone is the fast lane (no subprocess sweeps).
 test: $(VENV)/.installed
 	$(PY) -m ruff check .
+	$(PY) -m pytest -m "slow or not slow"
+
+test-fast: $(VENV)/.installed
 	$(PY) -m pytest
 
 clean:

@@ -96,6 +96,7 @@ def sweep(tmp_path_factory):
     return out
 
 
+@pytest.mark.slow
 def test_collect_gives_a_row_per_run_and_per_replication(sweep):
     c = collect(sweep)
     assert len(c.runs) == 8 and len(c.replications) == 16 and c.missing.empty
@@ -107,6 +108,7 @@ def test_collect_gives_a_row_per_run_and_per_replication(sweep):
         assert len(pd.read_parquet(sweep / "collected" / f"{name}.parquet")) == len(csv)
 
 
+@pytest.mark.slow
 def test_report_and_figures(sweep):
     text = (sweep / "report.md").read_text()
     assert "Headline: bundled against single" in text and "python -m sim --multirun" in text
@@ -124,6 +126,7 @@ def test_report_and_figures(sweep):
     assert (sweep / "report.html").exists()
 
 
+@pytest.mark.slow
 def test_figures_hold_the_expected_series(sweep):
     runs = pooled(collect(sweep).replications)
     assert len(runs) == 4  # a row per design and staffing scale, seeds pooled
@@ -140,6 +143,7 @@ def test_figures_hold_the_expected_series(sweep):
     assert "market.reviewers" in pools
 
 
+@pytest.mark.slow
 def test_collect_lists_failed_and_unstarted_runs(sweep, tmp_path):
     copy = tmp_path / "copy"
     shutil.copytree(sweep, copy)
@@ -157,6 +161,7 @@ def test_collect_lists_failed_and_unstarted_runs(sweep, tmp_path):
     assert "design=bundled" in c.missing.set_index("status").loc["not started", "overrides"]
 
 
+@pytest.mark.slow
 def test_tiers_study_reports_requests_beside_the_article(tmp_path):
     """The tiers preset, cut short: request tables on disk, the report's request section with
     the published counts as the first row, and its figure."""

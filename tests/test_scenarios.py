@@ -69,6 +69,7 @@ def study(tmp_path, experiment, *extra):
     return out, (out / "report.md").read_text()
 
 
+@pytest.mark.slow
 def test_headline_study_sets_the_model_beside_the_article(tmp_path):
     _, text = study(tmp_path, "headline", "replications=3")
     section = text.split("## Beside the published figures")[1].split("##")[0]

@@ -14,6 +14,8 @@ import pytest
 
 from sim.analysis.collect import collect
 
+pytestmark = pytest.mark.slow  # every test here runs `python -m sim` in a subprocess
+
 BROKEN = Path(__file__).parent / "broken_configs"
 CASES = sorted((BROKEN / "scenario").glob("*.yaml")) + sorted((BROKEN / "experiment").glob("*.yaml"))
 SMALL = [

@@ -46,7 +46,12 @@ def test_erlang_c_known_values():
 @pytest.mark.parametrize(
     ("servers", "utilisation", "horizon", "reps"),
     # Heavy traffic relaxes slowly: longer runs, and a warm-up of a tenth of the horizon.
-    [(1, 0.5, 10_000, 10), (2, 0.75, 10_000, 10), (3, 0.9, 20_000, 12), (8, 0.95, 20_000, 12)],
+    [
+        (1, 0.5, 10_000, 10),
+        (2, 0.75, 10_000, 10),
+        pytest.param(3, 0.9, 20_000, 12, marks=pytest.mark.slow),
+        pytest.param(8, 0.95, 20_000, 12, marks=pytest.mark.slow),
+    ],
 )
 def test_mmc_waiting_time_matches_erlang_c(servers, utilisation, horizon, reps):
     mean_service = 1.0
@@ -94,6 +99,7 @@ def test_tandem_window_and_back_office_is_a_jackson_network():
     assert_in_interval(leads, expected, max_relative_half_width=0.05)
 
 
+@pytest.mark.slow
 def test_rejected_dossiers_feed_back_to_the_window_as_in_a_jackson_network():
     """With rejection probability p the window sees rate/(1-p) visits; each visit is an
     M/M/c sojourn, each rejection an exponential preparation (an infinite-server station)."""
@@ -111,6 +117,7 @@ def test_rejected_dossiers_feed_back_to_the_window_as_in_a_jackson_network():
     assert_in_interval(leads, expected, max_relative_half_width=0.05)
 
 
+@pytest.mark.slow
 def test_requests_through_the_tiers_form_a_jackson_network():
     """Requests: specialists (M/M/2), then for those the front cannot settle (Bernoulli split,
     so still Poisson) coordinators (M/M/2) and one department's reviewers (M/M/3). Mean time
