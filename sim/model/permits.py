@@ -238,24 +238,20 @@ class Permits:
             pool.free(turn)
             if helper is not None:
                 helper.free(seat)
-            label = self._label(c.plan, items) if self.recorder.record_steps else 0
-            self.recorder.step(
-                c.id, label, self.act["intake"], self.res_code[pool.name], enqueue, start, env.now
-            )
+            record = self.recorder.record_steps
+            if record:
+                label = self._label(c.plan, items)
+                self.recorder.step(
+                    c.id, label, self.act["intake"], self.res_code[pool.name], enqueue, start, env.now
+                )
             items = self._verdict(c, items, k, merged)
             if not items:
                 return
             c.reworks += 1
             delay = max(c.prepare[i][k] for i in items)
-            self.recorder.step(
-                c.id,
-                label,
-                self.act["prepare"],
-                self.res_code["applicant"],
-                env.now,
-                env.now,
-                env.now + delay,
-            )
+            if record:
+                now, applicant = env.now, self.res_code["applicant"]
+                self.recorder.step(c.id, label, self.act["prepare"], applicant, now, now, now + delay)
             yield env.timeout(delay)
             k += 1
 
