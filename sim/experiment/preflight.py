@@ -1,7 +1,9 @@
 """Check every configuration a command would run before Hydra starts any of them.
 
 Hydra rejects a wrong type or an unknown key while composing, but only job by job and with
-exit code 1, and it cannot know our semantic rules (probabilities, cycles, staff). Here the
+exit code 1, and it cannot know our semantic rules (probabilities, cycles, staff) nor that a
+config must never run code (``sim.experiment.safety``: checked on the whole composition,
+Hydra's settings included). Here the
 command line is composed once per job it would run (sweeps expanded as the basic sweeper
 does) and each result is loaded and validated, so bad input stops the command with one
 message naming the key, exit code 2, and nothing written.
@@ -24,46 +26,56 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.core.override_parser.types import Override
 from omegaconf import DictConfig, OmegaConf, open_dict
 
+from sim.domain.errors import ConfigError
 from sim.experiment.config import CONFIGS, load, register
+from sim.experiment.safety import check_composed, check_data, check_files
 from sim.experiment.sweep import expand, params_lines
 
 MULTIRUN_FLAGS = ("-m", "--multirun")
 CONFIG_DIR_FLAGS = ("-cd", "--config-dir")
+# Options after which Hydra prints something and runs no job (no callbacks, no logging set up).
+HYDRA_PRINTS = ("-h", "--help", "--hydra-help", "--version", "-c", "--cfg", "-i", "--info", "-p", "--package")
+HYDRA_PRINTS += ("--resolve", "-sc", "--shell-completion")
 
 
 def plan(argv: list[str]) -> list[list[str]] | None:
-    """The task overrides of each job ``argv`` would run, or None when ``argv`` asks Hydra for
-    something else (help, config printing...), which Hydra then handles itself."""
+    """The overrides of each job ``argv`` would run (Hydra's settings among them), or None when
+    ``argv`` asks Hydra only to print something, which Hydra then does itself. Config files are
+    size-checked before anything reads them."""
     overrides, extra_dirs, multirun = [], [], False
     args = iter(argv)
     for arg in args:
+        flag = arg.split("=", 1)[0]
         if arg in MULTIRUN_FLAGS:
             multirun = True
         elif arg in CONFIG_DIR_FLAGS:
             extra_dirs.append(next(args, ""))
-        elif arg.startswith("--config-dir="):
+        elif flag == "--config-dir":
             extra_dirs.append(arg.split("=", 1)[1])
-        elif arg.startswith("-"):
+        elif flag in HYDRA_PRINTS:
             return None
+        elif arg.startswith("-"):
+            raise ConfigError(
+                arg, "not an option of python -m sim (use -m, --config-dir, --help, --cfg, --info)"
+            )
         else:
             overrides.append(arg)
+    check_files([Path(CONFIGS), *(Path(d) for d in extra_dirs)])
     search = [f"hydra.searchpath=[{','.join('file://' + str(Path(d).resolve()) for d in extra_dirs)}]"]
     search = search if extra_dirs else []
-    parsed = OverridesParser.create().parse_overrides(overrides)
-    task = [o.input_line for o in parsed if not o.get_key_element().lstrip("+~").startswith("hydra")]
     if not multirun:
-        return [task + search]
-    fixed = [o.input_line for o in parsed if not o.is_sweep_override() and o.input_line in task]
+        return [overrides + search]
+    parsed = OverridesParser.create().parse_overrides(overrides)
+    fixed = [o.input_line for o in parsed if not o.is_sweep_override()]
     with initialize_config_dir(config_dir=CONFIGS, version_base="1.3"):
         cfg = compose("config", overrides=fixed + search, return_hydra_config=True)
     params = OmegaConf.select(cfg, "hydra.sweeper.params")
-    return [job + search for job in expand(params_lines(params) + task)]
+    return [job + search for job in expand(params_lines(params) + overrides)]
 
 
 def check(argv: list[str]) -> list[list[str]]:
-    """Compose, load and validate every job of ``argv``; raise on the first bad one.
-
-    Returns the jobs checked (none when Hydra handles the command itself)."""
+    """Compose, load and validate every job of ``argv``, Hydra's settings included; raise on
+    the first bad one. Returns the jobs checked (none when Hydra only prints)."""
     register()
     jobs = plan(argv)
     if jobs is None:
@@ -71,7 +83,9 @@ def check(argv: list[str]) -> list[list[str]]:
     with initialize_config_dir(config_dir=CONFIGS, version_base="1.3"):
         composer = Composer()
         for job in jobs:
-            load(composer(job))
+            cfg = composer(job)
+            check_data(cfg)
+            load(cfg)
     return jobs
 
 
@@ -111,6 +125,7 @@ class Composer:
 
     def _compose(self, overrides: list[str]) -> DictConfig:
         cfg = compose("config", overrides=overrides, return_hydra_config=True)
+        check_composed(cfg)
         self._groups.update(cfg.hydra.runtime.choices.keys())
         with open_dict(cfg):
             del cfg["hydra"]

@@ -1,0 +1,102 @@
+"""Configs are data: a hostile config file cannot run code, read the environment, write
+outside the job's folder, or hang the reader; each is refused with its key and exit 2.
+(tests/broken_configs/experiment/ holds one preset per hole, checked in tests/test_sweeps.py.)"""
+
+import subprocess
+import sys
+import time
+
+import pytest
+from hydra import compose, initialize_config_dir
+
+from sim.domain.errors import ConfigError
+from sim.experiment.config import CONFIGS, register
+from sim.experiment.safety import MAX_FILE_BYTES, check_composed
+
+
+def sim(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "sim", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def test_a_callback_in_a_preset_writes_nothing_anywhere(tmp_path):
+    configs, out, owned = tmp_path / "configs", tmp_path / "out", tmp_path / "owned.txt"
+    (configs / "experiment").mkdir(parents=True)
+    (configs / "experiment" / "evil.yaml").write_text(
+        "# @package _global_\n"
+        "hydra:\n  callbacks:\n    copy:\n"
+        f"      _target_: shutil.copyfile\n      src: {configs / 'experiment' / 'evil.yaml'}\n"
+        f"      dst: {owned}\n"
+    )
+    done = sim("--config-dir", str(configs), "--multirun", "+experiment=evil", f"hydra.sweep.dir={out}")
+    assert done.returncode == 2, done.stderr[-1500:]
+    assert "hydra.callbacks.copy._target_" in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["configs"]  # no owned.txt, no out/
+
+
+def test_a_callback_on_the_command_line_is_refused(tmp_path):
+    done = sim(
+        "+hydra.callbacks.x._target_=shutil.rmtree",
+        f"+hydra.callbacks.x.path={tmp_path}",
+        f"hydra.run.dir={tmp_path}/out",
+    )
+    assert done.returncode == 2 and "hydra.callbacks.x._target_" in done.stderr
+    assert tmp_path.exists() and not (tmp_path / "out").exists()
+
+
+def test_alias_bombs_and_huge_files_are_refused_unread_in_seconds(tmp_path):
+    bomb = tmp_path / "bomb" / "scenario"
+    bomb.mkdir(parents=True)
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    levels += [f"a{k}: &a{k} [{', '.join([f'*a{k - 1}'] * 9)}]" for k in range(1, 10)]
+    (bomb / "laughs.yaml").write_text("\n".join(levels) + "\n")  # 9^10 values once expanded
+    big = tmp_path / "big" / "scenario"
+    big.mkdir(parents=True)
+    (big / "big.yaml").write_text("name: big\n" + "# padding\n" * (MAX_FILE_BYTES // 10 + 1))
+    for folder, message in ((bomb.parent, "aliases expand"), (big.parent, "a config file may hold at most")):
+        start = time.perf_counter()
+        done = sim("--config-dir", str(folder), f"hydra.run.dir={tmp_path}/out")
+        assert time.perf_counter() - start < 10
+        assert done.returncode == 2 and message in done.stderr, done.stderr[-1000:]
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_unknown_option_is_refused_not_passed_to_hydra(tmp_path):
+    done = sim("--config-name=other", f"hydra.run.dir={tmp_path}/out")
+    assert done.returncode == 2 and "not an option of python -m sim" in done.stderr
+
+
+@pytest.mark.parametrize("launcher", ["joblib", "basic", "submitit_local", "slurm"])
+def test_the_project_own_configs_pass_under_every_launcher(launcher):
+    register()
+    with initialize_config_dir(config_dir=CONFIGS, version_base="1.3"):
+        check_composed(compose("config", overrides=[f"hydra/launcher={launcher}"], return_hydra_config=True))
+
+
+@pytest.mark.parametrize(
+    ("override", "key"),
+    [
+        ("+hydra.job_logging.formatters.x.class=os.system", "hydra.job_logging.formatters.x.class"),
+        (
+            "hydra.job_logging.handlers.console.stream=ext://os.environ",
+            "hydra.job_logging.handlers.console.stream",
+        ),
+        (
+            "hydra.job_logging.handlers.console.class=shutil.rmtree",
+            "hydra.job_logging.handlers.console.class",
+        ),
+        (
+            "hydra.job_logging.handlers.file.filename=${hydra.runtime.output_dir}/../x.log",
+            "hydra.job_logging.handlers.file.filename",
+        ),
+        ("+hydra.launcher.x._target_=os.system", "hydra.launcher.x._target_"),
+        ("hydra.sweeper._target_=os.system", "hydra.sweeper._target_"),
+        ("scenario.name=${oc.decode:'1'}", "scenario.name"),
+    ],
+)
+def test_logging_and_plugin_settings_that_would_run_code_are_refused(override, key):
+    register()
+    with initialize_config_dir(config_dir=CONFIGS, version_base="1.3"):
+        cfg = compose("config", overrides=[override], return_hydra_config=True)
+    with pytest.raises(ConfigError) as err:
+        check_composed(cfg)
+    assert err.value.key == key
