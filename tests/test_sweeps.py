@@ -121,3 +121,27 @@ def test_a_failing_job_is_recorded_and_the_sweep_goes_on(tmp_path):
     assert list(c.runs["design"]) == ["bundled"]
     failed = c.missing.iloc[0]
     assert failed["status"] == "failed" and "IsADirectoryError" in failed["error"]
+
+
+def test_damaged_tables_are_listed_and_redone_on_resume(tmp_path, reference):
+    """Truncate one finished job's table and corrupt another's: collect lists both as damaged
+    instead of crashing, and the same command again redoes exactly those two."""
+    out = tmp_path / "sweep"
+    args = [*SWEEP, "hydra/launcher=basic", f"hydra.sweep.dir={out}"]
+    assert sim(*args).returncode == 0
+    jobs = sorted(p.parent for p in out.glob("*/summary.json"))
+    truncated, corrupted = jobs[0] / "cases.parquet", jobs[1] / "decisions.parquet"
+    truncated.write_bytes(truncated.read_bytes()[:100])
+    data = bytearray(corrupted.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    corrupted.write_bytes(bytes(data))
+    untouched = {job.name: (job / "summary.json").stat().st_mtime_ns for job in jobs[2:]}
+    c = collect(out)
+    assert sorted(c.missing["status"]) == ["damaged", "damaged"] and len(c.runs) == len(jobs) - 2
+    assert "cases.parquet has changed" in " ".join(c.missing["error"])
+    done = sim(*args)
+    assert done.returncode == 0, done.stderr[-1500:]
+    for name, mtime in untouched.items():
+        assert (out / name / "summary.json").stat().st_mtime_ns == mtime
+    for got, want in zip(tables(out), reference, strict=True):
+        pd.testing.assert_frame_equal(got, want)

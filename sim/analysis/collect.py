@@ -18,7 +18,7 @@ import pandas as pd
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from omegaconf import OmegaConf
 
-from sim.experiment.output import DONE, ERROR
+from sim.experiment.output import DONE, ERROR, damage
 from sim.experiment.sweep import expand, normalised, params_lines
 
 OUT = "collected"
@@ -79,8 +79,14 @@ def collect(sweep: str | Path) -> Collected:
                 {"run": run_id, "overrides": " ".join(overrides), "status": "failed", "error": error}
             )
             continue
-        jobs[run_id] = job
         summary = json.loads((job / DONE).read_text())
+        problem = damage(job, summary)
+        if problem is not None:
+            missing.append(
+                {"run": run_id, "overrides": " ".join(overrides), "status": "damaged", "error": problem}
+            )
+            continue
+        jobs[run_id] = job
         row = {"run": run_id, **columns, "scenario": summary["scenario"], "design": summary["design"]}
         row |= {
             "staffing_scale": summary["staffing_scale"],

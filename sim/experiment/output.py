@@ -1,7 +1,9 @@
 """Writing a job's tables to disk: parquet tables and a summary, complete or not at all.
 
-Files are written under temporary names and renamed, and ``summary.json`` goes last: a
-folder with a ``summary.json`` holds a complete job, whatever interrupted the writer.
+Files are written under temporary names and renamed, and ``summary.json`` goes last, with
+the row count and content hash of every table: a folder whose ``summary.json`` vouches for
+tables that are all there, whole and unchanged, holds a complete job, whatever interrupted
+the writer or damaged a file since.
 """
 
 from __future__ import annotations
@@ -28,11 +30,32 @@ def config_digest(config: dict) -> str:
 
 
 def is_complete(directory: Path, digest: str) -> bool:
-    """Whether ``directory`` holds a complete job of the configuration with ``digest``."""
+    """Whether ``directory`` holds a complete, undamaged job of the configuration with ``digest``."""
     try:
-        return json.loads((directory / DONE).read_text()).get("config_sha256") == digest
+        summary = json.loads((directory / DONE).read_text())
     except (OSError, ValueError):
         return False
+    return summary.get("config_sha256") == digest and damage(directory, summary) is None
+
+
+def damage(directory: Path, summary: dict) -> str | None:
+    """What is wrong with the tables a finished job's ``summary`` vouches for, or None."""
+    tables = summary.get("tables")
+    if not tables:
+        return "its summary lists no tables (written by an older version, or edited)"
+    for name, expected in tables.items():
+        try:
+            digest = file_digest(directory / f"{name}.parquet")
+        except OSError:
+            return f"{name}.parquet is missing"
+        if digest != expected["sha256"]:
+            return f"{name}.parquet has changed since the job wrote it"
+    return None
+
+
+def file_digest(path: Path) -> str:
+    with path.open("rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def write_error(directory: Path, overrides: list[str], message: str) -> None:
@@ -60,6 +83,9 @@ def write_job(
     tables["replications"] = result.metrics.assign(staffing_scale=conf.staffing.scale)
     for name, df in tables.items():
         _atomic(out / f"{name}.parquet", lambda tmp, df=df: df.to_parquet(tmp, index=False))
+    written = {
+        name: {"rows": len(df), "sha256": file_digest(out / f"{name}.parquet")} for name, df in tables.items()
+    }
     metrics = [c for c in result.metrics.columns if c not in TAGS]
     described = describe(result.metrics, metrics).set_index("metric")
     summary = {
@@ -71,6 +97,7 @@ def write_job(
         "replications": conf.replications,
         "metrics": {m: row.to_dict() for m, row in described.iterrows()},
         "config_sha256": digest,
+        "tables": written,
     }
     _atomic(out / DONE, lambda tmp: tmp.write_text(json.dumps(summary, indent=2, default=float)))
     (out / ERROR).unlink(missing_ok=True)
