@@ -2,6 +2,7 @@
 only while open; 24/7 equals no calendar; arrivals follow the configured hourly profile."""
 
 import datetime as dt
+import math
 from dataclasses import replace
 
 import numpy as np
@@ -48,6 +49,15 @@ def test_openings_and_working_days(office):
     # Monday 9:00 to Friday 17:30 with Tuesday off: 4 working days of 7 h.
     hours = office.open_hours_between(np.array([MON + 9]), np.array([4 * 24 + 17.5]))
     assert hours[0] == pytest.approx(28)
+
+
+def test_work_that_outlasts_the_calendar_never_finishes_within_the_run(office):
+    assert office.finish(MON + 10, 7 * 70) == math.inf  # 70 working days in a 60-day span
+    assert office.next_open(24 * 70) == math.inf
+    slow = calendar_chain(horizon=24 * 7 * 4)
+    slow = with_item(slow, "c", review=Dist(dist=DistKind.deterministic, value=800_000.0))
+    cases = run(slow, SINGLE, seed=1).cases
+    assert len(cases) and not cases["finished"].any()  # left open, not a crash
 
 
 def test_make_up_workday_opens_a_saturday():

@@ -70,5 +70,11 @@ def test_imports_form_no_circle():
 
 
 def test_hydra_is_used_through_its_public_api_only():
-    private = [name for name, path in MODULES.items() if "hydra._internal" in path.read_text()]
-    assert not private, f"modules reaching into hydra._internal: {private}"
+    private = [
+        f"{name}: {node.module if isinstance(node, ast.ImportFrom) else node.names[0].name}"
+        for name, path in MODULES.items()
+        for node in ast.walk(ast.parse(path.read_text()))
+        if (isinstance(node, ast.ImportFrom) and (node.module or "").startswith("hydra._internal"))
+        or (isinstance(node, ast.Import) and any(a.name.startswith("hydra._internal") for a in node.names))
+    ]
+    assert not private, f"imports of hydra._internal: {private}"

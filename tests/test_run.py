@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from builders import chain
 
-from sim import BUNDLED, SINGLE, Checklist, Delivery, Design, Routing, Window, run
+from sim import BUNDLED, SINGLE, Checklist, ConfigError, Delivery, Design, Routing, Window, run
 from sim.domain.scenario import Hours
 from sim.experiment.metrics import summarise
 
@@ -51,12 +51,12 @@ def test_drain_lets_every_case_finish(restaurant):
     assert result.cases["finished"].all() and result.info["open_at_end"] == 0
 
 
-def test_a_window_without_open_hours_gives_empty_figures_not_a_crash(restaurant):
-    """Ten hours from midnight the offices never open: no cases, and no utilisation to report."""
-    result = run(replace(restaurant, horizon=10.0, warmup=0.0), SINGLE, seed=1)
-    assert result.info["arrived"] == 0
-    assert (result.resources["open_hours"] == 0).all()
-    assert result.resources[["capacity", "utilisation", "mean_queue"]].isna().all().all()
+def test_a_run_in_which_nobody_can_come_is_refused_by_name(restaurant):
+    """Ten hours from midnight the windows never open: an empty run, refused before it starts
+    (it used to run and report NaN for every figure)."""
+    with pytest.raises(ConfigError) as err:
+        replace(restaurant, horizon=10.0, warmup=0.0)
+    assert err.value.key == "scenario.hours.windows" and "never opens before the horizon" in err.value.problem
 
 
 def test_same_config_and_seed_give_identical_tables(restaurant):

@@ -5,8 +5,9 @@ import sys
 from dataclasses import FrozenInstanceError, replace
 
 import pytest
+from builders import mmc, with_item
 
-from sim import ConfigError
+from sim import ConfigError, Dist, DistKind
 
 BAD = [
     (
@@ -86,7 +87,7 @@ BAD = [
         "scenario.items.tax_registration.prepare",
         "required when p_incomplete > 0",
     ),
-    (["seed=-1"], "seed", "must be >= 0"),
+    (["seed=-1"], "seed", "must be a whole number from 0 to 2^63 - 1"),
 ]
 
 
@@ -167,3 +168,13 @@ def test_cli_writes_tables_and_summary(tmp_path):
     for name in ("cases.parquet", "steps.parquet", "resources.parquet", "summary.json", ".hydra/config.yaml"):
         assert (out / name).exists(), name
     assert "restaurant / bundled / staffing x1 / 1 replication(s)" in done.stdout + done.stderr
+
+
+def test_expected_work_is_bounded_and_the_bound_can_be_raised_explicitly():
+    heavy = {"p_incomplete": 0.9999, "prepare": Dist(dist=DistKind.deterministic, value=1.0)}
+    with pytest.raises(ConfigError) as err:
+        with_item(mmc(2.0, 0.5, 2, horizon=10_000, warmup=0), "service", **heavy)
+    assert err.value.key == "scenario.items.service.p_incomplete"
+    assert "10,000 times on average" in err.value.problem and "work_limit" in err.value.problem
+    scenario = replace(mmc(2.0, 0.5, 2, horizon=10_000, warmup=0), work_limit=1e9)
+    assert with_item(scenario, "service", **heavy).work_limit == 1e9

@@ -19,6 +19,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import itertools
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -116,7 +117,7 @@ class WorkingTime:
         """``t`` if open at ``t``, else the next opening."""
         k = bisect.bisect_right(self.ends, t)
         if k >= len(self.starts):
-            raise ValueError(f"time {t} lies beyond the calendar's span")
+            return math.inf  # past the span: never within the run
         return max(t, self.starts[k])
 
     def next_close(self, t: float) -> float:
@@ -139,7 +140,7 @@ class WorkingTime:
         ``open_hours``), always inside an open period or at its end."""
         k = max(bisect.bisect_left(self.before, hours) - 1, 0)
         if k >= len(self.starts):
-            raise ValueError(f"{hours} open hours run beyond the calendar's span")
+            return math.inf  # work that outlasts the span never finishes within the run
         return self.starts[k] + (hours - self.before[k])
 
     def open_hours_between(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:

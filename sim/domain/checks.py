@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import graphlib
 import math
 from typing import TYPE_CHECKING
 
-from sim.domain.calendars import holiday_date, parse_clock, periods
+from sim.domain.calendars import WorkingTime, holiday_date, parse_clock, periods
 from sim.domain.distributions import check
 from sim.domain.errors import ConfigError
 
@@ -16,7 +17,9 @@ if TYPE_CHECKING:  # a Scenario runs these checks when it is made
 # Bounds that catch a slipped digit before it turns into an hour-long run or a memory blow-up.
 MAX_STAFF = 100_000
 MAX_HOURS = 24 * 365 * 100
-MAX_ARRIVALS = 50_000_000  # expected arrivals of one run: about an hour and a few GiB
+FIRST_DATE, LAST_DATE = dt.date(1700, 1, 1), dt.date(2262, 1, 1)
+# Expected visits of one run (about an hour and a few GiB at 50 million); a scenario may raise
+# its own ``work_limit`` explicitly.
 
 
 def validate(scenario: Scenario, key: str = "scenario") -> None:
@@ -64,15 +67,66 @@ def validate(scenario: Scenario, key: str = "scenario") -> None:
     _hours(s.horizon, f"{key}.horizon", positive=True)
     _hours(s.warmup, f"{key}.warmup")
     _hours(s.drain, f"{key}.drain")
-    expected = (sum(s.demand.values()) + sum(c.rate for c in s.requests.classes.values())) * s.horizon
-    if expected > MAX_ARRIVALS:
-        raise ConfigError(
-            f"{key}.demand",
-            f"{expected:,.0f} arrivals expected over the horizon; at most {MAX_ARRIVALS:,} per run "
-            "(lower the rates or the horizon)",
-        )
+    _dates(s, key)
+    _work(s, key)
+    _someone_comes(s, key)
     if s.warmup >= s.horizon:
         raise ConfigError(f"{key}.warmup", f"must be shorter than horizon ({s.horizon}), got {s.warmup}")
+
+
+def _work(s: Scenario, key: str) -> None:
+    """Bound the work a run would do before it starts: every candidate arrival (at the demand
+    profile's peak rate, before thinning) times the submissions each of its items takes on
+    average (1 / (1 - p_incomplete)), and every request."""
+    if not (math.isfinite(s.work_limit) and s.work_limit > 0):
+        raise ConfigError(f"{key}.work_limit", f"must be a number > 0, got {s.work_limit}")
+    profile = s.demand_profile
+    peak = max(profile.hour_of_day) * max(profile.day_of_week) if profile else 1.0
+    submissions = {name: 1 / (1 - item.p_incomplete) for name, item in s.items.items()}
+    per_hour = sum(rate * sum(submissions[i] for i in s.needs[need]) for need, rate in s.demand.items())
+    per_hour += sum(c.rate for c in s.requests.classes.values())
+    visits = per_hour * peak * s.horizon
+    if visits <= s.work_limit:
+        return
+    worst = max(submissions, key=submissions.get)
+    if submissions[worst] > 10:
+        culprit = f"{key}.items.{worst}.p_incomplete"
+        why = f"each applicant hands in '{worst}' {submissions[worst]:,.0f} times on average"
+    else:
+        culprit, why = f"{key}.demand", "too many arrivals over the horizon"
+    raise ConfigError(
+        culprit,
+        f"{why}: {visits:,.0f} visits expected, more than the {s.work_limit:,.0f} a run may do "
+        f"(set {key}.work_limit higher to run it anyway)",
+    )
+
+
+def _someone_comes(s: Scenario, key: str) -> None:
+    """Refuse a run in which no applicant could arrive: windows that never open before the
+    horizon, or a demand profile that is zero in every hour they are open."""
+    if s.hours.windows is None:
+        return  # open around the clock; a profile all zero is refused with the profile
+    start = dt.date.fromisoformat(s.start_date)
+    hours = WorkingTime(s.calendars[s.hours.windows], start, s.horizon, f"{key}.calendars.{s.hours.windows}")
+    opened = [(a, min(b, s.horizon)) for a, b in zip(hours.starts, hours.ends, strict=True) if a < s.horizon]
+    if not opened:
+        raise ConfigError(
+            f"{key}.hours.windows",
+            f"no applicant could arrive: the windows' calendar '{s.hours.windows}' never opens "
+            "before the horizon",
+        )
+    profile = s.demand_profile
+    if profile is None:
+        return
+    for a, b in opened:
+        for h in range(int(a), math.ceil(b)):
+            if profile.hour_of_day[h % 24] * profile.day_of_week[(start.weekday() + h // 24) % 7] > 0:
+                return
+    raise ConfigError(
+        f"{key}.demand_profile",
+        f"no applicant could arrive: the profile is zero in every hour the windows' calendar "
+        f"'{s.hours.windows}' is open",
+    )
 
 
 def _item(s: Scenario, name: str, k: str) -> None:
@@ -202,6 +256,19 @@ def _probability(x: float, key: str) -> None:
 def _days(x: float, key: str) -> None:
     if not (math.isfinite(x) and 0 < x <= MAX_HOURS / 24):
         raise ConfigError(key, f"must be a number of days > 0 and at most {MAX_HOURS // 24}, got {x}")
+
+
+def _dates(s: Scenario, key: str) -> None:
+    """Tables carry dates as pandas timestamps (1677-09-22 to 2262-04-11), and working calendars
+    are laid out a year past the run's end: the whole run must fit inside."""
+    start = holiday_date(s.start_date, f"{key}.start_date")
+    end = start + dt.timedelta(hours=s.horizon + s.drain) + dt.timedelta(days=366)
+    if not (start >= FIRST_DATE and end <= LAST_DATE):
+        raise ConfigError(
+            f"{key}.start_date",
+            f"the run and a year after it must lie between {FIRST_DATE} and {LAST_DATE}; "
+            f"{s.start_date} plus horizon and drain ends {end - dt.timedelta(days=366)}",
+        )
 
 
 def _calendars(s: Scenario, key: str) -> None:

@@ -51,6 +51,8 @@ PARAMETERS: dict[DistKind, tuple[str, ...]] = {
     DistKind.empirical: ("values",),
 }
 _ALL_PARAMETERS = ("mean", "cv", "low", "mode", "high", "value", "values")
+MAX_DURATION = 24 * 365 * 100  # hours: a century; past it a slipped digit, and dates overflow
+MAX_CV = 100.0  # past it a lognormal's or gamma's parameters overflow
 
 
 def check(d: Dist, key: str) -> None:
@@ -72,6 +74,9 @@ def check(d: Dist, key: str) -> None:
             raise ConfigError(f"{key}.{name}", f"must be a finite number, got {x}")
         if x < 0:
             raise ConfigError(f"{key}.{name}", f"must be >= 0 (durations are hours), got {x}")
+        if x > (MAX_CV if name == "cv" else MAX_DURATION):
+            limit = f"{MAX_CV:g}" if name == "cv" else f"{MAX_DURATION:,} hours (a century)"
+            raise ConfigError(f"{key}.{name}", f"must be at most {limit}, got {x:g}")
     if kind in (DistKind.exponential, DistKind.lognormal, DistKind.gamma) and d.mean <= 0:
         raise ConfigError(f"{key}.mean", f"must be > 0, got {d.mean}")
     if kind in (DistKind.lognormal, DistKind.gamma) and d.cv <= 0:
@@ -84,8 +89,10 @@ def check(d: Dist, key: str) -> None:
         if len(d.values) == 0:
             raise ConfigError(f"{key}.values", "must list at least one value")
         for i, x in enumerate(d.values):
-            if not (math.isfinite(x) and x >= 0):
-                raise ConfigError(f"{key}.values[{i}]", f"must be a finite number >= 0, got {x}")
+            if not (math.isfinite(x) and 0 <= x <= MAX_DURATION):
+                raise ConfigError(
+                    f"{key}.values[{i}]", f"must be a number from 0 to {MAX_DURATION:,}, got {x}"
+                )
 
 
 def mean(d: Dist) -> float:

@@ -58,8 +58,8 @@ class SimConfig:
     resume: bool = True
 
     def __post_init__(self) -> None:
-        if self.seed < 0:
-            raise ConfigError("seed", f"must be >= 0, got {self.seed}")
+        if not 0 <= self.seed < 2**63:
+            raise ConfigError("seed", f"must be a whole number from 0 to 2^63 - 1, got {self.seed}")
         if not 1 <= self.replications <= MAX_REPLICATIONS:
             raise ConfigError(
                 "replications", f"must be from 1 to {MAX_REPLICATIONS}, got {self.replications}"
