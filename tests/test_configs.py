@@ -37,6 +37,29 @@ def test_slurm_launcher_preset_composes(compose):
     assert cfg.hydra.launcher.cpus_per_task == 1
 
 
+@pytest.mark.parametrize("launcher", ["local", "basic", "submitit_local", "slurm"])
+@pytest.mark.parametrize("preset", GROUPS["experiment"])
+def test_every_preset_composes_safely_under_every_launcher(preset, launcher):
+    """README: the same command runs anywhere; only the launcher changes (a preset that set a
+    launcher's own key used to fail to compose under the others)."""
+    from hydra import compose as hydra_compose
+    from hydra import initialize_config_dir
+
+    from sim.experiment.safety import check_composed
+
+    overrides = [f"+experiment={preset}", f"hydra/launcher={launcher}"]
+    with initialize_config_dir(config_dir=CONFIGS, version_base="1.3"):
+        check_composed(hydra_compose("config", overrides=overrides, return_hydra_config=True))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("preset", GROUPS["experiment"])
+def test_every_job_of_every_preset_passes_the_pre_run_check(preset):
+    from sim.experiment.preflight import check
+
+    assert len(check(["--multirun", f"+experiment={preset}", "hydra/launcher=basic"])) > 1
+
+
 COMPOSER_JOBS = [
     ["seed=3", "scenario.horizon=500"],
     ["design=bundled", "staffing.scale=1.25"],

@@ -145,3 +145,65 @@ def test_damaged_tables_are_listed_and_redone_on_resume(tmp_path, reference):
         assert (out / name / "summary.json").stat().st_mtime_ns == mtime
     for got, want in zip(tables(out), reference, strict=True):
         pd.testing.assert_frame_equal(got, want)
+
+
+def children(pid: int) -> set[int]:
+    """Processes whose parent is ``pid`` (from /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_workers_stop_when_only_the_command_is_killed(tmp_path):
+    long = ["scenario.horizon=200000", "scenario.warmup=50", "record_steps=false", "progress=false"]
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "sim",
+            "--multirun",
+            "seed=1,2,3,4",
+            *long,
+            "hydra.launcher.n_jobs=2",
+            f"hydra.sweep.dir={tmp_path / 'sweep'}",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while not list((tmp_path / "sweep").glob("*/.hydra")) and time.monotonic() < deadline:
+        time.sleep(0.1)  # a job has started in a worker
+    workers = children(proc.pid)
+    assert workers, "the sweep should have started its workers"
+    proc.kill()  # the command alone, as `kill -9 <pid>` would
+    proc.wait()
+    deadline = time.monotonic() + 15
+    while any(alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(alive(w) for w in workers)
+
+
+def test_two_identical_sweeps_into_one_folder_both_finish(tmp_path, reference):
+    out = tmp_path / "sweep"
+    args = [*SWEEP, "hydra/launcher=basic", f"hydra.sweep.dir={out}"]
+    first, second = (
+        subprocess.Popen([sys.executable, "-m", "sim", *args], stderr=subprocess.PIPE) for _ in range(2)
+    )
+    assert first.wait() == 0 and second.wait() == 0
+    assert collect(out).missing.empty
+    for got, want in zip(tables(out), reference, strict=True):
+        pd.testing.assert_frame_equal(got, want)

@@ -105,6 +105,8 @@ def write_job(
 
 
 def _atomic(path: Path, write) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
+    """Write through a temporary file of this process's own, then rename: two sweeps writing
+    the same job at once never write into each other's file."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     write(tmp)
     os.replace(tmp, path)

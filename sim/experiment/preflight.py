@@ -70,7 +70,19 @@ def plan(argv: list[str]) -> list[list[str]] | None:
     with initialize_config_dir(config_dir=CONFIGS, version_base="1.3"):
         cfg = compose("config", overrides=fixed + search, return_hydra_config=True)
     params = OmegaConf.select(cfg, "hydra.sweeper.params")
-    return [job + search for job in expand(params_lines(params) + overrides)]
+    jobs = [job + search for job in expand(params_lines(params) + overrides)]
+    _inside_the_sweep(jobs)
+    return jobs
+
+
+def _inside_the_sweep(jobs: list[list[str]]) -> None:
+    """A job's folder is named after its overrides: a value with a '/' would put it elsewhere."""
+    for o in OverridesParser.create().parse_overrides([line for job in jobs for line in job]):
+        if not o.get_key_element().lstrip("+~").startswith("hydra") and "/" in o.get_value_element_as_str():
+            raise ConfigError(
+                o.get_key_element(),
+                "a job's folder is named after its overrides: a value in a sweep may not hold '/'",
+            )
 
 
 def check(argv: list[str]) -> list[list[str]]:
