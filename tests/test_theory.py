@@ -151,3 +151,19 @@ def test_requests_through_the_tiers_form_a_jackson_network():
         requests = run(scenario, SINGLE, seed, record_steps=False).requests
         means.append(requests.loc[requests["arrival"] >= 1_000, "time_to_close"].mean())
     assert_in_interval(means, expected, max_relative_half_width=0.05)
+
+
+def test_offered_load_before_the_run_matches_the_utilisation_the_run_measures(compose):
+    """The pre-run estimate (demand profile over open hours, reworks, shifts, calendars) against
+    the simulated busy share of every pool, on the built-in scenario under both presets."""
+    from sim.domain.loads import offered_loads
+
+    for design in ("single", "bundled"):
+        conf = compose([f"design={design}"])
+        expected = offered_loads(conf.scenario, conf.design)
+        measured = run(conf.scenario, conf.design, seed=1, record_steps=False).resources.set_index("resource")
+        for pool, load in expected.items():
+            assert measured.loc[pool, "utilisation"] == pytest.approx(load, abs=0.05), (design, pool)
+    assert offered_loads(mmc(2.7, 1.0, 3, horizon=1_000, warmup=0), SINGLE) == {
+        "office.clerks": pytest.approx(0.9)
+    }

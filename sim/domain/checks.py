@@ -18,8 +18,6 @@ if TYPE_CHECKING:  # a Scenario runs these checks when it is made
 MAX_STAFF = 100_000
 MAX_HOURS = 24 * 365 * 100
 FIRST_DATE, LAST_DATE = dt.date(1700, 1, 1), dt.date(2262, 1, 1)
-# Expected visits of one run (about an hour and a few GiB at 50 million); a scenario may raise
-# its own ``work_limit`` explicitly.
 
 
 def validate(scenario: Scenario, key: str = "scenario") -> None:

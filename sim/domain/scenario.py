@@ -230,7 +230,7 @@ class Scenario(Value):
     horizon: float
     warmup: float = 0.0
     drain: float = 0.0
-    work_limit: float = 50_000_000  # expected visits per run; raise it explicitly to run bigger
+    work_limit: float = 20_000_000  # expected visits per run (~10 GB with the event log); raise it explicitly
 
     def __post_init__(self) -> None:
         validate(self)

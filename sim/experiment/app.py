@@ -85,6 +85,13 @@ def main(cfg: DictConfig) -> None:
         write_error(out, overrides, traceback.format_exc())
         log.error("job failed; see %s", out / ERROR)
         raise
+    for pool, load_ in summary["offered_load"].items():
+        if load_ >= 1:
+            log.warning(
+                "%s is offered %.0f %% of its staffed hours: its queue grows as long as applicants come",
+                pool,
+                100 * load_,
+            )
     m = summary["metrics"]
     log.info(
         "%s / %s / staffing x%g / %d replication(s): mean lead time %.1f h, %.2f trips, %.2f documents -> %s",

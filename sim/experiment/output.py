@@ -15,6 +15,7 @@ from dataclasses import asdict
 from enum import Enum
 from pathlib import Path
 
+from sim.domain.loads import offered_loads
 from sim.experiment.config import SimConfig
 from sim.experiment.replications import Replicated
 from sim.experiment.stats import describe
@@ -96,6 +97,7 @@ def write_job(
         "seed": conf.seed,
         "replications": conf.replications,
         "metrics": {m: row.to_dict() for m, row in described.iterrows()},
+        "offered_load": offered_loads(conf.scenario, conf.design),
         "config_sha256": digest,
         "tables": written,
     }

@@ -19,6 +19,7 @@ error it raises, is what ``compose`` gives.
 from __future__ import annotations
 
 import copy
+import sys
 from pathlib import Path
 
 from hydra import compose, initialize_config_dir
@@ -27,6 +28,7 @@ from hydra.core.override_parser.types import Override
 from omegaconf import DictConfig, OmegaConf, open_dict
 
 from sim.domain.errors import ConfigError
+from sim.domain.loads import offered_loads
 from sim.experiment.config import CONFIGS, load, register
 from sim.experiment.safety import check_composed, check_data, check_files
 from sim.experiment.sweep import expand, params_lines
@@ -92,12 +94,23 @@ def check(argv: list[str]) -> list[list[str]]:
     jobs = plan(argv)
     if jobs is None:
         return []
+    overloaded: dict[str, list[float]] = {}
     with initialize_config_dir(config_dir=CONFIGS, version_base="1.3"):
         composer = Composer()
         for job in jobs:
             cfg = composer(job)
             check_data(cfg)
-            load(cfg)
+            conf = load(cfg)
+            for pool, load_ in offered_loads(conf.scenario, conf.design).items():
+                if load_ >= 1:
+                    overloaded.setdefault(pool, []).append(load_)
+    for pool, loads in overloaded.items():
+        print(
+            f"warning: {pool} is offered {100 * max(loads):.0f} % of its staffed hours in {len(loads)} of "
+            f"{len(jobs)} job(s): its queue grows as long as applicants come (see offered_load in each "
+            "summary.json)",
+            file=sys.stderr,
+        )
     return jobs
 
 

@@ -1,0 +1,94 @@
+"""Offered load: how much of each staff pool's time the expected work would take, before any
+simulation. A pool offered 100 % or more cannot keep up: its queue, and the run's memory,
+grow for as long as applicants come.
+
+Over the horizon, a pool's offered load is the work expected to reach it (arrivals of each
+need, by the demand profile over the windows' open hours, times the pool's mean work per
+case) over the hours it is staffed (its staff, at the largest shift, times its calendar's open
+hours). Window work counts every submission (1 / (1 - p_incomplete) per item) at the window
+the design sends it to; reviewers and inspectors take each item's review and inspection;
+requests add their analysis to the coordinators and their parts to the departments' reviewers.
+Specialists are left out: their time goes with the firms they accompany.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from sim.domain.calendars import WorkingTime
+from sim.domain.design import Design, Window
+from sim.domain.distributions import mean
+from sim.domain.scenario import Scenario
+
+
+def offered_loads(scenario: Scenario, design: Design) -> dict[str, float]:
+    """Each staffed pool's offered load over the horizon (1.0 = every staffed hour busy)."""
+    s = scenario
+    arrivals = _arrivals_per_rate(s)
+    work: dict[str, float] = defaultdict(float)
+    for need, rate in s.demand.items():
+        cases = rate * arrivals
+        for name in s.needs[need]:
+            item = s.items[name]
+            window = "one_stop" if design.window is Window.one_stop else item.department
+            work[f"{window}.clerks"] += cases * mean(item.intake) / (1 - item.p_incomplete)
+            if item.review is not None:
+                work[f"{item.department}.reviewers"] += cases * mean(item.review)
+            if item.inspection is not None:
+                work[f"{item.department}.inspectors"] += (
+                    cases * item.inspection.probability * mean(item.inspection.duration)
+                )
+    for cls in s.requests.classes.values():
+        onward = cls.rate * arrivals * (1 - cls.p_front)
+        if cls.analysis is not None and not cls.urgent:
+            work["coordinators"] += onward * mean(cls.analysis)
+        if cls.work is not None:
+            departments = cls.departments or list(s.departments)
+            share = (cls.involved or len(departments)) / len(departments)
+            for d in departments:
+                work[f"{d}.reviewers"] += onward * share * mean(cls.work)
+    return {pool: load / _staffed_hours(s, pool) for pool, load in work.items() if load > 0}
+
+
+def _arrivals_per_rate(s: Scenario) -> float:
+    """Expected arrivals over the horizon for a rate of one an hour: the demand profile summed
+    over the windows' open hours (every hour without a calendar)."""
+    start = dt.date.fromisoformat(s.start_date)
+    if s.hours.windows is None:
+        hours = [(0.0, s.horizon)]
+    else:
+        calendar = WorkingTime(s.calendars[s.hours.windows], start, s.horizon)
+        hours = [
+            (a, min(b, s.horizon))
+            for a, b in zip(calendar.starts, calendar.ends, strict=True)
+            if a < s.horizon
+        ]
+    profile = s.demand_profile
+    if profile is None:
+        return sum(b - a for a, b in hours)
+    total = 0.0
+    for a, b in hours:
+        h = a
+        while h < b:
+            step = min(b, int(h) + 1) - h
+            weekday = (start.weekday() + int(h // 24)) % 7
+            total += step * profile.hour_of_day[int(h) % 24] * profile.day_of_week[weekday]
+            h += step
+    return total
+
+
+def _staffed_hours(s: Scenario, pool: str) -> float:
+    """Staff hours of ``pool`` over the horizon, at its largest shift."""
+    if pool == "coordinators":
+        staff = s.requests.coordinators
+    else:
+        group, role = pool.split(".")
+        staff = s.one_stop.clerks if group == "one_stop" else getattr(s.departments[group], role)
+    staff = max([staff, *s.shifts.get(pool, {}).values()])
+    window = pool.endswith(".clerks")
+    calendar = s.hours.windows if window else s.hours.back_office
+    if calendar is None:
+        return staff * s.horizon
+    hours = WorkingTime(s.calendars[calendar], dt.date.fromisoformat(s.start_date), s.horizon)
+    return staff * hours.open_hours(s.horizon)
