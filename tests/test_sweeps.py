@@ -185,8 +185,8 @@ def test_workers_stop_when_only_the_command_is_killed(tmp_path):
         stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 60
-    while not list((tmp_path / "sweep").glob("*/.hydra")) and time.monotonic() < deadline:
-        time.sleep(0.1)  # a job has started in a worker
+    while len(list((tmp_path / "sweep").glob("*/.hydra"))) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)  # both workers have started a job (an idle one ends after loky's idle timeout)
     workers = children(proc.pid)
     assert workers, "the sweep should have started its workers"
     proc.kill()  # the command alone, as `kill -9 <pid>` would
