@@ -66,7 +66,14 @@ def test_no_module_imports_a_later_layer():
 
 
 def test_imports_form_no_circle():
-    graphlib.TopologicalSorter({name: targets & MODULES.keys() for name, targets in GRAPH.items()}).prepare()
+    circle = None
+    try:
+        graphlib.TopologicalSorter(
+            {name: targets & MODULES.keys() for name, targets in GRAPH.items()}
+        ).prepare()
+    except graphlib.CycleError as err:
+        circle = err.args[1]
+    assert circle is None, f"import circle: {' -> '.join(circle)}"
 
 
 def test_hydra_is_used_through_its_public_api_only():

@@ -18,17 +18,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import yaml
+from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig, OmegaConf
 
 from sim.domain.errors import ConfigError
 
-LAUNCHERS = {
-    "hydra_plugins.hydra_joblib_launcher.joblib_launcher.JoblibLauncher",
-    "hydra._internal.core_plugins.basic_launcher.BasicLauncher",
-    "hydra_plugins.hydra_submitit_launcher.submitit_launcher.LocalLauncher",
-    "hydra_plugins.hydra_submitit_launcher.submitit_launcher.SlurmLauncher",
-}
-SWEEPERS = {"hydra._internal.core_plugins.basic_sweeper.BasicSweeper"}
+# The launchers README offers and Hydra's basic sweeper, by their names in Hydra's config store
+# (their classes are read from there, as Hydra registers them).
+LAUNCHERS = ("basic", "joblib", "submitit_local", "submitit_slurm")
+SWEEPERS = ("basic",)
 HANDLERS = {"logging.StreamHandler", "logging.FileHandler", "logging.NullHandler"}
 STREAMS = {"ext://sys.stdout", "ext://sys.stderr"}
 LOG_FOLDER = "${hydra.runtime.output_dir}/"
@@ -78,8 +76,8 @@ def check_composed(cfg: DictConfig) -> None:
     environment, or write logs outside the job's folder; the error names the key."""
     check_data(cfg)
     hydra = OmegaConf.to_container(cfg.hydra, resolve=False)
-    _plugin(hydra, "launcher", LAUNCHERS)
-    _plugin(hydra, "sweeper", SWEEPERS)
+    _plugin(hydra, "launcher", _targets("hydra/launcher", LAUNCHERS))
+    _plugin(hydra, "sweeper", _targets("hydra/sweeper", SWEEPERS))
     if hydra.get("callbacks"):
         raise ConfigError("hydra.callbacks", "callbacks run code: none are allowed")
     for part in ("job_logging", "hydra_logging"):
@@ -98,6 +96,17 @@ def check_data(cfg: DictConfig) -> None:
             ("hydra.launcher.", "hydra.sweeper.")
         ):
             raise ConfigError(key, "a config never names code to run")
+
+
+def _targets(group: str, names: tuple[str, ...]) -> set[str]:
+    """The classes Hydra registered for these options of ``group`` (an extra not installed,
+    such as the cluster launchers, registers none)."""
+    store = ConfigStore.instance()
+    return {
+        store.load(f"{group}/{name}.yaml").node["_target_"]
+        for name in names
+        if f"{name}.yaml" in store.list(group)
+    }
 
 
 def _plugin(hydra: dict, part: str, allowed: set[str]) -> None:
