@@ -164,7 +164,9 @@ def headline_table(t: pd.DataFrame) -> pd.DataFrame:
 def attribution_table(t: pd.DataFrame) -> pd.DataFrame:
     table = t.assign(change=[change(r) for r in t.itertuples()])
     table["metric"] = table["metric"].map(charts.HEADLINE_NAMES)
-    return table.pivot(index="design", columns="metric", values="change").reset_index()
+    return (
+        table.pivot(index="design", columns="metric", values="change").rename_axis(columns=None).reset_index()
+    )
 
 
 def staffing_table(runs: pd.DataFrame) -> pd.DataFrame:
