@@ -52,7 +52,15 @@ def test_alias_bombs_and_huge_files_are_refused_unread_in_seconds(tmp_path):
     big = tmp_path / "big" / "scenario"
     big.mkdir(parents=True)
     (big / "big.yaml").write_text("name: big\n" + "# padding\n" * (MAX_FILE_BYTES // 10 + 1))
-    for folder, message in ((bomb.parent, "aliases expand"), (big.parent, "a config file may hold at most")):
+    deep = tmp_path / "deep" / "scenario"
+    deep.mkdir(parents=True)
+    (deep / "deep.yaml").write_text("a: " + "[" * 5000 + "]" * 5000 + "\n")
+    cases = (
+        (bomb.parent, "aliases expand"),
+        (big.parent, "a config file may hold at most"),
+        (deep.parent, "nested too deeply"),
+    )
+    for folder, message in cases:
         start = time.perf_counter()
         done = sim("--config-dir", str(folder), f"hydra.run.dir={tmp_path}/out")
         assert time.perf_counter() - start < 10

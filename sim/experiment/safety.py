@@ -50,9 +50,12 @@ def check_files(directories: list[Path]) -> None:
                 )
             try:
                 root = yaml.compose(path.read_text(), Loader=yaml.SafeLoader)
+                nodes = 0 if root is None else _expanded(root, {})
             except yaml.YAMLError:
                 continue  # Hydra reports a broken file in its own words
-            if root is not None and _expanded(root, {}) > MAX_YAML_NODES:
+            except RecursionError:
+                raise ConfigError(str(path), "nested too deeply to be a config; refused unread") from None
+            if nodes > MAX_YAML_NODES:
                 raise ConfigError(
                     str(path), f"its aliases expand to more than {MAX_YAML_NODES:,} values; refused unread"
                 )
