@@ -1,7 +1,5 @@
 """``python -m sim``: check every job the command line asks for, then hand it to Hydra."""
 
-import os
-import socket
 import sys
 
 import yaml
@@ -9,8 +7,9 @@ from hydra.errors import HydraException
 from omegaconf.errors import OmegaConfBaseException
 
 from sim.domain.errors import ConfigError
-from sim.experiment.app import COMMAND, main
+from sim.experiment.app import main
 from sim.experiment.preflight import check
+from sim.experiment.watchdog import mark_command
 
 
 def _message(err: BaseException) -> str:
@@ -26,5 +25,5 @@ try:
 except (ConfigError, HydraException, OmegaConfBaseException, yaml.YAMLError) as err:
     print(f"config error: {_message(err)}", file=sys.stderr)
     sys.exit(2)
-os.environ[COMMAND] = f"{socket.gethostname()}:{os.getpid()}"  # workers stop when this process is gone
+mark_command()  # its workers stop when this process is gone
 main()

@@ -169,32 +169,36 @@ def alive(pid: int) -> bool:
 
 
 def test_workers_stop_when_only_the_command_is_killed(tmp_path):
+    """One long job on two joblib workers: the busy worker and the idle one (which never ran
+    any of our code), and loky's resource trackers, all end soon after a kill -9 of the command."""
     long = ["scenario.horizon=200000", "scenario.warmup=50", "record_steps=false", "progress=false"]
+    sweep = tmp_path / "sweep"
     proc = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "sim",
             "--multirun",
-            "seed=1,2,3,4",
+            "seed=1",
             *long,
             "hydra.launcher.n_jobs=2",
-            f"hydra.sweep.dir={tmp_path / 'sweep'}",
+            f"hydra.sweep.dir={sweep}",
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 60
-    while len(list((tmp_path / "sweep").glob("*/.hydra"))) < 2 and time.monotonic() < deadline:
-        time.sleep(0.1)  # both workers have started a job (an idle one ends after loky's idle timeout)
+    while not list(sweep.glob("*/.hydra")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(1)  # the job is running in one worker
     workers = children(proc.pid)
-    assert workers, "the sweep should have started its workers"
+    assert len(workers) >= 2, "the sweep should have started its workers"
     proc.kill()  # the command alone, as `kill -9 <pid>` would
     proc.wait()
     deadline = time.monotonic() + 15
     while any(alive(w) for w in workers) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert not any(alive(w) for w in workers)
+    assert not [w for w in workers if alive(w)]
 
 
 def test_two_identical_sweeps_into_one_folder_both_finish(tmp_path, reference):

@@ -10,11 +10,7 @@ traceback) and the sweep goes on.
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import sys
-import threading
-import time
 import traceback
 from pathlib import Path
 
@@ -27,29 +23,10 @@ from sim.domain.errors import ConfigError
 from sim.experiment.config import CONFIGS, RUN_ONLY_KEYS, load, register
 from sim.experiment.output import ERROR, config_digest, is_complete, write_error, write_job
 from sim.experiment.replications import replicate
+from sim.experiment.watchdog import stop_with_the_command
 
 log = logging.getLogger("sim")
 register()
-COMMAND = "SIM_COMMAND"  # host:pid of the `python -m sim` that started the jobs (set by __main__)
-_watched: list[int] = []
-
-
-def stop_with_the_command() -> None:
-    """In a worker process that the command started on this machine (joblib's, submitit's
-    local ones), exit as soon as the command is gone: killed outright, it cannot stop its
-    workers itself, and they would run on unseen. Jobs run in the command's own process, or
-    on other machines, are left alone."""
-    host, _, pid = os.environ.get(COMMAND, "").partition(":")
-    if _watched or host != socket.gethostname() or not pid.isdigit() or os.getppid() != int(pid):
-        return
-    _watched.append(int(pid))
-
-    def watch() -> None:
-        while os.getppid() == _watched[0]:
-            time.sleep(0.5)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="stop-with-the-command", daemon=True).start()
 
 
 @hydra.main(version_base="1.3", config_path=CONFIGS, config_name="config")
