@@ -253,3 +253,19 @@ def test_bad_shifts_are_refused_with_their_key(shifts, key):
     with pytest.raises(ConfigError) as err:
         validate(chain(shifts=shifts))
     assert err.value.key == key
+
+
+def test_profile_weighted_open_hours_agree_with_an_hour_by_hour_sum():
+    """weighted_hours (vectorised) against the plain sum over each clock hour's open part."""
+    from sim.domain.calendars import weighted_hours
+
+    rng = np.random.default_rng(7)
+    for _ in range(100):
+        edges = np.sort(rng.uniform(0, 500, 2 * rng.integers(1, 7)))
+        spans = [(float(a), float(b)) for a, b in edges.reshape(-1, 2)]
+        hourly, daily, weekday = rng.random(24), rng.random(7), int(rng.integers(7))
+        expected = 0.0
+        for a, b in spans:
+            for h in range(int(a), math.ceil(b)):
+                expected += (min(b, h + 1) - max(a, h)) * hourly[h % 24] * daily[(weekday + h // 24) % 7]
+        assert weighted_hours(spans, weekday, list(hourly), list(daily)) == pytest.approx(expected)

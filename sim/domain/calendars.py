@@ -153,3 +153,29 @@ class WorkingTime:
             return np.where(k >= 0, before[np.maximum(k, 0)] + inside, 0.0)
 
         return cumulative(np.asarray(b, dtype=float)) - cumulative(np.asarray(a, dtype=float))
+
+
+def open_spans(
+    calendar: Calendar | None, start: dt.date, horizon: float, key: str
+) -> list[tuple[float, float]]:
+    """The open periods of ``calendar`` (always open when None) from ``start`` to ``horizon`` hours."""
+    if calendar is None:
+        return [(0.0, horizon)]
+    hours = WorkingTime(calendar, start, horizon, key)
+    return [(a, min(b, horizon)) for a, b in zip(hours.starts, hours.ends, strict=True) if a < horizon]
+
+
+def weighted_hours(
+    spans: list[tuple[float, float]], start_weekday: int, hour_of_day: list[float], day_of_week: list[float]
+) -> float:
+    """Hours of ``spans`` (sorted, apart) weighted by a demand profile (hour of the day, weekday
+    from ``start_weekday`` at time 0): the expected arrivals at a rate of one an hour."""
+    if not spans:
+        return 0.0
+    edges = np.array(spans).ravel()  # a0, b0, a1, b1, ...: open hours climb inside each span
+    climbed = np.concatenate([[0.0], np.cumsum(np.diff(edges) * (np.arange(len(edges) - 1) % 2 == 0))])
+    hours = np.arange(math.ceil(edges[-1]) + 1)
+    open_share = np.diff(np.interp(hours, edges, climbed))  # open part of each clock hour
+    h = hours[:-1]
+    weight = np.asarray(hour_of_day)[h % 24] * np.asarray(day_of_week)[(start_weekday + h // 24) % 7]
+    return float(open_share @ weight)

@@ -7,7 +7,7 @@ import graphlib
 import math
 from typing import TYPE_CHECKING
 
-from sim.domain.calendars import WorkingTime, holiday_date, parse_clock, periods
+from sim.domain.calendars import holiday_date, open_spans, parse_clock, periods, weighted_hours
 from sim.domain.distributions import check
 from sim.domain.errors import ConfigError
 
@@ -102,29 +102,22 @@ def _work(s: Scenario, key: str) -> None:
 def _someone_comes(s: Scenario, key: str) -> None:
     """Refuse a run in which no applicant could arrive: windows that never open before the
     horizon, or a demand profile that is zero in every hour they are open."""
-    if s.hours.windows is None:
-        return  # open around the clock; a profile all zero is refused with the profile
+    name, profile = s.hours.windows, s.demand_profile
     start = dt.date.fromisoformat(s.start_date)
-    hours = WorkingTime(s.calendars[s.hours.windows], start, s.horizon, f"{key}.calendars.{s.hours.windows}")
-    opened = [(a, min(b, s.horizon)) for a, b in zip(hours.starts, hours.ends, strict=True) if a < s.horizon]
-    if not opened:
+    spans = open_spans(s.calendars.get(name), start, s.horizon, f"{key}.calendars.{name}")
+    if not spans:
         raise ConfigError(
             f"{key}.hours.windows",
-            f"no applicant could arrive: the windows' calendar '{s.hours.windows}' never opens "
-            "before the horizon",
+            f"no applicant could arrive: the windows' calendar '{name}' never opens before the horizon",
         )
-    profile = s.demand_profile
-    if profile is None:
-        return
-    for a, b in opened:
-        for h in range(int(a), math.ceil(b)):
-            if profile.hour_of_day[h % 24] * profile.day_of_week[(start.weekday() + h // 24) % 7] > 0:
-                return
-    raise ConfigError(
-        f"{key}.demand_profile",
-        f"no applicant could arrive: the profile is zero in every hour the windows' calendar "
-        f"'{s.hours.windows}' is open",
-    )
+    if profile is not None and not weighted_hours(
+        spans, start.weekday(), profile.hour_of_day, profile.day_of_week
+    ):
+        raise ConfigError(
+            f"{key}.demand_profile",
+            f"no applicant could arrive: the profile is zero in every hour the windows' calendar "
+            f"'{name}' is open",
+        )
 
 
 def _item(s: Scenario, name: str, k: str) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from sim.domain.calendars import WorkingTime
+from sim.domain.calendars import WorkingTime, open_spans, weighted_hours
 from sim.domain.design import Design, Window
 from sim.domain.distributions import mean
 from sim.domain.scenario import Scenario
@@ -55,27 +55,11 @@ def _arrivals_per_rate(s: Scenario) -> float:
     """Expected arrivals over the horizon for a rate of one an hour: the demand profile summed
     over the windows' open hours (every hour without a calendar)."""
     start = dt.date.fromisoformat(s.start_date)
-    if s.hours.windows is None:
-        hours = [(0.0, s.horizon)]
-    else:
-        calendar = WorkingTime(s.calendars[s.hours.windows], start, s.horizon)
-        hours = [
-            (a, min(b, s.horizon))
-            for a, b in zip(calendar.starts, calendar.ends, strict=True)
-            if a < s.horizon
-        ]
+    spans = open_spans(s.calendars.get(s.hours.windows), start, s.horizon, "scenario.calendars")
     profile = s.demand_profile
     if profile is None:
-        return sum(b - a for a, b in hours)
-    total = 0.0
-    for a, b in hours:
-        h = a
-        while h < b:
-            step = min(b, int(h) + 1) - h
-            weekday = (start.weekday() + int(h // 24)) % 7
-            total += step * profile.hour_of_day[int(h) % 24] * profile.day_of_week[weekday]
-            h += step
-    return total
+        return sum(b - a for a, b in spans)
+    return weighted_hours(spans, start.weekday(), profile.hour_of_day, profile.day_of_week)
 
 
 def _staffed_hours(s: Scenario, pool: str) -> float:
