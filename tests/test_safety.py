@@ -99,6 +99,8 @@ def test_the_project_own_configs_pass_under_every_launcher(launcher):
         ("+hydra.launcher.x._target_=os.system", "hydra.launcher.x._target_"),
         ("hydra.sweeper._target_=os.system", "hydra.sweeper._target_"),
         ("scenario.name=${oc.decode:'1'}", "scenario.name"),
+        ("hydra.output_subdir=/tmp/elsewhere", "hydra.output_subdir"),
+        ("hydra.sweep.subdir=../../elsewhere", "hydra.sweep.subdir"),
     ],
 )
 def test_logging_and_plugin_settings_that_would_run_code_are_refused(override, key):

@@ -85,6 +85,14 @@ def check_composed(cfg: DictConfig) -> None:
         raise ConfigError("hydra.callbacks", "callbacks run code: none are allowed")
     for part in ("job_logging", "hydra_logging"):
         _logging(hydra.get(part) or {}, f"hydra.{part}")
+    for key, path in (
+        ("output_subdir", hydra.get("output_subdir")),
+        ("sweep.subdir", hydra["sweep"].get("subdir")),
+    ):
+        if path is not None and (str(path).startswith("/") or ".." in Path(str(path)).parts):
+            raise ConfigError(
+                f"hydra.{key}", f"must stay inside the job's folder (no leading '/' or '..'), got '{path}'"
+            )
 
 
 def check_data(cfg: DictConfig) -> None:
