@@ -25,8 +25,9 @@ class RunResult:
     for cases still open when the run stopped. ``steps``: an event log, one row per activity
     of a case. ``resources``: each staff pool's utilisation and time-averaged queue over
     [warm-up, horizon] (the joint meeting's: share of its seats filled, mean agenda).
-    ``decisions``: one row per item of a case, its statutory clock (accepted at intake, decided
-    after review) in working days against its limit. ``requests``: one row per enterprise
+    ``decisions``: one row per item of a case, its statutory clock in working days against its
+    limit, from when it could start (accepted at intake and the outputs of its prerequisites
+    available: ``started``) to its decision. ``requests``: one row per enterprise
     request (class, tier reached, why it escalated, overdue departments, time to close) and
     ``request_steps`` their event log (front, analysis, each department's work, hearing);
     ``overdue``: each overdue report's count per department; ``sittings``: each sitting of the
@@ -136,7 +137,7 @@ def _decisions(model: Model, cases: pd.DataFrame) -> pd.DataFrame:
     # cases are sorted by case number: the need of each decision's case by position
     df["need"] = cases["need"].array.take(np.searchsorted(cases["case"].to_numpy(), df["case"].to_numpy()))
     df["working_days"] = _working_days(
-        model.centre.office_hours, df["accepted"].to_numpy(), df["decided"].to_numpy()
+        model.centre.office_hours, df["started"].to_numpy(), df["decided"].to_numpy()
     )
     items = model.scenario.items
     limits = [items[name].limit_days if name in items else None for name in rec.items.names]

@@ -71,6 +71,20 @@ def test_bundled_chain_one_visit_shared_licence_mailed_results():
     assert case_values(r, "windows") == 1
 
 
+def test_an_items_statutory_clock_starts_when_its_prerequisites_are_met():
+    """Bundled: b is accepted with a at the one-stop window (3 h), but needs a's licence, which
+    exists at 13 h: b's clock runs 13 -> 18, not 3 -> 18. Single: b is accepted only after
+    the applicant brings the licence, so its clock starts at acceptance as before."""
+    bundled = run(chain(), BUNDLED, seed=1).decisions
+    first = bundled[bundled["case"] == bundled["case"].min()].set_index("item")
+    arrival = run(chain(), BUNDLED, seed=1).cases["arrival"].min()
+    clock = first[["accepted", "started", "decided"]] - arrival
+    assert clock.loc["a"].tolist() == [3, 3, 13] and clock.loc["b"].tolist() == [3, 13, 18]
+    assert first.loc["b", "working_days"] == pytest.approx(5 / 24)  # round the clock: days of 24 h
+    single = run(chain(), SINGLE, seed=1).decisions
+    assert (single["started"] == single["accepted"]).all()
+
+
 @pytest.mark.parametrize(
     ("lever", "lead_time", "trips", "documents"),
     [

@@ -23,7 +23,7 @@ from sim.domain.design import Delivery, Design
 from sim.domain.distributions import Dist, DistKind
 from sim.domain.scenario import AtClosing
 from sim.model.centre import ONE_STOP, Centre
-from sim.model.plans import IN_PERSON, ONLINE, SPECIALIST, Case, ItemSpec, NeedPlan
+from sim.model.plans import DECIDED, IN_HAND, IN_PERSON, ONLINE, SPECIALIST, Case, ItemSpec, NeedPlan
 from sim.model.pools import MonitoredResource
 
 ACTIVITIES = ("intake", "prepare", "review", "inspection", "pickup", "mail")
@@ -131,6 +131,8 @@ class Permits:
             c.settled = [event() if f else None for f in plan.settled_event]
             c.accepted = [event() if f else None for f in plan.accepted_event]
         c.accepted_at = [math.nan] * len(specs)
+        if plan.deps_met_by is not None:
+            c.available_at = [math.nan] * len(specs)
         if not plan.sequential:
             c.pending = {}
         self.open[c.id] = c
@@ -170,12 +172,21 @@ class Permits:
             yield from self._work(c, spec.code, act["review"], spec.reviewers, c.review[i])
         if c.inspect[i] is not None:
             yield from self._work(c, spec.code, act["inspection"], spec.inspectors, c.inspect[i])
-        self.recorder.decision((c.id, spec.code, c.accepted_at[i], env.now))
+        # The statutory clock runs from when the item could start: accepted, and the outputs of
+        # its prerequisites available (a wait for them is not the item's office's time).
+        started = c.accepted_at[i]
+        for d in plan.deps[i]:
+            started = max(started, c.available_at[d])
+        self.recorder.decision((c.id, spec.code, c.accepted_at[i], started, env.now))
+        if plan.deps_met_by is DECIDED:
+            c.available_at[i] = env.now
         if c.ready[i] is not None:
             c.ready[i].succeed()
         # Decided at the window while the applicant is there, or issued electronically: in hand.
         if spec.pickup and env.now != c.accepted_at[i]:
             yield from self._deliver(c, i)
+        if plan.deps_met_by is IN_HAND:
+            c.available_at[i] = env.now
         if c.settled[i] is not None:
             c.settled[i].succeed()
         if plan.alone:  # this is the case's own process

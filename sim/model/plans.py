@@ -15,6 +15,7 @@ from sim.model.centre import ONE_STOP, Centre
 
 CHANNELS = ("in_person", "online", "specialist")
 IN_PERSON, ONLINE, SPECIALIST = range(3)
+DECIDED, IN_HAND = "decided", "in hand"  # when an item's output is available to the items needing it
 
 
 class ItemSpec:
@@ -59,6 +60,9 @@ class NeedPlan:
         self._documents(scenario, design, names)
         self._dossiers(scenario, design, names)
         self._waits(design.data_sharing, n)
+        # Which moment makes an item's output available to the items that need it (None: no item
+        # of this need waits for another).
+        self.deps_met_by = (DECIDED if design.data_sharing else IN_HAND) if any(self.deps) else None
         mix = scenario.channels.get(need)
         self.channel_cut = (mix.in_person, mix.in_person + mix.online) if mix else None
         # What a case of this need draws on arrival.

@@ -45,7 +45,7 @@ CASE_FLOAT_COLUMNS = ("arrival", "completion", "waiting")
 STEP_INT_COLUMNS = ("case", "item", "activity", "resource")
 STEP_FLOAT_COLUMNS = ("enqueue", "start", "end")
 DECISION_INT_COLUMNS = ("case", "item")
-DECISION_FLOAT_COLUMNS = ("accepted", "decided")
+DECISION_FLOAT_COLUMNS = ("accepted", "started", "decided")
 REQUEST_INT_COLUMNS = (
     "request",
     "class",
@@ -96,7 +96,7 @@ class Recorder:
         self.cases = Table(CASE_INT_COLUMNS, CASE_FLOAT_COLUMNS)
         self.steps = Table(STEP_INT_COLUMNS, STEP_FLOAT_COLUMNS)
         self.decisions = Table(DECISION_INT_COLUMNS, DECISION_FLOAT_COLUMNS)
-        # (case, item code, accepted, decided): each item's statutory clock
+        # (case, item code, accepted, started, decided): each item's statutory clock
         self.decision = self.decisions.add
         self.requests = Table(REQUEST_INT_COLUMNS, REQUEST_FLOAT_COLUMNS)
         self.overdue = Table(OVERDUE_INT_COLUMNS, ("time",))  # each overdue report, per department
