@@ -147,7 +147,8 @@ def _blocks(collected: Collected, sweep: Path, figures: Path) -> list[render.Blo
         render.Block(
             "p",
             "Share of item decisions within the item's statutory limit, counted in working days "
-            "from acceptance at intake to decision, at the base staffing (all replications).",
+            "from when the item could start (accepted, and its prerequisites' outputs available) to its "
+            "decision, at the base staffing (all replications).",
         ),
         render.Block("table", tables.compliance_table(decisions, conf.scenario.warmup)),
     ]
