@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from sim.domain.calendars import WorkingTime, open_spans, weighted_hours
+from sim.domain.calendars import open_spans, weighted_hours
 from sim.domain.design import Design, Window
 from sim.domain.distributions import mean
 from sim.domain.scenario import Scenario
@@ -25,7 +25,14 @@ from sim.domain.scenario import Scenario
 def offered_loads(scenario: Scenario, design: Design) -> dict[str, float]:
     """Each staffed pool's offered load over the horizon (1.0 = every staffed hour busy)."""
     s = scenario
-    arrivals = _arrivals_per_rate(s)
+    start = dt.date.fromisoformat(s.start_date)
+    spans = {  # each staff group's open periods over the horizon, laid out once
+        group: open_spans(
+            s.calendars.get(getattr(s.hours, group)), start, s.horizon, f"scenario.hours.{group}"
+        )
+        for group in ("windows", "back_office")
+    }
+    arrivals = _arrivals_per_rate(s, spans["windows"], start)
     work: dict[str, float] = defaultdict(float)
     for need, rate in s.demand.items():
         cases = rate * arrivals
@@ -48,31 +55,28 @@ def offered_loads(scenario: Scenario, design: Design) -> dict[str, float]:
             share = (cls.involved or len(departments)) / len(departments)
             for d in departments:
                 work[f"{d}.reviewers"] += onward * share * mean(cls.work)
-    return {pool: load / _staffed_hours(s, pool) for pool, load in work.items() if load > 0}
+    open_hours = {group: sum(b - a for a, b in periods) for group, periods in spans.items()}
+    return {
+        pool: load / (_staff(s, pool) * open_hours["windows" if pool.endswith(".clerks") else "back_office"])
+        for pool, load in work.items()
+        if load > 0
+    }
 
 
-def _arrivals_per_rate(s: Scenario) -> float:
+def _arrivals_per_rate(s: Scenario, windows_open: list[tuple[float, float]], start: dt.date) -> float:
     """Expected arrivals over the horizon for a rate of one an hour: the demand profile summed
-    over the windows' open hours (every hour without a calendar)."""
-    start = dt.date.fromisoformat(s.start_date)
-    spans = open_spans(s.calendars.get(s.hours.windows), start, s.horizon, "scenario.calendars")
+    over the windows' open hours."""
     profile = s.demand_profile
     if profile is None:
-        return sum(b - a for a, b in spans)
-    return weighted_hours(spans, start.weekday(), profile.hour_of_day, profile.day_of_week)
+        return sum(b - a for a, b in windows_open)
+    return weighted_hours(windows_open, start.weekday(), profile.hour_of_day, profile.day_of_week)
 
 
-def _staffed_hours(s: Scenario, pool: str) -> float:
-    """Staff hours of ``pool`` over the horizon, at its largest shift."""
+def _staff(s: Scenario, pool: str) -> int:
+    """The pool's staff, at its largest shift."""
     if pool == "coordinators":
         staff = s.requests.coordinators
     else:
         group, role = pool.split(".")
         staff = s.one_stop.clerks if group == "one_stop" else getattr(s.departments[group], role)
-    staff = max([staff, *s.shifts.get(pool, {}).values()])
-    window = pool.endswith(".clerks")
-    calendar = s.hours.windows if window else s.hours.back_office
-    if calendar is None:
-        return staff * s.horizon
-    hours = WorkingTime(s.calendars[calendar], dt.date.fromisoformat(s.start_date), s.horizon)
-    return staff * hours.open_hours(s.horizon)
+    return max([staff, *s.shifts.get(pool, {}).values()])
