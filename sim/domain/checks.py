@@ -7,12 +7,14 @@ import graphlib
 import math
 from typing import TYPE_CHECKING
 
-from sim.domain.calendars import holiday_date, open_spans, parse_clock, periods, weighted_hours
+from sim.domain.calendars import WEEKDAYS, holiday_date, open_spans, parse_clock, periods, weighted_hours
 from sim.domain.distributions import check
 from sim.domain.errors import ConfigError
 
 if TYPE_CHECKING:  # a Scenario runs these checks when it is made
-    from sim.domain.scenario import Scenario
+    from sim.domain.scenario import Item, Scenario, Step
+
+BACK_OFFICE_ROLES = ("reviewers", "inspectors", "leaders")
 
 # Bounds that catch a slipped digit before it turns into an hour-long run or a memory blow-up.
 MAX_STAFF = 100_000
@@ -27,11 +29,24 @@ def validate(scenario: Scenario, key: str = "scenario") -> None:
     _names(s.departments, f"{key}.departments")
     _names(s.items, f"{key}.items")
     _staff(s.one_stop.clerks, f"{key}.one_stop.clerks", minimum=1)
+    _calendars(s, key)
     for name, dept in s.departments.items():
         k = f"{key}.departments.{name}"
         _staff(dept.clerks, f"{k}.clerks", minimum=1)
         _staff(dept.reviewers, f"{k}.reviewers", minimum=1)
         _staff(dept.inspectors, f"{k}.inspectors", minimum=0)
+        _staff(dept.leaders, f"{k}.leaders", minimum=0)
+        for role, share in dept.background.items():
+            if role not in BACK_OFFICE_ROLES:
+                raise ConfigError(
+                    f"{k}.background.{role}", f"unknown back-office pool; use {', '.join(BACK_OFFICE_ROLES)}"
+                )
+            if not (math.isfinite(share) and 0 <= share < 1):
+                raise ConfigError(
+                    f"{k}.background.{role}",
+                    f"must be a share of the pool's hours in [0, 1) (1 or more leaves no time for cases), "
+                    f"got {share}",
+                )
     for name in s.items:
         _item(s, name, f"{key}.items.{name}")
     try:
@@ -48,6 +63,11 @@ def validate(scenario: Scenario, key: str = "scenario") -> None:
                 raise ConfigError(f"{k}[{i}]", f"unknown item '{item}'{_known(s.items)}")
         if len(set(members)) != len(members):
             raise ConfigError(k, "lists an item twice")
+    for need, days in s.bundle_limits.items():
+        k = f"{key}.bundle_limits.{need}"
+        if need not in s.needs:
+            raise ConfigError(k, f"unknown need '{need}'{_known(s.needs)}")
+        _days(days, k)
     if not s.demand:
         raise ConfigError(f"{key}.demand", "give an arrival rate (per hour) for at least one need")
     for need, rate in s.demand.items():
@@ -56,7 +76,6 @@ def validate(scenario: Scenario, key: str = "scenario") -> None:
             raise ConfigError(k, f"unknown need '{need}'{_known(s.needs)}")
         if not (math.isfinite(rate) and rate > 0):
             raise ConfigError(k, f"arrival rate must be a finite number > 0 per hour, got {rate}")
-    _calendars(s, key)
     _channels(s, key)
     _requests(s, key)
     for name in ("mail", "pickup_delay"):
@@ -159,8 +178,82 @@ def _item(s: Scenario, name: str, k: str) -> None:
                 f"department '{item.department}' has no inspectors "
                 f"(departments.{item.department}.inspectors)",
             )
-    if item.limit_days is not None and not (math.isfinite(item.limit_days) and item.limit_days > 0):
-        raise ConfigError(f"{k}.limit_days", f"must be a number of days > 0, got {item.limit_days}")
+    _steps(s, item, k)
+    for limit in ("limit_days", "committed_days"):
+        if getattr(item, limit) is not None:
+            _days(getattr(item, limit), f"{k}.{limit}")
+    if None not in (item.limit_days, item.committed_days) and item.committed_days > item.limit_days:
+        raise ConfigError(
+            f"{k}.committed_days",
+            f"the committed limit ({item.committed_days:g} working days) must not exceed the statutory "
+            f"limit_days ({item.limit_days:g})",
+        )
+
+
+def _steps(s: Scenario, item: Item, k: str) -> None:
+    """An item's back office written as steps: known pools with staff, batch times inside the
+    pool's open hours."""
+    if item.steps and (item.review is not None or item.inspection is not None):
+        raise ConfigError(
+            f"{k}.steps", "give the back office either as steps or as review/inspection, not both"
+        )
+    names = [step.name for step in item.steps]
+    if len(set(names)) != len(names):
+        raise ConfigError(f"{k}.steps", "names a step twice")
+    for i, name in enumerate(item.reduced_steps or []):
+        if name not in names and name not in ("review", "inspection"):
+            raise ConfigError(f"{k}.reduced_steps[{i}]", f"unknown step '{name}'{_known(names)}")
+    dept = s.departments[item.department]
+    for i, step in enumerate(item.steps):
+        ks = f"{k}.steps[{i}]"
+        if not step.name or not all(c.isalnum() or c in "_-" for c in step.name):
+            raise ConfigError(f"{ks}.name", "names may hold only letters, digits, '_' and '-'")
+        roles = ("clerks", *BACK_OFFICE_ROLES)
+        if step.pool not in roles:
+            raise ConfigError(f"{ks}.pool", f"unknown pool '{step.pool}'; use {', '.join(roles)}")
+        if getattr(dept, step.pool) < 1:
+            raise ConfigError(
+                f"{ks}.pool",
+                f"department '{item.department}' has no {step.pool} "
+                f"(departments.{item.department}.{step.pool})",
+            )
+        check(step.work, f"{ks}.work")
+        _probability(step.probability, f"{ks}.probability")
+        if step.booking is not None:
+            check(step.booking, f"{ks}.booking")
+        if step.batch is not None:
+            _batch(s, step, ks)
+
+
+def _batch(s: Scenario, step: Step, k: str) -> None:
+    b = step.batch
+    if not b.at:
+        raise ConfigError(f"{k}.batch.at", "list at least one release time 'HH:MM'")
+    if not 1 <= b.every_days <= 366:
+        raise ConfigError(
+            f"{k}.batch.every_days",
+            f"must be a whole number of working days from 1 to 366, got {b.every_days}",
+        )
+    if not 0 <= b.first_day < b.every_days:
+        raise ConfigError(
+            f"{k}.batch.first_day",
+            f"must be from 0 to every_days - 1 ({b.every_days - 1}), got {b.first_day}",
+        )
+    if b.capacity is not None:
+        _staff(b.capacity, f"{k}.batch.capacity", minimum=1)
+    group = "windows" if step.pool == "clerks" else "back_office"
+    name = getattr(s.hours, group)
+    weekly = periods(s.calendars[name], name) if name is not None else {}  # checked already
+    for i, clock in enumerate(b.at):
+        t = parse_clock(clock, f"{k}.batch.at[{i}]")
+        for day, spans in weekly.items():
+            if spans and not any(a <= t <= end for a, end in spans):
+                raise ConfigError(
+                    f"{k}.batch.at[{i}]",
+                    f"{clock} is outside the open hours of calendar '{name}' on {WEEKDAYS[day]} "
+                    f"({', '.join(f'{a:g}-{end:g} h' for a, end in spans)}): "
+                    "nobody is there to move the files",
+                )
 
 
 def _channels(s: Scenario, key: str) -> None:
@@ -270,9 +363,7 @@ def _calendars(s: Scenario, key: str) -> None:
         name = getattr(s.hours, group)
         if name is not None and name not in s.calendars:
             raise ConfigError(f"{key}.hours.{group}", f"unknown calendar '{name}'{_known(s.calendars)}")
-    pools = {f"{d}.{p}" for d in s.departments for p in ("clerks", "reviewers", "inspectors")} | {
-        "one_stop.clerks"
-    }
+    pools = {f"{d}.{p}" for d in s.departments for p in ("clerks", *BACK_OFFICE_ROLES)} | {"one_stop.clerks"}
     pools |= {"specialists"} if s.specialists.staff else set()
     pools |= {"coordinators"} if s.requests.classes else set()
     for pool, changes in s.shifts.items():
@@ -280,8 +371,8 @@ def _calendars(s: Scenario, key: str) -> None:
         if pool not in pools:
             raise ConfigError(
                 k,
-                "unknown staff pool; use <department>.<clerks|reviewers|inspectors>, one_stop.clerks, "
-                "specialists (when there are any) or coordinators (when there are requests)",
+                "unknown staff pool; use <department>.<clerks|reviewers|inspectors|leaders>, "
+                "one_stop.clerks, specialists (when there are any) or coordinators (when there are requests)",
             )
         if not changes:
             raise ConfigError(k, "list at least one 'HH:MM': staff change")

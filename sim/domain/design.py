@@ -7,7 +7,11 @@ Each lever can be switched alone, so a planner can see what it contributes:
 - ``routing``: items one after another, or every item as soon as its prerequisites allow;
 - ``data_sharing``: whether outputs of the need's own items reach later items without the
   applicant carrying them (so they are neither collected early nor handed over again);
-- ``delivery``: results collected in person, or mailed.
+- ``delivery``: results collected in person, or mailed;
+- ``steps``: each item's back office as it is, or cut to its ``reduced_steps`` (减环节);
+- ``limits``: the back office works to the statutory limits, or to the committed ones
+  (承诺时限: each item's, and a merged bundle's own): the due dates its earliest-due queues
+  follow and the promise the office makes.
 """
 
 from __future__ import annotations
@@ -38,6 +42,16 @@ class Delivery(Enum):
     mail = "mail"
 
 
+class Steps(Enum):
+    per_item = "per_item"
+    reduced = "reduced"
+
+
+class Limits(Enum):
+    statutory = "statutory"
+    committed = "committed"
+
+
 @dataclass(kw_only=True)
 class Design(Value):
     window: Window = Window.per_department
@@ -45,6 +59,8 @@ class Design(Value):
     routing: Routing = Routing.sequential
     data_sharing: bool = False
     delivery: Delivery = Delivery.pickup
+    steps: Steps = Steps.per_item
+    limits: Limits = Limits.statutory
 
     @property
     def label(self) -> str:
@@ -73,5 +89,7 @@ BUNDLED = Design(
     routing=Routing.parallel,
     data_sharing=True,
     delivery=Delivery.mail,
+    steps=Steps.reduced,
+    limits=Limits.committed,
 )
 PRESETS = {"single": SINGLE, "bundled": BUNDLED}

@@ -19,13 +19,30 @@ from sim.domain.distributions import Dist
 from sim.domain.value import Value
 
 
+class Queue(Enum):
+    """How a back-office pool picks its next file."""
+
+    first_come = "first_come"
+    earliest_due = "earliest_due"  # the file whose limit runs out first (the design's limits)
+
+
 @dataclass(kw_only=True)
 class Department(Value):
-    """A department's staff: window clerks (intake), reviewers (back office), inspectors."""
+    """A department's staff: window clerks (intake), and the back office's reviewers (审查),
+    inspectors and leaders (section heads who sign off, 审核/审批).
+
+    ``background``: the share of each back-office pool's open hours spent on work not modelled
+    as cases (other files, meetings), e.g. ``{reviewers: 0.6}``. Every person gives that share of
+    every hour to it, so a case's work takes 1 / (1 - share) as long, and the pool's utilisation
+    counts it. ``queue``: how the back-office pools pick their next file.
+    """
 
     clerks: int = 1
     reviewers: int = 1
     inspectors: int = 0
+    leaders: int = 0
+    background: dict[str, float] = field(default_factory=dict)
+    queue: Queue = Queue.first_come
 
 
 @dataclass(kw_only=True)
@@ -34,6 +51,36 @@ class Inspection(Value):
 
     probability: float
     duration: Dist
+
+
+@dataclass(kw_only=True)
+class Batch(Value):
+    """Files reach a step in batches: released at the clock times ``at`` on every
+    ``every_days``-th working day of the step's calendar (from working day ``first_day``), at most
+    ``capacity`` files a release (none: all). Files carried to the next office once a day
+    (``at: ["16:00"]``), a leader who signs at fixed times, a committee that sits weekly
+    (``every_days: 5``, ``capacity: 8``)."""
+
+    at: list[str]
+    every_days: int = 1
+    first_day: int = 0
+    capacity: int | None = None
+
+
+@dataclass(kw_only=True)
+class Step(Value):
+    """One internal step of an item's back office (受理 acceptance, 审查 review, 现场核查 site
+    inspection, 审批 sign-off, 制证 issuing): done by the department's ``pool`` (reviewers,
+    inspectors, leaders, or the window clerks) for ``work`` open hours, for a share
+    ``probability`` of files. Files reach it as they come or in a ``batch``; ``booking`` is how
+    many working days ahead a slot is booked (an inspection's), drawn per file."""
+
+    name: str
+    pool: str = "reviewers"
+    work: Dist
+    probability: float = 1.0
+    batch: Batch | None = None
+    booking: Dist | None = None
 
 
 @dataclass(kw_only=True)
@@ -56,8 +103,30 @@ class Item(Value):
     prerequisites: list[str] = field(default_factory=list)
     produces: str | None = None
     inspection: Inspection | None = None
+    steps: list[Step] = field(default_factory=list)
+    reduced_steps: list[str] | None = None
+    on_the_spot: bool = False
     limit_days: float | None = None
+    committed_days: float | None = None
     pickup: bool = True
+
+    def back_office(self, reduced: bool) -> list[Step]:
+        """The steps a file of this item goes through (the short form written out as steps)."""
+        if self.on_the_spot:
+            return []
+        if self.steps:
+            steps = self.steps
+        else:
+            steps = [Step(name="review", work=self.review)] if self.review is not None else []
+            if self.inspection is not None and self.inspection.probability > 0:
+                i = self.inspection
+                steps = [
+                    *steps,
+                    Step(name="inspection", pool="inspectors", work=i.duration, probability=i.probability),
+                ]
+        if reduced and self.reduced_steps is not None:
+            steps = [s for s in steps if s.name in self.reduced_steps]
+        return steps
 
 
 class AtClosing(Enum):
@@ -199,6 +268,8 @@ class Scenario(Value):
     applicants visit windows only while they are open, in-person arrivals come only then
     (rates are per open hour, shaped by ``demand_profile``), and work pauses while closed.
     ``requests`` is the enterprise request service with its tiers (none by default).
+    ``bundle_limits``: a need's own committed limit (working days) when it is served as one
+    bundle (a merged dossier), e.g. ``{open_restaurant: 15}``.
     ``shifts`` change a staff pool's count at clock times every day, e.g.
     ``{"market.clerks": {"09:00": 3, "13:30": 5}}``.
     ``mail`` is how long a mailed result takes to arrive; ``pickup_delay`` how long an
@@ -215,6 +286,7 @@ class Scenario(Value):
     items: dict[str, Item] = field(default_factory=dict)
     needs: dict[str, list[str]] = field(default_factory=dict)
     demand: dict[str, float] = field(default_factory=dict)
+    bundle_limits: dict[str, float] = field(default_factory=dict)
     one_stop: OneStop = field(default_factory=OneStop)
     mail: Dist | None = None
     pickup_delay: Dist | None = None

@@ -16,7 +16,7 @@ from typing import Protocol
 import simpy
 
 from sim.domain.calendars import WorkingTime, parse_clock
-from sim.domain.scenario import Scenario
+from sim.domain.scenario import Queue, Scenario
 from sim.model.pools import MonitoredPriorityResource, MonitoredResource
 from sim.model.recorder import Recorder
 from sim.model.streams import Streams
@@ -52,7 +52,7 @@ class _Arriving(simpy.Process):
 class Centre:
     """The shared ground of one run: a scenario's staff, hours and demand shape, driven by one seed.
 
-    ``pools`` holds every staffed resource by name (``<department>.clerks|reviewers|inspectors``,
+    ``pools`` holds every staffed resource by name (``<department>.clerks|reviewers|inspectors|leaders``,
     ``one_stop.clerks``, ``specialists``, ``coordinators``); ``snapshots`` their areas at the
     warm-up and the horizon. Services register with ``serve`` before ``run``.
     """
@@ -80,10 +80,19 @@ class Centre:
         requests = bool(scenario.requests.classes)
         for name, dept in scenario.departments.items():
             self._pool(f"{name}.clerks", dept.clerks, self.window_hours)
-            # Request work can be pushed ahead of the queue: reviewers then serve by priority.
-            self._pool(f"{name}.reviewers", dept.reviewers, self.office_hours, priority=requests)
-            if dept.inspectors:
-                self._pool(f"{name}.inspectors", dept.inspectors, self.office_hours)
+            # Request work can be pushed ahead of the queue: reviewers then serve by priority,
+            # as every back-office pool that serves the earliest due first.
+            due_first = dept.queue is Queue.earliest_due
+            for role in ("reviewers", "inspectors", "leaders"):
+                staff = getattr(dept, role)
+                if staff or role == "reviewers":
+                    pool = self._pool(
+                        f"{name}.{role}",
+                        staff,
+                        self.office_hours,
+                        priority=due_first or (requests and role == "reviewers"),
+                    )
+                    pool.background = dept.background.get(role, 0.0)
         self._pool(f"{ONE_STOP}.clerks", scenario.one_stop.clerks, self.window_hours)
         if scenario.specialists.staff:
             self._pool("specialists", scenario.specialists.staff, self.window_hours)
@@ -99,9 +108,12 @@ class Centre:
         self.snapshots: dict[str, dict[str, tuple[float, float, float, float]]] = {}
         self._drained = self.env.event()
 
-    def _pool(self, name: str, capacity: int, hours: WorkingTime | None, priority: bool = False) -> None:
+    def _pool(
+        self, name: str, capacity: int, hours: WorkingTime | None, priority: bool = False
+    ) -> MonitoredResource:
         kind = MonitoredPriorityResource if priority else MonitoredResource
-        self.pools[name] = kind(self.env, capacity, name, hours)
+        self.pools[name] = pool = kind(self.env, capacity, name, hours)
+        return pool
 
     def serve(self, service: Service) -> None:
         self.services.append(service)

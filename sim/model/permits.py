@@ -23,8 +23,23 @@ from sim.domain.design import Delivery, Design
 from sim.domain.distributions import Dist, DistKind
 from sim.domain.scenario import AtClosing
 from sim.model.centre import ONE_STOP, Centre
-from sim.model.plans import DECIDED, IN_HAND, IN_PERSON, ONLINE, SPECIALIST, Case, ItemSpec, NeedPlan
-from sim.model.pools import MonitoredResource
+from sim.model.office import BackOffice
+from sim.model.plans import (
+    APPLICANT,
+    DECIDED,
+    DELIVERY,
+    IN_HAND,
+    IN_PERSON,
+    ONLINE,
+    PARTS,
+    SPECIALIST,
+    WINDOW_QUEUE,
+    WINDOW_SERVICE,
+    Case,
+    ItemSpec,
+    NeedPlan,
+    later,
+)
 
 ACTIVITIES = ("intake", "prepare", "review", "inspection", "pickup", "mail")
 
@@ -40,7 +55,9 @@ class Permits:
         self.windows = {name: centre.pools[f"{name}.clerks"] for name in [*scenario.departments, ONE_STOP]}
         self.specialists = centre.pools.get("specialists")
         self.send_home = scenario.at_closing is AtClosing.send_home and self.window_hours is not None
-        items = {name: ItemSpec(name, centre) for name in scenario.items}
+        self.act = {a: rec.activities(a) for a in ACTIVITIES}
+        self.office = BackOffice(centre, design)
+        items = {name: ItemSpec(name, centre, design, self.office) for name in scenario.items}
         self.plans = {need: NeedPlan(need, scenario, design, centre, items) for need in scenario.demand}
         rate = sum(scenario.demand.values())
         self._mix = [(plan, scenario.demand[need] / rate) for need, plan in self.plans.items()]
@@ -55,7 +72,6 @@ class Permits:
         self._mail = streams.sampler("mail", mail) if (self.by_mail or online) and mail else None
         self._channel_draw = streams.uniform("channel") if scenario.channels else None
         self._pickup_delay = streams.sampler("pickup_delay", pickup) if pickup and not self.by_mail else None
-        self.act = {a: rec.activities(a) for a in ACTIVITIES}
         self.res_code = {name: rec.resources(name) for name in [*centre.pools, "applicant", "post"]}
         self.recorder = rec
         self.open: dict[int, Case] = {}
@@ -71,8 +87,9 @@ class Permits:
         return self.arrivals_over and not self.open
 
     def record_open(self) -> None:
+        unknown = [math.nan] * len(PARTS)
         for case in sorted(self.open.values(), key=lambda c: c.id):
-            self._record(case, math.nan)
+            self._record(case, math.nan, unknown)
 
     def _arrivals(self) -> Generator:
         yield from self.centre.arrivals(self._interarrival, self._thin, self._arrive)
@@ -92,7 +109,8 @@ class Permits:
                 if u < 0:
                     break
         c = self._new_case(plan, t)
-        self.centre.start_on(arrival, self._item(c, 0) if plan.alone else self._serve(c))
+        path = [0.0] * len(PARTS)
+        self.centre.start_on(arrival, self._item(c, 0, path) if plan.alone else self._serve(c, path))
 
     def _new_case(self, plan: NeedPlan, arrival: float) -> Case:
         """Open a case arriving at ``arrival`` and draw all its work now, in a design-independent
@@ -109,13 +127,8 @@ class Permits:
             ]
         else:
             c.intake = [(s.intake(),) for s in specs]
-        if plan.any_review:
-            c.review = [s.review() if s.review else 0.0 for s in specs]
-        if plan.any_inspection:
-            c.inspect = [
-                (s.inspect_time() if s.inspect_draw() < s.p_inspect else None) if s.p_inspect else None
-                for s in specs
-            ]
+        if plan.any_back_office:
+            c.work = [tuple(step.draw() for step in s.steps) for s in specs]
         if self._channel_draw is not None:
             u = self._channel_draw()
             if plan.channel_cut is not None:
@@ -140,79 +153,98 @@ class Permits:
 
     # -- the applicant's path ----------------------------------------------------------------
 
-    def _serve(self, c: Case) -> Generator:
+    def _serve(self, c: Case, path: list[float]) -> Generator:
         """A case of several items, or with a merged dossier handed in first (a need of one item
-        handed in on its own is served by its item's process alone)."""
-        plan = c.plan
+        handed in on its own is served by its item's process alone). ``path`` is the case's
+        lead-time breakdown so far; each item carries its own, and the last to finish is the case's."""
+        env, plan = self.env, c.plan
         if plan.upfront:
-            yield from self._visit(c, plan.upfront_window, list(plan.upfront), merged=True)
+            yield from self._visit(c, plan.upfront_window, list(plan.upfront), True, path)
         if len(plan.specs) == 1:
-            yield from self._item(c, 0)
+            path = yield from self._item(c, 0, path)
         else:
-            yield self.env.all_of([self.env.process(self._item(c, i)) for i in range(len(plan.specs))])
+            done = yield env.all_of(
+                [env.process(self._item(c, i, list(path))) for i in range(len(plan.specs))]
+            )
+            for item_path in done.values():
+                path = later(path, item_path)
         if c.held:
-            yield from self._pickup_held(c)
-        self._close(c)
+            yield from self._pickup_held(c, path)
+        self._close(c, path)
 
-    def _item(self, c: Case, i: int) -> Generator:
-        """Item ``i`` of a case: wait for what it needs, hand it in, review and inspection,
-        decision, and the result to the applicant."""
-        env, plan, act = self.env, c.plan, self.act
+    def _item(self, c: Case, i: int, path: list[float]) -> Generator:
+        """Item ``i`` of a case: wait for what it needs, hand it in, its back office, decision,
+        and the result to the applicant. Returns its lead-time breakdown."""
+        env, plan = self.env, c.plan
         spec = plan.specs[i]
         if plan.ready_waits[i] or plan.settled_waits[i]:
             waits = [c.ready[d] for d in plan.ready_waits[i]] + [c.settled[d] for d in plan.settled_waits[i]]
-            yield env.all_of(waits)
+            got = yield env.all_of(waits)
+            for other in got.values():
+                path = later(path, other)
         if plan.in_upfront[i]:
-            yield c.accepted[i]
+            path = later(path, (yield c.accepted[i]))
         elif plan.sequential:  # one item is due at a time
-            yield from self._visit(c, plan.window[i], [i], merged=False)
+            yield from self._visit(c, plan.window[i], [i], False, path)
         else:
-            yield from self._submit(c, i)
-        if spec.review is not None:
-            yield from self._work(c, spec.code, act["review"], spec.reviewers, c.review[i])
-        if c.inspect[i] is not None:
-            yield from self._work(c, spec.code, act["inspection"], spec.inspectors, c.inspect[i])
+            path = later(path, (yield from self._submit(c, i, path)))
         # The statutory clock runs from when the item could start: accepted, and the outputs of
         # its prerequisites available (a wait for them is not the item's office's time).
         started = c.accepted_at[i]
         for d in plan.deps[i]:
             started = max(started, c.available_at[d])
+        if spec.steps:
+            due = self._due(c, i, started) if spec.due_first else 0.0
+            yield from self.office.handle(c, spec.code, spec.steps, spec.kept, c.work[i], due, path)
         self.recorder.decision((c.id, spec.code, c.accepted_at[i], started, env.now))
         if plan.deps_met_by is DECIDED:
             c.available_at[i] = env.now
         if c.ready[i] is not None:
-            c.ready[i].succeed()
+            c.ready[i].succeed(list(path))
         # Decided at the window while the applicant is there, or issued electronically: in hand.
         if spec.pickup and env.now != c.accepted_at[i]:
-            yield from self._deliver(c, i)
+            yield from self._deliver(c, i, path)
         if plan.deps_met_by is IN_HAND:
             c.available_at[i] = env.now
         if c.settled[i] is not None:
-            c.settled[i].succeed()
+            c.settled[i].succeed(list(path))
         if plan.alone:  # this is the case's own process
             if c.held:
-                yield from self._pickup_held(c)
-            self._close(c)
+                yield from self._pickup_held(c, path)
+            self._close(c, path)
+        return path
 
-    def _submit(self, c: Case, i: int) -> Generator:
+    def _due(self, c: Case, i: int, started: float) -> float:
+        """When item ``i``'s limit runs out, in working days of the back office: the bundle's own
+        committed limit from the merged dossier's acceptance, else the item's limit under the
+        design from when it could start (none: never)."""
+        plan, hours = c.plan, self.office_hours
+        days, since = plan.specs[i].limit_days, started
+        if plan.bundle_days is not None and plan.in_upfront[i]:
+            days, since = plan.bundle_days, c.accepted_at[i]
+        if days is None:
+            return math.inf
+        return since + 24 * days if hours is None else hours.finish(since, days * hours.day_hours)
+
+    def _submit(self, c: Case, i: int, path: list[float]) -> Generator:
         """Hand in item ``i``'s dossier in parallel routing: items due at one window at the same
-        moment go in one visit."""
+        moment go in one visit. Returns the breakdown at its acceptance."""
         window = c.plan.window[i]
         batch = c.pending.get(window)
         if batch is None:
             c.pending[window] = [i]
-            self.env.process(self._visit_batch(c, window))
+            self.env.process(self._visit_batch(c, window, list(path)))
         else:
             batch.append(i)
-        yield c.accepted[i]
+        return (yield c.accepted[i])
 
-    def _visit_batch(self, c: Case, window: str) -> Generator:
+    def _visit_batch(self, c: Case, window: str, path: list[float]) -> Generator:
         yield self.env.timeout(0)  # let every item due at this instant join the visit
         batch = c.pending.pop(window)
-        yield from self._visit(c, window, batch, merged=False)
+        yield from self._visit(c, window, batch, False, path)
 
-    def _visit(self, c: Case, window: str, items: list[int], merged: bool) -> Generator:
-        """Trips to ``window`` until the dossier for ``items`` is accepted.
+    def _visit(self, c: Case, window: str, items: list[int], merged: bool, path: list[float]) -> Generator:
+        """Trips to ``window`` until the dossier for ``items`` is accepted, the time added to ``path``.
 
         At attempt k an item's part is incomplete when k < its drawn number of failures; only
         rejected parts are checked and handed over again. Separate dossiers are accepted one by
@@ -229,9 +261,11 @@ class Permits:
                 if seat is not c:
                     yield seat
                 c.waiting += env.now - ask
+                path[WINDOW_QUEUE] += env.now - ask
             if on_site and self.window_hours is not None:
                 opening = self.window_hours.next_open(env.now)
                 if opening > env.now:
+                    path[APPLICANT] += opening - env.now
                     yield env.timeout(opening - env.now)  # the visit starts at opening
             self._trip(c, window)
             enqueue = env.now
@@ -240,12 +274,15 @@ class Permits:
                 if not (on_site and self.send_home):
                     yield turn
                 elif not (yield from self._queue_until_closing(c, turn)):  # sent home: a lost trip
+                    path[WINDOW_QUEUE] += env.now - enqueue
                     if helper is not None:
                         helper.free(seat)
                     continue
             start = env.now
             c.waiting += start - enqueue
+            path[WINDOW_QUEUE] += start - enqueue
             yield env.timeout(self._hand_in(c, items, k, merged, start))
+            path[WINDOW_SERVICE] += env.now - start
             pool.free(turn)
             if helper is not None:
                 helper.free(seat)
@@ -255,11 +292,12 @@ class Permits:
                 self.recorder.step(
                     c.id, label, self.act["intake"], self.res_code[pool.name], enqueue, start, env.now
                 )
-            items = self._verdict(c, items, k, merged)
+            items = self._verdict(c, items, k, merged, path)
             if not items:
                 return
             c.reworks += 1
             delay = max(c.prepare[i][k] for i in items)
+            path[APPLICANT] += delay
             if record:
                 now, applicant = env.now, self.res_code["applicant"]
                 self.recorder.step(c.id, label, self.act["prepare"], applicant, now, now, now + delay)
@@ -290,9 +328,9 @@ class Permits:
         hours = self.window_hours
         return work if hours is None else hours.finish(start, work) - start
 
-    def _verdict(self, c: Case, items: list[int], k: int, merged: bool) -> list[int]:
+    def _verdict(self, c: Case, items: list[int], k: int, merged: bool, path: list[float]) -> list[int]:
         """Accept the complete parts of attempt ``k`` (a merged dossier: all or none) and return
-        the rejected ones."""
+        the rejected ones. Items waiting for their acceptance take the breakdown so far."""
         n_fail = c.n_fail
         if len(items) == 1:  # again the common case, without building lists
             failing = items if n_fail[items[0]] > k else ()
@@ -306,25 +344,10 @@ class Permits:
         for i in accepted:
             c.accepted_at[i] = now
             if c.accepted[i] is not None:
-                c.accepted[i].succeed()
+                c.accepted[i].succeed(list(path))
         return failing
 
-    def _work(
-        self, c: Case, item_code: int, activity: int, pool: MonitoredResource, work: float
-    ) -> Generator:
-        """Back-office work on a case: queue for the pool, then work in its open hours."""
-        env, hours = self.env, self.office_hours
-        enqueue = env.now
-        seat = pool.seize(c)
-        if seat is not c:
-            yield seat
-        start = env.now
-        c.waiting += start - enqueue
-        yield env.timeout(work if hours is None else hours.finish(start, work) - start)
-        pool.free(seat)
-        self.recorder.step(c.id, item_code, activity, self.res_code[pool.name], enqueue, start, env.now)
-
-    def _deliver(self, c: Case, i: int) -> Generator:
+    def _deliver(self, c: Case, i: int, path: list[float]) -> Generator:
         """Bring item ``i``'s paper result to the applicant, or hold it for the joint pickup."""
         env, plan = self.env, c.plan
         spec = plan.specs[i]
@@ -333,33 +356,35 @@ class Permits:
             self.recorder.step(
                 c.id, spec.code, self.act["mail"], self.res_code["post"], now, now, now + c.mail
             )
+            path[DELIVERY] += c.mail
             yield env.timeout(c.mail)
             return
         window = plan.window[i]
         if window != ONE_STOP or plan.in_hand[i]:
-            yield from self._come_for_results(c)
+            yield from self._come_for_results(c, path)
             self._trip(c, window)
             res = self.res_code[f"{window}.clerks"]
             self.recorder.step(c.id, spec.code, self.act["pickup"], res, now, env.now, env.now)
         else:
             c.held += (i,)
 
-    def _pickup_held(self, c: Case) -> Generator:
+    def _pickup_held(self, c: Case, path: list[float]) -> Generator:
         """Collect the results held at the one-stop window in one trip."""
         env, now = self.env, self.env.now
-        yield from self._come_for_results(c)
+        yield from self._come_for_results(c, path)
         self._trip(c, ONE_STOP)
         res = self.res_code["one_stop.clerks"]
         self.recorder.step(
             c.id, self._label(c.plan, sorted(c.held)), self.act["pickup"], res, now, env.now, env.now
         )
 
-    def _come_for_results(self, c: Case) -> Generator:
+    def _come_for_results(self, c: Case, path: list[float]) -> Generator:
         """The applicant's delay after being told, then the next opening of the windows."""
-        env = self.env
+        env, told = self.env, self.env.now
         yield env.timeout(c.pickup_delay)
         if self.window_hours is not None:
             yield env.timeout(self.window_hours.next_open(env.now) - env.now)
+        path[APPLICANT] += env.now - told
 
     def _trip(self, c: Case, window: str) -> None:
         """A visit to a window: the applicant's trip, a specialist's on their behalf, or none online."""
@@ -377,13 +402,13 @@ class Permits:
             return plan.specs[items[0]].code
         return self.recorder.items("+".join(plan.specs[i].name for i in items))
 
-    def _close(self, c: Case) -> None:
+    def _close(self, c: Case, path: list[float]) -> None:
         del self.open[c.id]
-        self._record(c, self.env.now)
+        self._record(c, self.env.now, path)
         if self.arrivals_over and not self.open:
             self.centre.check_drained()
 
-    def _record(self, c: Case, completion: float) -> None:
+    def _record(self, c: Case, completion: float, path: list[float]) -> None:
         plan = c.plan
         self.recorder.case(
             (
@@ -399,5 +424,6 @@ class Permits:
                 c.arrival,
                 completion,
                 c.waiting,
+                *path,
             )
         )

@@ -8,39 +8,46 @@ Compiling these once keeps the applicant's process (``sim.model.permits``) to it
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
-from sim.domain.design import Checklist, Design, Routing, Window
+from sim.domain.design import Checklist, Design, Limits, Routing, Window
 from sim.domain.scenario import Scenario
 from sim.model.centre import ONE_STOP, Centre
+from sim.model.recorder import PARTS
+
+if TYPE_CHECKING:  # the back office compiles its steps before the plans that use them
+    from sim.model.office import BackOffice
 
 CHANNELS = ("in_person", "online", "specialist")
 IN_PERSON, ONLINE, SPECIALIST = range(3)
 DECIDED, IN_HAND = "decided", "in hand"  # when an item's output is available to the items needing it
+WINDOW_QUEUE, WINDOW_SERVICE, APPLICANT, OFFICE_QUEUE, OFFICE_WORK, SCHEDULED, DELIVERY = range(len(PARTS))
+
+
+def later(path: list[float], other: list[float]) -> list[float]:
+    """The breakdown of whichever path reached now last: the longer one (both end now)."""
+    return list(other) if sum(other) > sum(path) else path
 
 
 class ItemSpec:
-    """An item compiled for the run: its staff pools, samplers and record code."""
+    """An item compiled for the run: its samplers, its back office under the design, the limit
+    its back office works to, and its record code."""
 
-    def __init__(self, name: str, centre: Centre) -> None:
+    def __init__(self, name: str, centre: Centre, design: Design, office: BackOffice) -> None:
         item = centre.scenario.items[name]
         streams = centre.streams
         self.name = name
         self.code = centre.recorder.items(name)
         self.department = item.department
-        self.reviewers = centre.pools[f"{item.department}.reviewers"]
-        self.inspectors = centre.pools.get(f"{item.department}.inspectors")
         self.intake = streams.sampler(f"intake/{name}", item.intake)
-        self.review = streams.sampler(f"review/{name}", item.review) if item.review else None
         # The number of failed submissions is geometric: drawn by inversion from one uniform.
         self.log_p = math.log(item.p_incomplete) if item.p_incomplete > 0 else 0.0
         self.incomplete = streams.uniform(f"incomplete/{name}") if self.log_p else None
         self.prepare = streams.sampler(f"prepare/{name}", item.prepare) if self.log_p else None
-        inspection = item.inspection
-        self.p_inspect = inspection.probability if inspection else 0.0
-        self.inspect_draw = streams.uniform(f"inspection/{name}") if self.p_inspect else None
-        self.inspect_time = (
-            streams.sampler(f"inspection_time/{name}", inspection.duration) if self.p_inspect else None
-        )
+        self.steps, self.kept = office.steps[name], office.kept[name]
+        committed = design.limits is Limits.committed and item.committed_days is not None
+        self.limit_days = item.committed_days if committed else item.limit_days
+        self.due_first = any(s.due_first for s, keep in zip(self.steps, self.kept, strict=True) if keep)
         self.pickup = item.pickup
 
 
@@ -67,9 +74,11 @@ class NeedPlan:
         self.channel_cut = (mix.in_person, mix.in_person + mix.online) if mix else None
         # What a case of this need draws on arrival.
         self.any_incomplete = any(s.log_p for s in self.specs)
-        self.any_review = any(s.review for s in self.specs)
-        self.any_inspection = any(s.p_inspect for s in self.specs)
-        self.zeros, self.nones = (0,) * n, (None,) * n
+        self.any_back_office = any(s.steps for s in self.specs)
+        self.zeros, self.nones, self.empties = (0,) * n, (None,) * n, ((),) * n
+        # A bundle's own committed limit runs from the merged dossier's acceptance.
+        bundle = design.limits is Limits.committed and bool(self.upfront)
+        self.bundle_days = scenario.bundle_limits.get(need) if bundle else None
 
     def _documents(self, scenario: Scenario, design: Design, names: list[str]) -> None:
         """Documents handed over per item: with data sharing, not those the need itself produces."""
@@ -142,5 +151,6 @@ class Case:
         self.plan = plan
         self.id = id
         self.arrival = arrival
-        self.n_fail = self.review = plan.zeros
-        self.inspect = self.ready = self.settled = self.accepted = plan.nones
+        self.n_fail = plan.zeros
+        self.work = plan.empties  # per item, each back-office step's (work, booking) or None
+        self.ready = self.settled = self.accepted = plan.nones

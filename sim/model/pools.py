@@ -47,6 +47,7 @@ class MonitoredResource(simpy.Resource):
     ) -> None:
         super().__init__(env, capacity)
         self.name = name
+        self.background = 0.0  # the share of every open hour its staff give to other work
         self._open_hours = None if hours is None else hours.open_hours
         # The integrals of seats taken and places queued, less those still open (see the module).
         self.busy_sum = self.queue_sum = 0.0
@@ -71,10 +72,11 @@ class MonitoredResource(simpy.Resource):
             self.busy_sum += self.clock()
         super()._do_get(event)
 
-    def seize(self, holder: object) -> object:
+    def seize(self, holder: object, priority: float = 0.0) -> object:
         """Seat ``holder`` at once when a seat is free and nobody queues, and return it: the
         common case then costs no SimPy event. Otherwise return a request to yield, whose grant
-        is the seat. Give back either with ``free``."""
+        is the seat (queued by ``priority``, lower first, in a priority pool). Give back either
+        with ``free``."""
         now = self._env.now
         if self._open_hours is not None:
             now = self._open_hours(now)
@@ -82,9 +84,9 @@ class MonitoredResource(simpy.Resource):
             self.users.append(holder)
             self.busy_sum -= now
             return holder
-        return self._wait(now)
+        return self._wait(now, priority)
 
-    def _wait(self, now: float) -> resource.Request:
+    def _wait(self, now: float, priority: float) -> resource.Request:
         """A request joining the queue as SimPy's would, without SimPy's attempt to seat it
         (``seize`` has just seen no seat) or its callback for releases (seats come back
         through ``free``, which seats the head itself)."""
@@ -137,9 +139,10 @@ class MonitoredResource(simpy.Resource):
 
 class MonitoredPriorityResource(MonitoredResource, simpy.PriorityResource):
     """A monitored pool whose queue is served by priority (lower first), then in arrival order:
-    for departments whose reviewers also work on requests that can be pushed ahead."""
+    for back offices that serve the earliest due first, and reviewers who also work on requests
+    that can be pushed ahead."""
 
     request = BoundClass(PriorityRequest)
 
-    def _wait(self, now: float) -> resource.PriorityRequest:
-        return self.request()  # sorted into the queue by SimPy
+    def _wait(self, now: float, priority: float) -> resource.PriorityRequest:
+        return self.request(priority)  # sorted into the queue by SimPy

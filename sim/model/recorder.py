@@ -41,7 +41,20 @@ CASE_INT_COLUMNS = (
     "windows",
     "reworks",
 )
-CASE_FLOAT_COLUMNS = ("arrival", "completion", "waiting")
+# The parts of a case's lead time (hours along the path that finished last; they add up to it):
+# waiting for and served at windows, the applicant's own time (fixing a dossier, coming when the
+# windows open, coming for results), queueing and work in back offices, waiting for a batch,
+# sitting or booked slot, and the post.
+PARTS = (
+    "window_queue",
+    "window_service",
+    "applicant",
+    "office_queue",
+    "office_work",
+    "scheduled",
+    "delivery",
+)
+CASE_FLOAT_COLUMNS = ("arrival", "completion", "waiting", *PARTS)
 STEP_INT_COLUMNS = ("case", "item", "activity", "resource")
 STEP_FLOAT_COLUMNS = ("enqueue", "start", "end")
 DECISION_INT_COLUMNS = ("case", "item")

@@ -27,7 +27,7 @@ import simpy
 
 from sim.domain.calendars import WorkingTime, parse_clock
 from sim.domain.distributions import Dist, DistKind
-from sim.domain.scenario import Meeting, OverdueEffect, OverdueReport, RequestClass
+from sim.domain.scenario import Meeting, OverdueEffect, OverdueReport, Queue, RequestClass
 from sim.model.centre import Centre
 from sim.model.pools import MonitoredResource
 
@@ -251,7 +251,13 @@ class Desk:
         r.deadline = env.now + 24 * days if hours is None else hours.finish(env.now, days * hours.day_hours)
         for department, work in zip(r.departments, r.work, strict=True):
             p = _Part()
-            p.department, p.work, p.deadline, p.priority = department, work, r.deadline, priority
+            # A department that serves the earliest due first ranks a part by its deadline.
+            due_first = (
+                priority == NORMAL
+                and self.centre.scenario.departments[department].queue is Queue.earliest_due
+            )
+            p.department, p.work, p.deadline = department, work, r.deadline
+            p.priority = r.deadline if due_first else priority
             p.request, p.queued, p.finished = r, False, False
             p.process = env.process(self._part(p))
             r.parts.append(p)
@@ -268,7 +274,8 @@ class Desk:
         enqueue = env.now
         req = yield from self._acquire(p, reviewers)
         start = env.now
-        yield env.timeout(p.work if hours is None else hours.finish(start, p.work) - start)
+        work = p.work / (1 - reviewers.background)  # the reviewers' other work stretches it
+        yield env.timeout(work if hours is None else hours.finish(start, work) - start)
         reviewers.free(req)
         self._step(p.request, self.act["work"], self.res_code[reviewers.name], enqueue, start, env.now)
         if slot is not None:

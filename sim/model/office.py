@@ -1,0 +1,143 @@
+"""The back office: what happens to an item's file between acceptance and decision.
+
+A file goes through the item's internal steps in order (受理 acceptance, 审查 review, 现场核查
+inspection, 审批 sign-off, 制证 issuing), each done by one of the department's pools. Three
+things make a real back office slow besides its work, and each is modelled from its mechanics:
+
+- files reach some steps only in batches: carried over once a day, signed at a leader's fixed
+  times, heard at a committee's sitting (at most so many a sitting); an inspection is booked
+  some working days ahead;
+- staff give a share of every hour to work not modelled as cases (background), so a case's
+  work stretches by 1 / (1 - share);
+- a pool may serve the file whose limit runs out first (earliest due), not the first come.
+
+Every step's draws are made when the case arrives, for the item's full back office, so a design
+that cuts steps meets the same applicants with the same work (common random numbers).
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Generator
+
+from sim.domain.calendars import WorkingTime, parse_clock
+from sim.domain.design import Design, Steps
+from sim.domain.scenario import Batch, Item, Queue, Step
+from sim.model.centre import Centre
+from sim.model.plans import OFFICE_QUEUE, OFFICE_WORK, SCHEDULED
+
+
+class Releases:
+    """When a batch moves files on: its release times over the run, and how many files each
+    release has taken (when it has a capacity)."""
+
+    def __init__(self, batch: Batch, hours: WorkingTime | None, span: float) -> None:
+        if hours is None:
+            days = range(int(span // 24) + 1)
+        else:
+            days = sorted({int(start // 24) for start in hours.starts})
+        ats = sorted(parse_clock(at, "batch.at") for at in batch.at)
+        self.times = [
+            day * 24 + at
+            for k, day in enumerate(days)
+            if k % batch.every_days == batch.first_day
+            for at in ats
+        ]
+        self.capacity = batch.capacity
+        self.taken: dict[int, int] = {}
+
+    def next(self, t: float) -> float:
+        """The first release at or after ``t`` with room for one more file (which it takes)."""
+        k = bisect.bisect_left(self.times, t)
+        if self.capacity is not None:
+            while self.taken.get(k, 0) >= self.capacity:
+                k += 1
+            self.taken[k] = self.taken.get(k, 0) + 1
+        return self.times[k] if k < len(self.times) else math.inf
+
+
+class StepSpec:
+    """A step compiled for the run: its pool, calendar, samplers and batch."""
+
+    def __init__(self, item_name: str, item: Item, step: Step, centre: Centre, short: bool) -> None:
+        streams, scenario = centre.streams, centre.scenario
+        department = scenario.departments[item.department]
+        self.name = step.name
+        self.activity = centre.recorder.activities(step.name)
+        self.pool = centre.pools[f"{item.department}.{step.pool}"]
+        self.hours = centre.window_hours if step.pool == "clerks" else centre.office_hours
+        self.stretch = 1 / (1 - department.background.get(step.pool, 0.0))
+        self.due_first = step.pool != "clerks" and department.queue is Queue.earliest_due
+        # A step some files skip draws its chance from "<step>/<item>" and its work from
+        # "<step>_time/<item>"; one every file goes through draws its work from "<step>/<item>".
+        chance = step.probability < 1 or (short and step.name == "inspection")
+        self.p = step.probability
+        self.chance = streams.uniform(f"{step.name}/{item_name}") if chance else None
+        work_stream = f"{step.name}_time/{item_name}" if chance else f"{step.name}/{item_name}"
+        self.work = streams.sampler(work_stream, step.work)
+        self.booking = (
+            streams.sampler(f"booking/{step.name}/{item_name}", step.booking) if step.booking else None
+        )
+        span = scenario.horizon + scenario.drain + 24 * 366
+        self.releases = Releases(step.batch, self.hours, span) if step.batch else None
+
+    def draw(self) -> tuple[float, float] | None:
+        """(work, booking days) of one file at this step, or None when the file skips it."""
+        if self.chance is not None and self.chance() >= self.p:
+            return None
+        return self.work(), (self.booking() if self.booking is not None else 0.0)
+
+
+class BackOffice:
+    """Each item's steps under the design, and the file's way through them."""
+
+    def __init__(self, centre: Centre, design: Design) -> None:
+        self.centre, self.env = centre, centre.env
+        scenario = centre.scenario
+        self.steps: dict[str, tuple[StepSpec, ...]] = {}
+        self.kept: dict[str, tuple[bool, ...]] = {}
+        reduced = design.steps is Steps.reduced
+        for name, item in scenario.items.items():
+            full = item.back_office(reduced=False)
+            cut = {s.name for s in item.back_office(reduced=reduced)}
+            self.steps[name] = tuple(StepSpec(name, item, s, centre, short=not item.steps) for s in full)
+            self.kept[name] = tuple(s.name in cut for s in full)
+        self.res_code = {name: centre.recorder.resources(name) for name in centre.pools}
+
+    def handle(
+        self,
+        c,
+        item_code: int,
+        steps: tuple[StepSpec, ...],
+        kept: tuple[bool, ...],
+        work: tuple,
+        due: float,
+        path: list[float],
+    ) -> Generator:
+        """Take one file through its steps (``work``: its draws per step), adding the time to
+        ``path`` (the case's lead-time breakdown along this item)."""
+        env, rec = self.env, self.centre.recorder
+        for step, keep, drawn in zip(steps, kept, work, strict=True):
+            if drawn is None or not keep:
+                continue
+            hours, effort = step.hours, drawn[0] * step.stretch
+            arrived = env.now
+            if step.releases is not None:
+                yield env.timeout(step.releases.next(env.now) - env.now)
+            if drawn[1]:
+                days = drawn[1]
+                slot = env.now + 24 * days if hours is None else hours.finish(env.now, days * hours.day_hours)
+                yield env.timeout(slot - env.now)
+            path[SCHEDULED] += env.now - arrived
+            enqueue = env.now
+            seat = step.pool.seize(c, due if step.due_first else 0.0)
+            if seat is not c:
+                yield seat
+            start = env.now
+            c.waiting += start - enqueue
+            yield env.timeout(effort if hours is None else hours.finish(start, effort) - start)
+            step.pool.free(seat)
+            path[OFFICE_QUEUE] += start - enqueue
+            path[OFFICE_WORK] += env.now - start
+            rec.step(c.id, item_code, step.activity, self.res_code[step.pool.name], enqueue, start, env.now)
