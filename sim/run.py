@@ -22,11 +22,12 @@ class RunResult:
     """The tables of one run.
 
     ``cases``: one row per case (lead time in hours, trips, documents...), ``finished`` false
-    for cases still open when the run stopped. ``steps``: an event log, one row per activity
+    for cases still open when the run stopped; its lead-time breakdown in hours
+    (``sim.model.recorder.PARTS``: window_queue ... delivery) adds up to ``lead_time``. ``steps``: an event log, one row per activity
     of a case. ``resources``: each staff pool's utilisation and time-averaged queue over
     [warm-up, horizon] (the joint meeting's: share of its seats filled, mean agenda).
-    ``decisions``: one row per item of a case, its statutory clock in working days against its
-    limit, from when it could start (accepted at intake and the outputs of its prerequisites
+    ``decisions``: one row per item of a case, its clock in working days against its statutory
+    and committed limits (``on_time``, ``on_committed``), from when it could start (accepted at intake and the outputs of its prerequisites
     available: ``started``) to its decision. ``requests``: one row per enterprise
     request (class, tier reached, why it escalated, overdue departments, time to close) and
     ``request_steps`` their event log (front, analysis, each department's work, hearing);
@@ -140,11 +141,12 @@ def _decisions(model: Model, cases: pd.DataFrame) -> pd.DataFrame:
         model.centre.office_hours, df["started"].to_numpy(), df["decided"].to_numpy()
     )
     items = model.scenario.items
-    limits = [items[name].limit_days if name in items else None for name in rec.items.names]
-    df["limit_days"] = np.array([np.nan if v is None else v for v in limits], dtype=float)[codes]
-    on_time = pd.array(df["working_days"] <= df["limit_days"], dtype="boolean")
-    on_time[df["limit_days"].isna().to_numpy()] = pd.NA
-    df["on_time"] = on_time
+    for limit, verdict in (("limit_days", "on_time"), ("committed_days", "on_committed")):
+        days = [getattr(items[name], limit) if name in items else None for name in rec.items.names]
+        df[limit] = np.array([np.nan if v is None else v for v in days], dtype=float)[codes]
+        met = pd.array(df["working_days"] <= df[limit], dtype="boolean")
+        met[df[limit].isna().to_numpy()] = pd.NA
+        df[verdict] = met
     return df
 
 
@@ -217,11 +219,14 @@ def _resources(model: Model) -> pd.DataFrame:
     start, end = model.centre.snapshots["warmup"], model.centre.snapshots["horizon"]
     for name in model.centre.pools:
         busy, queue, staff, open_time = (e - s for e, s in zip(end[name], start[name], strict=True))
+        # Staff give a share of every hour to background work; cases take the rest when seated.
+        background = model.centre.pools[name].background
         rows.append(
             {
                 "resource": name,
                 "capacity": _ratio(staff, open_time),  # mean staff over open hours (shifts vary it)
-                "utilisation": _ratio(busy, staff),
+                "utilisation": background + (1 - background) * _ratio(busy, staff),
+                "background": background,
                 "mean_queue": _ratio(queue, open_time),
                 "busy_hours": busy,
                 "open_hours": open_time,
@@ -247,6 +252,7 @@ def _meeting(model: Model, start_time: float, end_time: float) -> dict:
         "resource": "meeting",
         "capacity": float(capacity),
         "utilisation": float(sittings["heard"].sum() / (n * capacity)) if n else np.nan,
+        "background": 0.0,
         "mean_queue": float(sittings["agenda"].mean()) if n else np.nan,
         "busy_hours": np.nan,
         "open_hours": np.nan,

@@ -99,6 +99,29 @@ def test_tandem_window_and_back_office_is_a_jackson_network():
     assert_in_interval(leads, expected, max_relative_half_width=0.05)
 
 
+def test_background_work_leaves_an_mmc_queue_at_the_reduced_capacity():
+    """Reviewers giving a share b of every hour to other work serve cases at rate mu (1 - b): the
+    review is an M/M/3 with mean work / (1 - b), and the pool is busy b + the rest's load (the
+    offered load computed before the run says the same)."""
+    from sim.domain.loads import offered_loads
+
+    rate, intake, review, b = 1.5, 0.5, 0.9, 0.4
+    scenario = mmc(rate, intake, 2, horizon=20_000, warmup=1_000)
+    scenario.departments["office"] = Department(clerks=2, reviewers=3, background={"reviewers": b})
+    scenario = with_item(scenario, "service", review=exp(review))
+    stretched = review / (1 - b)
+    expected = mmc_sojourn(rate, intake, 2) + mmc_sojourn(rate, stretched, 3)
+    leads, utils = [], []
+    for seed in range(1, 11):
+        result = run(scenario, SINGLE, seed, record_steps=False)
+        leads.append(summarise(result)["lead_time_mean"])
+        utils.append(result.resources.set_index("resource").loc["office.reviewers", "utilisation"])
+    assert_in_interval(leads, expected, max_relative_half_width=0.05)
+    busy = b + (1 - b) * rate * stretched / 3
+    assert_in_interval(utils, busy, max_relative_half_width=0.02)
+    assert offered_loads(scenario, SINGLE)["office.reviewers"] == pytest.approx(busy)
+
+
 @pytest.mark.slow
 def test_rejected_dossiers_feed_back_to_the_window_as_in_a_jackson_network():
     """With rejection probability p the window sees rate/(1-p) visits; each visit is an

@@ -4,7 +4,7 @@
   fewer or more people?" (single pools are still set with ``scenario.departments.<d>.<pool>``).
 - ``estimates.<quantity>=x`` multiplies every estimated quantity of one kind at once, so a
   one-at-a-time sweep shows which conclusions hold whatever the estimate: ``estimates.review=1.5``
-  makes every item's review work 50 % longer, ``estimates.p_incomplete=0.5`` halves every
+  makes every item's review work (every back-office step's) 50 % longer, ``estimates.p_incomplete=0.5`` halves every
   rejection probability.
 
 Each knob checks its own range when it is made; ``applied`` makes the running scenario in one
@@ -29,7 +29,7 @@ MAX_P_INCOMPLETE = 0.95
 
 @dataclass(kw_only=True)
 class Staffing(Value):
-    """Every staff count times ``scale`` (clerks, reviewers, inspectors, specialists,
+    """Every staff count times ``scale`` (clerks, reviewers, inspectors, leaders, specialists,
     coordinators; not the meeting's seats), rounded half up, and never below one for a pool
     that had staff: 2 clerks x 1.2 stay 2."""
 
@@ -77,7 +77,13 @@ def applied(scenario: Scenario, staffing: Staffing, estimates: Estimates) -> Sce
 
 def _staffed(s: Scenario, times: Callable[[int], int]) -> dict:
     departments = {
-        name: replace(d, clerks=times(d.clerks), reviewers=times(d.reviewers), inspectors=times(d.inspectors))
+        name: replace(
+            d,
+            clerks=times(d.clerks),
+            reviewers=times(d.reviewers),
+            inspectors=times(d.inspectors),
+            leaders=times(d.leaders),
+        )
         for name, d in s.departments.items()
     }
     return {
@@ -96,6 +102,7 @@ def _estimated(s: Scenario, e: Estimates) -> dict:
             item,
             intake=_scaled(item.intake, e.intake),
             review=_scaled(item.review, e.review),
+            steps=[replace(step, work=_scaled(step.work, e.review)) for step in item.steps],
             p_incomplete=min(item.p_incomplete * e.p_incomplete, MAX_P_INCOMPLETE),
             prepare=_scaled(item.prepare, e.prepare),
         )

@@ -6,7 +6,8 @@ Over the horizon, a pool's offered load is the work expected to reach it (arriva
 need, by the demand profile over the windows' open hours, times the pool's mean work per
 case) over the hours it is staffed (its staff, at the largest shift, times its calendar's open
 hours). Window work counts every submission (1 / (1 - p_incomplete) per item) at the window
-the design sends it to; reviewers and inspectors take each item's review and inspection;
+the design sends it to; the back office's pools take each item's steps under the design, and
+their background share of every hour;
 requests add their analysis to the coordinators and their parts to the departments' reviewers.
 Specialists are left out: their time goes with the firms they accompany.
 """
@@ -17,7 +18,7 @@ import datetime as dt
 from collections import defaultdict
 
 from sim.domain.calendars import open_spans, weighted_hours
-from sim.domain.design import Design, Window
+from sim.domain.design import Design, Steps, Window
 from sim.domain.distributions import mean
 from sim.domain.scenario import Scenario
 
@@ -40,12 +41,8 @@ def offered_loads(scenario: Scenario, design: Design) -> dict[str, float]:
             item = s.items[name]
             window = "one_stop" if design.window is Window.one_stop else item.department
             work[f"{window}.clerks"] += cases * mean(item.intake) / (1 - item.p_incomplete)
-            if item.review is not None:
-                work[f"{item.department}.reviewers"] += cases * mean(item.review)
-            if item.inspection is not None:
-                work[f"{item.department}.inspectors"] += (
-                    cases * item.inspection.probability * mean(item.inspection.duration)
-                )
+            for step in item.back_office(reduced=design.steps is Steps.reduced):
+                work[f"{item.department}.{step.pool}"] += cases * step.probability * mean(step.work)
     for cls in s.requests.classes.values():
         onward = cls.rate * arrivals * (1 - cls.p_front)
         if cls.analysis is not None and not cls.urgent:
@@ -56,11 +53,15 @@ def offered_loads(scenario: Scenario, design: Design) -> dict[str, float]:
             for d in departments:
                 work[f"{d}.reviewers"] += onward * share * mean(cls.work)
     open_hours = {group: sum(b - a for a, b in periods) for group, periods in spans.items()}
-    return {
-        pool: load / (_staff(s, pool) * open_hours["windows" if pool.endswith(".clerks") else "back_office"])
-        for pool, load in work.items()
-        if load > 0
-    }
+    out = {}
+    for pool, load in work.items():
+        if load > 0:
+            group, role = pool.split(".") if "." in pool else (pool, "")
+            # Background work takes its share of every hour; a case's work stretches to fill the rest.
+            b = s.departments[group].background.get(role, 0.0) if group in s.departments else 0.0
+            hours = open_hours["windows" if role == "clerks" else "back_office"]
+            out[pool] = b + load / (_staff(s, pool) * hours)
+    return out
 
 
 def _arrivals_per_rate(s: Scenario, windows_open: list[tuple[float, float]], start: dt.date) -> float:

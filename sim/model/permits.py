@@ -108,9 +108,20 @@ class Permits:
                 u -= share
                 if u < 0:
                     break
-        c = self._new_case(plan, t)
+        self.centre.start_on(arrival, self._journey(self._new_case(plan, t)))
+
+    def submit(self, need: str) -> int:
+        """Open a case of ``need`` now and serve it: what arrivals do, for scripting cases by
+        hand. Returns the case's number."""
+        c = self._new_case(self.plans[need], self.env.now)
+        self.env.process(self._journey(c))
+        return c.id
+
+    def _journey(self, c: Case) -> Generator:
+        """The case's process: its item's alone (a need of one item handed in on its own), or
+        the need's; its lead-time breakdown starts empty."""
         path = [0.0] * len(PARTS)
-        self.centre.start_on(arrival, self._item(c, 0, path) if plan.alone else self._serve(c, path))
+        return self._item(c, 0, path) if c.plan.alone else self._serve(c, path)
 
     def _new_case(self, plan: NeedPlan, arrival: float) -> Case:
         """Open a case arriving at ``arrival`` and draw all its work now, in a design-independent

@@ -1,0 +1,247 @@
+"""The back office on the clock: internal steps, batches and sittings, booked slots, background
+work, earliest-due queues, limits and the lead-time breakdown; hand-computed traces on cases
+submitted at set times into an otherwise empty office."""
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from builders import det
+
+from sim import SINGLE, ConfigError, Department, Design, Item, Scenario, run
+from sim.domain.calendars import Calendar
+from sim.domain.design import BUNDLED, Limits, Steps
+from sim.domain.scenario import Batch, Hours, Queue, Step
+from sim.model import Model
+from sim.model.recorder import PARTS
+from sim.run import tables
+
+NEVER = 1e-9  # a demand rate at which nobody arrives on their own: cases are submitted by hand
+WEEKDAYS_9_TO_17 = Calendar(open={d: ["09:00-17:00"] for d in ("mon", "tue", "wed", "thu", "fri")})
+
+
+def office(items: dict[str, Item], department: Department | None = None, **kw) -> Scenario:
+    """One department ``A`` (nine of everyone unless given), each item a need of its own."""
+    return Scenario(
+        name="office",
+        departments={"A": department or Department(clerks=9, reviewers=9, inspectors=9, leaders=9)},
+        items=items,
+        needs={name: [name] for name in items},
+        demand={name: NEVER for name in items},
+        horizon=2_000,
+        drain=2_000,
+        **kw,
+    )
+
+
+def item(steps: list[Step] | None = None, **kw) -> Item:
+    return Item(department="A", intake=det(1), pickup=False, steps=steps or [], **kw)
+
+
+def scripted(scenario: Scenario, script: list[tuple[float, str]], design: Design = SINGLE):
+    """Submit a case of need ``name`` at each ``(time, name)``; run; return the run's tables."""
+    model = Model(scenario, design, seed=0)
+    env = model.env
+
+    def play():
+        for at, need in sorted(script):
+            yield env.timeout(at - env.now)
+            model.permits.submit(need)
+
+    env.process(play())
+    model.run()
+    return tables(model)
+
+
+def steps_of(result, case: int) -> list[tuple]:
+    s = result.steps[result.steps["case"] == case]
+    return [(r.activity, r.enqueue, r.start, r.end) for r in s.itertuples()]
+
+
+REVIEW_THEN_SIGN = [
+    Step(name="review", work=det(2)),
+    Step(name="sign", pool="leaders", work=det(1), batch=Batch(at=["16:00"])),
+]
+
+
+def test_a_file_waits_for_the_daily_batch_and_the_breakdown_adds_up():
+    """Handed in at 01:00: intake 1-2, review 2-4, carried to the leader at 16:00, signed 16-17."""
+    r = scripted(office({"w": item(REVIEW_THEN_SIGN)}), [(1, "w")])
+    assert steps_of(r, 0) == [("intake", 1, 1, 2), ("review", 2, 2, 4), ("sign", 16, 16, 17)]
+    case = r.cases.iloc[0]
+    assert case["lead_time"] == 16
+    parts = {p: case[p] for p in PARTS}
+    assert parts == {
+        "window_queue": 0,
+        "window_service": 1,
+        "applicant": 0,
+        "office_queue": 0,
+        "office_work": 3,
+        "scheduled": 12,
+        "delivery": 0,
+    }
+
+
+def test_a_sitting_hears_at_most_its_capacity_and_meets_on_its_working_days():
+    """Three files ready at 04:00; the sitting (16:00 on every second day from day 1) hears one
+    each: days 1, 3 and 5."""
+    sign = Step(
+        name="sign",
+        pool="leaders",
+        work=det(1),
+        batch=Batch(at=["16:00"], every_days=2, first_day=1, capacity=1),
+    )
+    r = scripted(office({"w": item([REVIEW_THEN_SIGN[0], sign])}), [(1, "w"), (1, "w"), (1, "w")])
+    signed = r.steps[r.steps["activity"] == "sign"].sort_values("case")
+    assert signed["enqueue"].tolist() == [40, 88, 136]
+
+
+def test_a_batch_skips_the_weekend_on_the_office_calendar():
+    """Handed in Friday 5 January 2024 09:00 (hour 105): intake to 10:00, review 7 h to 17:00,
+    the next 16:00 release is Monday's (hour 184)."""
+    sign = Step(name="sign", pool="leaders", work=det(1), batch=Batch(at=["16:00"]))
+    scenario = office(
+        {"w": item([Step(name="review", work=det(7)), sign])},
+        start_date="2024-01-01",
+        calendars={"office": WEEKDAYS_9_TO_17},
+        hours=Hours(windows="office", back_office="office"),
+    )
+    r = scripted(scenario, [(105, "w")])
+    assert steps_of(r, 0)[1:] == [("review", 106, 106, 113), ("sign", 184, 184, 185)]
+    # The decision's clock counts working days: Friday 10:00 to Monday 17:00 is 1 7/8 days of 8 h.
+    assert r.decisions.iloc[0]["working_days"] == pytest.approx(15 / 8)
+
+
+def test_an_inspection_slot_is_booked_working_days_ahead():
+    inspect = Step(name="inspection", pool="inspectors", work=det(3), booking=det(3))
+    r = scripted(office({"w": item([REVIEW_THEN_SIGN[0], inspect])}), [(1, "w")])
+    assert steps_of(r, 0)[2] == ("inspection", 4 + 72, 76, 79)
+    assert r.cases.iloc[0]["scheduled"] == 72
+
+
+def test_a_batch_time_outside_the_open_hours_is_refused():
+    late = Step(name="sign", pool="leaders", work=det(1), batch=Batch(at=["17:30"]))
+    with pytest.raises(ConfigError) as e:
+        office(
+            {"w": item([late])},
+            calendars={"office": WEEKDAYS_9_TO_17},
+            hours=Hours(windows="office", back_office="office"),
+        )
+    assert e.value.key == "scenario.items.w.steps[0].batch.at[0]"
+    assert "outside the open hours" in str(e.value)
+
+
+@pytest.mark.parametrize(
+    ("change", "key"),
+    [
+        ({"committed_days": 30, "limit_days": 20}, "scenario.items.w.committed_days"),
+        ({"steps": [Step(name="s", pool="judges", work=det(1))]}, "scenario.items.w.steps[0].pool"),
+        ({"steps": [Step(name="s", pool="inspectors", work=det(1))]}, "scenario.items.w.steps[0].pool"),
+        (
+            {"reduced_steps": ["nope"], "steps": [Step(name="s", work=det(1))]},
+            "scenario.items.w.reduced_steps[0]",
+        ),
+        ({"review": det(1), "steps": [Step(name="s", work=det(1))]}, "scenario.items.w.steps"),
+    ],
+)
+def test_bad_back_office_input_names_its_key(change, key):
+    with pytest.raises(ConfigError) as e:
+        office({"w": item(**change)}, department=Department(clerks=1, reviewers=1))
+    assert e.value.key == key
+
+
+def test_a_background_load_of_the_whole_pool_is_refused():
+    with pytest.raises(ConfigError) as e:
+        office({"w": item()}, department=Department(background={"reviewers": 1.0}))
+    assert e.value.key == "scenario.departments.A.background.reviewers"
+
+
+def queue_order(queue: Queue, design: Design = SINGLE) -> list[str]:
+    """One reviewer busy 1-11 with ``x``; ``slow`` (statutory 30 days, committed 0.5) is accepted
+    at 3, ``urgent`` (statutory and committed 1 day) at 4: which does the reviewer take at 11?"""
+    items = {
+        "x": item([Step(name="review", work=det(10))]),
+        "slow": item([Step(name="review", work=det(10))], limit_days=30, committed_days=0.5),
+        "urgent": item([Step(name="review", work=det(1))], limit_days=1, committed_days=1),
+    }
+    r = scripted(
+        office(items, Department(clerks=9, reviewers=1, queue=queue)),
+        [(0, "x"), (2, "slow"), (3, "urgent")],
+        design,
+    )
+    reviews = r.steps[r.steps["activity"] == "review"].sort_values("start")
+    return reviews["item"].astype(str).tolist()
+
+
+def test_first_come_serves_in_arrival_order():
+    assert queue_order(Queue.first_come) == ["x", "slow", "urgent"]
+
+
+def test_earliest_due_serves_a_later_file_with_an_earlier_limit_first():
+    assert queue_order(Queue.earliest_due) == ["x", "urgent", "slow"]
+
+
+def test_committed_limits_change_which_file_is_due_first():
+    assert queue_order(Queue.earliest_due, Design(limits=Limits.committed)) == ["x", "slow", "urgent"]
+
+
+def test_an_on_the_spot_item_is_decided_at_the_window():
+    """即办件: no back office, the result in hand at acceptance (no pickup trip), whatever its steps."""
+    spot = replace(item(REVIEW_THEN_SIGN), on_the_spot=True, pickup=True)
+    r = scripted(office({"w": spot}), [(1, "w")])
+    assert steps_of(r, 0) == [("intake", 1, 1, 2)]
+    assert r.cases.iloc[0]["trips"] == 1 and r.cases.iloc[0]["lead_time"] == 1
+    assert r.decisions.iloc[0][["accepted", "decided"]].tolist() == [2, 2]
+
+
+def test_reduced_steps_cut_the_back_office_and_may_leave_none():
+    kept = replace(item(REVIEW_THEN_SIGN), reduced_steps=["review"])
+    none = replace(item(REVIEW_THEN_SIGN), reduced_steps=[])
+    r = scripted(
+        office({"kept": kept, "none": none}), [(1, "kept"), (1, "none")], Design(steps=Steps.reduced)
+    )
+    assert [s[0] for s in steps_of(r, 0)] == ["intake", "review"]
+    assert [s[0] for s in steps_of(r, 1)] == ["intake"]
+    # The per-item design runs both steps for both.
+    r = scripted(office({"kept": kept, "none": none}), [(1, "kept"), (1, "none")])
+    assert [s[0] for s in steps_of(r, 1)] == ["intake", "review", "sign"]
+
+
+def test_a_bundles_committed_limit_sets_the_due_date_of_its_items():
+    """Bundled with a 0.1-day bundle limit, both items of the bundle go ahead of ``slow``
+    (statutory and committed 30 days), which came first."""
+    items = {
+        "x": item([Step(name="review", work=det(10))]),
+        "slow": item([Step(name="review", work=det(10))], limit_days=30, committed_days=30),
+        "b1": item([Step(name="review", work=det(1))], limit_days=20),
+        "b2": item([Step(name="review", work=det(1))], limit_days=20),
+    }
+    scenario = office(items, Department(clerks=9, reviewers=1, queue=Queue.earliest_due))
+    scenario = replace(
+        scenario,
+        needs=scenario.needs | {"bundle": ["b1", "b2"]},
+        demand=scenario.demand | {"bundle": NEVER},
+        bundle_limits={"bundle": 0.1},
+    )
+    r = scripted(scenario, [(0, "x"), (2, "slow"), (3, "bundle")], BUNDLED)
+    reviews = r.steps[r.steps["activity"] == "review"].sort_values("start")
+    assert reviews["item"].astype(str).tolist() == ["x", "b1", "b2", "slow"]
+
+
+@pytest.mark.parametrize("design", ["single", "bundled"])
+@pytest.mark.parametrize(
+    "scenario",
+    [
+        ["scenario=restaurant"],
+        ["scenario=district_channels"],
+        ["scenario=construction", "scenario.demand.construction=0.1"],
+    ],
+)
+def test_the_breakdown_adds_up_to_the_lead_time_of_every_case(compose, scenario, design):
+    """Every path: reworks, calendars, prerequisites, parallel items, specialists, online, mail."""
+    conf = compose([*scenario, f"design={design}", "scenario.horizon=3000", "scenario.warmup=0"])
+    cases = run(conf.scenario, conf.design, seed=3, record_steps=False).cases
+    done = cases[cases["finished"]]
+    assert len(done) > 20
+    np.testing.assert_allclose(done[list(PARTS)].sum(axis=1), done["lead_time"], rtol=1e-9, atol=1e-6)
+    assert (done[list(PARTS)] >= -1e-9).all().all()
