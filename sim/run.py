@@ -23,16 +23,18 @@ class RunResult:
 
     ``cases``: one row per case (lead time in hours, trips, documents...), ``finished`` false
     for cases still open when the run stopped; its lead-time breakdown in hours
-    (``sim.model.recorder.PARTS``: window_queue ... delivery) adds up to ``lead_time``. ``steps``: an event log, one row per activity
-    of a case. ``resources``: each staff pool's utilisation and time-averaged queue over
-    [warm-up, horizon] (the joint meeting's: share of its seats filled, mean agenda).
-    ``decisions``: one row per item of a case, its clock in working days against its statutory
-    and committed limits (``on_time``, ``on_committed``), from when it could start (accepted at intake and the outputs of its prerequisites
-    available: ``started``) to its decision. ``requests``: one row per enterprise
-    request (class, tier reached, why it escalated, overdue departments, time to close) and
-    ``request_steps`` their event log (front, analysis, each department's work, hearing);
-    ``overdue``: each overdue report's count per department; ``sittings``: each sitting of the
-    joint meeting (requests waiting, heard). The last three are empty without requests.
+    (``sim.model.recorder.PARTS``: window_queue ... delivery) adds up to ``lead_time``.
+    ``steps``: an event log, one row per activity of a case. ``resources``: each staff pool's
+    utilisation (background work included) and time-averaged queue over [warm-up, horizon]
+    (the joint meeting's: share of its seats filled, mean agenda). ``decisions``: one row per
+    item of a case, its clock in working days against its statutory and committed limits
+    (``on_time``, ``on_committed``), from when it could start (accepted at intake and the
+    outputs of its prerequisites available: ``started``) to its decision. ``requests``: one
+    row per enterprise request (class, tier reached, why it escalated, overdue departments,
+    time to close) and ``request_steps`` their event log (front, analysis, each department's
+    work, hearing); ``overdue``: each overdue report's count per department; ``sittings``:
+    each sitting of the joint meeting (requests waiting, heard). The last three are empty
+    without requests.
     ``info``: run-level facts (tags, arrivals, time-averaged cases in the system).
     """
 

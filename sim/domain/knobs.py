@@ -4,8 +4,8 @@
   fewer or more people?" (single pools are still set with ``scenario.departments.<d>.<pool>``).
 - ``estimates.<quantity>=x`` multiplies every estimated quantity of one kind at once, so a
   one-at-a-time sweep shows which conclusions hold whatever the estimate: ``estimates.review=1.5``
-  makes every item's review work (every back-office step's) 50 % longer, ``estimates.p_incomplete=0.5`` halves every
-  rejection probability.
+  makes every item's review work (every back-office step's) 50 % longer,
+  ``estimates.p_incomplete=0.5`` halves every rejection probability.
 
 Each knob checks its own range when it is made; ``applied`` makes the running scenario in one
 step, which checks it as every scenario is checked when made.
