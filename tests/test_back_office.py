@@ -10,7 +10,7 @@ from builders import det
 
 from sim import SINGLE, ConfigError, Department, Design, Item, Scenario, run
 from sim.domain.calendars import Calendar
-from sim.domain.design import BUNDLED, Limits, Steps
+from sim.domain.design import BUNDLED, Limits, Routing, Steps
 from sim.domain.scenario import Batch, Hours, Queue, Step
 from sim.model import Model
 from sim.model.recorder import PARTS
@@ -245,3 +245,23 @@ def test_the_breakdown_adds_up_to_the_lead_time_of_every_case(compose, scenario,
     assert len(done) > 20
     np.testing.assert_allclose(done[list(PARTS)].sum(axis=1), done["lead_time"], rtol=1e-9, atol=1e-6)
     assert (done[list(PARTS)] >= -1e-9).all().all()
+
+
+def test_the_promise_is_the_critical_path_of_the_limits_the_design_works_to():
+    """a (3 days, committed 1) then b needing a's output (5, committed 2), c alone (4, committed 4)."""
+    from sim.domain.promises import promised_days
+
+    items = {
+        "a": item(limit_days=3, committed_days=1, produces="lic"),
+        "b": item(limit_days=5, committed_days=2, documents=["lic"]),
+        "c": item(limit_days=4, committed_days=4),
+    }
+    scenario = replace(
+        office(items, documents={"lic": "licence"}), needs={"abc": ["a", "b", "c"]}, demand={"abc": 1.0}
+    )
+    assert promised_days(scenario, SINGLE) == {"abc": 12}  # one after another
+    assert promised_days(scenario, Design(routing=Routing.parallel)) == {"abc": 8}  # a then b
+    assert promised_days(scenario, Design(routing=Routing.parallel, limits=Limits.committed)) == {"abc": 4}
+    bundled = replace(scenario, bundle_limits={"abc": 3})
+    assert promised_days(bundled, BUNDLED) == {"abc": 3}
+    assert promised_days(replace(scenario, items=items | {"c": item()}), SINGLE) == {"abc": None}

@@ -270,3 +270,45 @@ def request_close_by_class(table: pd.DataFrame) -> plt.Figure:
     ax.legend(fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=1)
     fig.tight_layout()
     return fig
+
+
+PART_NAMES = {
+    "window_queue": "queue at windows",
+    "window_service": "service at windows",
+    "applicant": "applicant's own time",
+    "office_queue": "back-office queue",
+    "office_work": "back-office work",
+    "scheduled": "waiting for a batch, sitting or slot",
+    "delivery": "delivery",
+}
+_PART_COLOURS = ["#c7c7c7", "#7f7f7f", "#ff7f0e", "#d62728", "#1f77b4", "#9467bd", "#2ca02c"]
+
+
+def lead_time_breakdown(runs: pd.DataFrame) -> plt.Figure:
+    """Where the mean lead time goes, per design: its parts stacked, in calendar days (each
+    part's time along the path of the item that finished last, so they add up)."""
+    designs = list(dict.fromkeys(runs["design"]))
+    fig, ax = plt.subplots(figsize=(7.2, 0.5 * len(designs) + 1.8))
+    y = np.arange(len(designs))
+    left = np.zeros(len(designs))
+    g = runs.set_index("design").loc[designs]
+    for (part, name), colour in zip(PART_NAMES.items(), _PART_COLOURS, strict=True):
+        days = g[f"part:{part}_mean"].to_numpy() / 24
+        ax.barh(y, days, left=left, color=colour, label=name)
+        left += days
+    for yi, total in zip(y, left, strict=True):
+        ax.annotate(f"{total:.1f} d", (total, yi), xytext=(4, 0), textcoords="offset points", va="center")
+    ax.set_yticks(y, designs)
+    ax.invert_yaxis()
+    ax.set_xlim(0, left.max() * 1.12)
+    ax.set_xlabel("mean lead time (calendar days)")
+    ax.legend(
+        fontsize=8,
+        frameon=False,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.35 - 0.08 / len(designs)),
+        ncol=3,
+    )
+    ax.set_title("Where the lead time goes")
+    fig.tight_layout()
+    return fig

@@ -119,7 +119,8 @@ def sensitivity_table(table: pd.DataFrame, base: pd.DataFrame) -> pd.DataFrame:
 
 
 def compliance_table(decisions: pd.DataFrame, warmup: float) -> pd.DataFrame:
-    """Per design and item: the share of decisions within the statutory limit, and the P90."""
+    """Per design and item: the shares of decisions within the statutory and the committed
+    limit, and the P90."""
     d = decisions[(decisions["accepted"] >= warmup) & decisions["limit_days"].notna()]
     rows = []
     for (design, item), g in d.groupby(["design", "item"], sort=False, observed=True):
@@ -129,6 +130,12 @@ def compliance_table(decisions: pd.DataFrame, warmup: float) -> pd.DataFrame:
                 "item": item,
                 "limit (working days)": g["limit_days"].iloc[0],
                 "on time": f"{100 * g['on_time'].astype(float).mean():.1f} %",
+                "committed (working days)": ""
+                if pd.isna(g["committed_days"].iloc[0])
+                else g["committed_days"].iloc[0],
+                "within committed": ""
+                if pd.isna(g["committed_days"].iloc[0])
+                else f"{100 * g['on_committed'].astype(float).mean():.1f} %",
                 "P90 (working days)": f"{g['working_days'].quantile(0.9):.1f}",
             }
         )
@@ -211,3 +218,37 @@ def demand_table(conf: SimConfig) -> pd.DataFrame:
             for n, rate in s.demand.items()
         ]
     )
+
+
+def breakdown_table(runs: pd.DataFrame) -> pd.DataFrame:
+    """Each design's mean lead time split into its parts, calendar days with 95 % intervals."""
+    rows = []
+    for r in runs.to_dict("records"):
+        row = {"design": r["design"]}
+        for part, name in charts.PART_NAMES.items():
+            m = f"part:{part}_mean"
+            row[name] = ci(r[m] / 24, r[f"{m}:ci_low"] / 24, r[f"{m}:ci_high"] / 24, ".1f")
+        row["lead time (calendar days)"] = ci(
+            r["lead_time_mean"] / 24, r["lead_time_mean:ci_low"] / 24, r["lead_time_mean:ci_high"] / 24, ".1f"
+        )
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def promise_table(cases: pd.DataFrame, promised: dict[str, dict[str, float | None]]) -> pd.DataFrame:
+    """Per need and design: the working days the office promises beside those applicants live
+    (mean and P90 of finished cases)."""
+    rows = []
+    for (design, need), g in cases.groupby(["design", "need"], sort=False, observed=True):
+        promise = promised.get(design, {}).get(str(need))
+        lived = g["lead_time_working_days"]
+        rows.append(
+            {
+                "need": need,
+                "design": design,
+                "promised (working days)": "" if promise is None else f"{promise:g}",
+                "lived: mean": f"{lived.mean():.1f}",
+                "lived: P90": f"{lived.quantile(0.9):.1f}",
+            }
+        )
+    return pd.DataFrame(rows).sort_values(["need", "design"], kind="stable", ignore_index=True)

@@ -24,6 +24,7 @@ from sim.experiment.config import CONFIGS, RUN_ONLY_KEYS, load, register
 from sim.experiment.output import ERROR, config_digest, is_complete, write_error, write_job
 from sim.experiment.replications import replicate
 from sim.experiment.watchdog import stop_with_the_command
+from sim.model.recorder import PARTS
 
 log = logging.getLogger("sim")
 register()
@@ -80,4 +81,9 @@ def main(cfg: DictConfig) -> None:
         m["trips_mean"]["mean"],
         m["documents_mean"]["mean"],
         out,
+    )
+    parts = {part: m[f"part:{part}_mean"]["mean"] for part in PARTS}
+    log.info(
+        "where the lead time goes (mean h): %s",
+        ", ".join(f"{p.replace('_', ' ')} {h:.1f}" for p, h in parts.items()),
     )

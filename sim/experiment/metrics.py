@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim.model.recorder import PARTS
 from sim.run import RunResult
 
 CASE_METRICS = ("lead_time", "lead_time_working_days", "trips", "documents", "waiting", "reworks")
@@ -17,7 +18,8 @@ def steady_cases(result: RunResult) -> pd.DataFrame:
 
 
 def summarise(result: RunResult) -> dict[str, float]:
-    """Mean, P50 and P90 of each case metric over finished post-warm-up cases, plus counts."""
+    """Mean, P50 and P90 of each case metric over finished post-warm-up cases, the mean of each
+    part of the lead time, the shares of decisions within their limits, plus counts."""
     cases = steady_cases(result)
     done = cases[cases["finished"]]
     out: dict[str, float] = {
@@ -29,9 +31,12 @@ def summarise(result: RunResult) -> dict[str, float]:
         out[f"{metric}_mean"] = float(values.mean()) if len(values) else np.nan
         out[f"{metric}_p50"] = float(np.percentile(values, 50)) if len(values) else np.nan
         out[f"{metric}_p90"] = float(np.percentile(values, 90)) if len(values) else np.nan
+    for part in PARTS:  # the lead-time breakdown, hours: the means add up to the mean lead time
+        out[f"part:{part}_mean"] = float(done[part].mean()) if len(done) else np.nan
     decisions = result.decisions[result.decisions["case"].isin(done["case"])]
-    limited = decisions[decisions["limit_days"].notna()]
-    out["on_time_share"] = float(limited["on_time"].astype(float).mean()) if len(limited) else np.nan
+    for limit, verdict in (("limit_days", "on_time"), ("committed_days", "on_committed")):
+        limited = decisions[decisions[limit].notna()]
+        out[f"{verdict}_share"] = float(limited[verdict].astype(float).mean()) if len(limited) else np.nan
     out["mean_in_system"] = float(result.info["mean_in_system"])
     return out | summarise_requests(result)
 

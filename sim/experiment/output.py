@@ -16,6 +16,7 @@ from enum import Enum
 from pathlib import Path
 
 from sim.domain.loads import offered_loads
+from sim.domain.promises import promised_days
 from sim.experiment.config import SimConfig
 from sim.experiment.replications import Replicated
 from sim.experiment.stats import describe
@@ -98,6 +99,7 @@ def write_job(
         "replications": conf.replications,
         "metrics": {m: row.to_dict() for m, row in described.iterrows()},
         "offered_load": offered_loads(conf.scenario, conf.design),
+        "promised_days": promised_days(conf.scenario, conf.design),
         "config_sha256": digest,
         "tables": written,
     }
