@@ -46,8 +46,35 @@ def test_sources_table_covers_every_item_parameter(compose):
         assert limit.split()[0] == f"{item.limit_days:g}", (name, "limit_days")
         assert re.search(r"\((E|\*\*S\*\*|\*\*R\*\*)", times), (name, "intake/review need a tag")
         assert rejection.startswith(f"{item.p_incomplete:g} / "), (name, "p_incomplete")
-        assert (inspection == "none") == (item.inspection is None), (name, "inspection")
+        inspected = any(step.pool == "inspectors" for step in item.back_office(reduced=False))
+        assert (inspection == "none") != inspected, (name, "inspection")
         assert pickup.startswith("yes") == item.pickup, (name, "pickup")
+
+
+def back_office_rows():
+    rows = {}
+    for line in README.read_text().split("## Back office per item")[1].split("\n\n")[1].splitlines()[2:]:
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        rows[cells[0]] = cells
+    return rows
+
+
+def test_back_office_table_covers_every_items_steps_and_committed_limit(compose):
+    scenario = compose(["scenario=district"]).scenario
+    rows = back_office_rows()
+    assert set(rows) == set(scenario.items), "every catalogue item has exactly one back-office row"
+    for name, item in scenario.items.items():
+        _, steps, reduced, committed, batches, booking = rows[name]
+        full = item.back_office(reduced=False)
+        assert steps.split(" (")[0] == ", ".join(s.name for s in full), (name, "steps")
+        kept = [s.name for s in item.back_office(reduced=True)]
+        assert (reduced.startswith("on the spot") and not kept) or reduced == ", ".join(kept), (
+            name,
+            "reduced",
+        )
+        assert committed.split()[0] == (f"{item.committed_days:g}" if item.committed_days else "none"), name
+        assert ("daily" in batches or "weekly" in batches) == any(s.batch for s in full), (name, "batches")
+        assert bool(booking) == any(s.booking for s in full), (name, "booking")
 
 
 def study(tmp_path, experiment, *extra):

@@ -38,7 +38,7 @@ BAD = [
     (["scenario.one_stop.clerks=-2"], "scenario.one_stop.clerks", "staff must be a whole number from 1"),
     (
         ["scenario.departments.market.inspectors=0"],
-        "scenario.items.food_permit.inspection",
+        "scenario.items.food_permit.steps[1].pool",
         "has no inspectors",
     ),
     (
@@ -47,9 +47,9 @@ BAD = [
         "must be a probability in [0, 1)",
     ),
     (
-        ["scenario.items.food_permit.inspection.probability=-0.1"],
-        "scenario.items.food_permit.inspection.probability",
-        "must be in [0, 1]",
+        ["scenario.items.food_permit.steps.1.probability=-0.1"],
+        "scenario.items.food_permit.steps[1].probability",
+        "must be a probability in [0, 1]",
     ),
     (
         ["scenario.items.business_licence.intake.mean=-1"],
@@ -57,13 +57,13 @@ BAD = [
         "must be >= 0",
     ),
     (
-        ["scenario.items.business_licence.review.cv=0"],
-        "scenario.items.business_licence.review.cv",
+        ["scenario.items.business_licence.steps.0.work.cv=0"],
+        "scenario.items.business_licence.steps[0].work.cv",
         "must be > 0",
     ),
     (
-        ["scenario.items.business_licence.review.mode=1"],
-        "scenario.items.business_licence.review.mode",
+        ["scenario.items.business_licence.steps.0.work.mode=1"],
+        "scenario.items.business_licence.steps[0].work.mode",
         "not a parameter of a lognormal",
     ),
     (["scenario.mail.value=nan"], "scenario.mail.value", "must be a finite number"),
@@ -88,6 +88,28 @@ BAD = [
         "required when p_incomplete > 0",
     ),
     (["seed=-1"], "seed", "must be a whole number from 0 to 2^63 - 1"),
+    # The back office: the four bad inputs, and a bundle limit for no need.
+    (
+        ["scenario.items.food_permit.committed_days=25"],
+        "scenario.items.food_permit.committed_days",
+        "must not exceed the statutory limit_days (20)",
+    ),
+    (
+        ["scenario.items.food_permit.steps.0.batch.at=[18:30]"],
+        "scenario.items.food_permit.steps[0].batch.at[0]",
+        "18:30 is outside the open hours of calendar 'office'",
+    ),
+    (
+        ["scenario.items.food_permit.steps.2.pool=committee"],
+        "scenario.items.food_permit.steps[2].pool",
+        "unknown pool 'committee'",
+    ),
+    (
+        ["scenario.departments.market.background.reviewers=1"],
+        "scenario.departments.market.background.reviewers",
+        "1 or more leaves no time for cases",
+    ),
+    (["+scenario.bundle_limits.open_cafe=5"], "scenario.bundle_limits.open_cafe", "unknown need 'open_cafe'"),
 ]
 
 

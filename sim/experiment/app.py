@@ -84,6 +84,6 @@ def main(cfg: DictConfig) -> None:
     )
     parts = {part: m[f"part:{part}_mean"]["mean"] for part in PARTS}
     log.info(
-        "where the lead time goes (mean h): %s",
+        "where the lead time goes (mean hours): %s",
         ", ".join(f"{p.replace('_', ' ')} {h:.1f}" for p, h in parts.items()),
     )
