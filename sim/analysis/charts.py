@@ -287,8 +287,8 @@ _PART_COLOURS = ["#c7c7c7", "#7f7f7f", "#ff7f0e", "#d62728", "#1f77b4", "#9467bd
 def lead_time_breakdown(runs: pd.DataFrame) -> plt.Figure:
     """Where the mean lead time goes, per design: its parts stacked, in calendar days (each
     part's time along the path of the item that finished last, so they add up)."""
-    designs = list(dict.fromkeys(runs["design"]))
-    fig, ax = plt.subplots(figsize=(7.2, 0.5 * len(designs) + 1.8))
+    designs = sorted(dict.fromkeys(runs["design"]), key=lambda d: (d != "single", d != "bundled"))
+    fig, ax = plt.subplots(figsize=(7.2, 0.5 * len(designs) + 2.0))
     y = np.arange(len(designs))
     left = np.zeros(len(designs))
     g = runs.set_index("design").loc[designs]
@@ -302,13 +302,7 @@ def lead_time_breakdown(runs: pd.DataFrame) -> plt.Figure:
     ax.invert_yaxis()
     ax.set_xlim(0, left.max() * 1.12)
     ax.set_xlabel("mean lead time (calendar days)")
-    ax.legend(
-        fontsize=8,
-        frameon=False,
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.35 - 0.08 / len(designs)),
-        ncol=3,
-    )
+    fig.legend(fontsize=8, frameon=False, loc="lower center", ncol=3)
     ax.set_title("Where the lead time goes")
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.16 + 0.02 * (4 - min(len(designs), 4)), 1, 1))
     return fig

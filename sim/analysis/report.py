@@ -145,12 +145,13 @@ def _blocks(collected: Collected, sweep: Path, figures: Path) -> list[render.Blo
         ]
     decisions = _read_base(collected, at_base, "decisions", None)
     out += [
-        render.Block("h2", "Statutory limits"),
+        render.Block("h2", "Statutory and committed limits"),
         render.Block(
             "p",
-            "Share of item decisions within the item's statutory limit, counted in working days "
-            "from when the item could start (accepted, and its prerequisites' outputs available) to its "
-            "decision, at the base staffing (all replications).",
+            "Share of item decisions within the item's statutory limit (法定时限) and within its "
+            "committed limit (承诺时限), counted in working days from when the item could start "
+            "(accepted, and its prerequisites' outputs available) to its decision, at the base "
+            "staffing (all replications).",
         ),
         render.Block("table", tables.compliance_table(decisions, conf.scenario.warmup)),
     ]

@@ -25,6 +25,7 @@ from sim.domain.value import Value
 MAX_SCALE = 100.0
 MAX_FACTOR = 100.0
 MAX_P_INCOMPLETE = 0.95
+MAX_BACKGROUND = 0.95  # a multiplied background share stays below the whole of a pool's hours
 
 
 @dataclass(kw_only=True)
@@ -55,6 +56,8 @@ class Estimates(Value):
     prepare: float = 1.0
     pickup_delay: float = 1.0
     mail: float = 1.0
+    background: float = 1.0
+    booking: float = 1.0
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -66,13 +69,13 @@ class Estimates(Value):
 
 
 def applied(scenario: Scenario, staffing: Staffing, estimates: Estimates) -> Scenario:
-    """The scenario that runs: ``scenario`` with both knobs turned (itself when both are 1)."""
-    changes = {}
+    """The scenario that runs: ``scenario`` with both knobs turned, one after the other (both
+    change departments), itself when both are 1."""
     if staffing.scale != 1:
-        changes |= _staffed(scenario, staffing.times)
+        scenario = replace(scenario, **_staffed(scenario, staffing.times))
     if estimates != Estimates():
-        changes |= _estimated(scenario, estimates)
-    return replace(scenario, **changes) if changes else scenario
+        scenario = replace(scenario, **_estimated(scenario, estimates))
+    return scenario
 
 
 def _staffed(s: Scenario, times: Callable[[int], int]) -> dict:
@@ -96,20 +99,30 @@ def _staffed(s: Scenario, times: Callable[[int], int]) -> dict:
 
 
 def _estimated(s: Scenario, e: Estimates) -> dict:
-    """Estimated quantities multiplied, probabilities capped below one."""
+    """Estimated quantities multiplied, probabilities and background shares capped below one."""
     items = {
         name: replace(
             item,
             intake=_scaled(item.intake, e.intake),
             review=_scaled(item.review, e.review),
-            steps=[replace(step, work=_scaled(step.work, e.review)) for step in item.steps],
+            steps=[
+                replace(step, work=_scaled(step.work, e.review), booking=_scaled(step.booking, e.booking))
+                for step in item.steps
+            ],
             p_incomplete=min(item.p_incomplete * e.p_incomplete, MAX_P_INCOMPLETE),
             prepare=_scaled(item.prepare, e.prepare),
         )
         for name, item in s.items.items()
     }
+    departments = {
+        name: replace(
+            d, background={pool: min(b * e.background, MAX_BACKGROUND) for pool, b in d.background.items()}
+        )
+        for name, d in s.departments.items()
+    }
     return {
         "items": items,
+        "departments": departments,
         "pickup_delay": _scaled(s.pickup_delay, e.pickup_delay),
         "mail": _scaled(s.mail, e.mail),
     }
