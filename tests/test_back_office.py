@@ -265,3 +265,20 @@ def test_the_promise_is_the_critical_path_of_the_limits_the_design_works_to():
     bundled = replace(scenario, bundle_limits={"abc": 3})
     assert promised_days(bundled, BUNDLED) == {"abc": 3}
     assert promised_days(replace(scenario, items=items | {"c": item()}), SINGLE) == {"abc": None}
+
+
+def test_staffing_and_estimates_both_reach_the_back_office(compose):
+    """staffing.scale scales leaders with the rest; estimates.background and .booking scale the
+    shares (capped below the whole) and the booking lead; both knobs together keep both."""
+    conf = compose(
+        ["staffing.scale=2", "estimates.background=0.5", "estimates.booking=2", "estimates.review=3"]
+    )
+    base = compose([]).scenario
+    market, before = conf.scenario.departments["market"], base.departments["market"]
+    assert (market.reviewers, market.leaders) == (2 * before.reviewers, 2 * before.leaders)
+    assert market.background == {"reviewers": 0.25, "leaders": 0.3}
+    food, food_before = conf.scenario.items["food_permit"], base.items["food_permit"]
+    assert food.steps[1].booking.high == 2 * food_before.steps[1].booking.high
+    assert food.steps[0].work.mean == 3 * food_before.steps[0].work.mean
+    capped = compose(["estimates.background=10"]).scenario.departments["market"].background
+    assert capped == {"reviewers": 0.95, "leaders": 0.95}
