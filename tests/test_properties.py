@@ -25,7 +25,19 @@ from sim import (
     run,
 )
 from sim.domain.checks import validate
-from sim.domain.scenario import Meeting, OverdueEffect, OverdueReport, RequestClass, Requests, Specialists
+from sim.domain.design import Limits, Steps
+from sim.domain.scenario import (
+    Batch,
+    Meeting,
+    OverdueEffect,
+    OverdueReport,
+    Queue,
+    RequestClass,
+    Requests,
+    Specialists,
+    Step,
+)
+from sim.model.recorder import PARTS
 
 DOCS = [f"d{i}" for i in range(6)]
 durations = st.one_of(
@@ -45,6 +57,9 @@ def scenarios(draw):
             clerks=draw(st.integers(1, 3)),
             reviewers=draw(st.integers(1, 3)),
             inspectors=draw(st.integers(0, 2)),
+            leaders=draw(st.integers(0, 1)),
+            background=draw(st.dictionaries(st.just("reviewers"), st.sampled_from([0.0, 0.5]))),
+            queue=draw(st.sampled_from(Queue)),
         )
         for k in range(n_depts)
     }
@@ -57,6 +72,10 @@ def scenarios(draw):
         inspection = None
         if departments[dept].inspectors and draw(st.booleans()):
             inspection = Inspection(probability=draw(st.floats(0, 1)), duration=draw(durations))
+        steps, review = draw(back_office(departments[dept])), draw(st.one_of(st.none(), durations))
+        if steps:
+            review = inspection = None
+        limit = draw(st.one_of(st.none(), st.sampled_from([0.5, 2.0, 10.0])))
         items[f"item{k}"] = Item(
             department=dept,
             documents=draw(
@@ -64,7 +83,16 @@ def scenarios(draw):
             ),
             produces=f"out{k}" if draw(st.booleans()) else None,
             intake=draw(durations),
-            review=draw(st.one_of(st.none(), durations)),
+            review=review,
+            steps=steps,
+            reduced_steps=draw(
+                st.one_of(
+                    st.none(), st.lists(st.sampled_from([s.name for s in steps] or ["review"]), unique=True)
+                )
+            ),
+            on_the_spot=draw(st.booleans()) and draw(st.booleans()),
+            limit_days=limit,
+            committed_days=limit / 2 if limit and draw(st.booleans()) else None,
             p_incomplete=p,
             prepare=draw(durations) if p else None,
             prerequisites=draw(st.lists(st.sampled_from(earlier), unique=True, max_size=2))
@@ -82,12 +110,42 @@ def scenarios(draw):
         items=items,
         needs=needs,
         demand={need: draw(st.floats(0.05, 0.6)) for need in needs if draw(st.booleans())} or {"need0": 0.3},
+        bundle_limits=draw(st.dictionaries(st.sampled_from(list(needs)), st.sampled_from([0.2, 3.0]))),
         one_stop=OneStop(clerks=draw(st.integers(1, 3))),
         mail=draw(st.one_of(st.none(), durations)),
         pickup_delay=draw(st.one_of(st.none(), durations)),
         horizon=draw(st.floats(20, 150)),
         drain=draw(st.sampled_from([0.0, 1e5])),  # no drain, or long enough for any backlog
     )
+
+
+@st.composite
+def back_office(draw, department: Department) -> list[Step]:
+    """Up to three steps on the department's staffed pools, some in batches or booked ahead."""
+    pools = [p for p in ("clerks", "reviewers", "inspectors", "leaders") if getattr(department, p)]
+    steps = []
+    for k in range(draw(st.integers(0, 3))):
+        batch = None
+        if draw(st.booleans()):
+            batch = Batch(
+                at=draw(
+                    st.lists(st.sampled_from(["00:00", "09:30", "16:00", "24:00"]), min_size=1, unique=True)
+                ),
+                every_days=(every := draw(st.integers(1, 3))),
+                first_day=draw(st.integers(0, every - 1)),
+                capacity=draw(st.one_of(st.none(), st.integers(1, 2))),
+            )
+        steps.append(
+            Step(
+                name=f"s{k}",
+                pool=draw(st.sampled_from(pools)),
+                work=draw(durations),
+                probability=draw(st.sampled_from([1.0, 0.5])),
+                batch=batch,
+                booking=draw(st.one_of(st.none(), durations)),
+            )
+        )
+    return steps
 
 
 designs = st.builds(
@@ -97,6 +155,8 @@ designs = st.builds(
     routing=st.sampled_from(Routing),
     data_sharing=st.booleans(),
     delivery=st.sampled_from(Delivery),
+    steps=st.sampled_from(Steps),
+    limits=st.sampled_from(Limits),
 )
 
 
@@ -111,6 +171,9 @@ def test_any_valid_scenario_runs_conserves_cases_and_reports_sane_numbers(scenar
         assert cases["finished"].all()  # nothing can stay stuck: every wait is finite
     done = cases[cases["finished"]]
     assert (done["lead_time"] >= 0).all() and (cases["waiting"] >= 0).all()
+    parts = done[list(PARTS)]
+    assert ((parts.sum(axis=1) - done["lead_time"]).abs() <= 1e-6 * (1 + done["lead_time"])).all()
+    assert (parts >= -1e-9).all().all()
     assert ((steps["start"] >= steps["enqueue"]) & (steps["end"] >= steps["start"])).all()
     assert (done["trips"] >= 1 + done["reworks"]).all()
     for need, group in done.groupby("need", observed=True):
