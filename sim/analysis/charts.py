@@ -40,6 +40,11 @@ def colours(designs: list[str]) -> dict[str, str]:
     return out
 
 
+def presets_first(designs) -> list[str]:
+    """Designs in reading order: single, bundled, then the others as they come."""
+    return sorted(dict.fromkeys(designs), key=lambda d: (d != "single", d != "bundled"))
+
+
 def save(fig: plt.Figure, directory: Path, name: str) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     paths = [directory / f"{name}.png", directory / f"{name}.svg"]
@@ -287,7 +292,7 @@ _PART_COLOURS = ["#c7c7c7", "#7f7f7f", "#ff7f0e", "#d62728", "#1f77b4", "#9467bd
 def lead_time_breakdown(runs: pd.DataFrame) -> plt.Figure:
     """Where the mean lead time goes, per design: its parts stacked, in calendar days (each
     part's time along the path of the item that finished last, so they add up)."""
-    designs = sorted(dict.fromkeys(runs["design"]), key=lambda d: (d != "single", d != "bundled"))
+    designs = presets_first(runs["design"])
     fig, ax = plt.subplots(figsize=(7.2, 0.5 * len(designs) + 2.0))
     y = np.arange(len(designs))
     left = np.zeros(len(designs))

@@ -223,7 +223,10 @@ def demand_table(conf: SimConfig) -> pd.DataFrame:
 def breakdown_table(runs: pd.DataFrame) -> pd.DataFrame:
     """Each design's mean lead time split into its parts, calendar days with 95 % intervals."""
     rows = []
-    for r in runs.to_dict("records"):
+    records = sorted(
+        runs.to_dict("records"), key=lambda r: (r["design"] != "single", r["design"] != "bundled")
+    )
+    for r in records:
         row = {"design": r["design"]}
         for part, name in charts.PART_NAMES.items():
             m = f"part:{part}_mean"
