@@ -25,18 +25,16 @@ def test_sourced_scenario_runs_in_both_designs(compose, name):
         assert len(result.cases) > 0 and result.cases["finished"].all(), (name, design.label)
 
 
-def item_rows():
-    rows = {}
-    for line in README.read_text().splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) == 8 and cells[0] not in ("item", "---") and not cells[0].startswith("-"):
-            rows[cells[0]] = cells
-    return rows
+def table_rows(section: str) -> dict[str, list[str]]:
+    """The rows of the first table under README's ``section`` heading, by their first cell."""
+    table = README.read_text().split(f"## {section}\n")[1].strip().split("\n\n")[0]
+    rows = [[c.strip() for c in line.strip().strip("|").split("|")] for line in table.splitlines()[2:]]
+    return {cells[0]: cells for cells in rows}
 
 
 def test_sources_table_covers_every_item_parameter(compose):
     scenario = compose(["scenario=district"]).scenario
-    rows = item_rows()
+    rows = table_rows("Items")
     assert set(rows) == set(scenario.items), "every catalogue item has exactly one row"
     for name, item in scenario.items.items():
         _, department, documents, limit, times, rejection, inspection, pickup = rows[name]
@@ -51,17 +49,9 @@ def test_sources_table_covers_every_item_parameter(compose):
         assert pickup.startswith("yes") == item.pickup, (name, "pickup")
 
 
-def back_office_rows():
-    rows = {}
-    for line in README.read_text().split("## Back office per item")[1].split("\n\n")[1].splitlines()[2:]:
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        rows[cells[0]] = cells
-    return rows
-
-
 def test_back_office_table_covers_every_items_steps_and_committed_limit(compose):
     scenario = compose(["scenario=district"]).scenario
-    rows = back_office_rows()
+    rows = table_rows("Back office per item")
     assert set(rows) == set(scenario.items), "every catalogue item has exactly one back-office row"
     for name, item in scenario.items.items():
         _, steps, reduced, committed, batches, booking = rows[name]
