@@ -282,3 +282,12 @@ def test_staffing_and_estimates_both_reach_the_back_office(compose):
     assert food.steps[0].work.mean == 3 * food_before.steps[0].work.mean
     capped = compose(["estimates.background=10"]).scenario.departments["market"].background
     assert capped == {"reviewers": 0.95, "leaders": 0.95}
+
+
+def test_the_promise_reduction_weights_each_need_by_its_demand():
+    from sim.analysis.tables import promise_reduction
+
+    demand = {"a": 3.0, "b": 1.0, "c": 1.0}
+    single, bundled = {"a": 10, "b": 20, "c": None}, {"a": 5, "b": 4, "c": 2}
+    assert promise_reduction(demand, single, bundled) == pytest.approx(1 - (3 * 5 + 4) / (3 * 10 + 20))
+    assert promise_reduction(demand, None, bundled) is None

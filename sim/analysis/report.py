@@ -105,7 +105,7 @@ def _blocks(collected: Collected, sweep: Path, figures: Path) -> list[render.Blo
                     "headline",
                     charts.reductions(headline, "Bundled against single-item processing", palette["bundled"]),
                 ),
-                *_published_blocks(conf, headline),
+                *_published_blocks(conf, headline, _promises(collected, at_base)),
             ]
         if len(attribution):
             out += [
@@ -159,10 +159,7 @@ def _blocks(collected: Collected, sweep: Path, figures: Path) -> list[render.Blo
         collected, at_base, "cases", ["design", "need", "arrival", "lead_time_working_days", "finished"]
     )
     cases = cases[(cases["arrival"] >= conf.scenario.warmup) & cases["finished"]]
-    promised = {
-        r.design: json.loads((collected.jobs[r.run] / DONE).read_text()).get("promised_days", {})
-        for r in at_base.drop_duplicates("design").itertuples()
-    }
+    promised = _promises(collected, at_base)
     out += [
         render.Block("h2", "Where the lead time goes"),
         render.Block(
@@ -235,12 +232,31 @@ def _read_base(
     return stacked.assign(design=stacked["design"].astype(str))
 
 
-def _published_blocks(conf: SimConfig, headline: pd.DataFrame) -> list[render.Block]:
-    """The source's reported reductions beside the model's, with the gap."""
+def _promises(collected: Collected, at_base: pd.DataFrame) -> dict[str, dict[str, float | None]]:
+    """Each design's promised working days per need, from its first job's summary."""
+    return {
+        r.design: json.loads((collected.jobs[r.run] / DONE).read_text()).get("promised_days", {})
+        for r in at_base.drop_duplicates("design").itertuples()
+    }
+
+
+def _published_blocks(conf: SimConfig, headline: pd.DataFrame, promised: dict) -> list[render.Block]:
+    """The source's reported reductions beside the model's, with the gap; time both as lived
+    (simulated lead time) and as promised (the limits' critical path, weighted by demand)."""
     published = conf.published
     if published is None:
         return []
     rows = []
+    promise = tables.promise_reduction(conf.scenario.demand, promised.get("single"), promised.get("bundled"))
+    if promise is not None and published.time is not None:
+        rows.append(
+            {
+                "metric": "time, promised",
+                "model (95 % CI)": f"{-100 * promise:+.1f} % (no interval: a rule)",
+                "reported": f"{-100 * published.time:+.0f} %",
+                "gap (points)": f"{100 * (promise - published.time):+.1f}",
+            }
+        )
     for r in headline.itertuples():
         name = charts.HEADLINE_NAMES[r.metric]
         reported = getattr(published, name, None)
@@ -249,7 +265,7 @@ def _published_blocks(conf: SimConfig, headline: pd.DataFrame) -> list[render.Bl
         model = tables.change(r)
         rows.append(
             {
-                "metric": name,
+                "metric": "time, lived" if name == "time" else name,
                 "model (95 % CI)": model,
                 "reported": f"{-100 * reported:+.0f} %",
                 "gap (points)": f"{100 * (r.reduction - reported):+.1f}",
@@ -259,7 +275,10 @@ def _published_blocks(conf: SimConfig, headline: pd.DataFrame) -> list[render.Bl
         render.Block("h2", "Beside the published figures"),
         render.Block(
             "p",
-            f"Reported: {published.source}. The model is not tuned to these numbers; the gap is the finding.",
+            f"Reported: {published.source}. The model is not tuned to these numbers; the gap is the finding. "
+            "Time is given twice: as lived (the simulated lead time) and as promised (each need's "
+            "promised working days, single against bundled, weighted by its demand), because a "
+            "published time reduction may be either; the source says 办理时间 without saying which.",
         ),
         render.Block("table", pd.DataFrame(rows)),
     ]

@@ -255,3 +255,13 @@ def promise_table(cases: pd.DataFrame, promised: dict[str, dict[str, float | Non
             }
         )
     return pd.DataFrame(rows).sort_values(["need", "design"], kind="stable", ignore_index=True)
+
+
+def promise_reduction(demand: dict[str, float], single: dict | None, bundled: dict | None) -> float | None:
+    """The relative cut in promised working days, each need weighted by its demand (needs
+    without a promise under either design left out; None when none is left)."""
+    if not single or not bundled:
+        return None
+    needs = [n for n in demand if single.get(n) is not None and bundled.get(n) is not None]
+    before = sum(demand[n] * single[n] for n in needs)
+    return 1 - sum(demand[n] * bundled[n] for n in needs) / before if before else None
