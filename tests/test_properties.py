@@ -25,7 +25,7 @@ from sim import (
     run,
 )
 from sim.domain.checks import validate
-from sim.domain.design import Limits, Steps
+from sim.domain.design import Licences, Limits, Steps
 from sim.domain.scenario import (
     Batch,
     Meeting,
@@ -157,6 +157,7 @@ designs = st.builds(
     delivery=st.sampled_from(Delivery),
     steps=st.sampled_from(Steps),
     limits=st.sampled_from(Limits),
+    licences=st.sampled_from(Licences),
 )
 
 

@@ -10,6 +10,7 @@ import pytest
 from builders import Inspection, chain, det, with_item
 
 from sim import BUNDLED, SINGLE, Checklist, Delivery, Department, Design, Routing, Window, run
+from sim.domain.design import Licences
 
 
 def traces(result):
@@ -98,6 +99,8 @@ def test_an_items_statutory_clock_starts_when_its_prerequisites_are_met():
         ({"data_sharing": True}, 24, 4, 4),
         # Mail replaces both pickups and their 3 h delay with a 2 h post.
         ({"delivery": Delivery.mail}, 22, 2, 5),
+        # E-licences: each result is in hand at decision, so b starts at 11 and no pickup trips.
+        ({"licences": Licences.electronic}, 18, 2, 5),
     ],
 )
 def test_each_lever_alone_on_the_chain(lever, lead_time, trips, documents):

@@ -11,7 +11,9 @@ Each lever can be switched alone, so a planner can see what it contributes:
 - ``steps``: each item's back office as it is, or cut to its ``reduced_steps`` (减环节);
 - ``limits``: the back office works to the statutory limits, or to the committed ones
   (承诺时限: each item's, and a merged bundle's own): the due dates its earliest-due queues
-  follow and the promise the office makes.
+  follow and the promise the office makes;
+- ``licences``: paper results (collected or mailed), or electronic licences (电子证照) in the
+  applicant's hands at decision.
 """
 
 from __future__ import annotations
@@ -52,6 +54,11 @@ class Limits(Enum):
     committed = "committed"
 
 
+class Licences(Enum):
+    paper = "paper"
+    electronic = "electronic"
+
+
 @dataclass(kw_only=True)
 class Design(Value):
     window: Window = Window.per_department
@@ -61,6 +68,7 @@ class Design(Value):
     delivery: Delivery = Delivery.pickup
     steps: Steps = Steps.per_item
     limits: Limits = Limits.statutory
+    licences: Licences = Licences.paper
 
     @property
     def label(self) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from sim.domain.design import Checklist, Design, Limits, Routing, Window
+from sim.domain.design import Checklist, Design, Licences, Limits, Routing, Window
 from sim.domain.scenario import Scenario
 from sim.model.centre import ONE_STOP, Centre
 from sim.model.recorder import PARTS
@@ -48,7 +48,7 @@ class ItemSpec:
         committed = design.limits is Limits.committed and item.committed_days is not None
         self.limit_days = item.committed_days if committed else item.limit_days
         self.due_first = any(s.due_first for s, keep in zip(self.steps, self.kept, strict=True) if keep)
-        self.pickup = item.pickup
+        self.pickup = item.pickup and design.licences is Licences.paper  # an e-licence is in hand at decision
 
 
 class NeedPlan:
