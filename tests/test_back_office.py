@@ -291,3 +291,33 @@ def test_the_promise_reduction_weights_each_need_by_its_demand():
     single, bundled = {"a": 10, "b": 20, "c": None}, {"a": 5, "b": 4, "c": 2}
     assert promise_reduction(demand, single, bundled) == pytest.approx(1 - (3 * 5 + 4) / (3 * 10 + 20))
     assert promise_reduction(demand, None, bundled) is None
+
+
+def test_one_time_notice_makes_dossiers_complete_more_often_and_needs_one_fix_at_most():
+    """p 0.4, notice factor 0.5: with the notice a dossier fails with chance 0.2, and once at
+    most; without it the failures are geometric (mean 0.4 / 0.6). The same applicants (common
+    random numbers) never make more trips or hand over more documents with the notice."""
+    from builders import exp
+
+    from sim.domain.design import Notice
+
+    w = Item(
+        department="A",
+        documents=["form"],
+        intake=det(0.1),
+        p_incomplete=0.4,
+        notice_factor=0.5,
+        prepare=exp(5),
+    )
+    scenario = replace(office({"w": w}, documents={"form": "form"}), demand={"w": 1.0}, horizon=3_000)
+    per_visit = run(scenario, SINGLE, seed=4, record_steps=False).cases
+    notified = run(scenario, Design(notice=Notice.one_time), seed=4, record_steps=False).cases
+    n = len(notified)
+    assert n > 2_500 and per_visit["arrival"].tolist() == notified["arrival"].tolist()
+    assert notified["reworks"].max() == 1
+    share = notified["reworks"].mean()
+    assert abs(share - 0.2) < 2.58 * (0.2 * 0.8 / n) ** 0.5  # 99 % binomial interval
+    geometric_sd = (0.4 / 0.6**2 / n) ** 0.5
+    assert abs(per_visit["reworks"].mean() - 0.4 / 0.6) < 2.58 * geometric_sd
+    for column in ("reworks", "trips", "documents"):
+        assert (notified[column] <= per_visit[column]).all(), column

@@ -25,7 +25,7 @@ from sim import (
     run,
 )
 from sim.domain.checks import validate
-from sim.domain.design import Licences, Limits, Steps
+from sim.domain.design import Licences, Limits, Notice, Steps
 from sim.domain.scenario import (
     Batch,
     Meeting,
@@ -94,6 +94,7 @@ def scenarios(draw):
             limit_days=limit,
             committed_days=limit / 2 if limit and draw(st.booleans()) else None,
             p_incomplete=p,
+            notice_factor=draw(st.sampled_from([0.0, 0.5, 1.0])),
             prepare=draw(durations) if p else None,
             prerequisites=draw(st.lists(st.sampled_from(earlier), unique=True, max_size=2))
             if earlier
@@ -158,6 +159,7 @@ designs = st.builds(
     steps=st.sampled_from(Steps),
     limits=st.sampled_from(Limits),
     licences=st.sampled_from(Licences),
+    notice=st.sampled_from(Notice),
 )
 
 

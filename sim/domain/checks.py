@@ -161,6 +161,12 @@ def _item(s: Scenario, name: str, k: str) -> None:
             f"{k}.p_incomplete",
             f"must be a probability in [0, 1) (1 would never be accepted), got {item.p_incomplete}",
         )
+    if not 0 <= item.notice_factor <= 1:
+        raise ConfigError(
+            f"{k}.notice_factor",
+            f"must be a factor in [0, 1] (one-time notice makes a dossier complete more often), "
+            f"got {item.notice_factor}",
+        )
     if item.p_incomplete > 0:
         if item.prepare is None:
             raise ConfigError(

@@ -13,7 +13,10 @@ Each lever can be switched alone, so a planner can see what it contributes:
   (承诺时限: each item's, and a merged bundle's own): the due dates its earliest-due queues
   follow and the promise the office makes;
 - ``licences``: paper results (collected or mailed), or electronic licences (电子证照) in the
-  applicant's hands at decision.
+  applicant's hands at decision;
+- ``notice``: what the applicant is told, per visit, or everything once up front (一次告知): a
+  dossier is incomplete less often (each item's ``notice_factor``), and a rejection lists every
+  missing piece, so one fix round completes it.
 """
 
 from __future__ import annotations
@@ -59,6 +62,11 @@ class Licences(Enum):
     electronic = "electronic"
 
 
+class Notice(Enum):
+    per_visit = "per_visit"
+    one_time = "one_time"
+
+
 @dataclass(kw_only=True)
 class Design(Value):
     window: Window = Window.per_department
@@ -69,6 +77,7 @@ class Design(Value):
     steps: Steps = Steps.per_item
     limits: Limits = Limits.statutory
     licences: Licences = Licences.paper
+    notice: Notice = Notice.per_visit
 
     @property
     def label(self) -> str:

@@ -88,10 +88,18 @@ class Item(Value):
     """One permit or service (事项), owned by a department.
 
     ``p_incomplete`` is the chance that one submission of the dossier is rejected at intake;
-    the applicant then spends ``prepare`` fixing it and comes back. ``prerequisites`` are
-    items whose output this one needs; when they are not part of the same need, the applicant
-    is taken to hold their output already. ``review`` empty means the item is decided at the
-    window; ``pickup`` false means the result is handed over electronically.
+    the applicant then spends ``prepare`` fixing it and comes back. Told everything once up
+    front (the design's one-time notice), the chance is ``p_incomplete * notice_factor``.
+    ``prerequisites`` are items whose output this one needs; when they are not part of the
+    same need, the applicant is taken to hold their output already. ``pickup`` false means the
+    result is handed over electronically.
+
+    The back office is ``steps``, in order; or, written short, one ``review`` by the reviewers
+    followed by an ``inspection`` (neither: decided at the window). ``reduced_steps`` names the
+    steps kept when the design cuts steps (减环节; empty: decided on the spot then).
+    ``on_the_spot`` (即办件): decided by the window clerk at intake, whatever its back office.
+    ``limit_days`` is the statutory limit (法定时限) and ``committed_days`` the limit the office
+    commits to (承诺时限), both in working days of the back office's calendar.
     """
 
     department: str
@@ -99,6 +107,7 @@ class Item(Value):
     intake: Dist
     review: Dist | None = None
     p_incomplete: float = 0.0
+    notice_factor: float = 1.0
     prepare: Dist | None = None
     prerequisites: list[str] = field(default_factory=list)
     produces: str | None = None

@@ -130,11 +130,11 @@ class Permits:
         self.arrived += 1
         specs = plan.specs
         if plan.any_incomplete:
-            c.n_fail = n_fail = [int(math.log1p(-s.incomplete()) / s.log_p) if s.log_p else 0 for s in specs]
-            attempts = max(n_fail) + 1
+            drawn, c.n_fail = zip(*(s.failures() if s.log_p else (0, 0) for s in specs), strict=True)
+            attempts = max(drawn) + 1
             c.intake = [[s.intake() for _ in range(attempts)] for s in specs]
             c.prepare = [
-                [s.prepare() for _ in range(n)] if n else () for s, n in zip(specs, n_fail, strict=True)
+                [s.prepare() for _ in range(n)] if n else () for s, n in zip(specs, drawn, strict=True)
             ]
         else:
             c.intake = [(s.intake(),) for s in specs]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from sim.domain.design import Checklist, Design, Licences, Limits, Routing, Window
+from sim.domain.design import Checklist, Design, Licences, Limits, Notice, Routing, Window
 from sim.domain.scenario import Scenario
 from sim.model.centre import ONE_STOP, Centre
 from sim.model.recorder import PARTS
@@ -41,14 +41,26 @@ class ItemSpec:
         self.department = item.department
         self.intake = streams.sampler(f"intake/{name}", item.intake)
         # The number of failed submissions is geometric: drawn by inversion from one uniform.
+        # Its work (intakes, fixes) is drawn for the failures without one-time notice, so every
+        # design consumes the streams alike; with it, the same uniform gives fewer failures.
         self.log_p = math.log(item.p_incomplete) if item.p_incomplete > 0 else 0.0
         self.incomplete = streams.uniform(f"incomplete/{name}") if self.log_p else None
         self.prepare = streams.sampler(f"prepare/{name}", item.prepare) if self.log_p else None
+        self.notified = design.notice is Notice.one_time
+        notified_p = item.p_incomplete * item.notice_factor
+        self.log_notified_p = math.log(notified_p) if notified_p > 0 else -math.inf
         self.steps, self.kept = office.steps[name], office.kept[name]
         committed = design.limits is Limits.committed and item.committed_days is not None
         self.limit_days = item.committed_days if committed else item.limit_days
         self.due_first = any(s.due_first for s, keep in zip(self.steps, self.kept, strict=True) if keep)
         self.pickup = item.pickup and design.licences is Licences.paper  # an e-licence is in hand at decision
+
+    def failures(self) -> tuple[int, int]:
+        """(failed submissions without one-time notice, failed submissions under the design)
+        of one dossier: with the notice, the first rejection lists all, so at most one."""
+        u = math.log1p(-self.incomplete())
+        n = int(u / self.log_p)
+        return n, (min(1, int(u / self.log_notified_p)) if self.notified else n)
 
 
 class NeedPlan:
