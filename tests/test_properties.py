@@ -25,7 +25,7 @@ from sim import (
     run,
 )
 from sim.domain.checks import validate
-from sim.domain.design import Licences, Limits, Notice, Steps
+from sim.domain.design import HeldDocuments, Licences, Limits, Notice, Steps
 from sim.domain.scenario import (
     Batch,
     Meeting,
@@ -111,6 +111,7 @@ def scenarios(draw):
         items=items,
         needs=needs,
         demand={need: draw(st.floats(0.05, 0.6)) for need in needs if draw(st.booleans())} or {"need0": 0.3},
+        held_by=draw(st.dictionaries(st.sampled_from(DOCS), st.sampled_from(["dept0", "registry"]))),
         bundle_limits=draw(st.dictionaries(st.sampled_from(list(needs)), st.sampled_from([0.2, 3.0]))),
         one_stop=OneStop(clerks=draw(st.integers(1, 3))),
         mail=draw(st.one_of(st.none(), durations)),
@@ -160,6 +161,7 @@ designs = st.builds(
     limits=st.sampled_from(Limits),
     licences=st.sampled_from(Licences),
     notice=st.sampled_from(Notice),
+    held_documents=st.sampled_from(HeldDocuments),
 )
 
 
@@ -186,6 +188,30 @@ def test_any_valid_scenario_runs_conserves_cases_and_reports_sane_numbers(scenar
         total = sum(len(scenario.items[i].documents) for i in items)
         assert (group["documents"] >= group["distinct_documents"]).all()
         assert (group["documents"] <= total * (1 + group["reworks"])).all()
+
+
+# Levers whose purpose is fewer documents: switching one on never makes anyone hand over more.
+PAPER_LEVERS = {
+    "checklist": Checklist.merged,
+    "data_sharing": True,
+    "notice": Notice.one_time,
+    "held_documents": HeldDocuments.fetched,
+}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    scenario=scenarios(),
+    design=designs,
+    lever=st.sampled_from(sorted(PAPER_LEVERS)),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_no_paper_lever_makes_an_applicant_hand_over_more(scenario, design, lever, seed):
+    off = replace(design, **{lever: getattr(Design(), lever)})
+    on = replace(design, **{lever: PAPER_LEVERS[lever]})
+    a, b = (run(scenario, d, seed, record_steps=False).cases.set_index("case") for d in (off, on))
+    both = a.index[a["finished"] & b["finished"].reindex(a.index, fill_value=False)]
+    assert (b.loc[both, "documents"] <= a.loc[both, "documents"]).all()
 
 
 CORRUPTIONS = {

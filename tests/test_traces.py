@@ -10,7 +10,7 @@ import pytest
 from builders import Inspection, chain, det, with_item
 
 from sim import BUNDLED, SINGLE, Checklist, Delivery, Department, Design, Routing, Window, run
-from sim.domain.design import Licences
+from sim.domain.design import HeldDocuments, Licences
 
 
 def traces(result):
@@ -101,10 +101,13 @@ def test_an_items_statutory_clock_starts_when_its_prerequisites_are_met():
         ({"delivery": Delivery.mail}, 22, 2, 5),
         # E-licences: each result is in hand at decision, so b starts at 11 and no pickup trips.
         ({"licences": Licences.electronic}, 18, 2, 5),
+        # 免提交: the ID department A holds is fetched for a and for b; the licence a produces
+        # inside the need is data sharing's, so it is still carried and handed over.
+        ({"held_documents": HeldDocuments.fetched}, 24, 4, 3),
     ],
 )
 def test_each_lever_alone_on_the_chain(lever, lead_time, trips, documents):
-    r = run(chain(), Design(**lever), seed=1)
+    r = run(chain(held_by={"id": "A"}), Design(**lever), seed=1)
     assert case_values(r, "lead_time") == lead_time
     assert case_values(r, "trips") == trips
     assert case_values(r, "documents") == documents

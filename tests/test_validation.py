@@ -110,6 +110,11 @@ BAD = [
         "1 or more leaves no time for cases",
     ),
     (["+scenario.bundle_limits.open_cafe=5"], "scenario.bundle_limits.open_cafe", "unknown need 'open_cafe'"),
+    (
+        ["+scenario.held_by.passport=public_security"],
+        "scenario.held_by.passport",
+        "unknown document 'passport'",
+    ),
 ]
 
 

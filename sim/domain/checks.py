@@ -63,6 +63,12 @@ def validate(scenario: Scenario, key: str = "scenario") -> None:
                 raise ConfigError(f"{k}[{i}]", f"unknown item '{item}'{_known(s.items)}")
         if len(set(members)) != len(members):
             raise ConfigError(k, "lists an item twice")
+    for doc, holder in s.held_by.items():
+        k = f"{key}.held_by.{doc}"
+        if doc not in s.documents:
+            raise ConfigError(k, f"unknown document '{doc}'{_known(s.documents)}")
+        if not holder or not all(c.isalnum() or c in "_-" for c in holder):  # any issuing body
+            raise ConfigError(k, f"name the body that holds it (letters, digits, '_', '-'), got '{holder}'")
     for need, days in s.bundle_limits.items():
         k = f"{key}.bundle_limits.{need}"
         if need not in s.needs:

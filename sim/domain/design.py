@@ -16,7 +16,10 @@ Each lever can be switched alone, so a planner can see what it contributes:
   applicant's hands at decision;
 - ``notice``: what the applicant is told, per visit, or everything once up front (一次告知): a
   dossier is incomplete less often (each item's ``notice_factor``), and a rejection lists every
-  missing piece, so one fix round completes it.
+  missing piece, so one fix round completes it;
+- ``held_documents``: documents a department already holds (``Scenario.held_by``: identity
+  cards, licences, certificates) handed over again, or fetched by the office (免提交). Those an
+  item of the same need produces are data sharing's.
 """
 
 from __future__ import annotations
@@ -67,6 +70,11 @@ class Notice(Enum):
     one_time = "one_time"
 
 
+class HeldDocuments(Enum):
+    submitted = "submitted"
+    fetched = "fetched"
+
+
 @dataclass(kw_only=True)
 class Design(Value):
     window: Window = Window.per_department
@@ -78,6 +86,7 @@ class Design(Value):
     limits: Limits = Limits.statutory
     licences: Licences = Licences.paper
     notice: Notice = Notice.per_visit
+    held_documents: HeldDocuments = HeldDocuments.submitted
 
     @property
     def label(self) -> str:

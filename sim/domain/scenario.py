@@ -277,6 +277,9 @@ class Scenario(Value):
     applicants visit windows only while they are open, in-person arrivals come only then
     (rates are per open hour, shaped by ``demand_profile``), and work pauses while closed.
     ``requests`` is the enterprise request service with its tiers (none by default).
+    ``held_by``: which body (a department or any other) issues and holds a document
+    (``{legal_rep_id: public_security}``), so that a design that fetches held documents (免提交)
+    needs no copy.
     ``bundle_limits``: a need's own committed limit (working days) when it is served as one
     bundle (a merged dossier), e.g. ``{open_restaurant: 15}``.
     ``shifts`` change a staff pool's count at clock times every day, e.g.
@@ -291,6 +294,7 @@ class Scenario(Value):
 
     name: str
     documents: dict[str, str] = field(default_factory=dict)
+    held_by: dict[str, str] = field(default_factory=dict)
     departments: dict[str, Department] = field(default_factory=dict)
     items: dict[str, Item] = field(default_factory=dict)
     needs: dict[str, list[str]] = field(default_factory=dict)

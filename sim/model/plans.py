@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from sim.domain.design import Checklist, Design, Licences, Limits, Notice, Routing, Window
+from sim.domain.design import Checklist, Design, HeldDocuments, Licences, Limits, Notice, Routing, Window
 from sim.domain.scenario import Scenario
 from sim.model.centre import ONE_STOP, Centre
 from sim.model.recorder import PARTS
@@ -93,13 +93,17 @@ class NeedPlan:
         self.bundle_days = scenario.bundle_limits.get(need) if bundle else None
 
     def _documents(self, scenario: Scenario, design: Design, names: list[str]) -> None:
-        """Documents handed over per item: with data sharing, not those the need itself produces."""
+        """Documents handed over per item: with data sharing, not those the need itself produces;
+        fetching held documents, not those a department already holds before the case."""
         produced = {scenario.items[n].produces for n in names} - {None}
         self.produced = produced
 
+        shared = produced if design.data_sharing else set()
+        if design.held_documents is HeldDocuments.fetched:  # 免提交: what a department holds is fetched
+            shared |= set(scenario.held_by) - produced
+
         def handed_over(name: str) -> frozenset[str]:
-            docs = scenario.items[name].documents
-            return frozenset(d for d in docs if not (design.data_sharing and d in produced))
+            return frozenset(d for d in scenario.items[name].documents if d not in shared)
 
         self._handed_over = tuple(handed_over(n) for n in names)
         self.submit_docs = tuple(len(docs) for docs in self._handed_over)
