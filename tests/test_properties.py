@@ -25,7 +25,7 @@ from sim import (
     run,
 )
 from sim.domain.checks import validate
-from sim.domain.design import HeldDocuments, Licences, Limits, Notice, Steps
+from sim.domain.design import Forms, HeldDocuments, Licences, Limits, Notice, Steps
 from sim.domain.scenario import (
     Batch,
     Meeting,
@@ -111,6 +111,8 @@ def scenarios(draw):
         items=items,
         needs=needs,
         demand={need: draw(st.floats(0.05, 0.6)) for need in needs if draw(st.booleans())} or {"need0": 0.3},
+        forms=draw(st.lists(st.sampled_from(DOCS), unique=True, max_size=3)),
+        one_form_share=draw(st.sampled_from([0.0, 0.5, 1.0])),
         held_by=draw(st.dictionaries(st.sampled_from(DOCS), st.sampled_from(["dept0", "registry"]))),
         bundle_limits=draw(st.dictionaries(st.sampled_from(list(needs)), st.sampled_from([0.2, 3.0]))),
         one_stop=OneStop(clerks=draw(st.integers(1, 3))),
@@ -162,6 +164,7 @@ designs = st.builds(
     licences=st.sampled_from(Licences),
     notice=st.sampled_from(Notice),
     held_documents=st.sampled_from(HeldDocuments),
+    forms=st.sampled_from(Forms),
 )
 
 
@@ -196,6 +199,7 @@ PAPER_LEVERS = {
     "data_sharing": True,
     "notice": Notice.one_time,
     "held_documents": HeldDocuments.fetched,
+    "forms": Forms.one_form,
 }
 
 

@@ -10,7 +10,7 @@ import pytest
 from builders import Inspection, chain, det, with_item
 
 from sim import BUNDLED, SINGLE, Checklist, Delivery, Department, Design, Routing, Window, run
-from sim.domain.design import HeldDocuments, Licences
+from sim.domain.design import Forms, HeldDocuments, Licences
 
 
 def traces(result):
@@ -214,3 +214,16 @@ def test_queueing_at_a_busy_window_is_counted_as_waiting():
     assert len(first_intakes) >= 3 and waits[0] == 0 and (waits[1:] > 0).all()
     queued = r.steps[r.steps["activity"].isin(["intake", "review", "inspection"])]
     assert r.cases["waiting"].sum() == pytest.approx((queued["start"] - queued["enqueue"]).sum())
+
+
+def test_one_form_enters_shared_fields_once_and_counts_the_forms_as_one():
+    """一表申请: c (intake 1 h) and d (2 h) in one merged dossier with one form: the longest part
+    plus half the other (2.5 h, not 3), and id + one form handed over (2 documents, not 3)."""
+    scenario = chain(demand={"cd": 0.001}, forms=["form_c", "form_d"], one_form_share=0.5)
+    merged = Design(window=Window.one_stop, checklist=Checklist.merged, routing=Routing.parallel)
+    r = run(scenario, replace(merged, forms=Forms.one_form), seed=2)
+    assert only_trace(r)[0] == ("c+d", "intake", "one_stop.clerks", 0, 2.5)
+    assert case_values(r, "documents") == 2
+    r = run(scenario, merged, seed=2)  # separate forms: the sum, and both forms
+    assert only_trace(r)[0] == ("c+d", "intake", "one_stop.clerks", 0, 3)
+    assert case_values(r, "documents") == 3

@@ -115,6 +115,8 @@ BAD = [
         "scenario.held_by.passport",
         "unknown document 'passport'",
     ),
+    (["scenario.forms=[tax_form,passport]"], "scenario.forms[1]", "unknown document 'passport'"),
+    (["scenario.one_form_share=1.5"], "scenario.one_form_share", "must be a share in [0, 1]"),
 ]
 
 

@@ -69,6 +69,11 @@ def validate(scenario: Scenario, key: str = "scenario") -> None:
             raise ConfigError(k, f"unknown document '{doc}'{_known(s.documents)}")
         if not holder or not all(c.isalnum() or c in "_-" for c in holder):  # any issuing body
             raise ConfigError(k, f"name the body that holds it (letters, digits, '_', '-'), got '{holder}'")
+    for i, doc in enumerate(s.forms):
+        if doc not in s.documents:
+            raise ConfigError(f"{key}.forms[{i}]", f"unknown document '{doc}'{_known(s.documents)}")
+    if not 0 <= s.one_form_share <= 1:
+        raise ConfigError(f"{key}.one_form_share", f"must be a share in [0, 1], got {s.one_form_share}")
     for need, days in s.bundle_limits.items():
         k = f"{key}.bundle_limits.{need}"
         if need not in s.needs:

@@ -19,7 +19,10 @@ Each lever can be switched alone, so a planner can see what it contributes:
   missing piece, so one fix round completes it;
 - ``held_documents``: documents a department already holds (``Scenario.held_by``: identity
   cards, licences, certificates) handed over again, or fetched by the office (免提交). Those an
-  item of the same need produces are data sharing's.
+  item of the same need produces are data sharing's;
+- ``forms``: an application form per item, or one form for a merged dossier (一表申请): its
+  items' forms (``Scenario.forms``) count as one document, and the fields they share are
+  entered once (``Scenario.one_form_share``).
 """
 
 from __future__ import annotations
@@ -75,6 +78,11 @@ class HeldDocuments(Enum):
     fetched = "fetched"
 
 
+class Forms(Enum):
+    per_item = "per_item"
+    one_form = "one_form"
+
+
 @dataclass(kw_only=True)
 class Design(Value):
     window: Window = Window.per_department
@@ -87,6 +95,7 @@ class Design(Value):
     licences: Licences = Licences.paper
     notice: Notice = Notice.per_visit
     held_documents: HeldDocuments = HeldDocuments.submitted
+    forms: Forms = Forms.per_item
 
     @property
     def label(self) -> str:

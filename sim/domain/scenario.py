@@ -280,6 +280,9 @@ class Scenario(Value):
     ``held_by``: which body (a department or any other) issues and holds a document
     (``{legal_rep_id: public_security}``), so that a design that fetches held documents (免提交)
     needs no copy.
+    ``forms``: the documents that are application forms; with one form for a merged dossier
+    (一表申请) they count as one, and its intake takes the longest part's intake plus
+    ``one_form_share`` of the others' (1: no saving).
     ``bundle_limits``: a need's own committed limit (working days) when it is served as one
     bundle (a merged dossier), e.g. ``{open_restaurant: 15}``.
     ``shifts`` change a staff pool's count at clock times every day, e.g.
@@ -295,6 +298,8 @@ class Scenario(Value):
     name: str
     documents: dict[str, str] = field(default_factory=dict)
     held_by: dict[str, str] = field(default_factory=dict)
+    forms: list[str] = field(default_factory=list)
+    one_form_share: float = 1.0
     departments: dict[str, Department] = field(default_factory=dict)
     items: dict[str, Item] = field(default_factory=dict)
     needs: dict[str, list[str]] = field(default_factory=dict)

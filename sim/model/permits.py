@@ -334,8 +334,13 @@ class Permits:
             c.documents += plan.submit_docs[i]
             work = c.intake[i][k]
         else:
-            c.documents += plan.merged_documents(items) if merged else sum(plan.submit_docs[i] for i in items)
-            work = sum(c.intake[i][k] for i in items)
+            works = [c.intake[i][k] for i in items]
+            if merged:
+                c.documents += plan.merged_documents(items)
+                work = plan.merged_intake(works)
+            else:
+                c.documents += sum(plan.submit_docs[i] for i in items)
+                work = sum(works)
         hours = self.window_hours
         return work if hours is None else hours.finish(start, work) - start
 

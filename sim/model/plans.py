@@ -10,7 +10,17 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from sim.domain.design import Checklist, Design, HeldDocuments, Licences, Limits, Notice, Routing, Window
+from sim.domain.design import (
+    Checklist,
+    Design,
+    Forms,
+    HeldDocuments,
+    Licences,
+    Limits,
+    Notice,
+    Routing,
+    Window,
+)
 from sim.domain.scenario import Scenario
 from sim.model.centre import ONE_STOP, Centre
 from sim.model.recorder import PARTS
@@ -106,8 +116,11 @@ class NeedPlan:
             return frozenset(d for d in scenario.items[name].documents if d not in shared)
 
         self._handed_over = tuple(handed_over(n) for n in names)
+        # One form replaces the forms of the items in a merged dossier (no merged dossier: no effect).
+        self.one_form = design.forms is Forms.one_form and design.checklist is Checklist.merged
+        self.forms, self.one_form_share = frozenset(scenario.forms), scenario.one_form_share
         self.submit_docs = tuple(len(docs) for docs in self._handed_over)
-        self.distinct_documents = len(frozenset().union(*self._handed_over))
+        self.distinct_documents = self._count(frozenset().union(*self._handed_over))
 
     def _dossiers(self, scenario: Scenario, design: Design, names: list[str]) -> None:
         """Which items go in the merged dossier handed in first, and at which windows."""
@@ -147,8 +160,23 @@ class NeedPlan:
         self.any_event = any(self.ready_event + self.settled_event + self.accepted_event)
 
     def merged_documents(self, items: list[int]) -> int:
-        """Documents in one merged dossier for ``items``: each distinct document once."""
-        return len(frozenset().union(*(self._handed_over[i] for i in items)))
+        """Documents in one merged dossier for ``items``: each distinct document once, and with
+        one form its items' forms as one."""
+        return self._count(frozenset().union(*(self._handed_over[i] for i in items)))
+
+    def _count(self, docs: frozenset[str]) -> int:
+        if self.one_form and docs & self.forms:
+            return len(docs - self.forms) + 1
+        return len(docs)
+
+    def merged_intake(self, works: list[float]) -> float:
+        """Intake of one merged dossier: the parts' sum, or with one form the longest part's
+        and a share of the others' (the fields they share entered once)."""
+        total = sum(works)
+        if not self.one_form:
+            return total
+        longest = max(works)
+        return longest + self.one_form_share * (total - longest)
 
 
 class Case:
