@@ -321,3 +321,34 @@ def test_one_time_notice_makes_dossiers_complete_more_often_and_needs_one_fix_at
     assert abs(per_visit["reworks"].mean() - 0.4 / 0.6) < 2.58 * geometric_sd
     for column in ("reworks", "trips", "documents"):
         assert (notified[column] <= per_visit[column]).all(), column
+
+
+def test_tolerant_acceptance_accepts_a_dossier_lacking_only_a_minor_document():
+    """p 0.4, two of four documents minor: a dossier lacking one (equally likely any) is held
+    back only when the gap is not minor, so with tolerant acceptance 0.4 x 0.5 of dossiers are
+    rejected, against 0.4 strictly; the same applicants never fare worse."""
+    from builders import exp
+
+    from sim.domain.design import Acceptance
+
+    docs = ["form", "id", "plan", "rules"]
+    w = Item(
+        department="A",
+        documents=docs,
+        intake=det(0.1),
+        p_incomplete=0.4,
+        minor_documents=["plan", "rules"],
+        prepare=exp(5),
+    )
+    scenario = replace(office({"w": w}, documents={d: d for d in docs}), demand={"w": 1.0}, horizon=3_000)
+    strict = run(scenario, SINGLE, seed=5, record_steps=False).cases
+    tolerant = run(scenario, Design(acceptance=Acceptance.tolerant), seed=5, record_steps=False).cases
+    n = len(tolerant)
+    for cases, p in ((strict, 0.4), (tolerant, 0.2)):
+        share = (cases["reworks"] > 0).mean()
+        assert abs(share - p) < 2.58 * (p * (1 - p) / n) ** 0.5, (p, share)  # 99 % binomial interval
+    for column in ("reworks", "trips", "documents", "lead_time"):
+        assert (tolerant[column] <= strict[column] + 1e-9).all(), column
+    with pytest.raises(ConfigError) as e:
+        office({"w": replace(w, minor_documents=["passport"])}, documents={d: d for d in docs})
+    assert e.value.key == "scenario.items.w.minor_documents[0]"

@@ -25,7 +25,7 @@ from sim import (
     run,
 )
 from sim.domain.checks import validate
-from sim.domain.design import Forms, HeldDocuments, Licences, Limits, Notice, Steps
+from sim.domain.design import Acceptance, Forms, HeldDocuments, Licences, Limits, Notice, Steps
 from sim.domain.scenario import (
     Batch,
     Meeting,
@@ -76,11 +76,12 @@ def scenarios(draw):
         if steps:
             review = inspection = None
         limit = draw(st.one_of(st.none(), st.sampled_from([0.5, 2.0, 10.0])))
+        documents = draw(
+            st.lists(st.sampled_from(DOCS + [f"out{j}" for j in range(k)]), unique=True, max_size=4)
+        )
         items[f"item{k}"] = Item(
             department=dept,
-            documents=draw(
-                st.lists(st.sampled_from(DOCS + [f"out{j}" for j in range(k)]), unique=True, max_size=4)
-            ),
+            documents=documents,
             produces=f"out{k}" if draw(st.booleans()) else None,
             intake=draw(durations),
             review=review,
@@ -95,6 +96,7 @@ def scenarios(draw):
             committed_days=limit / 2 if limit and draw(st.booleans()) else None,
             p_incomplete=p,
             notice_factor=draw(st.sampled_from([0.0, 0.5, 1.0])),
+            minor_documents=draw(st.lists(st.sampled_from(documents), unique=True)) if documents else [],
             prepare=draw(durations) if p else None,
             prerequisites=draw(st.lists(st.sampled_from(earlier), unique=True, max_size=2))
             if earlier
@@ -165,6 +167,7 @@ designs = st.builds(
     notice=st.sampled_from(Notice),
     held_documents=st.sampled_from(HeldDocuments),
     forms=st.sampled_from(Forms),
+    acceptance=st.sampled_from(Acceptance),
 )
 
 
@@ -200,6 +203,7 @@ PAPER_LEVERS = {
     "notice": Notice.one_time,
     "held_documents": HeldDocuments.fetched,
     "forms": Forms.one_form,
+    "acceptance": Acceptance.tolerant,
 }
 
 

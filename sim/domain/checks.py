@@ -172,6 +172,9 @@ def _item(s: Scenario, name: str, k: str) -> None:
             f"{k}.p_incomplete",
             f"must be a probability in [0, 1) (1 would never be accepted), got {item.p_incomplete}",
         )
+    for i, doc in enumerate(item.minor_documents):
+        if doc not in item.documents:
+            raise ConfigError(f"{k}.minor_documents[{i}]", f"'{doc}' is not one of the item's documents")
     if not 0 <= item.notice_factor <= 1:
         raise ConfigError(
             f"{k}.notice_factor",

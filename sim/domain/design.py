@@ -22,7 +22,10 @@ Each lever can be switched alone, so a planner can see what it contributes:
   item of the same need produces are data sharing's;
 - ``forms``: an application form per item, or one form for a merged dossier (一表申请): its
   items' forms (``Scenario.forms``) count as one document, and the fields they share are
-  entered once (``Scenario.one_form_share``).
+  entered once (``Scenario.one_form_share``);
+- ``acceptance``: a dossier missing anything is rejected, or one missing only a minor document
+  (each item's ``minor_documents``) is accepted and the document supplied later, without a trip
+  and without holding the item back (容缺受理).
 """
 
 from __future__ import annotations
@@ -83,6 +86,11 @@ class Forms(Enum):
     one_form = "one_form"
 
 
+class Acceptance(Enum):
+    strict = "strict"
+    tolerant = "tolerant"
+
+
 @dataclass(kw_only=True)
 class Design(Value):
     window: Window = Window.per_department
@@ -96,6 +104,7 @@ class Design(Value):
     notice: Notice = Notice.per_visit
     held_documents: HeldDocuments = HeldDocuments.submitted
     forms: Forms = Forms.per_item
+    acceptance: Acceptance = Acceptance.strict
 
     @property
     def label(self) -> str:

@@ -89,7 +89,9 @@ class Item(Value):
 
     ``p_incomplete`` is the chance that one submission of the dossier is rejected at intake;
     the applicant then spends ``prepare`` fixing it and comes back. Told everything once up
-    front (the design's one-time notice), the chance is ``p_incomplete * notice_factor``.
+    front (the design's one-time notice), the chance is ``p_incomplete * notice_factor``. An
+    incomplete dossier lacks one document, equally likely any of the item's; under tolerant
+    acceptance one lacking only one of ``minor_documents`` is accepted, the document to follow.
     ``prerequisites`` are items whose output this one needs; when they are not part of the
     same need, the applicant is taken to hold their output already. ``pickup`` false means the
     result is handed over electronically.
@@ -108,6 +110,7 @@ class Item(Value):
     review: Dist | None = None
     p_incomplete: float = 0.0
     notice_factor: float = 1.0
+    minor_documents: list[str] = field(default_factory=list)
     prepare: Dist | None = None
     prerequisites: list[str] = field(default_factory=list)
     produces: str | None = None

@@ -11,6 +11,7 @@ import math
 from typing import TYPE_CHECKING
 
 from sim.domain.design import (
+    Acceptance,
     Checklist,
     Design,
     Forms,
@@ -59,6 +60,10 @@ class ItemSpec:
         self.notified = design.notice is Notice.one_time
         notified_p = item.p_incomplete * item.notice_factor
         self.log_notified_p = math.log(notified_p) if notified_p > 0 else -math.inf
+        # Which document an incomplete dossier lacks is drawn once, under every design.
+        self.missing = streams.uniform(f"missing/{name}") if self.log_p and item.minor_documents else None
+        self.p_minor = len(item.minor_documents) / len(item.documents) if item.documents else 0.0
+        self.tolerant = design.acceptance is Acceptance.tolerant
         self.steps, self.kept = office.steps[name], office.kept[name]
         committed = design.limits is Limits.committed and item.committed_days is not None
         self.limit_days = item.committed_days if committed else item.limit_days
@@ -67,9 +72,13 @@ class ItemSpec:
 
     def failures(self) -> tuple[int, int]:
         """(failed submissions without one-time notice, failed submissions under the design)
-        of one dossier: with the notice, the first rejection lists all, so at most one."""
+        of one dossier: with the notice, the first rejection lists all, so at most one; under
+        tolerant acceptance, none when the dossier lacks only a minor document."""
         u = math.log1p(-self.incomplete())
         n = int(u / self.log_p)
+        minor = self.missing is not None and self.missing() < self.p_minor
+        if self.tolerant and minor:  # accepted with the gap, the document to follow
+            return n, 0
         return n, (min(1, int(u / self.log_notified_p)) if self.notified else n)
 
 
