@@ -143,6 +143,8 @@ def _decisions(model: Model, cases: pd.DataFrame) -> pd.DataFrame:
         model.centre.office_hours, df["started"].to_numpy(), df["decided"].to_numpy()
     )
     items = model.scenario.items
+    commitment = df.pop("commitment").to_numpy()  # 0 on review, 1 on commitment, 2 revoked
+    df["on_commitment"], df["revoked"] = commitment > 0, commitment == 2
     for limit, verdict in (("limit_days", "on_time"), ("committed_days", "on_committed")):
         days = [getattr(items[name], limit) if name in items else None for name in rec.items.names]
         df[limit] = np.array([np.nan if v is None else v for v in days], dtype=float)[codes]

@@ -352,3 +352,41 @@ def test_tolerant_acceptance_accepts_a_dossier_lacking_only_a_minor_document():
     with pytest.raises(ConfigError) as e:
         office({"w": replace(w, minor_documents=["passport"])}, documents={d: d for d in docs})
     assert e.value.key == "scenario.items.w.minor_documents[0]"
+
+
+def test_an_item_approved_on_commitment_is_decided_at_acceptance_and_checked_after():
+    """告知承诺: handed in at 1, accepted at 2 with the commitment standing in for the plan; the
+    result is in hand at once (no pickup trip), the review and sign-off still run after (the
+    office's time, not the applicant's), and the decision is marked on commitment."""
+    from sim.domain.design import Approval
+    from sim.domain.scenario import Commitment
+
+    w = replace(
+        item(REVIEW_THEN_SIGN),
+        documents=["form", "plan"],
+        pickup=True,
+        commitment=Commitment(replaces=["plan"]),
+    )
+    scenario = office({"w": w}, documents={"form": "form", "plan": "plan"})
+    r = scripted(scenario, [(1, "w")], Design(approval=Approval.on_commitment))
+    case = r.cases.iloc[0]
+    assert (case["lead_time"], case["trips"], case["documents"], case["waiting"]) == (1, 1, 1, 0)
+    assert steps_of(r, 0) == [("intake", 1, 1, 2), ("review", 2, 2, 4), ("sign", 16, 16, 17)]
+    decision = r.decisions.iloc[0]
+    assert (decision["decided"], decision["on_commitment"], decision["revoked"]) == (2, True, False)
+    r = scripted(scenario, [(1, "w")])  # on review: decided after sign-off, collected, both documents
+    assert r.decisions.iloc[0]["decided"] == 17 and r.cases.iloc[0]["documents"] == 2
+
+
+def test_a_share_of_commitments_is_found_false_and_revoked():
+    from builders import exp
+
+    from sim.domain.design import Approval
+    from sim.domain.scenario import Commitment
+
+    w = replace(item([Step(name="review", work=exp(0.2))]), commitment=Commitment(p_false=0.1))
+    scenario = replace(office({"w": w}), demand={"w": 1.0}, horizon=3_000)
+    decisions = run(scenario, Design(approval=Approval.on_commitment), seed=6, record_steps=False).decisions
+    n, revoked = len(decisions), decisions["revoked"].mean()
+    assert decisions["on_commitment"].all() and abs(revoked - 0.1) < 2.58 * (0.1 * 0.9 / n) ** 0.5
+    assert not run(scenario, SINGLE, seed=6, record_steps=False).decisions["revoked"].any()

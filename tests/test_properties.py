@@ -25,9 +25,10 @@ from sim import (
     run,
 )
 from sim.domain.checks import validate
-from sim.domain.design import Acceptance, Forms, HeldDocuments, Licences, Limits, Notice, Steps
+from sim.domain.design import Acceptance, Approval, Forms, HeldDocuments, Licences, Limits, Notice, Steps
 from sim.domain.scenario import (
     Batch,
+    Commitment,
     Meeting,
     OverdueEffect,
     OverdueReport,
@@ -97,6 +98,18 @@ def scenarios(draw):
             p_incomplete=p,
             notice_factor=draw(st.sampled_from([0.0, 0.5, 1.0])),
             minor_documents=draw(st.lists(st.sampled_from(documents), unique=True)) if documents else [],
+            commitment=draw(
+                st.one_of(
+                    st.none(),
+                    st.builds(
+                        Commitment,
+                        replaces=st.lists(st.sampled_from(documents), unique=True)
+                        if documents
+                        else st.just([]),
+                        p_false=st.sampled_from([0.0, 0.3]),
+                    ),
+                )
+            ),
             prepare=draw(durations) if p else None,
             prerequisites=draw(st.lists(st.sampled_from(earlier), unique=True, max_size=2))
             if earlier
@@ -168,6 +181,7 @@ designs = st.builds(
     held_documents=st.sampled_from(HeldDocuments),
     forms=st.sampled_from(Forms),
     acceptance=st.sampled_from(Acceptance),
+    approval=st.sampled_from(Approval),
 )
 
 
@@ -204,6 +218,7 @@ PAPER_LEVERS = {
     "held_documents": HeldDocuments.fetched,
     "forms": Forms.one_form,
     "acceptance": Acceptance.tolerant,
+    "approval": Approval.on_commitment,
 }
 
 

@@ -172,6 +172,13 @@ def _item(s: Scenario, name: str, k: str) -> None:
             f"{k}.p_incomplete",
             f"must be a probability in [0, 1) (1 would never be accepted), got {item.p_incomplete}",
         )
+    if item.commitment is not None:
+        for i, doc in enumerate(item.commitment.replaces):
+            if doc not in item.documents:
+                raise ConfigError(
+                    f"{k}.commitment.replaces[{i}]", f"'{doc}' is not one of the item's documents"
+                )
+        _probability(item.commitment.p_false, f"{k}.commitment.p_false")
     for i, doc in enumerate(item.minor_documents):
         if doc not in item.documents:
             raise ConfigError(f"{k}.minor_documents[{i}]", f"'{doc}' is not one of the item's documents")

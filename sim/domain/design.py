@@ -25,7 +25,10 @@ Each lever can be switched alone, so a planner can see what it contributes:
   entered once (``Scenario.one_form_share``);
 - ``acceptance``: a dossier missing anything is rejected, or one missing only a minor document
   (each item's ``minor_documents``) is accepted and the document supplied later, without a trip
-  and without holding the item back (容缺受理).
+  and without holding the item back (容缺受理);
+- ``approval``: an item is decided after its back office, or, where it allows a commitment
+  (告知承诺, ``Item.commitment``), at acceptance on the applicant's signed commitment, its back
+  office then checking afterwards; a share of commitments is found false and revoked.
 """
 
 from __future__ import annotations
@@ -91,6 +94,11 @@ class Acceptance(Enum):
     tolerant = "tolerant"
 
 
+class Approval(Enum):
+    on_review = "on_review"
+    on_commitment = "on_commitment"
+
+
 @dataclass(kw_only=True)
 class Design(Value):
     window: Window = Window.per_department
@@ -105,6 +113,7 @@ class Design(Value):
     held_documents: HeldDocuments = HeldDocuments.submitted
     forms: Forms = Forms.per_item
     acceptance: Acceptance = Acceptance.strict
+    approval: Approval = Approval.on_review
 
     @property
     def label(self) -> str:

@@ -84,6 +84,16 @@ class Step(Value):
 
 
 @dataclass(kw_only=True)
+class Commitment(Value):
+    """Approval on a signed commitment (告知承诺): the applicant's commitment stands in for the
+    ``replaces`` documents; the back office checks afterwards and finds a share ``p_false`` of
+    commitments false (the approval is then revoked)."""
+
+    replaces: list[str] = field(default_factory=list)
+    p_false: float = 0.0
+
+
+@dataclass(kw_only=True)
 class Item(Value):
     """One permit or service (事项), owned by a department.
 
@@ -101,7 +111,8 @@ class Item(Value):
     steps kept when the design cuts steps (减环节; empty: decided on the spot then).
     ``on_the_spot`` (即办件): decided by the window clerk at intake, whatever its back office.
     ``limit_days`` is the statutory limit (法定时限) and ``committed_days`` the limit the office
-    commits to (承诺时限), both in working days of the back office's calendar.
+    commits to (承诺时限), both in working days of the back office's calendar. ``commitment``:
+    the item may be approved on a signed commitment, when the design does so.
     """
 
     department: str
@@ -120,6 +131,7 @@ class Item(Value):
     on_the_spot: bool = False
     limit_days: float | None = None
     committed_days: float | None = None
+    commitment: Commitment | None = None
     pickup: bool = True
 
     def back_office(self, reduced: bool) -> list[Step]:

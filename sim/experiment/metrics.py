@@ -37,6 +37,10 @@ def summarise(result: RunResult) -> dict[str, float]:
     for limit, verdict in (("limit_days", "on_time"), ("committed_days", "on_committed")):
         limited = decisions[decisions[limit].notna()]
         out[f"{verdict}_share"] = float(limited[verdict].astype(float).mean()) if len(limited) else np.nan
+    signed = decisions[decisions["on_commitment"]]
+    out["revoked_share"] = (
+        float(signed["revoked"].mean()) if len(signed) else np.nan
+    )  # of approvals on commitment
     out["mean_in_system"] = float(result.info["mean_in_system"])
     return out | summarise_requests(result)
 

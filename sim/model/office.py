@@ -114,9 +114,11 @@ class BackOffice:
         work: tuple,
         due: float,
         path: list[float],
+        applicant_waits: bool = True,
     ) -> Generator:
         """Take one file through its steps (``work``: its draws per step), adding the time to
-        ``path`` (the case's lead-time breakdown along this item)."""
+        ``path`` (the case's lead-time breakdown along this item) and, when the applicant waits
+        for it, its queueing to the case's waiting."""
         env, rec = self.env, self.centre.recorder
         for step, keep, drawn in zip(steps, kept, work, strict=True):
             if drawn is None or not keep:
@@ -135,7 +137,8 @@ class BackOffice:
             if seat is not c:
                 yield seat
             start = env.now
-            c.waiting += start - enqueue
+            if applicant_waits:
+                c.waiting += start - enqueue
             yield env.timeout(effort if hours is None else hours.finish(start, effort) - start)
             step.pool.free(seat)
             path[OFFICE_QUEUE] += start - enqueue

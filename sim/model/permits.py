@@ -140,6 +140,8 @@ class Permits:
             c.intake = [(s.intake(),) for s in specs]
         if plan.any_back_office:
             c.work = [tuple(step.draw() for step in s.steps) for s in specs]
+        if plan.any_commitment:
+            c.falsified = [s.falsified() < s.p_false if s.falsified else False for s in specs]
         if self._channel_draw is not None:
             u = self._channel_draw()
             if plan.channel_cut is not None:
@@ -204,10 +206,20 @@ class Permits:
         started = c.accepted_at[i]
         for d in plan.deps[i]:
             started = max(started, c.available_at[d])
+        verdict = 0
         if spec.steps:
             due = self._due(c, i, started) if spec.due_first else 0.0
-            yield from self.office.handle(c, spec.code, spec.steps, spec.kept, c.work[i], due, path)
-        self.recorder.decision((c.id, spec.code, c.accepted_at[i], started, env.now))
+            if spec.on_commitment:  # decided now on the signed commitment; the office checks after
+                office_only = [0.0] * len(PARTS)  # its time is the office's, not the applicant's
+                env.process(
+                    self.office.handle(
+                        c, spec.code, spec.steps, spec.kept, c.work[i], due, office_only, False
+                    )
+                )
+                verdict = 2 if c.falsified[i] else 1
+            else:
+                yield from self.office.handle(c, spec.code, spec.steps, spec.kept, c.work[i], due, path)
+        self.recorder.decision((c.id, spec.code, verdict, c.accepted_at[i], started, env.now))
         if plan.deps_met_by is DECIDED:
             c.available_at[i] = env.now
         if c.ready[i] is not None:

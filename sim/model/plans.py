@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from sim.domain.design import (
     Acceptance,
+    Approval,
     Checklist,
     Design,
     Forms,
@@ -64,6 +65,11 @@ class ItemSpec:
         self.missing = streams.uniform(f"missing/{name}") if self.log_p and item.minor_documents else None
         self.p_minor = len(item.minor_documents) / len(item.documents) if item.documents else 0.0
         self.tolerant = design.acceptance is Acceptance.tolerant
+        # Approval on commitment: drawn whether the design uses it or not (common random numbers).
+        promise = item.commitment
+        self.falsified = streams.uniform(f"false_commitment/{name}") if promise and promise.p_false else None
+        self.p_false = promise.p_false if promise else 0.0
+        self.on_commitment = promise is not None and design.approval is Approval.on_commitment
         self.steps, self.kept = office.steps[name], office.kept[name]
         committed = design.limits is Limits.committed and item.committed_days is not None
         self.limit_days = item.committed_days if committed else item.limit_days
@@ -106,6 +112,7 @@ class NeedPlan:
         # What a case of this need draws on arrival.
         self.any_incomplete = any(s.log_p for s in self.specs)
         self.any_back_office = any(s.steps for s in self.specs)
+        self.any_commitment = any(s.falsified for s in self.specs)
         self.zeros, self.nones, self.empties = (0,) * n, (None,) * n, ((),) * n
         # A bundle's own committed limit runs from the merged dossier's acceptance.
         bundle = design.limits is Limits.committed and bool(self.upfront)
@@ -118,11 +125,14 @@ class NeedPlan:
         self.produced = produced
 
         shared = produced if design.data_sharing else set()
+        on_commitment = design.approval is Approval.on_commitment
         if design.held_documents is HeldDocuments.fetched:  # 免提交: what a department holds is fetched
             shared |= set(scenario.held_by) - produced
 
         def handed_over(name: str) -> frozenset[str]:
-            return frozenset(d for d in scenario.items[name].documents if d not in shared)
+            item = scenario.items[name]
+            signed = set(item.commitment.replaces) if on_commitment and item.commitment else set()
+            return frozenset(d for d in item.documents if d not in shared and d not in signed)
 
         self._handed_over = tuple(handed_over(n) for n in names)
         # One form replaces the forms of the items in a merged dossier (no merged dossier: no effect).
@@ -206,4 +216,4 @@ class Case:
         self.arrival = arrival
         self.n_fail = plan.zeros
         self.work = plan.empties  # per item, each back-office step's (work, booking) or None
-        self.ready = self.settled = self.accepted = plan.nones
+        self.ready = self.settled = self.accepted = self.falsified = plan.nones

@@ -57,7 +57,7 @@ PARTS = (
 CASE_FLOAT_COLUMNS = ("arrival", "completion", "waiting", *PARTS)
 STEP_INT_COLUMNS = ("case", "item", "activity", "resource")
 STEP_FLOAT_COLUMNS = ("enqueue", "start", "end")
-DECISION_INT_COLUMNS = ("case", "item")
+DECISION_INT_COLUMNS = ("case", "item", "commitment")  # 0 on review, 1 on commitment, 2 revoked
 DECISION_FLOAT_COLUMNS = ("accepted", "started", "decided")
 REQUEST_INT_COLUMNS = (
     "request",
