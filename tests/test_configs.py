@@ -99,3 +99,10 @@ def test_preflight_composer_gives_what_compose_gives():
             with pytest.raises(type(hydra_error.value)) as ours:
                 composer(job)
             assert str(ours.value) == str(hydra_error.value)
+
+
+@pytest.mark.parametrize("preset", ["single", "bundled", "full_standard"])
+def test_the_design_files_of_the_presets_are_the_presets(compose, preset):
+    from sim.domain.design import PRESETS
+
+    assert compose([f"design={preset}"]).design == PRESETS[preset]

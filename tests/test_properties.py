@@ -182,6 +182,7 @@ designs = st.builds(
     forms=st.sampled_from(Forms),
     acceptance=st.sampled_from(Acceptance),
     approval=st.sampled_from(Approval),
+    joint_approval=st.booleans(),
 )
 
 
@@ -219,6 +220,7 @@ PAPER_LEVERS = {
     "forms": Forms.one_form,
     "acceptance": Acceptance.tolerant,
     "approval": Approval.on_commitment,
+    "joint_approval": True,
 }
 
 

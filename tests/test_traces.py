@@ -227,3 +227,22 @@ def test_one_form_enters_shared_fields_once_and_counts_the_forms_as_one():
     r = run(scenario, merged, seed=2)  # separate forms: the sum, and both forms
     assert only_trace(r)[0] == ("c+d", "intake", "one_stop.clerks", 0, 3)
     assert case_values(r, "documents") == 3
+
+
+def test_joint_approval_starts_a_dependent_item_on_acceptance_and_decides_it_after():
+    """并联: b needs a's licence; with joint approval it is handed in once a is accepted (1 h),
+    reviewed alongside a (3 -> 8), and decided when a is (11), without the licence in hand."""
+    r = run(chain(), Design(routing=Routing.parallel, joint_approval=True), seed=1)
+    assert sorted(only_trace(r), key=lambda s: (s[3], s[0])) == [
+        ("a", "intake", "A.clerks", 0, 1),
+        ("a", "review", "A.reviewers", 1, 11),
+        ("b", "intake", "B.clerks", 1, 3),
+        ("b", "review", "B.reviewers", 3, 8),
+        ("a", "pickup", "A.clerks", 14, 14),
+        ("b", "pickup", "B.clerks", 14, 14),
+    ]
+    assert case_values(r, "lead_time") == 14
+    assert case_values(r, "documents") == 4  # the licence is issued with b, not carried
+    decisions = r.decisions[r.decisions["case"] == r.decisions["case"].min()].set_index("item")
+    arrival = r.cases["arrival"].min()
+    assert (decisions[["accepted", "started", "decided"]].loc["b"] - arrival).tolist() == [3, 3, 11]

@@ -28,12 +28,15 @@ Each lever can be switched alone, so a planner can see what it contributes:
   and without holding the item back (容缺受理);
 - ``approval``: an item is decided after its back office, or, where it allows a commitment
   (告知承诺, ``Item.commitment``), at acceptance on the applicant's signed commitment, its back
-  office then checking afterwards; a share of commitments is found false and revoked.
+  office then checking afterwards; a share of commitments is found false and revoked;
+- ``joint_approval`` (并联审批, 四证同发): an item that needs another's output starts on the
+  other's acceptance instead of its result, runs alongside it, and is decided once the other
+  is; the outputs are issued together, never carried by the applicant.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from enum import Enum
 
 from sim.domain.value import Value
@@ -114,6 +117,7 @@ class Design(Value):
     forms: Forms = Forms.per_item
     acceptance: Acceptance = Acceptance.strict
     approval: Approval = Approval.on_review
+    joint_approval: bool = False
 
     @property
     def label(self) -> str:
@@ -145,4 +149,15 @@ BUNDLED = Design(
     steps=Steps.reduced,
     limits=Limits.committed,
 )
-PRESETS = {"single": SINGLE, "bundled": BUNDLED}
+# 高效办成一件事: the bundle with every lever of the reform on (GB/T 45836-2025's "six ones").
+FULL_STANDARD = replace(
+    BUNDLED,
+    notice=Notice.one_time,
+    forms=Forms.one_form,
+    held_documents=HeldDocuments.fetched,
+    acceptance=Acceptance.tolerant,
+    approval=Approval.on_commitment,
+    joint_approval=True,
+    licences=Licences.electronic,
+)
+PRESETS = {"single": SINGLE, "bundled": BUNDLED, "full_standard": FULL_STANDARD}

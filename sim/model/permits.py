@@ -25,6 +25,7 @@ from sim.domain.scenario import AtClosing
 from sim.model.centre import ONE_STOP, Centre
 from sim.model.office import BackOffice
 from sim.model.plans import (
+    ACCEPTED,
     APPLICANT,
     DECIDED,
     DELIVERY,
@@ -190,8 +191,9 @@ class Permits:
         and the result to the applicant. Returns its lead-time breakdown."""
         env, plan = self.env, c.plan
         spec = plan.specs[i]
-        if plan.ready_waits[i] or plan.settled_waits[i]:
+        if plan.ready_waits[i] or plan.settled_waits[i] or plan.accepted_waits[i]:
             waits = [c.ready[d] for d in plan.ready_waits[i]] + [c.settled[d] for d in plan.settled_waits[i]]
+            waits += [c.accepted[d] for d in plan.accepted_waits[i]]
             got = yield env.all_of(waits)
             for other in got.values():
                 path = later(path, other)
@@ -219,6 +221,10 @@ class Permits:
                 verdict = 2 if c.falsified[i] else 1
             else:
                 yield from self.office.handle(c, spec.code, spec.steps, spec.kept, c.work[i], due, path)
+        if plan.decided_waits[i]:  # joint approval: final once the items it needs are decided
+            got = yield env.all_of([c.ready[d] for d in plan.decided_waits[i]])
+            for other in got.values():
+                path = later(path, other)
         self.recorder.decision((c.id, spec.code, verdict, c.accepted_at[i], started, env.now))
         if plan.deps_met_by is DECIDED:
             c.available_at[i] = env.now
@@ -369,8 +375,11 @@ class Permits:
         else:
             accepted = () if merged else [i for i in items if n_fail[i] <= k]
         now = self.env.now
+        joint = c.plan.deps_met_by is ACCEPTED
         for i in accepted:
             c.accepted_at[i] = now
+            if joint:  # the items needing it may start now
+                c.available_at[i] = now
             if c.accepted[i] is not None:
                 c.accepted[i].succeed(list(path))
         return failing

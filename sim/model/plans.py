@@ -32,7 +32,8 @@ if TYPE_CHECKING:  # the back office compiles its steps before the plans that us
 
 CHANNELS = ("in_person", "online", "specialist")
 IN_PERSON, ONLINE, SPECIALIST = range(3)
-DECIDED, IN_HAND = "decided", "in hand"  # when an item's output is available to the items needing it
+# When an item's output is available to the items needing it.
+ACCEPTED, DECIDED, IN_HAND = "accepted", "decided", "in hand"
 WINDOW_QUEUE, WINDOW_SERVICE, APPLICANT, OFFICE_QUEUE, OFFICE_WORK, SCHEDULED, DELIVERY = range(len(PARTS))
 
 
@@ -103,10 +104,11 @@ class NeedPlan:
         self.sequential = design.routing is Routing.sequential
         self._documents(scenario, design, names)
         self._dossiers(scenario, design, names)
-        self._waits(design.data_sharing, n)
+        self._waits(design.data_sharing, design.joint_approval, n)
         # Which moment makes an item's output available to the items that need it (None: no item
         # of this need waits for another).
-        self.deps_met_by = (DECIDED if design.data_sharing else IN_HAND) if any(self.deps) else None
+        met_by = ACCEPTED if design.joint_approval else DECIDED if design.data_sharing else IN_HAND
+        self.deps_met_by = met_by if any(self.deps) else None
         mix = scenario.channels.get(need)
         self.channel_cut = (mix.in_person, mix.in_person + mix.online) if mix else None
         # What a case of this need draws on arrival.
@@ -124,7 +126,8 @@ class NeedPlan:
         produced = {scenario.items[n].produces for n in names} - {None}
         self.produced = produced
 
-        shared = produced if design.data_sharing else set()
+        # Outputs of the need reach later items by data sharing, or are issued together (joint).
+        shared = set(produced) if design.data_sharing or design.joint_approval else set()
         on_commitment = design.approval is Approval.on_commitment
         if design.held_documents is HeldDocuments.fetched:  # 免提交: what a department holds is fetched
             shared |= set(scenario.held_by) - produced
@@ -143,7 +146,7 @@ class NeedPlan:
 
     def _dossiers(self, scenario: Scenario, design: Design, names: list[str]) -> None:
         """Which items go in the merged dossier handed in first, and at which windows."""
-        sharing = design.data_sharing
+        sharing = design.data_sharing or design.joint_approval
         if design.checklist is Checklist.merged:
             # Without data sharing an item needing a document the need produces cannot be in the
             # upfront dossier: the applicant hands it in once the document is in hand.
@@ -161,21 +164,27 @@ class NeedPlan:
         self.window = tuple(ONE_STOP if one_stop else s.department for s in self.specs)
         self.alone = len(names) == 1 and not self.upfront  # one item, handed in on its own
 
-    def _waits(self, sharing: bool, n: int) -> None:
-        """What each item waits for before it starts: an output that exists (data sharing) or
-        one in the applicant's hand; in sequential routing, also the previous item settled.
+    def _waits(self, sharing: bool, joint: bool, n: int) -> None:
+        """What each item waits for before it starts: an output that exists (data sharing), one
+        in the applicant's hand, or, in joint approval, the other item's acceptance (and its
+        decision before its own); in sequential routing, also the previous item settled.
         Events are made only where someone waits on them: a one-item need makes none."""
         needed = {d for ds in self.deps for d in ds}
         # An output some later item needs in hand must reach the applicant before that item starts.
-        self.in_hand = tuple(not sharing and i in needed for i in range(n))
-        self.ready_waits = tuple(self.deps[i] if sharing else () for i in range(n))
+        self.in_hand = tuple(not (sharing or joint) and i in needed for i in range(n))
+        self.accepted_waits = tuple(self.deps[i] if joint else () for i in range(n))
+        self.decided_waits = self.accepted_waits  # joint: a conditional approval becomes final after
+        self.ready_waits = tuple(self.deps[i] if sharing and not joint else () for i in range(n))
         self.settled_waits = tuple(
-            (() if sharing else self.deps[i]) + ((i - 1,) if self.sequential and i > 0 else ())
+            (() if sharing or joint else self.deps[i]) + ((i - 1,) if self.sequential and i > 0 else ())
             for i in range(n)
         )
-        self.ready_event = tuple(any(i in w for w in self.ready_waits) for i in range(n))
+        waited = [*self.ready_waits, *self.decided_waits]
+        self.ready_event = tuple(any(i in w for w in waited) for i in range(n))
         self.settled_event = tuple(any(i in w for w in self.settled_waits) for i in range(n))
-        self.accepted_event = tuple(i in self.upfront or not self.sequential for i in range(n))
+        self.accepted_event = tuple(
+            i in self.upfront or not self.sequential or (i in needed and joint) for i in range(n)
+        )
         self.any_event = any(self.ready_event + self.settled_event + self.accepted_event)
 
     def merged_documents(self, items: list[int]) -> int:
