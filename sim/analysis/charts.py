@@ -9,11 +9,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import matplotlib.colors as mcolors
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-_LEVER_COLOURS = ["#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#d62728"]
+_PRESET_COLOURS = {"single": "#7f7f7f", "bundled": "#1f77b4", "full_standard": "#08306b"}
+# tab20 without the presets' blue and the greys: 17 colours, one per other design.
+_LEVER_COLOURS = [
+    c
+    for c in (mcolors.to_hex(plt.get_cmap("tab20")(i)) for i in range(20))
+    if c not in ("#1f77b4", "#7f7f7f", "#c7c7c7")
+]
 HEADLINE_NAMES = {
     "lead_time_working_days_mean": "time",
     "lead_time_mean": "time",
@@ -33,8 +40,9 @@ plt.rcParams.update(
 
 
 def colours(designs: list[str]) -> dict[str, str]:
-    """A fixed colour per design: single grey, bundled blue, other designs in a stable order."""
-    out = {"single": "#7f7f7f", "bundled": "#1f77b4"}
+    """A fixed colour per design: single grey, bundled blue, the full standard dark blue, other
+    designs in a stable order (distinct up to 17 of them)."""
+    out = dict(_PRESET_COLOURS)
     others = sorted(d for d in designs if d not in out)
     out |= {d: _LEVER_COLOURS[i % len(_LEVER_COLOURS)] for i, d in enumerate(others)}
     return out
