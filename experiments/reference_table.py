@@ -3,9 +3,11 @@ change to the model's meaning of time is judged by.
 
     python experiments/reference_table.py                      # every sourced scenario, 5 replications
     python experiments/reference_table.py --replications 20 construction
+    python experiments/reference_table.py --designs single,bundled,full_standard district
 
 Prints, per scenario and design, the mean lead time in working days (P90) and calendar days,
-trips, documents, and where the lead time goes (calendar days); then bundled's change.
+trips, documents, and where the lead time goes (calendar days); then each other design's change
+against the first.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("scenarios", nargs="*", default=SCENARIOS)
     parser.add_argument("--replications", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--designs", default="single,bundled", help="design files, the first the base")
     args = parser.parse_args(argv)
     register()
     print(f"| scenario | design | WD mean (P90) | calendar days | trips | documents | {' | '.join(PARTS)} |")
@@ -41,7 +44,8 @@ def main(argv: list[str] | None = None) -> None:
     with initialize_config_dir(config_dir=CONFIGS, version_base="1.3"):
         for name in args.scenarios:
             means = {}
-            for design in ("single", "bundled"):
+            designs = args.designs.split(",")
+            for design in designs:
                 conf = load(compose("config", overrides=[f"scenario={name}", f"design={design}"]))
                 result = replicate(conf.scenario, conf.design, args.seed, args.replications, progress=False)
                 m = means[design] = result.metrics.mean(numeric_only=True)
@@ -52,15 +56,17 @@ def main(argv: list[str] | None = None) -> None:
                     f"{m['trips_mean']:.2f} | {m['documents_mean']:.2f} | {parts} |",
                     flush=True,
                 )
-            s, b = means["single"], means["bundled"]
-            change = [
-                100 * (b[k] / s[k] - 1)
-                for k in ("lead_time_working_days_mean", "trips_mean", "documents_mean")
-            ]
-            print(
-                f"| {name} | change | {change[0]:+.0f} % | | {change[1]:+.0f} % | {change[2]:+.0f} % |"
-                + " |" * len(PARTS)
-            )
+            base = means[designs[0]]
+            for design in designs[1:]:
+                m = means[design]
+                change = [
+                    100 * (m[k] / base[k] - 1)
+                    for k in ("lead_time_working_days_mean", "trips_mean", "documents_mean")
+                ]
+                print(
+                    f"| {name} | {design} vs {designs[0]} | {change[0]:+.0f} % | | {change[1]:+.0f} % | "
+                    f"{change[2]:+.0f} % |" + " |" * len(PARTS)
+                )
 
 
 if __name__ == "__main__":
