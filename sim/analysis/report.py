@@ -112,7 +112,8 @@ def _blocks(collected: Collected, sweep: Path, figures: Path) -> list[render.Blo
                 render.Block("h2", "Which lever gives most of it"),
                 render.Block(
                     "p",
-                    "Each design switches one lever of the single design (or all of them: bundled); "
+                    "Each design switches one lever of the single design; bundled and the full standard "
+                    "switch several at once (the reform's stages); "
                     "reduction against single, paired by replication.",
                 ),
                 render.Block("table", tables.attribution_table(attribution)),
