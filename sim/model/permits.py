@@ -21,11 +21,9 @@ import simpy
 
 from sim.domain.design import Delivery, Design
 from sim.domain.distributions import Dist, DistKind
-from sim.domain.scenario import AtClosing
 from sim.model.centre import ONE_STOP, Centre
 from sim.model.office import BackOffice
 from sim.model.plans import (
-    ACCEPTED,
     APPLICANT,
     DECIDED,
     DELIVERY,
@@ -34,13 +32,12 @@ from sim.model.plans import (
     ONLINE,
     PARTS,
     SPECIALIST,
-    WINDOW_QUEUE,
-    WINDOW_SERVICE,
     Case,
     ItemSpec,
     NeedPlan,
     later,
 )
+from sim.model.windows import Windows
 
 ACTIVITIES = ("intake", "prepare", "review", "inspection", "pickup", "mail")
 
@@ -53,9 +50,6 @@ class Permits:
         scenario, streams, rec = centre.scenario, centre.streams, centre.recorder
         self.centre, self.design, self.env = centre, design, centre.env
         self.window_hours, self.office_hours = centre.window_hours, centre.office_hours
-        self.windows = {name: centre.pools[f"{name}.clerks"] for name in [*scenario.departments, ONE_STOP]}
-        self.specialists = centre.pools.get("specialists")
-        self.send_home = scenario.at_closing is AtClosing.send_home and self.window_hours is not None
         self.act = {a: rec.activities(a) for a in ACTIVITIES}
         self.office = BackOffice(centre, design)
         items = {name: ItemSpec(name, centre, design, self.office) for name in scenario.items}
@@ -74,6 +68,7 @@ class Permits:
         self._channel_draw = streams.uniform("channel") if scenario.channels else None
         self._pickup_delay = streams.sampler("pickup_delay", pickup) if pickup and not self.by_mail else None
         self.res_code = {name: rec.resources(name) for name in [*centre.pools, "applicant", "post"]}
+        self.windows = Windows(centre, self.act, self.res_code)
         self.recorder = rec
         self.open: dict[int, Case] = {}
         self.arrived = 0
@@ -173,7 +168,7 @@ class Permits:
         lead-time breakdown so far; each item carries its own, and the last to finish is the case's."""
         env, plan = self.env, c.plan
         if plan.upfront:
-            yield from self._visit(c, plan.upfront_window, list(plan.upfront), True, path)
+            yield from self.windows.visit(c, plan.upfront_window, list(plan.upfront), True, path)
         if len(plan.specs) == 1:
             path = yield from self._item(c, 0, path)
         else:
@@ -200,7 +195,7 @@ class Permits:
         if plan.in_upfront[i]:
             path = later(path, (yield c.accepted[i]))
         elif plan.sequential:  # one item is due at a time
-            yield from self._visit(c, plan.window[i], [i], False, path)
+            yield from self.windows.visit(c, plan.window[i], [i], False, path)
         else:
             path = later(path, (yield from self._submit(c, i, path)))
         # The statutory clock runs from when the item could start: accepted, and the outputs of
@@ -270,119 +265,7 @@ class Permits:
     def _visit_batch(self, c: Case, window: str, path: list[float]) -> Generator:
         yield self.env.timeout(0)  # let every item due at this instant join the visit
         batch = c.pending.pop(window)
-        yield from self._visit(c, window, batch, False, path)
-
-    def _visit(self, c: Case, window: str, items: list[int], merged: bool, path: list[float]) -> Generator:
-        """Trips to ``window`` until the dossier for ``items`` is accepted, the time added to ``path``.
-
-        At attempt k an item's part is incomplete when k < its drawn number of failures; only
-        rejected parts are checked and handed over again. Separate dossiers are accepted one by
-        one; a merged dossier counts shared documents once and is accepted when all is complete.
-        """
-        env, pool = self.env, self.windows[window]
-        on_site = c.channel != ONLINE
-        helper = self.specialists if c.channel == SPECIALIST else None
-        k = 0
-        while True:
-            if helper is not None:  # a specialist makes the trip for the firm
-                ask = env.now
-                seat = helper.seize(c)
-                if seat is not c:
-                    yield seat
-                c.waiting += env.now - ask
-                path[WINDOW_QUEUE] += env.now - ask
-            if on_site and self.window_hours is not None:
-                opening = self.window_hours.next_open(env.now)
-                if opening > env.now:
-                    path[APPLICANT] += opening - env.now
-                    yield env.timeout(opening - env.now)  # the visit starts at opening
-            self._trip(c, window)
-            enqueue = env.now
-            turn = pool.seize(c)
-            if turn is not c:
-                if not (on_site and self.send_home):
-                    yield turn
-                elif not (yield from self._queue_until_closing(c, turn)):  # sent home: a lost trip
-                    path[WINDOW_QUEUE] += env.now - enqueue
-                    if helper is not None:
-                        helper.free(seat)
-                    continue
-            start = env.now
-            c.waiting += start - enqueue
-            path[WINDOW_QUEUE] += start - enqueue
-            yield env.timeout(self._hand_in(c, items, k, merged, start))
-            path[WINDOW_SERVICE] += env.now - start
-            pool.free(turn)
-            if helper is not None:
-                helper.free(seat)
-            record = self.recorder.record_steps
-            if record:
-                label = self._label(c.plan, items)
-                self.recorder.step(
-                    c.id, label, self.act["intake"], self.res_code[pool.name], enqueue, start, env.now
-                )
-            items = self._verdict(c, items, k, merged, path)
-            if not items:
-                return
-            c.reworks += 1
-            delay = max(c.prepare[i][k] for i in items)
-            path[APPLICANT] += delay
-            if record:
-                now, applicant = env.now, self.res_code["applicant"]
-                self.recorder.step(c.id, label, self.act["prepare"], applicant, now, now, now + delay)
-            yield env.timeout(delay)
-            k += 1
-
-    def _queue_until_closing(self, c: Case, turn: simpy.Event) -> Generator:
-        """Wait for a clerk until the windows close; one still waiting then is sent home.
-        Returns whether the applicant was served."""
-        env, enqueue = self.env, self.env.now
-        got = yield turn | env.timeout(self.window_hours.next_close(enqueue) - enqueue)
-        if turn in got:
-            return True
-        turn.cancel()
-        c.waiting += env.now - enqueue
-        return False
-
-    def _hand_in(self, c: Case, items: list[int], k: int, merged: bool, start: float) -> float:
-        """Count the documents of attempt ``k`` handed over and return how long intake takes."""
-        plan = c.plan
-        if len(items) == 1:  # the common case, without the generic sums
-            i = items[0]
-            c.documents += plan.submit_docs[i]
-            work = c.intake[i][k]
-        else:
-            works = [c.intake[i][k] for i in items]
-            if merged:
-                c.documents += plan.merged_documents(items)
-                work = plan.merged_intake(works)
-            else:
-                c.documents += sum(plan.submit_docs[i] for i in items)
-                work = sum(works)
-        hours = self.window_hours
-        return work if hours is None else hours.finish(start, work) - start
-
-    def _verdict(self, c: Case, items: list[int], k: int, merged: bool, path: list[float]) -> list[int]:
-        """Accept the complete parts of attempt ``k`` (a merged dossier: all or none) and return
-        the rejected ones. Items waiting for their acceptance take the breakdown so far."""
-        n_fail = c.n_fail
-        if len(items) == 1:  # again the common case, without building lists
-            failing = items if n_fail[items[0]] > k else ()
-        else:
-            failing = [i for i in items if n_fail[i] > k]
-        if not failing:
-            accepted = c.plan.upfront if merged else items
-        else:
-            accepted = () if merged else [i for i in items if n_fail[i] <= k]
-        now = self.env.now
-        joint = c.plan.deps_met_by is ACCEPTED
-        for i in accepted:
-            c.accepted_at[i] = now
-            if joint:  # the items needing it may start now
-                c.available_at[i] = now
-            if c.accepted[i] is not None:
-                c.accepted[i].succeed(list(path))
-        return failing
+        yield from self.windows.visit(c, window, batch, False, path)
 
     def _deliver(self, c: Case, i: int, path: list[float]) -> Generator:
         """Bring item ``i``'s paper result to the applicant, or hold it for the joint pickup."""
@@ -399,7 +282,7 @@ class Permits:
         window = plan.window[i]
         if window != ONE_STOP or plan.in_hand[i]:
             yield from self._come_for_results(c, path)
-            self._trip(c, window)
+            self.windows.trip(c, window)
             res = self.res_code[f"{window}.clerks"]
             self.recorder.step(c.id, spec.code, self.act["pickup"], res, now, env.now, env.now)
         else:
@@ -409,10 +292,10 @@ class Permits:
         """Collect the results held at the one-stop window in one trip."""
         env, now = self.env, self.env.now
         yield from self._come_for_results(c, path)
-        self._trip(c, ONE_STOP)
+        self.windows.trip(c, ONE_STOP)
         res = self.res_code["one_stop.clerks"]
         self.recorder.step(
-            c.id, self._label(c.plan, sorted(c.held)), self.act["pickup"], res, now, env.now, env.now
+            c.id, self.windows.label(c.plan, sorted(c.held)), self.act["pickup"], res, now, env.now, env.now
         )
 
     def _come_for_results(self, c: Case, path: list[float]) -> Generator:
@@ -422,22 +305,6 @@ class Permits:
         if self.window_hours is not None:
             yield env.timeout(self.window_hours.next_open(env.now) - env.now)
         path[APPLICANT] += env.now - told
-
-    def _trip(self, c: Case, window: str) -> None:
-        """A visit to a window: the applicant's trip, a specialist's on their behalf, or none online."""
-        if c.channel == IN_PERSON:
-            c.trips += 1
-        elif c.channel == SPECIALIST:
-            c.specialist_trips += 1
-        else:
-            return
-        if window not in c.windows:
-            c.windows |= {window}
-
-    def _label(self, plan: NeedPlan, items: list[int]) -> int:
-        if len(items) == 1:
-            return plan.specs[items[0]].code
-        return self.recorder.items("+".join(plan.specs[i].name for i in items))
 
     def _close(self, c: Case, path: list[float]) -> None:
         del self.open[c.id]

@@ -1,0 +1,168 @@
+"""The windows: an applicant's visits (or a specialist's on their behalf) until a dossier is
+accepted, what each visit hands over and costs, and the trips counted.
+
+A visit waits for the windows to open and for a clerk (sent home at closing, a lost trip, when
+the scenario says so), hands in the parts still due, and is told which are incomplete; only
+those come back, after the applicant has fixed them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+
+import simpy
+
+from sim.domain.scenario import AtClosing
+from sim.model.centre import ONE_STOP, Centre
+from sim.model.plans import (
+    ACCEPTED,
+    APPLICANT,
+    IN_PERSON,
+    ONLINE,
+    SPECIALIST,
+    WINDOW_QUEUE,
+    WINDOW_SERVICE,
+    Case,
+    NeedPlan,
+)
+
+
+class Windows:
+    """The centre's windows (each department's and the one-stop window) and the specialists who
+    visit them for firms."""
+
+    def __init__(self, centre: Centre, act: dict[str, int], res_code: dict[str, int]) -> None:
+        scenario = centre.scenario
+        self.env, self.recorder, self.window_hours = centre.env, centre.recorder, centre.window_hours
+        self.pools = {name: centre.pools[f"{name}.clerks"] for name in [*scenario.departments, ONE_STOP]}
+        self.specialists = centre.pools.get("specialists")
+        self.send_home = scenario.at_closing is AtClosing.send_home and self.window_hours is not None
+        self.act, self.res_code = act, res_code
+
+    def visit(self, c: Case, window: str, items: list[int], merged: bool, path: list[float]) -> Generator:
+        """Trips to ``window`` until the dossier for ``items`` is accepted, the time added to ``path``.
+
+        At attempt k an item's part is incomplete when k < its drawn number of failures; only
+        rejected parts are checked and handed over again. Separate dossiers are accepted one by
+        one; a merged dossier counts shared documents once and is accepted when all is complete.
+        """
+        env, pool = self.env, self.pools[window]
+        on_site = c.channel != ONLINE
+        helper = self.specialists if c.channel == SPECIALIST else None
+        k = 0
+        while True:
+            if helper is not None:  # a specialist makes the trip for the firm
+                ask = env.now
+                seat = helper.seize(c)
+                if seat is not c:
+                    yield seat
+                c.waiting += env.now - ask
+                path[WINDOW_QUEUE] += env.now - ask
+            if on_site and self.window_hours is not None:
+                opening = self.window_hours.next_open(env.now)
+                if opening > env.now:
+                    path[APPLICANT] += opening - env.now
+                    yield env.timeout(opening - env.now)  # the visit starts at opening
+            self.trip(c, window)
+            enqueue = env.now
+            turn = pool.seize(c)
+            if turn is not c:
+                if not (on_site and self.send_home):
+                    yield turn
+                elif not (yield from self._queue_until_closing(c, turn)):  # sent home: a lost trip
+                    path[WINDOW_QUEUE] += env.now - enqueue
+                    if helper is not None:
+                        helper.free(seat)
+                    continue
+            start = env.now
+            c.waiting += start - enqueue
+            path[WINDOW_QUEUE] += start - enqueue
+            yield env.timeout(self._hand_in(c, items, k, merged, start))
+            path[WINDOW_SERVICE] += env.now - start
+            pool.free(turn)
+            if helper is not None:
+                helper.free(seat)
+            record = self.recorder.record_steps
+            if record:
+                label = self.label(c.plan, items)
+                self.recorder.step(
+                    c.id, label, self.act["intake"], self.res_code[pool.name], enqueue, start, env.now
+                )
+            items = self._verdict(c, items, k, merged, path)
+            if not items:
+                return
+            c.reworks += 1
+            delay = max(c.prepare[i][k] for i in items)
+            path[APPLICANT] += delay
+            if record:
+                now, applicant = env.now, self.res_code["applicant"]
+                self.recorder.step(c.id, label, self.act["prepare"], applicant, now, now, now + delay)
+            yield env.timeout(delay)
+            k += 1
+
+    def _queue_until_closing(self, c: Case, turn: simpy.Event) -> Generator:
+        """Wait for a clerk until the windows close; one still waiting then is sent home.
+        Returns whether the applicant was served."""
+        env, enqueue = self.env, self.env.now
+        got = yield turn | env.timeout(self.window_hours.next_close(enqueue) - enqueue)
+        if turn in got:
+            return True
+        turn.cancel()
+        c.waiting += env.now - enqueue
+        return False
+
+    def _hand_in(self, c: Case, items: list[int], k: int, merged: bool, start: float) -> float:
+        """Count the documents of attempt ``k`` handed over and return how long intake takes."""
+        plan = c.plan
+        if len(items) == 1:  # the common case, without the generic sums
+            i = items[0]
+            c.documents += plan.submit_docs[i]
+            work = c.intake[i][k]
+        else:
+            works = [c.intake[i][k] for i in items]
+            if merged:
+                c.documents += plan.merged_documents(items)
+                work = plan.merged_intake(works)
+            else:
+                c.documents += sum(plan.submit_docs[i] for i in items)
+                work = sum(works)
+        hours = self.window_hours
+        return work if hours is None else hours.finish(start, work) - start
+
+    def _verdict(self, c: Case, items: list[int], k: int, merged: bool, path: list[float]) -> list[int]:
+        """Accept the complete parts of attempt ``k`` (a merged dossier: all or none) and return
+        the rejected ones. Items waiting for their acceptance take the breakdown so far."""
+        n_fail = c.n_fail
+        if len(items) == 1:  # again the common case, without building lists
+            failing = items if n_fail[items[0]] > k else ()
+        else:
+            failing = [i for i in items if n_fail[i] > k]
+        if not failing:
+            accepted = c.plan.upfront if merged else items
+        else:
+            accepted = () if merged else [i for i in items if n_fail[i] <= k]
+        now = self.env.now
+        joint = c.plan.deps_met_by is ACCEPTED
+        for i in accepted:
+            c.accepted_at[i] = now
+            if joint:  # the items needing it may start now
+                c.available_at[i] = now
+            if c.accepted[i] is not None:
+                c.accepted[i].succeed(list(path))
+        return failing
+
+    def trip(self, c: Case, window: str) -> None:
+        """A visit to a window: the applicant's trip, a specialist's on their behalf, or none online."""
+        if c.channel == IN_PERSON:
+            c.trips += 1
+        elif c.channel == SPECIALIST:
+            c.specialist_trips += 1
+        else:
+            return
+        if window not in c.windows:
+            c.windows |= {window}
+
+    def label(self, plan: NeedPlan, items: list[int]) -> int:
+        if len(items) == 1:
+            return plan.specs[items[0]].code
+        return self.recorder.items("+".join(plan.specs[i].name for i in items))
