@@ -49,8 +49,10 @@ def colours(designs: list[str]) -> dict[str, str]:
 
 
 def presets_first(designs) -> list[str]:
-    """Designs in reading order: single, bundled, then the others as they come."""
-    return sorted(dict.fromkeys(designs), key=lambda d: (d != "single", d != "bundled"))
+    """Designs in reading order: the stages (single, bundled, the full standard), then the
+    others as they come."""
+    stages = ("single", "bundled", "full_standard")
+    return sorted(dict.fromkeys(designs), key=lambda d: stages.index(d) if d in stages else len(stages))
 
 
 def save(fig: plt.Figure, directory: Path, name: str) -> list[Path]:
@@ -107,7 +109,8 @@ def lead_time_vs_staffing(
 
 def trips_and_documents(runs: pd.DataFrame, palette: dict[str, str]) -> plt.Figure:
     """Trips and documents per applicant by design, with 95 % CIs."""
-    fig, axes = plt.subplots(1, 2, figsize=(8.0, 3.6))
+    runs = runs.set_index("design").loc[presets_first(runs["design"])].reset_index()
+    fig, axes = plt.subplots(1, 2, figsize=(8.0, 1.2 + 0.25 * len(runs)))
     designs = list(runs["design"])
     y = np.arange(len(designs))
     for ax, metric, unit in (
@@ -317,5 +320,5 @@ def lead_time_breakdown(runs: pd.DataFrame) -> plt.Figure:
     ax.set_xlabel("mean lead time (calendar days)")
     fig.legend(fontsize=8, frameon=False, loc="lower center", ncol=3)
     ax.set_title("Where the lead time goes")
-    fig.tight_layout(rect=(0, 0.16 + 0.02 * (4 - min(len(designs), 4)), 1, 1))
+    fig.tight_layout(rect=(0, 0.9 / fig.get_figheight(), 1, 1))  # about 0.9 in below for the legend
     return fig
