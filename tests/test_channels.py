@@ -1,15 +1,26 @@
-"""Channels: online applicants make no trips; a specialist makes the trips for the firm."""
+"""Channels: online applicants make no trips; a specialist makes the trips for the firm; the
+design decides which channels are offered, and an applicant whose channel is not comes in person."""
 
 import itertools
 from dataclasses import replace
 
 import pandas as pd
 import pytest
-from builders import chain
+from builders import chain, with_item
 
 from sim import SINGLE, ConfigError, run
 from sim.domain.checks import validate
+from sim.domain.design import Online
 from sim.domain.scenario import ChannelMix, Specialists
+
+WITH_SPECIALISTS = replace(SINGLE, specialists=True)
+ONLINE = {"ab": ChannelMix(in_person=0.0, online=1.0)}
+
+
+def online_items(scenario, *names):
+    for name in names:
+        scenario = with_item(scenario, name, online=True)
+    return scenario
 
 
 def only(cases, column):
@@ -19,20 +30,43 @@ def only(cases, column):
 
 
 def test_online_applicants_make_no_trips_and_receive_results_by_post():
-    r = run(chain(channels={"ab": ChannelMix(in_person=0.0, online=1.0)}), SINGLE, seed=1)
+    r = run(online_items(chain(channels=ONLINE), "a", "b"), SINGLE, seed=1)
     cases = r.cases
     assert only(cases, "channel") == "online"
     assert only(cases, "trips") == 0 and only(cases, "specialist_trips") == 0
     assert only(cases, "documents") == 5  # the same dossiers, uploaded
     # a: intake 0-1, review 1-11, post 2 h -> 13; b: intake 13-15, review 15-20, post -> 22.
     assert only(cases, "lead_time") == 22
+    whole = run(chain(channels=ONLINE), replace(SINGLE, online=Online.whole_need), seed=1).cases
+    # 一网办理: the whole need online, whatever its items offer
+    pd.testing.assert_frame_equal(whole.drop(columns="design"), cases.drop(columns="design"))
+
+
+def test_an_online_applicant_comes_in_person_for_an_item_not_offered_online():
+    cases = run(online_items(chain(channels=ONLINE), "a"), SINGLE, seed=1).cases
+    assert only(cases, "channel") == "online"
+    assert only(cases, "trips") == 2  # hand in b, collect b
+    # a online: 0-1 intake, 1-11 review, post 2 h -> 13; b in person: 13-15 intake, 15-20
+    # review, 3 h until the applicant comes for it -> 23.
+    assert only(cases, "lead_time") == 23
+
+
+def test_a_channel_the_design_does_not_offer_is_taken_in_person():
+    in_person = run(chain(), SINGLE, seed=1).cases
+    not_online = run(chain(channels=ONLINE), SINGLE, seed=1).cases  # no item is offered online
+    helpers = {"ab": ChannelMix(in_person=0.0, specialist=1.0)}
+    no_specialists = run(chain(channels=helpers, specialists=Specialists(staff=2)), SINGLE, seed=1).cases
+    for cases in (not_online, no_specialists):
+        assert only(cases, "channel") == "in_person"
+        for column in ("trips", "specialist_trips", "documents", "lead_time"):
+            assert only(cases, column) == only(in_person, column), column
 
 
 def test_a_specialist_makes_every_trip_for_the_firm():
     scenario = chain(
         channels={"ab": ChannelMix(in_person=0.0, specialist=1.0)}, specialists=Specialists(staff=2)
     )
-    cases = run(scenario, SINGLE, seed=1).cases
+    cases = run(scenario, WITH_SPECIALISTS, seed=1).cases
     assert only(cases, "trips") == 0
     assert only(cases, "specialist_trips") == 4  # submit and collect at each department
     assert only(cases, "lead_time") == 24  # the same path as the applicant's own
@@ -48,7 +82,8 @@ def test_no_channels_configured_equals_everyone_in_person():
 def test_a_mixed_need_splits_by_its_shares_and_more_specialists_never_add_trips():
     mix = {"ab": ChannelMix(in_person=0.5, online=0.2, specialist=0.3)}
     busy = {"demand": {"ab": 1.0}, "horizon": 2_000, "channels": mix}
-    results = [run(chain(**busy, specialists=Specialists(staff=n)), SINGLE, seed=3).cases for n in (1, 2, 8)]
+    offices = [online_items(chain(**busy, specialists=Specialists(staff=n)), "a", "b") for n in (1, 2, 8)]
+    results = [run(office, WITH_SPECIALISTS, seed=3).cases for office in offices]
     shares = results[0]["channel"].value_counts(normalize=True)
     assert shares["in_person"] == pytest.approx(0.5, abs=0.05)
     assert shares["online"] == pytest.approx(0.2, abs=0.05)

@@ -25,9 +25,20 @@ from sim import (
     run,
 )
 from sim.domain.checks import validate
-from sim.domain.design import Acceptance, Approval, Forms, HeldDocuments, Licences, Limits, Notice, Steps
+from sim.domain.design import (
+    Acceptance,
+    Approval,
+    Forms,
+    HeldDocuments,
+    Licences,
+    Limits,
+    Notice,
+    Online,
+    Steps,
+)
 from sim.domain.scenario import (
     Batch,
+    ChannelMix,
     Commitment,
     Meeting,
     OverdueEffect,
@@ -48,6 +59,13 @@ durations = st.one_of(
         lambda m, cv: Dist(dist=DistKind.lognormal, mean=m, cv=cv), st.floats(0.1, 3.0), st.floats(0.1, 2.0)
     ),
 )
+
+
+MIXES = [
+    ChannelMix(in_person=0.5, online=0.5),
+    ChannelMix(in_person=0.2, online=0.4, specialist=0.4),
+    ChannelMix(in_person=0.0, specialist=1.0),
+]
 
 
 @st.composite
@@ -116,6 +134,7 @@ def scenarios(draw):
             else [],
             inspection=inspection,
             pickup=draw(st.booleans()),
+            online=draw(st.booleans()),
         )
     names = list(items)
     needs = {f"need{k}": draw(st.lists(st.sampled_from(names), min_size=1, unique=True)) for k in range(2)}
@@ -130,6 +149,8 @@ def scenarios(draw):
         one_form_share=draw(st.sampled_from([0.0, 0.5, 1.0])),
         held_by=draw(st.dictionaries(st.sampled_from(DOCS), st.sampled_from(["dept0", "registry"]))),
         bundle_limits=draw(st.dictionaries(st.sampled_from(list(needs)), st.sampled_from([0.2, 3.0]))),
+        channels=draw(st.dictionaries(st.sampled_from(list(needs)), st.sampled_from(MIXES))),
+        specialists=Specialists(staff=draw(st.integers(1, 2))),
         one_stop=OneStop(clerks=draw(st.integers(1, 3))),
         mail=draw(st.one_of(st.none(), durations)),
         pickup_delay=draw(st.one_of(st.none(), durations)),
@@ -183,6 +204,8 @@ designs = st.builds(
     acceptance=st.sampled_from(Acceptance),
     approval=st.sampled_from(Approval),
     joint_approval=st.booleans(),
+    online=st.sampled_from(Online),
+    specialists=st.booleans(),
 )
 
 
@@ -201,11 +224,14 @@ def test_any_valid_scenario_runs_conserves_cases_and_reports_sane_numbers(scenar
     assert ((parts.sum(axis=1) - done["lead_time"]).abs() <= 1e-6 * (1 + done["lead_time"])).all()
     assert (parts >= -1e-9).all().all()
     assert ((steps["start"] >= steps["enqueue"]) & (steps["end"] >= steps["start"])).all()
-    assert (done["trips"] >= 1 + done["reworks"]).all()
+    in_person = done[done["channel"] == "in_person"]
+    assert (in_person["trips"] >= 1 + in_person["reworks"]).all()
+    assert (done.loc[done["channel"] == "specialist", "trips"] == 0).all()  # the specialist goes
     for need, group in done.groupby("need", observed=True):
         items = scenario.needs[need]
         if design.checklist is Checklist.per_item and design.routing is Routing.sequential:
-            assert (group["trips"] >= len(items) + group["reworks"]).all()
+            own = group[group["channel"] == "in_person"]
+            assert (own["trips"] >= len(items) + own["reworks"]).all()
         total = sum(len(scenario.items[i].documents) for i in items)
         assert (group["documents"] >= group["distinct_documents"]).all()
         assert (group["documents"] <= total * (1 + group["reworks"])).all()
@@ -237,6 +263,25 @@ def test_no_paper_lever_makes_an_applicant_hand_over_more(scenario, design, leve
     a, b = (run(scenario, d, seed, record_steps=False).cases.set_index("case") for d in (off, on))
     both = a.index[a["finished"] & b["finished"].reindex(a.index, fill_value=False)]
     assert (b.loc[both, "documents"] <= a.loc[both, "documents"]).all()
+
+
+# Levers whose purpose is fewer trips: switching one on never makes anyone come more often.
+TRIP_LEVERS = {"acceptance": Acceptance.tolerant, "online": Online.whole_need, "specialists": True}
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    scenario=scenarios(),
+    design=designs,
+    lever=st.sampled_from(sorted(TRIP_LEVERS)),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_no_trip_lever_makes_an_applicant_come_more_often(scenario, design, lever, seed):
+    off = replace(design, **{lever: getattr(Design(), lever)})
+    on = replace(design, **{lever: TRIP_LEVERS[lever]})
+    a, b = (run(scenario, d, seed, record_steps=False).cases.set_index("case") for d in (off, on))
+    both = a.index[a["finished"] & b["finished"].reindex(a.index, fill_value=False)]
+    assert (b.loc[both, "trips"] <= a.loc[both, "trips"]).all()
 
 
 CORRUPTIONS = {

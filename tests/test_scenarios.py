@@ -27,7 +27,8 @@ def test_sourced_scenario_runs_in_both_designs(compose, name):
 
 def table_rows(section: str) -> dict[str, list[str]]:
     """The rows of the first table under README's ``section`` heading, by their first cell."""
-    table = README.read_text().split(f"## {section}\n")[1].strip().split("\n\n")[0]
+    chunks = README.read_text().split(f"## {section}\n")[1].strip().split("\n\n")
+    table = next(chunk for chunk in chunks if chunk.startswith("|"))
     rows = [[c.strip() for c in line.strip().strip("|").split("|")] for line in table.splitlines()[2:]]
     return {cells[0]: cells for cells in rows}
 
@@ -65,6 +66,16 @@ def test_back_office_table_covers_every_items_steps_and_committed_limit(compose)
         assert committed.split()[0] == (f"{item.committed_days:g}" if item.committed_days else "none"), name
         assert ("daily" in batches or "weekly" in batches) == any(s.batch for s in full), (name, "batches")
         assert bool(booking) == any(s.booking for s in full), (name, "booking")
+
+
+def test_online_table_covers_every_item(compose):
+    scenario = compose(["scenario=district"]).scenario
+    rows = table_rows("Online filing per item (一网通办)")
+    assert set(rows) == set(scenario.items), "every catalogue item has exactly one online row"
+    for name, item in scenario.items.items():
+        _, online, reason = rows[name]
+        assert online == ("yes" if item.online else "no"), name
+        assert reason.startswith(("**R**", "**S**", "**E**")), (name, "tagged")
 
 
 def study(tmp_path, experiment, *extra):

@@ -1,4 +1,4 @@
-"""How a need is served: five independent levers, and the two presets built from them.
+"""How a need is served: sixteen independent levers, and the presets built from them.
 
 Each lever can be switched alone, so a planner can see what it contributes:
 
@@ -31,7 +31,13 @@ Each lever can be switched alone, so a planner can see what it contributes:
   office then checking afterwards; a share of commitments is found false and revoked;
 - ``joint_approval`` (并联审批, 四证同发): an item that needs another's output starts on the
   other's acceptance instead of its result, runs alongside it, and is decided once the other
-  is; the outputs are issued together, never carried by the applicant.
+  is; the outputs are issued together, never carried by the applicant;
+- ``online`` (一网办理): which items an applicant may file online, each item where it is
+  offered online today (``Item.online``), or the whole need through one portal;
+- ``specialists``: whether enterprise service specialists (企服专员, 帮办代办) are offered to
+  make the trips for a firm. Which channels are offered is the design's; how many applicants
+  take an offered channel up is demand (``Scenario.channels``): one whose channel is not
+  offered comes in person.
 """
 
 from __future__ import annotations
@@ -102,6 +108,11 @@ class Approval(Enum):
     on_commitment = "on_commitment"
 
 
+class Online(Enum):
+    per_item = "per_item"
+    whole_need = "whole_need"
+
+
 @dataclass(kw_only=True)
 class Design(Value):
     window: Window = Window.per_department
@@ -118,6 +129,8 @@ class Design(Value):
     acceptance: Acceptance = Acceptance.strict
     approval: Approval = Approval.on_review
     joint_approval: bool = False
+    online: Online = Online.per_item
+    specialists: bool = False
 
     @property
     def label(self) -> str:
@@ -159,5 +172,7 @@ FULL_STANDARD = replace(
     approval=Approval.on_commitment,
     joint_approval=True,
     licences=Licences.electronic,
+    online=Online.whole_need,
+    specialists=True,
 )
 PRESETS = {"single": SINGLE, "bundled": BUNDLED, "full_standard": FULL_STANDARD}

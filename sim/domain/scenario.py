@@ -112,7 +112,9 @@ class Item(Value):
     ``on_the_spot`` (即办件): decided by the window clerk at intake, whatever its back office.
     ``limit_days`` is the statutory limit (法定时限) and ``committed_days`` the limit the office
     commits to (承诺时限), both in working days of the back office's calendar. ``commitment``:
-    the item may be approved on a signed commitment, when the design does so.
+    the item may be approved on a signed commitment, when the design does so. ``online``: the
+    item can be filed online today (一网通办), so applicants taking up the online channel file it
+    without a trip and have its result posted.
     """
 
     department: str
@@ -133,6 +135,7 @@ class Item(Value):
     committed_days: float | None = None
     commitment: Commitment | None = None
     pickup: bool = True
+    online: bool = False
 
     def back_office(self, reduced: bool) -> list[Step]:
         """The steps a file of this item goes through (the short form written out as steps)."""

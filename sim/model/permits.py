@@ -31,7 +31,6 @@ from sim.model.plans import (
     IN_PERSON,
     ONLINE,
     PARTS,
-    SPECIALIST,
     Case,
     ItemSpec,
     NeedPlan,
@@ -140,9 +139,9 @@ class Permits:
             c.falsified = [s.falsified() < s.p_false if s.falsified else False for s in specs]
         if self._channel_draw is not None:
             u = self._channel_draw()
-            if plan.channel_cut is not None:
-                in_person, online = plan.channel_cut
-                c.channel = IN_PERSON if u < in_person else ONLINE if u < online else SPECIALIST
+            if plan.channel_map is not None:
+                in_person, online, if_online, if_specialist = plan.channel_map
+                c.channel = IN_PERSON if u < in_person else if_online if u < online else if_specialist
         if self._mail is not None:
             c.mail = self._mail()
         if self._pickup_delay is not None:
@@ -272,7 +271,7 @@ class Permits:
         env, plan = self.env, c.plan
         spec = plan.specs[i]
         now = env.now
-        if self.by_mail or c.channel == ONLINE:
+        if self.by_mail or plan.channel_for(c.channel, (i,)) == ONLINE:
             self.recorder.step(
                 c.id, spec.code, self.act["mail"], self.res_code["post"], now, now, now + c.mail
             )
@@ -282,7 +281,7 @@ class Permits:
         window = plan.window[i]
         if window != ONE_STOP or plan.in_hand[i]:
             yield from self._come_for_results(c, path)
-            self.windows.trip(c, window)
+            self.windows.trip(c, window, plan.channel_for(c.channel, (i,)))
             res = self.res_code[f"{window}.clerks"]
             self.recorder.step(c.id, spec.code, self.act["pickup"], res, now, env.now, env.now)
         else:
@@ -292,7 +291,7 @@ class Permits:
         """Collect the results held at the one-stop window in one trip."""
         env, now = self.env, self.env.now
         yield from self._come_for_results(c, path)
-        self.windows.trip(c, ONE_STOP)
+        self.windows.trip(c, ONE_STOP, c.plan.channel_for(c.channel, c.held))
         res = self.res_code["one_stop.clerks"]
         self.recorder.step(
             c.id, self.windows.label(c.plan, sorted(c.held)), self.act["pickup"], res, now, env.now, env.now

@@ -20,6 +20,7 @@ from sim.domain.design import (
     Licences,
     Limits,
     Notice,
+    Online,
     Routing,
     Window,
 )
@@ -109,8 +110,7 @@ class NeedPlan:
         # of this need waits for another).
         met_by = ACCEPTED if design.joint_approval else DECIDED if design.data_sharing else IN_HAND
         self.deps_met_by = met_by if any(self.deps) else None
-        mix = scenario.channels.get(need)
-        self.channel_cut = (mix.in_person, mix.in_person + mix.online) if mix else None
+        self._channels(scenario, design)
         # What a case of this need draws on arrival.
         self.any_incomplete = any(s.log_p for s in self.specs)
         self.any_back_office = any(s.steps for s in self.specs)
@@ -119,6 +119,26 @@ class NeedPlan:
         # A bundle's own committed limit runs from the merged dossier's acceptance.
         bundle = design.limits is Limits.committed and bool(self.upfront)
         self.bundle_days = scenario.bundle_limits.get(need) if bundle else None
+
+    def _channels(self, scenario: Scenario, design: Design) -> None:
+        """Which items are offered online, and how a case's channel uniform maps to the channel it
+        takes: an applicant whose channel the design does not offer comes in person."""
+        whole = design.online is Online.whole_need
+        self.online = tuple(whole or scenario.items[s.name].online for s in self.specs)
+        mix = scenario.channels.get(self.name)
+        if mix is None:
+            self.channel_map = None
+            return
+        online = ONLINE if any(self.online) else IN_PERSON
+        specialist = SPECIALIST if design.specialists else IN_PERSON
+        self.channel_map = (mix.in_person, mix.in_person + mix.online, online, specialist)
+
+    def channel_for(self, channel: int, items: list[int] | tuple[int, ...]) -> int:
+        """The channel of a visit for ``items``: an online applicant comes in person for an item
+        not offered online."""
+        if channel == ONLINE and not all(self.online[i] for i in items):
+            return IN_PERSON
+        return channel
 
     def _documents(self, scenario: Scenario, design: Design, names: list[str]) -> None:
         """Documents handed over per item: with data sharing, not those the need itself produces;

@@ -47,8 +47,9 @@ class Windows:
         one; a merged dossier counts shared documents once and is accepted when all is complete.
         """
         env, pool = self.env, self.pools[window]
-        on_site = c.channel != ONLINE
-        helper = self.specialists if c.channel == SPECIALIST else None
+        channel = c.plan.channel_for(c.channel, items)
+        on_site = channel != ONLINE
+        helper = self.specialists if channel == SPECIALIST else None
         k = 0
         while True:
             if helper is not None:  # a specialist makes the trip for the firm
@@ -63,7 +64,7 @@ class Windows:
                 if opening > env.now:
                     path[APPLICANT] += opening - env.now
                     yield env.timeout(opening - env.now)  # the visit starts at opening
-            self.trip(c, window)
+            self.trip(c, window, channel)
             enqueue = env.now
             turn = pool.seize(c)
             if turn is not c:
@@ -151,11 +152,12 @@ class Windows:
                 c.accepted[i].succeed(list(path))
         return failing
 
-    def trip(self, c: Case, window: str) -> None:
-        """A visit to a window: the applicant's trip, a specialist's on their behalf, or none online."""
-        if c.channel == IN_PERSON:
+    def trip(self, c: Case, window: str, channel: int) -> None:
+        """A visit to a window by ``channel``: the applicant's trip, a specialist's on their
+        behalf, or none online."""
+        if channel == IN_PERSON:
             c.trips += 1
-        elif c.channel == SPECIALIST:
+        elif channel == SPECIALIST:
             c.specialist_trips += 1
         else:
             return
