@@ -12,9 +12,10 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
-# The main job: the reform study on the built-in scenario, then its report.
+# The main job: the reform study on the built-in scenario, which lever gives how much, then the report.
 run: $(VENV)/.installed
 	$(PY) -m sim --multirun +experiment=reform_study
+	$(PY) -m sim --multirun +experiment=attribution
 	$(PY) -m sim.analysis.report results/reform_study
 
 # Both lanes, as CI runs them; `$(PY) -m pytest` alone is the fast lane (no subprocess sweeps).

@@ -101,7 +101,7 @@ def test_preflight_composer_gives_what_compose_gives():
             assert str(ours.value) == str(hydra_error.value)
 
 
-@pytest.mark.parametrize("preset", ["single", "bundled", "full_standard"])
+@pytest.mark.parametrize("preset", ["single", "one_stop_window", "bundled", "full_standard"])
 def test_the_design_files_of_the_presets_are_the_presets(compose, preset):
     from sim.domain.design import PRESETS
 

@@ -14,12 +14,17 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-_PRESET_COLOURS = {"single": "#7f7f7f", "bundled": "#1f77b4", "full_standard": "#08306b"}
-# tab20 without the presets' blue and the greys: 17 colours, one per other design.
+_PRESET_COLOURS = {
+    "single": "#7f7f7f",
+    "one_stop_window": "#9ecae1",
+    "bundled": "#1f77b4",
+    "full_standard": "#08306b",
+}
+# tab20 without the presets' blues and the greys: 16 colours, one per other design.
 _LEVER_COLOURS = [
     c
     for c in (mcolors.to_hex(plt.get_cmap("tab20")(i)) for i in range(20))
-    if c not in ("#1f77b4", "#7f7f7f", "#c7c7c7")
+    if c not in ("#1f77b4", "#aec7e8", "#7f7f7f", "#c7c7c7")
 ]
 HEADLINE_NAMES = {
     "lead_time_working_days_mean": "time",
@@ -40,8 +45,8 @@ plt.rcParams.update(
 
 
 def colours(designs: list[str]) -> dict[str, str]:
-    """A fixed colour per design: single grey, bundled blue, the full standard dark blue, other
-    designs in a stable order (distinct up to 17 of them)."""
+    """A fixed colour per design: single grey, one window pale blue, bundled blue, the full
+    standard dark blue, other designs in a stable order (distinct up to 16 of them)."""
     out = dict(_PRESET_COLOURS)
     others = sorted(d for d in designs if d not in out)
     out |= {d: _LEVER_COLOURS[i % len(_LEVER_COLOURS)] for i, d in enumerate(others)}
@@ -49,9 +54,9 @@ def colours(designs: list[str]) -> dict[str, str]:
 
 
 def presets_first(designs) -> list[str]:
-    """Designs in reading order: the stages (single, bundled, the full standard), then the
+    """Designs in reading order: the stages (single, one window, bundled, the full standard), then the
     others as they come."""
-    stages = ("single", "bundled", "full_standard")
+    stages = ("single", "one_stop_window", "bundled", "full_standard")
     return sorted(dict.fromkeys(designs), key=lambda d: stages.index(d) if d in stages else len(stages))
 
 
@@ -226,6 +231,65 @@ def lever_attribution(table: pd.DataFrame, palette: dict[str, str]) -> plt.Figur
     ax.set_ylabel("reduction against single (%)")
     ax.set_title("What each lever gives alone, and all together (bars: 95 % CI)")
     ax.legend(fontsize=7, frameon=False, loc="center left", bbox_to_anchor=(1, 0.5))
+    return fig
+
+
+def shapley_attribution(values: pd.DataFrame, steps: pd.DataFrame, towards: str) -> plt.Figure:
+    """Each lever's Shapley value (bars, 95 % interval) and its effect in every ordering sampled
+    (dots: their spread is how much the lever depends on the others), one panel per metric; the
+    levers' values add up to the total in each panel's title."""
+    metrics = list(dict.fromkeys(values["metric"]))
+    levers = values[(values["lever"] != "total") & (values["metric"] == metrics[0])]
+    order = list(levers.sort_values("value")["lever"])
+    fig, axes = plt.subplots(
+        1, len(metrics), figsize=(3.6 * len(metrics), 0.9 + 0.32 * len(order)), sharey=True, squeeze=False
+    )
+    jitter = np.random.default_rng(0)  # fixed: the same figure every time
+    for ax, metric in zip(axes[0], metrics, strict=True):
+        v = values[values["metric"] == metric].set_index("lever")
+        g = v.loc[order]
+        y = np.arange(len(order))
+        err = np.vstack([g["value"] - g["ci_low"], g["ci_high"] - g["value"]])
+        ax.barh(y, g["value"], xerr=np.nan_to_num(err), color="#1f77b4", alpha=0.85, capsize=2)
+        s = steps[steps["lever"].isin(order)]
+        ys = s["lever"].map({lever: i for i, lever in enumerate(order)}) + jitter.uniform(-0.25, 0.25, len(s))
+        # The scale covers every effect met, unless a few extreme contexts would flatten every
+        # bar: then it follows the values and their intervals, and each lever's effects beyond
+        # it sit at the edge as an arrowhead with the most extreme value.
+        x = s[metric].to_numpy()
+        core = min(0.0, g["ci_low"].min()), max(0.0, g["ci_high"].max())
+        full = min(core[0], x.min()), max(core[1], x.max())
+        low, high = full if full[1] - full[0] <= 3 * (core[1] - core[0]) else core
+        pad = 0.08 * (high - low or 1.0)
+        low, high = low - pad, high + pad
+        inside = (x >= low) & (x <= high)
+        ax.scatter(x[inside], ys[inside], s=7, color="black", alpha=0.5, linewidths=0, label="one ordering")
+        beyond = pd.DataFrame({"lever": s["lever"].to_numpy()[~inside], "x": x[~inside]})
+        for (lever, right), group in beyond.groupby(["lever", beyond["x"] > high]):
+            edge, value = (high, group["x"].max()) if right else (low, group["x"].min())
+            at = order.index(lever)
+            ax.scatter([edge], [at], marker=">" if right else "<", s=18, color="black", clip_on=False)
+            ax.annotate(
+                f"{value:.0f}",
+                (edge, at),
+                xytext=(-4 if right else 4, 5),
+                textcoords="offset points",
+                ha="right" if right else "left",
+                fontsize=7,
+            )
+        ax.set_xlim(low, high)
+        ax.axvline(0, color="black", linewidth=0.6)
+        ax.set_yticks(y, order)
+        ax.set_xlabel("reduction (percentage points of single)")
+        total = v.loc["total"]
+        ax.set_title(
+            f"{HEADLINE_NAMES.get(metric, metric)}: total {total['value']:.1f} % "
+            f"[{total['ci_low']:.1f}, {total['ci_high']:.1f}]",
+            fontsize=9,
+        )
+    axes[0][0].legend(fontsize=7, frameon=False, loc="lower right")
+    fig.suptitle(f"Which lever gives how much, single to {towards} (Shapley values; bars: 95 % CI)")
+    fig.tight_layout()
     return fig
 
 

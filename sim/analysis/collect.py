@@ -86,6 +86,8 @@ def collect(sweep: str | Path) -> Collected:
                 {"run": run_id, "overrides": " ".join(overrides), "status": "damaged", "error": problem}
             )
             continue
+        if "metrics" not in summary:  # an ordering of an attribution sweep: sim.analysis.shapley reads it
+            continue
         jobs[run_id] = job
         row = {"run": run_id, **columns, "scenario": summary["scenario"], "design": summary["design"]}
         row |= {

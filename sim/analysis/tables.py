@@ -176,6 +176,24 @@ def attribution_table(t: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def shapley_table(values: pd.DataFrame) -> pd.DataFrame:
+    """Levers by their share of the lead-time reduction, each metric's value with its interval
+    and the range of effects met across orderings; the total last."""
+    cell = {
+        r.Index: ci(r.value, r.ci_low, r.ci_high, ".1f")
+        + f"; {r.min_effect + 0.0:.1f} to {r.max_effect + 0.0:.1f}"
+        for r in values.set_index(["lever", "metric"]).itertuples()
+    }
+    metrics = list(dict.fromkeys(values["metric"]))
+    levers = values[values["metric"] == metrics[0]].sort_values("value", ascending=False)["lever"]
+    levers = [lever for lever in levers if lever != "total"] + ["total"]
+    rows = [
+        {"lever": lever} | {charts.HEADLINE_NAMES.get(m, m) + " (pp)": cell[lever, m] for m in metrics}
+        for lever in levers
+    ]
+    return pd.DataFrame(rows)
+
+
 def staffing_table(runs: pd.DataFrame) -> pd.DataFrame:
     col = "lead_time_working_days_mean"
     lead = [

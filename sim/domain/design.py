@@ -153,6 +153,7 @@ def _lever_text(name: str, value: object) -> str:
 
 
 SINGLE = Design()
+ONE_STOP_WINDOW = Design(window=Window.one_stop)  # 一窗受理: the reform's first stage
 BUNDLED = Design(
     window=Window.one_stop,
     checklist=Checklist.merged,
@@ -175,4 +176,9 @@ FULL_STANDARD = replace(
     online=Online.whole_need,
     specialists=True,
 )
-PRESETS = {"single": SINGLE, "bundled": BUNDLED, "full_standard": FULL_STANDARD}
+PRESETS = {
+    "single": SINGLE,
+    "one_stop_window": ONE_STOP_WINDOW,
+    "bundled": BUNDLED,
+    "full_standard": FULL_STANDARD,
+}

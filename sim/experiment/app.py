@@ -19,9 +19,11 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
+from sim.domain.design import PRESETS
 from sim.domain.errors import ConfigError
-from sim.experiment.config import CONFIGS, RUN_ONLY_KEYS, load, register
-from sim.experiment.output import ERROR, config_digest, is_complete, write_error, write_job
+from sim.experiment.attribution import run_pair
+from sim.experiment.config import CONFIGS, RUN_ONLY_KEYS, SimConfig, load, register
+from sim.experiment.output import ERROR, config_digest, is_complete, write_error, write_job, write_orderings
 from sim.experiment.replications import replicate
 from sim.experiment.watchdog import stop_with_the_command
 from sim.model.recorder import PARTS
@@ -48,6 +50,9 @@ def main(cfg: DictConfig) -> None:
     digest = config_digest(identity)
     if conf.resume and is_complete(out, digest):
         log.info("%s: already complete for this configuration, skipped (resume=false reruns it)", out)
+        return
+    if conf.attribution.pair is not None:
+        _orderings(conf, out, overrides, digest)
         return
     try:
         result = replicate(
@@ -86,4 +91,28 @@ def main(cfg: DictConfig) -> None:
     log.info(
         "where the lead time goes (mean hours): %s",
         ", ".join(f"{p.replace('_', ' ')} {h:.1f}" for p, h in parts.items()),
+    )
+
+
+def _orderings(conf: SimConfig, out: Path, overrides: list[str], digest: str) -> None:
+    """One antithetic pair of orderings of a Shapley attribution (``sim.experiment.attribution``)."""
+    pair, towards = conf.attribution.pair, conf.attribution.towards
+    try:
+        target = PRESETS[towards]
+        table = run_pair(
+            conf.scenario, conf.design, target, conf.seed, pair, conf.replications, progress=conf.progress
+        )
+        out, summary = write_orderings(table, conf, out, digest)
+    except Exception:
+        write_error(out, overrides, traceback.format_exc())
+        log.error("job failed; see %s", out / ERROR)
+        raise
+    log.info(
+        "%s / orderings %s from %s to %s / %d replication(s) per design -> %s",
+        conf.scenario.name,
+        " and ".join(", ".join(order) for order in summary["orders"]),
+        conf.design.label,
+        towards,
+        conf.replications,
+        out,
     )

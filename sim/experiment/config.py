@@ -14,7 +14,7 @@ from pathlib import Path
 from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig, OmegaConf
 
-from sim.domain.design import Design
+from sim.domain.design import PRESETS, Design
 from sim.domain.errors import ConfigError
 from sim.domain.knobs import Estimates, Staffing, applied
 from sim.domain.scenario import Scenario
@@ -40,6 +40,16 @@ class Published:
 
 
 @dataclass(kw_only=True)
+class Attribution:
+    """A Shapley attribution of the levers (``+experiment=attribution``): with ``pair`` set, the
+    job runs that antithetic pair of orderings of the levers from ``design`` to the preset
+    ``towards`` instead of ``design`` alone (``sim.experiment.attribution``)."""
+
+    pair: int | None = None
+    towards: str = "full_standard"
+
+
+@dataclass(kw_only=True)
 class SimConfig:
     """One configuration: a scenario under a design and staffing, run ``replications`` times.
 
@@ -51,6 +61,7 @@ class SimConfig:
     staffing: Staffing = field(default_factory=Staffing)
     estimates: Estimates = field(default_factory=Estimates)
     published: Published | None = None
+    attribution: Attribution = field(default_factory=Attribution)
     seed: int = 0
     replications: int = 1
     record_steps: bool = True
@@ -64,6 +75,17 @@ class SimConfig:
             raise ConfigError(
                 "replications", f"must be from 1 to {MAX_REPLICATIONS}, got {self.replications}"
             )
+        a = self.attribution
+        if a.towards not in PRESETS:
+            known = ", ".join(PRESETS)
+            raise ConfigError("attribution.towards", f"unknown preset '{a.towards}'; known: {known}")
+        if a.pair is not None:
+            if a.pair < 0:
+                raise ConfigError("attribution.pair", f"must be 0 or more, got {a.pair}")
+            if PRESETS[a.towards] == self.design:
+                raise ConfigError(
+                    "attribution.towards", f"the design already is {a.towards}: no lever to attribute"
+                )
 
 
 def register() -> None:

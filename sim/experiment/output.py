@@ -15,6 +15,8 @@ from dataclasses import asdict
 from enum import Enum
 from pathlib import Path
 
+import pandas as pd
+
 from sim.domain.loads import offered_loads
 from sim.domain.promises import promised_days
 from sim.experiment.config import SimConfig
@@ -73,9 +75,6 @@ def write_job(
     recorded; ``requests``, ``overdue``, ``sittings`` when the scenario has requests) and the
     ``replications`` table, then ``summary.json`` with each metric's mean and 95 % interval
     across replications."""
-    out = Path(directory)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / DONE).unlink(missing_ok=True)  # an old result must not vouch for a new, partial one
     skip = set()
     if not conf.record_steps:
         skip |= {"steps", "request_steps"}
@@ -83,26 +82,53 @@ def write_job(
         skip |= {"requests", "request_steps", "overdue", "sittings"}
     tables = {name: df for name, df in result.tables.items() if name not in skip}
     tables["replications"] = result.metrics.assign(staffing_scale=conf.staffing.scale)
-    for name, df in tables.items():
-        _atomic(out / f"{name}.parquet", lambda tmp, df=df: df.to_parquet(tmp, index=False))
-    written = {
-        name: {"rows": len(df), "sha256": file_digest(out / f"{name}.parquet")} for name, df in tables.items()
-    }
     metrics = [c for c in result.metrics.columns if c not in TAGS]
     described = describe(result.metrics, metrics).set_index("metric")
-    summary = {
+    summary = _identity(conf) | {
+        "metrics": {m: row.to_dict() for m, row in described.iterrows()},
+        "offered_load": offered_loads(conf.scenario, conf.design),
+        "promised_days": promised_days(conf.scenario, conf.design),
+    }
+    return write_tables(tables, summary, directory, digest)
+
+
+def write_orderings(
+    table: pd.DataFrame, conf: SimConfig, directory: str | os.PathLike, digest: str = ""
+) -> tuple[Path, dict]:
+    """Write an attribution pair's runs (``sim.experiment.attribution``) as ``coalitions``."""
+    steps = table.drop_duplicates(["ordering", "position"]).sort_values(["ordering", "position"])
+    summary = _identity(conf) | {
+        "towards": conf.attribution.towards,
+        "pair": conf.attribution.pair,
+        "orders": [list(g["lever"])[1:] for _, g in steps.groupby("ordering")],
+    }
+    return write_tables({"coalitions": table}, summary, directory, digest)
+
+
+def _identity(conf: SimConfig) -> dict:
+    return {
         "scenario": conf.scenario.name,
         "design": conf.design.label,
         "levers": {k: v.value if isinstance(v, Enum) else v for k, v in asdict(conf.design).items()},
         "staffing_scale": conf.staffing.scale,
         "seed": conf.seed,
         "replications": conf.replications,
-        "metrics": {m: row.to_dict() for m, row in described.iterrows()},
-        "offered_load": offered_loads(conf.scenario, conf.design),
-        "promised_days": promised_days(conf.scenario, conf.design),
-        "config_sha256": digest,
-        "tables": written,
     }
+
+
+def write_tables(
+    tables: dict[str, pd.DataFrame], summary: dict, directory: str | os.PathLike, digest: str
+) -> tuple[Path, dict]:
+    """Write ``tables`` as parquet, then ``summary`` with each table's row count and hash."""
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / DONE).unlink(missing_ok=True)  # an old result must not vouch for a new, partial one
+    for name, df in tables.items():
+        _atomic(out / f"{name}.parquet", lambda tmp, df=df: df.to_parquet(tmp, index=False))
+    written = {
+        name: {"rows": len(df), "sha256": file_digest(out / f"{name}.parquet")} for name, df in tables.items()
+    }
+    summary = summary | {"config_sha256": digest, "tables": written}
     _atomic(out / DONE, lambda tmp: tmp.write_text(json.dumps(summary, indent=2, default=float)))
     (out / ERROR).unlink(missing_ok=True)
     return out, summary

@@ -1,0 +1,86 @@
+"""Shapley values of the levers from an attribution sweep (``+experiment=attribution``).
+
+Each ordering's steps are the lever's marginal effects in that context; their mean over
+orderings estimates the Shapley value. Effects are in percentage points of the start design's
+mean (so a lever's value reads as its share of the total reduction), and each ordering's add
+up exactly to its total, so the values add up to the total reduction. Intervals are t
+intervals across antithetic pairs, the independent units (``sim.experiment.attribution``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from sim.experiment.output import DONE, damage
+from sim.experiment.stats import t_interval
+
+TABLE = "coalitions"
+
+
+def read(sweep: Path) -> pd.DataFrame:
+    """Every complete ordering job's rows under ``sweep`` (empty when there are none)."""
+    frames = []
+    for summary_path in sorted(Path(sweep).glob(f"*/{DONE}")):
+        summary = json.loads(summary_path.read_text())
+        if TABLE in summary.get("tables", {}) and damage(summary_path.parent, summary) is None:
+            rows = pd.read_parquet(summary_path.parent / f"{TABLE}.parquet")
+            frames.append(rows.assign(start=summary["design"], towards=summary["towards"]))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def marginals(rows: pd.DataFrame, metrics: tuple[str, ...]) -> pd.DataFrame:
+    """One row per ordering and lever: the lever's effect when switched on at its position in
+    that ordering, as a reduction in percentage points of the start design's mean."""
+    means = rows.groupby(["ordering", "pair", "position", "lever"], as_index=False)[list(metrics)].mean()
+    means = means.sort_values(["ordering", "position"])
+    start = means[means["position"] == 0].set_index("ordering")[list(metrics)]
+    out = []
+    for k, one in means.groupby("ordering"):
+        values = one[list(metrics)].to_numpy()
+        reduction = -(values[1:] - values[:-1]) / start.loc[k].to_numpy() * 100
+        steps = one.iloc[1:][["ordering", "pair", "position", "lever"]].reset_index(drop=True)
+        out.append(pd.concat([steps, pd.DataFrame(reduction, columns=list(metrics))], axis=1))
+    return pd.concat(out, ignore_index=True)
+
+
+def shapley(rows: pd.DataFrame, metrics: tuple[str, ...]) -> pd.DataFrame:
+    """One row per lever and metric: the Shapley value with its 95 % interval across pairs, the
+    number of orderings, and the smallest and largest effect met (their spread is the lever's
+    interaction with the others); a last row per metric, ``total``, the whole reduction."""
+    steps = marginals(rows, metrics)
+    per_pair = steps.groupby(["pair", "lever"], as_index=False)[list(metrics)].mean()
+    totals = steps.groupby(["pair", "ordering"])[list(metrics)].sum().groupby("pair").mean()
+    out = []
+    for metric in metrics:
+        for lever, group in per_pair.groupby("lever"):
+            value, low, high = t_interval(group[metric])
+            effects = steps.loc[steps["lever"] == lever, metric]
+            out.append(
+                {
+                    "metric": metric,
+                    "lever": lever,
+                    "value": value,
+                    "ci_low": low,
+                    "ci_high": high,
+                    "pairs": len(group),
+                    "min_effect": effects.min(),
+                    "max_effect": effects.max(),
+                }
+            )
+        value, low, high = t_interval(totals[metric])
+        out.append(
+            {
+                "metric": metric,
+                "lever": "total",
+                "value": value,
+                "ci_low": low,
+                "ci_high": high,
+                "pairs": len(totals),
+                "min_effect": totals[metric].min(),
+                "max_effect": totals[metric].max(),
+            }
+        )
+    return pd.DataFrame(out)
