@@ -284,6 +284,22 @@ def test_staffing_and_estimates_both_reach_the_back_office(compose):
     assert capped == {"reviewers": 0.95, "leaders": 0.95}
 
 
+def test_the_reform_levers_estimates_are_knobs_too(compose):
+    """The one-time notice's factor, the one form's share and false commitments scale like the
+    other estimates, capped at one."""
+    base = compose(["scenario=district"]).scenario
+    low = compose(
+        ["scenario=district", "estimates.notice_factor=0.5", "estimates.one_form_share=0.5"]
+    ).scenario
+    assert low.items["food_permit"].notice_factor == 0.5 * base.items["food_permit"].notice_factor
+    assert low.one_form_share == 0.5 * base.one_form_share
+    high = compose(["scenario=district", "estimates.notice_factor=10", "estimates.p_false=4"]).scenario
+    assert high.items["food_permit"].notice_factor == 1.0
+    fire, fire_before = high.items["fire_check"].commitment, base.items["fire_check"].commitment
+    assert fire.p_false == 4 * fire_before.p_false and fire.replaces == fire_before.replaces
+    assert high.items["food_permit"].commitment is None
+
+
 def test_the_promise_reduction_weights_each_need_by_its_demand():
     from sim.analysis.tables import promise_reduction
 

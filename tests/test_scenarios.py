@@ -101,15 +101,24 @@ def study(tmp_path, experiment, *extra):
 def test_headline_study_sets_the_model_beside_the_article(tmp_path):
     _, text = study(tmp_path, "headline", "replications=3")
     section = text.split("## Beside the published figures")[1].split("##")[0]
+    header = section.split("\n\n")[2].splitlines()[0]
+    assert [c.strip() for c in header.strip("|").split("|")][2::2] == [
+        "one_stop_window",
+        "bundled",
+        "full_standard",
+    ]
+    model = r"[-+]\d+\.\d \[.*?\] %\s+\| [-+]\d+\.\d points\s+"
     for metric, reported in (("time, lived", "-65 %"), ("trips", "-88 %"), ("documents", "-60 %")):
-        assert re.search(rf"\| {metric}\s+\| [-+]\d+\.\d \[.*\] %\s+\| {reported}", section), metric
-    assert re.search(r"\| time, promised\s+\| -\d+\.\d % \(no interval: a rule\)\s+\| -65 %", section)
+        assert re.search(rf"\| {metric}\s+\| {reported}\s+(\| {model}){{3}}\|", section), metric
+    assert re.search(r"\| time, promised\s+\| -65 %\s+\| [-+]\d+\.\d % \(a rule: no interval\)", section)
     assert "district" in text
 
 
 @pytest.mark.slow
 def test_sensitivity_study_draws_a_tornado(tmp_path):
-    out, text = study(tmp_path, "sensitivity", "replications=2")
+    cases = "sensitivity=base,p_incomplete_high,mail_low,notice_factor_low"  # of the preset's 23
+    out, text = study(tmp_path, "sensitivity", "replications=2", cases)
     assert "## Sensitivity to the estimates" in text
-    assert "p_incomplete high" in text and "mail low" in text
-    assert (out / "figures" / "tornado.png").stat().st_size > 10_000
+    assert "p_incomplete high" in text and "mail low" in text and "notice_factor low" in text
+    for name in ("tornado", "tornado_full_standard"):
+        assert (out / "figures" / f"{name}.png").stat().st_size > 10_000

@@ -293,9 +293,9 @@ def shapley_attribution(values: pd.DataFrame, steps: pd.DataFrame, towards: str)
     return fig
 
 
-def tornado(table: pd.DataFrame, base: pd.DataFrame) -> plt.Figure:
-    """How each estimate, set low and high one at a time, moves the reductions of bundled against
-    single: one panel per metric, bars from the base case's reduction."""
+def tornado(table: pd.DataFrame, base: pd.DataFrame, design: str) -> plt.Figure:
+    """How each estimate, set low and high one at a time, moves the reductions of ``design``
+    against single: one panel per metric, bars from the base case's reduction."""
     metrics = list(dict.fromkeys(table["metric"]))
     # One order for every panel (they share the y axis): by the largest swing on any metric.
     swing = table.groupby(["parameter", "metric"])["reduction"].agg(lambda r: r.max() - r.min())
@@ -321,7 +321,9 @@ def tornado(table: pd.DataFrame, base: pd.DataFrame) -> plt.Figure:
         ax.set_yticks(range(len(order)), order)
         ax.set_xlabel(f"reduction in {HEADLINE_NAMES.get(metric, metric)} (%)")
     axes[0][0].legend(fontsize=8, frameon=False)
-    fig.suptitle("Sensitivity: each estimate low and high, the others as configured")
+    fig.suptitle(
+        f"Sensitivity of {design} against single: each estimate low and high, the others as configured"
+    )
     fig.tight_layout()
     return fig
 

@@ -88,14 +88,14 @@ def requests_table(t: pd.DataFrame, published) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(rows[-1])).fillna("")
 
 
-def sensitivity(reps: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Reductions of bundled against single per sensitivity case: (low/high table, base)."""
+def sensitivity(reps: pd.DataFrame, design: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Reductions of ``design`` against single per sensitivity case: (low/high table, base)."""
     rows, base = [], None
     for case, g in reps.groupby("sensitivity"):
-        single, bundled = g[g["design"] == "single"], g[g["design"] == "bundled"]
-        if single.empty or bundled.empty:
+        single, reformed = g[g["design"] == "single"], g[g["design"] == design]
+        if single.empty or reformed.empty:
             continue
-        table = paired(single, bundled, HEADLINE, on=PAIR_ON)
+        table = paired(single, reformed, HEADLINE, on=PAIR_ON)
         if case == "base":
             base = table
             continue

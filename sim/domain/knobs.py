@@ -26,6 +26,9 @@ MAX_SCALE = 100.0
 MAX_FACTOR = 100.0
 MAX_P_INCOMPLETE = 0.95
 MAX_BACKGROUND = 0.95  # a multiplied background share stays below the whole of a pool's hours
+# Factors and shares that are at most one whatever the multiplier: the one-time notice's factor
+# on rejections, the share of fields a single form saves, the share of commitments found false.
+MAX_SHARE = 1.0
 
 
 @dataclass(kw_only=True)
@@ -58,6 +61,9 @@ class Estimates(Value):
     mail: float = 1.0
     background: float = 1.0
     booking: float = 1.0
+    notice_factor: float = 1.0
+    one_form_share: float = 1.0
+    p_false: float = 1.0
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -99,7 +105,7 @@ def _staffed(s: Scenario, times: Callable[[int], int]) -> dict:
 
 
 def _estimated(s: Scenario, e: Estimates) -> dict:
-    """Estimated quantities multiplied, probabilities and background shares capped below one."""
+    """Estimated quantities multiplied; probabilities, factors and shares capped (below one)."""
     items = {
         name: replace(
             item,
@@ -111,6 +117,9 @@ def _estimated(s: Scenario, e: Estimates) -> dict:
             ],
             p_incomplete=min(item.p_incomplete * e.p_incomplete, MAX_P_INCOMPLETE),
             prepare=_scaled(item.prepare, e.prepare),
+            notice_factor=min(item.notice_factor * e.notice_factor, MAX_SHARE),
+            commitment=item.commitment
+            and replace(item.commitment, p_false=min(item.commitment.p_false * e.p_false, MAX_SHARE)),
         )
         for name, item in s.items.items()
     }
@@ -125,6 +134,7 @@ def _estimated(s: Scenario, e: Estimates) -> dict:
         "departments": departments,
         "pickup_delay": _scaled(s.pickup_delay, e.pickup_delay),
         "mail": _scaled(s.mail, e.mail),
+        "one_form_share": min(s.one_form_share * e.one_form_share, MAX_SHARE),
     }
 
 
