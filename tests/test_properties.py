@@ -34,6 +34,7 @@ from sim.domain.design import (
     Limits,
     Notice,
     Online,
+    SiteVisits,
     Steps,
 )
 from sim.domain.scenario import (
@@ -205,6 +206,7 @@ designs = st.builds(
     approval=st.sampled_from(Approval),
     joint_approval=st.booleans(),
     online=st.sampled_from(Online),
+    site_visits=st.sampled_from(SiteVisits),
     specialists=st.booleans(),
 )
 

@@ -246,3 +246,39 @@ def test_joint_approval_starts_a_dependent_item_on_acceptance_and_decides_it_aft
     decisions = r.decisions[r.decisions["case"] == r.decisions["case"].min()].set_index("item")
     arrival = r.cases["arrival"].min()
     assert (decisions[["accepted", "started", "decided"]].loc["b"] - arrival).tolist() == [3, 3, 11]
+
+
+def test_joint_site_visits_bring_a_later_booking_to_the_visit_already_booked():
+    """联合踏勘: c books its inspection two days ahead; d, which could only be visited four days
+    ahead, joins c's visit. Both are handed in at once (parallel routing, two windows)."""
+    from sim.domain.design import SiteVisits
+    from sim.domain.scenario import Step
+
+    def inspected(days):
+        return [Step(name="inspection", pool="inspectors", work=det(1), booking=det(days))]
+
+    base = chain(demand={"cd": 0.001})
+    base = replace(
+        base, departments={**base.departments, "A": Department(clerks=9, reviewers=9, inspectors=9)}
+    )
+    scenario = with_item(
+        with_item(base, "c", review=None, steps=inspected(2)), "d", review=None, steps=inspected(4)
+    )
+    parallel = replace(SINGLE, routing=Routing.parallel)
+    separate = only_trace(run(scenario, parallel, seed=1))
+    joint = only_trace(run(scenario, replace(parallel, site_visits=SiteVisits.joint), seed=1))
+    # c: intake 0-1, visit booked 48 h on, at 49-50; d: intake 0-2, its own booking 96 h on.
+    assert ("c", "inspection", "A.inspectors", 49, 50) in separate and (
+        "c",
+        "inspection",
+        "A.inspectors",
+        49,
+        50,
+    ) in joint
+    assert ("d", "inspection", "B.inspectors", 98, 99) in separate
+    assert ("d", "inspection", "B.inspectors", 49, 50) in joint
+    # A visit booked sooner than the case's is never put off: d first, then c, keep their own.
+    early = with_item(scenario, "d", steps=inspected(1))
+    assert only_trace(run(early, parallel, seed=1)) == only_trace(
+        run(early, replace(parallel, site_visits=SiteVisits.joint), seed=1)
+    )

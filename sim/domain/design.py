@@ -1,4 +1,4 @@
-"""How a need is served: sixteen independent levers, and the presets built from them.
+"""How a need is served: seventeen independent levers, and the presets built from them.
 
 Each lever can be switched alone, so a planner can see what it contributes:
 
@@ -32,6 +32,9 @@ Each lever can be switched alone, so a planner can see what it contributes:
 - ``joint_approval`` (并联审批, 四证同发): an item that needs another's output starts on the
   other's acceptance instead of its result, runs alongside it, and is decided once the other
   is; the outputs are issued together, never carried by the applicant;
+- ``site_visits``: each item's site visit (a booked step, such as an inspection) booked on its
+  own, or joint (联合踏勘): a visit joins the case's visit already booked when that is still
+  ahead and no later than its own booking would be, so the departments come together;
 - ``online`` (一网办理): which items an applicant may file online, each item where it is
   offered online today (``Item.online``), or the whole need through one portal;
 - ``specialists``: whether enterprise service specialists (企服专员, 帮办代办) are offered to
@@ -108,6 +111,11 @@ class Approval(Enum):
     on_commitment = "on_commitment"
 
 
+class SiteVisits(Enum):
+    separate = "separate"
+    joint = "joint"
+
+
 class Online(Enum):
     per_item = "per_item"
     whole_need = "whole_need"
@@ -129,6 +137,7 @@ class Design(Value):
     acceptance: Acceptance = Acceptance.strict
     approval: Approval = Approval.on_review
     joint_approval: bool = False
+    site_visits: SiteVisits = SiteVisits.separate
     online: Online = Online.per_item
     specialists: bool = False
 
@@ -172,6 +181,7 @@ FULL_STANDARD = replace(
     acceptance=Acceptance.tolerant,
     approval=Approval.on_commitment,
     joint_approval=True,
+    site_visits=SiteVisits.joint,
     licences=Licences.electronic,
     online=Online.whole_need,
     specialists=True,

@@ -29,9 +29,12 @@ ORDERINGS_STREAM = 0x5A4E
 
 def levers_between(scenario: Scenario, start: Design, target: Design) -> list[str]:
     """The levers that differ between the two designs, in the design's field order, less those
-    that cannot act on ``scenario``: which channels are offered, where nobody takes one up. A
-    lever that never acts has a Shapley value of exactly zero, so leaving it out loses nothing."""
+    that cannot act on ``scenario``: which channels are offered, where nobody takes one up (a
+    lever that never acts has a Shapley value of exactly zero, so leaving it out loses nothing),
+    and joint site visits, where no step is booked ahead."""
     inert = set() if scenario.channels else {"online", "specialists"}
+    if not any(step.booking for item in scenario.items.values() for step in item.steps):
+        inert.add("site_visits")
     return [
         f.name
         for f in fields(Design)

@@ -22,7 +22,7 @@ import math
 from collections.abc import Generator
 
 from sim.domain.calendars import WorkingTime, parse_clock
-from sim.domain.design import Design, Steps
+from sim.domain.design import Design, SiteVisits, Steps
 from sim.domain.scenario import Batch, Item, Queue, Step
 from sim.model.centre import Centre
 from sim.model.plans import OFFICE_QUEUE, OFFICE_WORK, SCHEDULED
@@ -98,6 +98,7 @@ class BackOffice:
         self.steps: dict[str, tuple[StepSpec, ...]] = {}
         self.kept: dict[str, tuple[bool, ...]] = {}
         reduced = design.steps is Steps.reduced
+        self.joint_visits = design.site_visits is SiteVisits.joint
         for name, item in scenario.items.items():
             full = item.back_office(reduced=False)
             cut = {s.name for s in item.back_office(reduced=reduced)}
@@ -130,6 +131,11 @@ class BackOffice:
             if drawn[1]:
                 days = drawn[1]
                 slot = env.now + 24 * days if hours is None else hours.finish(env.now, days * hours.day_hours)
+                if self.joint_visits:  # 联合踏勘: come with the visit already booked, if sooner
+                    if env.now <= c.visit_at <= slot:
+                        slot = c.visit_at
+                    else:
+                        c.visit_at = slot
                 yield env.timeout(slot - env.now)
             path[SCHEDULED] += env.now - arrived
             enqueue = env.now

@@ -238,6 +238,7 @@ class Case:
     waiting = mail = pickup_delay = 0.0
     pending: dict[str, list[int]] | None = None  # parallel routing: items about to go in together
     held: tuple[int, ...] = ()  # results held for one pickup at the one-stop window
+    visit_at = -math.inf  # joint site visits: when the case's booked visit takes place
 
     def __init__(self, plan: NeedPlan, id: int, arrival: float) -> None:
         self.plan = plan
