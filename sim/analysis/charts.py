@@ -159,7 +159,7 @@ def reductions(paired: pd.DataFrame, title: str, colour: str) -> plt.Figure:
 def utilisation_vs_staffing(runs: pd.DataFrame) -> plt.Figure:
     """Utilisation of each staff pool against staffing, one panel per design: the bottleneck."""
     pools = [c.split(":", 1)[1] for c in runs.columns if c.startswith("utilisation:") and c.count(":") == 1]
-    designs = list(dict.fromkeys(runs["design"]))
+    designs = presets_first(runs["design"])
     fig, axes = plt.subplots(1, len(designs), figsize=(4.2 * len(designs), 3.8), sharey=True, squeeze=False)
     cmap = plt.get_cmap("tab20")
     handles = {}
@@ -229,7 +229,7 @@ def lever_attribution(table: pd.DataFrame, palette: dict[str, str]) -> plt.Figur
     ax.axhline(0, color="black", linewidth=0.6)
     ax.set_xticks(x, [HEADLINE_NAMES.get(m, m) for m in metrics])
     ax.set_ylabel("reduction against single (%)")
-    ax.set_title("What each lever gives alone, and all together (bars: 95 % CI)")
+    ax.set_title("Each design against single (bars: 95 % CI)")
     ax.legend(fontsize=7, frameon=False, loc="center left", bbox_to_anchor=(1, 0.5))
     return fig
 

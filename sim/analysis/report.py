@@ -145,7 +145,7 @@ def _blocks(collected: Collected, sweep: Path, figures: Path) -> list[render.Blo
         fig("trips_documents", charts.trips_and_documents(configs_base, palette)),
     ]
     if configs["staffing_scale"].nunique() > 1:
-        presets = configs[configs["design"].isin(["single", "bundled"])]
+        presets = configs[configs["design"].isin(list(PRESETS))]
         shown = presets if not presets.empty else configs
         out += [
             render.Block("h2", "Staffing"),
