@@ -4,13 +4,12 @@ gets exactly nothing."""
 
 import itertools
 import math
-import subprocess
-import sys
 from dataclasses import replace
 
 import pandas as pd
 import pytest
 from builders import chain
+from studies import study
 
 from sim import SINGLE, ConfigError
 from sim.analysis.shapley import marginals, shapley
@@ -115,23 +114,10 @@ def test_an_attribution_towards_the_design_itself_is_refused():
 
 @pytest.mark.slow
 def test_the_attribution_preset_runs_through_hydra_and_reports(tmp_path):
-    args = [
-        "+experiment=attribution",
-        "attribution.pair=0,1",
-        "scenario.horizon=800",
-        "scenario.warmup=100",
-        f"hydra.sweep.dir={tmp_path}",
-    ]
-    done = subprocess.run([sys.executable, "-m", "sim", "--multirun", *args], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr[-2000:]
-    report = subprocess.run(
-        [sys.executable, "-m", "sim.analysis.report", str(tmp_path)], capture_output=True, text=True
-    )
-    assert report.returncode == 0, report.stderr[-2000:]
-    text = (tmp_path / "report.md").read_text()
+    out, text = study(tmp_path, "attribution", "attribution.pair=0,1")
     assert "Which lever gives how much (Shapley values)" in text and "online, specialists" in text
-    assert (tmp_path / "figures" / "shapley.svg").stat().st_size > 1000
-    values = pd.read_csv(tmp_path / "collected" / "shapley.csv")
+    assert (out / "figures" / "shapley.svg").stat().st_size > 1000
+    values = pd.read_csv(out / "collected" / "shapley.csv")
     assert set(values["pairs"]) == {2}
     for _, v in values.groupby("metric"):
         levers = v[v["lever"] != "total"]["value"].sum()

@@ -2,12 +2,11 @@
 headline and sensitivity studies run from their documented commands."""
 
 import re
-import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from studies import study
 
 from sim import BUNDLED, SINGLE, run
 from sim.experiment.config import CONFIGS
@@ -76,25 +75,6 @@ def test_online_table_covers_every_item(compose):
         _, online, reason = rows[name]
         assert online == ("yes" if item.online else "no"), name
         assert reason.startswith(("**R**", "**S**", "**E**")), (name, "tagged")
-
-
-def study(tmp_path, experiment, *extra):
-    out = tmp_path / experiment
-    args = [
-        f"+experiment={experiment}",
-        f"hydra.sweep.dir={out}",
-        "scenario.horizon=1500",
-        "scenario.warmup=100",
-    ]
-    done = subprocess.run(
-        [sys.executable, "-m", "sim", "--multirun", *args, *extra], capture_output=True, text=True
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    report = subprocess.run(
-        [sys.executable, "-m", "sim.analysis.report", str(out)], capture_output=True, text=True
-    )
-    assert report.returncode == 0, report.stderr[-2000:]
-    return out, (out / "report.md").read_text()
 
 
 @pytest.mark.slow
