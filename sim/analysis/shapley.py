@@ -48,7 +48,7 @@ def marginals(rows: pd.DataFrame, metrics: tuple[str, ...]) -> pd.DataFrame:
 
 def shapley(rows: pd.DataFrame, metrics: tuple[str, ...]) -> pd.DataFrame:
     """One row per lever and metric: the Shapley value with its 95 % interval across pairs, the
-    number of orderings, and the smallest and largest effect met (their spread is the lever's
+    number of pairs, and the smallest and largest effect met (their spread is the lever's
     interaction with the others); a last row per metric, ``total``, the whole reduction."""
     steps = marginals(rows, metrics)
     per_pair = steps.groupby(["pair", "lever"], as_index=False)[list(metrics)].mean()
