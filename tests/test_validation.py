@@ -1,5 +1,6 @@
 """Bad input is refused before anything runs, with the config key and what is wrong."""
 
+import re
 import subprocess
 import sys
 from dataclasses import FrozenInstanceError, replace
@@ -197,6 +198,48 @@ def test_cli_writes_tables_and_summary(tmp_path):
     for name in ("cases.parquet", "steps.parquet", "resources.parquet", "summary.json", ".hydra/config.yaml"):
         assert (out / name).exists(), name
     assert "restaurant / bundled / staffing x1 / 1 replication(s)" in done.stdout + done.stderr
+
+
+def test_an_overloaded_pool_is_refused_before_anything_runs_unless_allowed(tmp_path):
+    """At x0.75 the restaurant's market clerks are offered 105 % of their hours (offered_loads,
+    checked against the runs' utilisation in test_theory): refused with the pool's key and exit 2;
+    with allow_overload=true it runs, names the busiest pool, and says what a short drain left open."""
+    refused = cli(tmp_path / "refused", "staffing.scale=0.75")
+    assert refused.returncode == 2
+    assert (
+        "config error: scenario.departments.market.clerks: offered 105 % of its staffed hours"
+        in refused.stderr
+    )
+    assert "allow_overload=true" in refused.stderr and not (tmp_path / "refused").exists()
+    allowed = cli(
+        tmp_path / "allowed",
+        "staffing.scale=0.75",
+        "allow_overload=true",
+        "scenario.horizon=1000",
+        "scenario.drain=0",
+    )
+    assert allowed.returncode == 0, allowed.stderr
+    log = allowed.stdout + allowed.stderr
+    assert "busiest pool: market.clerks" in log
+    assert re.search(r"\d+ of \d+ cases were still open when the run stopped", log)
+    assert "nan h" not in log
+
+
+def test_a_busy_pool_is_named_before_the_run(tmp_path):
+    # The market's reviewers give half their hours to other work and 34 % to cases: review work
+    # x1.05 takes them from 84 % to 86 % of their hours.
+    done = cli(tmp_path / "run", "scenario.horizon=1000", "estimates.review=1.05")
+    assert done.returncode == 0, done.stderr
+    assert (
+        "warning: market.reviewers is offered up to 86 % of its staffed hours in 1 of 1 job(s)" in done.stderr
+    )
+
+
+def test_nothing_finished_is_said_in_words_not_nan(tmp_path):
+    done = cli(tmp_path / "run", "scenario.horizon=60", "scenario.warmup=50", "scenario.drain=0")
+    assert done.returncode == 0, done.stderr
+    log = done.stdout + done.stderr
+    assert "no case finished after the warm-up" in log and not re.search(r"\bnan\b", log, re.IGNORECASE)
 
 
 def test_expected_work_is_bounded_and_the_bound_can_be_raised_explicitly():

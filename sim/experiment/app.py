@@ -10,11 +10,13 @@ traceback) and the sweep goes on.
 from __future__ import annotations
 
 import logging
+import math
 import sys
 import traceback
 from pathlib import Path
 
 import hydra
+import pandas as pd
 from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
@@ -68,6 +70,12 @@ def main(cfg: DictConfig) -> None:
         write_error(out, overrides, traceback.format_exc())
         log.error("job failed; see %s", out / ERROR)
         raise
+    _report(conf, result.metrics, summary, out)
+
+
+def _report(conf: SimConfig, metrics: pd.DataFrame, summary: dict, out: Path) -> None:
+    """The job's log: what it measured, the busiest pool, and what makes a figure unsafe to read
+    (an overloaded pool, cases still open at the end, nothing finished)."""
     for pool, load_ in summary["offered_load"].items():
         if load_ >= 1:
             log.warning(
@@ -76,22 +84,33 @@ def main(cfg: DictConfig) -> None:
                 100 * load_,
             )
     m = summary["metrics"]
-    log.info(
-        "%s / %s / staffing x%g / %d replication(s): mean lead time %.1f h, %.2f trips, %.2f documents -> %s",
-        conf.scenario.name,
-        conf.design.label,
-        conf.staffing.scale,
-        conf.replications,
-        m["lead_time_mean"]["mean"],
-        m["trips_mean"]["mean"],
-        m["documents_mean"]["mean"],
-        out,
+    lead = m["lead_time_mean"]["mean"]
+    measured = (
+        "no case finished after the warm-up"
+        if math.isnan(lead)
+        else f"mean lead time {lead:.1f} h, {m['trips_mean']['mean']:.2f} trips, "
+        f"{m['documents_mean']['mean']:.2f} documents"
     )
-    parts = {part: m[f"part:{part}_mean"]["mean"] for part in PARTS}
-    log.info(
-        "where the lead time goes (mean hours): %s",
-        ", ".join(f"{p.replace('_', ' ')} {h:.1f}" for p, h in parts.items()),
-    )
+    label = f"{conf.scenario.name} / {conf.design.label} / staffing x{conf.staffing.scale:g}"
+    log.info("%s / %d replication(s): %s -> %s", label, conf.replications, measured, out)
+    utilisation = {k.split(":", 1)[1]: v["mean"] for k, v in m.items() if k.startswith("utilisation:")}
+    if utilisation:
+        pool = max(utilisation, key=utilisation.get)
+        log.info("busiest pool: %s, %.0f %% utilised", pool, 100 * utilisation[pool])
+    still_open, arrived = int(metrics["open_at_end"].sum()), int(metrics["arrived"].sum())
+    if still_open:
+        log.warning(
+            "%d of %d cases were still open when the run stopped: the office did not clear its work "
+            "by the end of the drain, so lead times count only the finished ones and understate",
+            still_open,
+            arrived,
+        )
+    if not math.isnan(lead):
+        parts = {part: m[f"part:{part}_mean"]["mean"] for part in PARTS}
+        log.info(
+            "where the lead time goes (mean hours): %s",
+            ", ".join(f"{p.replace('_', ' ')} {h:.1f}" for p, h in parts.items()),
+        )
 
 
 def _orderings(conf: SimConfig, out: Path, overrides: list[str], digest: str) -> None:

@@ -22,7 +22,7 @@ from sim.domain.scenario import Scenario
 MAX_REPLICATIONS = 10_000
 CONFIGS = str(Path(__file__).resolve().parents[2] / "configs")
 # Keys that change how a job runs, not what it computes: left out of its identity.
-RUN_ONLY_KEYS = ("progress", "resume")
+RUN_ONLY_KEYS = ("progress", "resume", "allow_overload")
 
 
 @dataclass(kw_only=True)
@@ -67,6 +67,7 @@ class SimConfig:
     record_steps: bool = True
     progress: bool = True
     resume: bool = True
+    allow_overload: bool = False  # run a job whose offered load reaches a pool's staffed hours
 
     def __post_init__(self) -> None:
         if not 0 <= self.seed < 2**63:

@@ -38,6 +38,7 @@ CONFIG_DIR_FLAGS = ("-cd", "--config-dir")
 # Options after which Hydra prints something and runs no job (no callbacks, no logging set up).
 HYDRA_PRINTS = ("-h", "--help", "--hydra-help", "--version", "-c", "--cfg", "-i", "--info", "-p", "--package")
 HYDRA_PRINTS += ("--resolve", "-sc", "--shell-completion")
+BUSY = 0.85  # offered load from which a pool is named in a warning
 
 
 def plan(argv: list[str]) -> list[list[str]] | None:
@@ -94,7 +95,7 @@ def check(argv: list[str]) -> list[list[str]]:
     jobs = plan(argv)
     if jobs is None:
         return []
-    overloaded: dict[str, list[float]] = {}
+    busy: dict[str, list[float]] = {}
     with initialize_config_dir(config_dir=CONFIGS, version_base="1.3"):
         composer = Composer()
         for job in jobs:
@@ -102,16 +103,32 @@ def check(argv: list[str]) -> list[list[str]]:
             check_data(cfg)
             conf = load(cfg)
             for pool, load_ in offered_loads(conf.scenario, conf.design).items():
-                if load_ >= 1:
-                    overloaded.setdefault(pool, []).append(load_)
-    for pool, loads in overloaded.items():
+                if load_ >= 1 and not conf.allow_overload:
+                    raise ConfigError(
+                        pool_key(pool),
+                        f"offered {100 * load_:.0f} % of its staffed hours (scenario {conf.scenario.name}, "
+                        f"design {conf.design.label}, staffing x{conf.staffing.scale:g}): its queue would "
+                        "grow as long as applicants come. Add staff, or set allow_overload=true to run "
+                        "it anyway",
+                    )
+                if load_ >= BUSY:
+                    busy.setdefault(pool, []).append(load_)
+    for pool, loads in busy.items():
         print(
-            f"warning: {pool} is offered {100 * max(loads):.0f} % of its staffed hours in {len(loads)} of "
-            f"{len(jobs)} job(s): its queue grows as long as applicants come (see offered_load in each "
-            "summary.json)",
+            f"warning: {pool} is offered up to {100 * max(loads):.0f} % of its staffed hours in "
+            f"{len(loads)} of {len(jobs)} job(s): queues grow steeply from {100 * BUSY:.0f} % and without "
+            "end from 100 % (offered_load in each summary.json)",
             file=sys.stderr,
         )
     return jobs
+
+
+def pool_key(pool: str) -> str:
+    """The config key that staffs ``pool`` (as ``offered_loads`` names it)."""
+    if pool == "coordinators":
+        return "scenario.requests.coordinators"
+    group, role = pool.split(".")
+    return "scenario.one_stop.clerks" if group == "one_stop" else f"scenario.departments.{group}.{role}"
 
 
 class Composer:
