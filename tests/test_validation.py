@@ -200,6 +200,15 @@ def test_cli_writes_tables_and_summary(tmp_path):
     assert "restaurant / bundled / staffing x1 / 1 replication(s)" in done.stdout + done.stderr
 
 
+@pytest.mark.parametrize("plus", ["", "+"])
+def test_a_misspelt_key_is_refused_with_the_nearest_one_with_or_without_plus(tmp_path, plus):
+    done = cli(tmp_path / "run", f"{plus}scenario.departments.market.reviewrs=3")
+    assert done.returncode == 2
+    key = "scenario.departments.market.reviewrs"
+    assert f"config error: {key}: unknown key 'reviewrs'; did you mean 'reviewers'?" in done.stderr
+    assert not (tmp_path / "run").exists()
+
+
 def test_an_overloaded_pool_is_refused_before_anything_runs_unless_allowed(tmp_path):
     """At x0.75 the restaurant's market clerks are offered 105 % of their hours (offered_loads,
     checked against the runs' utilisation in test_theory): refused with the pool's key and exit 2;

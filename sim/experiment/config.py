@@ -8,11 +8,12 @@ an OmegaConf node costs tens of microseconds, and the model must never touch one
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+import difflib
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 
 from hydra.core.config_store import ConfigStore
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig, ListConfig, OmegaConf
 
 from sim.domain.design import PRESETS, Design
 from sim.domain.errors import ConfigError
@@ -89,6 +90,28 @@ class SimConfig:
                 )
 
 
+def refuse_unknown_keys(node: DictConfig | ListConfig, path: str = "") -> None:
+    """A key the schema does not have is refused, with the nearest known key. Hydra refuses one
+    set with ``key=value`` itself, but ``+key=value`` adds it and the conversion to objects then
+    drops it without a word: a misspelt pool would run as if never set."""
+    schema = OmegaConf.get_type(node) if isinstance(node, DictConfig) else None
+    known = [f.name for f in fields(schema)] if schema is not None and is_dataclass(schema) else None
+    for key in node.keys() if isinstance(node, DictConfig) else range(len(node)):
+        full = f"{path}.{key}" if path else str(key)
+        if known is not None and key not in known:
+            raise ConfigError(full, f"unknown key '{key}'{did_you_mean(str(key), known)}")
+        if OmegaConf.is_missing(node, key) or OmegaConf.is_interpolation(node, key):
+            continue
+        child = node[key]
+        if isinstance(child, (DictConfig, ListConfig)):
+            refuse_unknown_keys(child, full)
+
+
+def did_you_mean(key: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(key, known, n=1)
+    return f"; did you mean '{close[0]}'?" if close else f"; known: {', '.join(known)}"
+
+
 def register() -> None:
     """Put the schema in Hydra's ConfigStore as ``sim_schema`` (used by configs/config.yaml)."""
     ConfigStore.instance().store(name="sim_schema", node=SimConfig)
@@ -100,5 +123,6 @@ def load(cfg: DictConfig) -> SimConfig:
 
     Raises ConfigError naming the key at fault.
     """
+    refuse_unknown_keys(cfg)
     conf: SimConfig = OmegaConf.to_object(cfg)
     return replace(conf, scenario=applied(conf.scenario, conf.staffing, conf.estimates))

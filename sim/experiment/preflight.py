@@ -20,16 +20,19 @@ from __future__ import annotations
 
 import copy
 import sys
+from dataclasses import fields, is_dataclass
 from pathlib import Path
 
 from hydra import compose, initialize_config_dir
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.core.override_parser.types import Override
+from hydra.errors import HydraException
 from omegaconf import DictConfig, OmegaConf, open_dict
+from omegaconf.errors import OmegaConfBaseException
 
 from sim.domain.errors import ConfigError
 from sim.domain.loads import offered_loads
-from sim.experiment.config import CONFIGS, load, register
+from sim.experiment.config import CONFIGS, did_you_mean, load, register
 from sim.experiment.safety import check_composed, check_data, check_files
 from sim.experiment.sweep import expand, params_lines
 
@@ -99,7 +102,13 @@ def check(argv: list[str]) -> list[list[str]]:
     with initialize_config_dir(config_dir=CONFIGS, version_base="1.3"):
         composer = Composer()
         for job in jobs:
-            cfg = composer(job)
+            try:
+                cfg = composer(job)
+            except HydraException as err:
+                unknown = _unknown_key(err)
+                if unknown is None:
+                    raise
+                raise unknown from None
             check_data(cfg)
             conf = load(cfg)
             for pool, load_ in offered_loads(conf.scenario, conf.design).items():
@@ -121,6 +130,21 @@ def check(argv: list[str]) -> list[list[str]]:
             file=sys.stderr,
         )
     return jobs
+
+
+def _unknown_key(err: HydraException) -> ConfigError | None:
+    """Hydra's refusal of a key the schema does not have, as our error with the nearest known key."""
+    cause = err.__cause__
+    while cause is not None:
+        schema = getattr(cause, "object_type", None)
+        if isinstance(cause, OmegaConfBaseException) and cause.key is not None and is_dataclass(schema):
+            known = [f.name for f in fields(schema)]
+            if cause.key not in known:
+                return ConfigError(
+                    cause.full_key, f"unknown key '{cause.key}'{did_you_mean(str(cause.key), known)}"
+                )
+        cause = cause.__cause__
+    return None
 
 
 def pool_key(pool: str) -> str:
