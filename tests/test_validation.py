@@ -244,6 +244,27 @@ def test_a_busy_pool_is_named_before_the_run(tmp_path):
     )
 
 
+def test_a_staffing_level_that_rounding_leaves_unchanged_is_named(tmp_path):
+    done = cli(tmp_path / "run", "staffing.scale=1.25", "scenario.horizon=1000")
+    assert done.returncode == 0, done.stderr
+    assert "warning: staffing x1.25 leaves" in done.stderr and "market.leaders 1" in done.stderr
+    assert "housing_construction" not in done.stderr  # a pool the scenario never uses is not listed
+
+
+def test_the_pools_a_scenario_uses_and_their_headcounts(compose):
+    from sim.domain.loads import headcount, used_pools
+
+    restaurant = compose([]).scenario
+    assert used_pools(restaurant) == sorted(
+        [f"{d}.{p}" for d in ("city", "fire", "market") for p in ("clerks", "leaders", "reviewers")]
+        + ["fire.inspectors", "market.inspectors", "one_stop.clerks", "tax.clerks", "tax.reviewers"]
+    )
+    requests = compose(["scenario=district_requests"]).scenario
+    assert {"specialists", "coordinators"} <= set(used_pools(requests))
+    assert headcount(requests, "specialists") == requests.specialists.staff
+    assert headcount(compose(["staffing.scale=1.5"]).scenario, "market.leaders") == 2  # 1.5 rounds up
+
+
 def test_nothing_finished_is_said_in_words_not_nan(tmp_path):
     done = cli(tmp_path / "run", "scenario.horizon=60", "scenario.warmup=50", "scenario.drain=0")
     assert done.returncode == 0, done.stderr

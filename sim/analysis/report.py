@@ -219,7 +219,12 @@ def _blocks(collected: Collected, sweep: Path, figures: Path) -> list[render.Blo
     ]
     out += [
         render.Block("h2", "Scenario and staffing used"),
-        render.Block("table", tables.staff_table(conf)),
+        render.Block(
+            "p",
+            "Headcount of each staff pool the scenario uses, at each staffing level (every pool "
+            "times the level, rounded half up, at least one: a small pool moves in whole people).",
+        ),
+        render.Block("table", tables.staff_table(_configs_by_scale(collected, runs))),
         render.Block("table", tables.demand_table(conf)),
     ]
     also_varied = [
@@ -293,6 +298,12 @@ def _attribution_blocks(orderings: pd.DataFrame, sweep: Path, figures: Path) -> 
         render.Block("figure", "figures/shapley.png"),
         render.Block("code", reproduce_command(sweep)),
     ]
+
+
+def _configs_by_scale(collected: Collected, runs: pd.DataFrame) -> dict[float, SimConfig]:
+    """The configuration of one job at each staffing level of the sweep."""
+    first = runs.drop_duplicates("staffing_scale")
+    return {float(r.staffing_scale): job_config(collected.jobs[r.run]) for r in first.itertuples()}
 
 
 def _read_base(

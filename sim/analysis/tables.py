@@ -7,6 +7,7 @@ import pandas as pd
 
 from sim.analysis import charts
 from sim.analysis.compare import HEADLINE, paired
+from sim.domain.loads import headcount, used_pools
 from sim.experiment.config import SimConfig
 from sim.experiment.stats import t_interval
 
@@ -205,26 +206,23 @@ def staffing_table(runs: pd.DataFrame) -> pd.DataFrame:
     return table.rename_axis("mean lead time (working days)").reset_index()
 
 
-def staff_table(conf: SimConfig) -> pd.DataFrame:
-    s = conf.scenario
-    rows = [
-        {"pool": f"{d}", "clerks": dept.clerks, "reviewers": dept.reviewers, "inspectors": dept.inspectors}
-        for d, dept in s.departments.items()
-    ]
-    rows.append({"pool": "one-stop window", "clerks": s.one_stop.clerks, "reviewers": 0, "inspectors": 0})
-    if not (s.specialists.staff or s.requests.classes):
-        return pd.DataFrame(rows)
-    meeting = s.requests.meeting
-    extra = {"specialists": f"{s.specialists.staff}"}
-    if s.requests.classes:
-        extra |= {
-            "coordinators": f"{s.requests.coordinators}",
-            "joint meeting": f"{meeting.capacity} requests every {meeting.every_days:g} days",
-        }
-    blank = {"clerks": "", "reviewers": "", "inspectors": ""}
-    rows = [r | {"other staff": ""} for r in rows] + [
-        {"pool": k, **blank, "other staff": v} for k, v in extra.items()
-    ]
+def staff_table(confs: dict[float, SimConfig]) -> pd.DataFrame:
+    """Headcount of every pool the scenario uses (at its largest shift), a column per staffing
+    level; a level that rounding leaves at another level's headcount says so."""
+    scales = sorted(confs)
+    base = confs[1.0] if 1.0 in confs else confs[scales[0]]
+    rows = []
+    for pool in used_pools(base.scenario):
+        row = {"pool": pool}
+        counts = {scale: headcount(confs[scale].scenario, pool) for scale in scales}
+        for scale, n in counts.items():
+            same = scale != 1.0 and 1.0 in counts and n == counts[1.0]
+            row[f"staffing x{scale:g}"] = f"{n} (as x1)" if same else f"{n}"
+        rows.append(row)
+    meeting = base.scenario.requests.meeting
+    if base.scenario.requests.classes:
+        text = f"{meeting.capacity} requests every {meeting.every_days:g} days"
+        rows.append({"pool": "joint meeting"} | {f"staffing x{scale:g}": text for scale in scales})
     return pd.DataFrame(rows)
 
 

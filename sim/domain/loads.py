@@ -64,6 +64,31 @@ def offered_loads(scenario: Scenario, design: Design) -> dict[str, float]:
     return out
 
 
+def used_pools(scenario: Scenario) -> list[str]:
+    """The staff pools some design gives work to: each demanded item's department's window
+    clerks and back-office pools, the one-stop window, the specialists when a channel or the
+    requests use them, and the request service's coordinators and departments."""
+    s = scenario
+    pools = {"one_stop.clerks"}
+    for need in s.demand:
+        for name in s.needs[need]:
+            item = s.items[name]
+            pools.add(f"{item.department}.clerks")
+            pools |= {f"{item.department}.{step.pool}" for step in item.back_office(reduced=False)}
+    if s.specialists.staff and (s.requests.classes or any(m.specialist for m in s.channels.values())):
+        pools.add("specialists")
+    if s.requests.classes:
+        pools.add("coordinators")
+        for cls in s.requests.classes.values():
+            pools |= {f"{d}.reviewers" for d in cls.departments or s.departments}
+    return sorted(pools)
+
+
+def headcount(scenario: Scenario, pool: str) -> int:
+    """The pool's staff, at its largest shift."""
+    return scenario.specialists.staff if pool == "specialists" else _staff(scenario, pool)
+
+
 def _arrivals_per_rate(s: Scenario, windows_open: list[tuple[float, float]], start: dt.date) -> float:
     """Expected arrivals over the horizon for a rate of one an hour: the demand profile summed
     over the windows' open hours."""

@@ -31,7 +31,7 @@ from omegaconf import DictConfig, OmegaConf, open_dict
 from omegaconf.errors import OmegaConfBaseException
 
 from sim.domain.errors import ConfigError
-from sim.domain.loads import offered_loads
+from sim.domain.loads import offered_loads, used_pools
 from sim.experiment.config import CONFIGS, did_you_mean, load, register
 from sim.experiment.safety import check_composed, check_data, check_files
 from sim.experiment.sweep import expand, params_lines
@@ -99,6 +99,7 @@ def check(argv: list[str]) -> list[list[str]]:
     if jobs is None:
         return []
     busy: dict[str, list[float]] = {}
+    unscaled: dict[float, dict[str, int]] = {}
     with initialize_config_dir(config_dir=CONFIGS, version_base="1.3"):
         composer = Composer()
         for job in jobs:
@@ -122,11 +123,23 @@ def check(argv: list[str]) -> list[list[str]]:
                     )
                 if load_ >= BUSY:
                     busy.setdefault(pool, []).append(load_)
+            if conf.staffing.scale != 1:
+                for pool in used_pools(conf.scenario):
+                    written = OmegaConf.select(cfg, pool_key(pool))
+                    if written and conf.staffing.times(written) == written:
+                        unscaled.setdefault(conf.staffing.scale, {})[pool] = written
     for pool, loads in busy.items():
         print(
             f"warning: {pool} is offered up to {100 * max(loads):.0f} % of its staffed hours in "
             f"{len(loads)} of {len(jobs)} job(s): queues grow steeply from {100 * BUSY:.0f} % and without "
             "end from 100 % (offered_load in each summary.json)",
+            file=sys.stderr,
+        )
+    for scale, pools in unscaled.items():
+        listed = ", ".join(f"{pool} {n}" for pool, n in pools.items())
+        print(
+            f"warning: staffing x{scale:g} leaves {len(pools)} pool(s) at the same headcount, rounded to "
+            f"whole people ({listed}); set one with its key, e.g. {pool_key(next(iter(pools)))}=N",
             file=sys.stderr,
         )
     return jobs
@@ -149,8 +162,8 @@ def _unknown_key(err: HydraException) -> ConfigError | None:
 
 def pool_key(pool: str) -> str:
     """The config key that staffs ``pool`` (as ``offered_loads`` names it)."""
-    if pool == "coordinators":
-        return "scenario.requests.coordinators"
+    if pool in ("coordinators", "specialists"):
+        return "scenario.requests.coordinators" if pool == "coordinators" else "scenario.specialists.staff"
     group, role = pool.split(".")
     return "scenario.one_stop.clerks" if group == "one_stop" else f"scenario.departments.{group}.{role}"
 
