@@ -11,17 +11,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import fields
 from pathlib import Path
 
 import pandas as pd
 from omegaconf import OmegaConf
 
-from sim.analysis import charts, render, shapley, tables
-from sim.analysis.collect import OUT, Collected, collect, write
+from sim.analysis import charts, render, searches, shapley, tables
+from sim.analysis.collect import Collected, collect, write
 from sim.analysis.compare import HEADLINE, paired
 from sim.analysis.tables import PAIR_ON
-from sim.domain.design import PRESETS, Design
+from sim.domain.design import PRESETS
 from sim.experiment.config import SimConfig, load, register
 from sim.experiment.output import DONE
 
@@ -44,7 +43,7 @@ def reproduce_command(sweep: Path) -> str:
 
 def build(sweep: str | Path) -> Path:
     """The report of a study's sweep (with its attribution sweep in ``attribution/`` when there
-    is one), or of an attribution sweep on its own."""
+    is one), or of an attribution or staffing search sweep on its own."""
     sweep = Path(sweep)
     collected = collect(sweep)
     orderings = shapley.read(sweep)
@@ -53,10 +52,18 @@ def build(sweep: str | Path) -> Path:
         attribution_sweep = sweep / ATTRIBUTION
         orderings = shapley.read(attribution_sweep)
     figures = sweep / "figures"
+    found = searches.read(sweep)
     if collected.runs.empty:
-        if orderings.empty:
+        if orderings.empty and not found:
             raise SystemExit(f"no complete runs in {sweep}")
-        blocks = _attribution_blocks(orderings, attribution_sweep, figures)
+        # An attribution or a staffing search sweep on its own: its section, and how to rerun it.
+        blocks = [] if orderings.empty else shapley.blocks(orderings, figures, reproduce_command(sweep))
+        if found:
+            blocks += searches.blocks(found)
+            blocks += [
+                render.Block("h2", "Regenerate every number"),
+                render.Block("code", reproduce_command(sweep)),
+            ]
     else:
         write(collected, sweep)
         blocks = _blocks(collected, sweep, figures)
@@ -64,7 +71,7 @@ def build(sweep: str | Path) -> Path:
             at = next(
                 i for i, b in enumerate(blocks) if b.kind == "h2" and str(b.content).startswith("Trips and")
             )
-            blocks[at:at] = _attribution_blocks(orderings, attribution_sweep, figures)
+            blocks[at:at] = shapley.blocks(orderings, figures, reproduce_command(attribution_sweep))
     (sweep / "report.md").write_text(render.markdown(blocks, sweep))
     (sweep / "report.html").write_text(render.html_page(blocks, sweep))
     return sweep / "report.md"
@@ -253,51 +260,6 @@ def _blocks(collected: Collected, sweep: Path, figures: Path) -> list[render.Blo
         ),
     ]
     return out
-
-
-def _attribution_blocks(orderings: pd.DataFrame, sweep: Path, figures: Path) -> list[render.Block]:
-    """The Shapley section: values with intervals, the range of effects met, and the chart."""
-    values = shapley.shapley(orderings, HEADLINE)
-    steps = shapley.marginals(orderings, HEADLINE)
-    start, towards = orderings["start"].iloc[0], orderings["towards"].iloc[0]
-    present = set(steps["lever"])
-    left_out = []
-    if start in PRESETS and towards in PRESETS:
-        left_out = [
-            f.name
-            for f in fields(Design)
-            if getattr(PRESETS[start], f.name) != getattr(PRESETS[towards], f.name)
-        ]
-        left_out = [lever for lever in left_out if lever not in present]
-    charts.save(charts.shapley_attribution(values, steps, towards), figures, "shapley")
-    (sweep / OUT).mkdir(exist_ok=True)
-    for name, table in (("shapley", values), ("orderings", steps)):
-        table.to_parquet(sweep / OUT / f"{name}.parquet", index=False)
-        table.to_csv(sweep / OUT / f"{name}.csv", index=False)
-    n, pairs, reps = (
-        orderings["ordering"].nunique(),
-        orderings["pair"].nunique(),
-        orderings["replication"].nunique(),
-    )
-    text = (
-        f"Each lever switched on one at a time from {start} to {towards}, in {n} sampled orderings "
-        f"({pairs} antithetic pairs: an ordering and its reverse), {reps // max(pairs, 1)} replication(s) "
-        "per design along each, on common random numbers. A lever's value is its effect averaged over "
-        "the orderings (its Shapley value), in percentage points of the start's mean: the values add "
-        "up to the total reduction. Intervals are 95 % t intervals across pairs; after the semicolon, "
-        "the smallest and largest effect met in one ordering. A wide range is an interaction: the "
-        "lever's effect depends on which others are already on (a merged checklist without data "
-        "sharing holds items back; with it, it saves trips)."
-    )
-    if left_out:
-        text += f" Left out, as they cannot act on this scenario (value exactly 0): {', '.join(left_out)}."
-    return [
-        render.Block("h2", "Which lever gives how much (Shapley values)"),
-        render.Block("p", text),
-        render.Block("table", tables.shapley_table(values)),
-        render.Block("figure", "figures/shapley.png"),
-        render.Block("code", reproduce_command(sweep)),
-    ]
 
 
 def _configs_by_scale(collected: Collected, runs: pd.DataFrame) -> dict[float, SimConfig]:

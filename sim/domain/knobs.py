@@ -84,6 +84,24 @@ def applied(scenario: Scenario, staffing: Staffing, estimates: Estimates) -> Sce
     return scenario
 
 
+def staffed_with(scenario: Scenario, counts: dict[str, int]) -> Scenario:
+    """``scenario`` with the headcounts ``counts`` (``<department>.<role>``, ``one_stop.clerks``,
+    ``specialists``, ``coordinators``), the other pools as they are."""
+    departments = dict(scenario.departments)
+    changes: dict = {}
+    for pool, n in counts.items():
+        if pool == "specialists":
+            changes["specialists"] = replace(scenario.specialists, staff=n)
+        elif pool == "coordinators":
+            changes["requests"] = replace(scenario.requests, coordinators=n)
+        elif pool == "one_stop.clerks":
+            changes["one_stop"] = replace(scenario.one_stop, clerks=n)
+        else:
+            group, role = pool.split(".")
+            departments[group] = replace(departments[group], **{role: n})
+    return replace(scenario, departments=departments, **changes)
+
+
 def _staffed(s: Scenario, times: Callable[[int], int]) -> dict:
     departments = {
         name: replace(

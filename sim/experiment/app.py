@@ -25,8 +25,17 @@ from sim.domain.design import PRESETS
 from sim.domain.errors import ConfigError
 from sim.experiment.attribution import run_pair
 from sim.experiment.config import CONFIGS, RUN_ONLY_KEYS, SimConfig, load, register
-from sim.experiment.output import ERROR, config_digest, is_complete, write_error, write_job, write_orderings
+from sim.experiment.output import (
+    ERROR,
+    config_digest,
+    is_complete,
+    write_error,
+    write_job,
+    write_orderings,
+    write_search,
+)
 from sim.experiment.replications import replicate
+from sim.experiment.staffing import search
 from sim.experiment.watchdog import stop_with_the_command
 from sim.model.recorder import PARTS
 
@@ -56,6 +65,9 @@ def main(cfg: DictConfig) -> None:
     if conf.attribution.pair is not None:
         _orderings(conf, out, overrides, digest)
         return
+    if conf.search:
+        _search(conf, out, overrides, digest)
+        return
     try:
         result = replicate(
             conf.scenario,
@@ -64,6 +76,7 @@ def main(cfg: DictConfig) -> None:
             conf.replications,
             record_steps=conf.record_steps,
             progress=conf.progress,
+            targets=conf.targets,
         )
         out, summary = write_job(result, conf, out, digest)
     except Exception:
@@ -111,6 +124,40 @@ def _report(conf: SimConfig, metrics: pd.DataFrame, summary: dict, out: Path) ->
             "where the lead time goes (mean hours): %s",
             ", ".join(f"{p.replace('_', ' ')} {h:.1f}" for p, h in parts.items()),
         )
+
+
+def _search(conf: SimConfig, out: Path, overrides: list[str], digest: str) -> None:
+    """The least-cost staffing meeting the targets (``sim.experiment.staffing``)."""
+    try:
+        found = search(
+            conf.scenario,
+            conf.design,
+            conf.targets,
+            conf.costs,
+            conf.seed,
+            conf.replications,
+            progress=conf.progress,
+        )
+        out, _ = write_search(found, conf, out, digest)
+    except Exception:
+        write_error(out, overrides, traceback.format_exc())
+        log.error("job failed; see %s", out / ERROR)
+        raise
+    label = f"{conf.scenario.name} / {conf.design.label}"
+    if found.staffing is None:
+        log.warning("%s: %s (%d staffings judged) -> %s", label, found.why, found.evaluations, out)
+        return
+    staff = ", ".join(f"{pool} {n}" for pool, n in found.staffing.items())
+    met = "; ".join(f"{c.target} {c.mean:.3g} (bound {c.bound:.3g}, goal {c.goal:g})" for c in found.checks)
+    log.info(
+        "%s: cheapest staffing meeting the targets costs %g: %s; %s (%d staffings judged) -> %s",
+        label,
+        found.cost,
+        staff,
+        met,
+        found.evaluations,
+        out,
+    )
 
 
 def _orderings(conf: SimConfig, out: Path, overrides: list[str], digest: str) -> None:

@@ -19,6 +19,7 @@ from sim.domain.design import PRESETS, Design
 from sim.domain.errors import ConfigError
 from sim.domain.knobs import Estimates, Staffing, applied
 from sim.domain.scenario import Scenario
+from sim.domain.targets import Costs, Targets
 
 MAX_REPLICATIONS = 10_000
 CONFIGS = str(Path(__file__).resolve().parents[2] / "configs")
@@ -63,6 +64,9 @@ class SimConfig:
     estimates: Estimates = field(default_factory=Estimates)
     published: Published | None = None
     attribution: Attribution = field(default_factory=Attribution)
+    targets: Targets = field(default_factory=Targets)
+    costs: Costs = field(default_factory=Costs)
+    search: bool = False  # find the least-cost staffing meeting ``targets`` (sim.experiment.staffing)
     seed: int = 0
     replications: int = 1
     record_steps: bool = True
@@ -76,6 +80,15 @@ class SimConfig:
         if not 1 <= self.replications <= MAX_REPLICATIONS:
             raise ConfigError(
                 "replications", f"must be from 1 to {MAX_REPLICATIONS}, got {self.replications}"
+            )
+        if self.targets.need is not None and self.targets.need not in self.scenario.needs:
+            known = ", ".join(self.scenario.needs)
+            raise ConfigError("targets.need", f"unknown need '{self.targets.need}'; known: {known}")
+        if self.search and not self.targets.any:
+            raise ConfigError(
+                "targets",
+                "a staffing search needs a target: set targets.within_days and "
+                "targets.share, targets.p90_days, targets.on_time_share or targets.requests_closed_share",
             )
         a = self.attribution
         if a.towards not in PRESETS:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim.domain.targets import Targets
 from sim.model.recorder import PARTS
 from sim.run import RunResult
 
@@ -17,9 +18,10 @@ def steady_cases(result: RunResult) -> pd.DataFrame:
     return cases[cases["arrival"] >= result.info["warmup"]]
 
 
-def summarise(result: RunResult) -> dict[str, float]:
+def summarise(result: RunResult, targets: Targets | None = None) -> dict[str, float]:
     """Mean, P50 and P90 of each case metric over finished post-warm-up cases, the mean of each
-    part of the lead time, the shares of decisions within their limits, plus counts."""
+    part of the lead time, the shares of decisions within their limits, plus counts; with
+    ``targets``, the measures they are judged by (``target:*``, ``sim.domain.targets``)."""
     cases = steady_cases(result)
     done = cases[cases["finished"]]
     out: dict[str, float] = {
@@ -42,7 +44,24 @@ def summarise(result: RunResult) -> dict[str, float]:
         float(signed["revoked"].mean()) if len(signed) else np.nan
     )  # of approvals on commitment
     out["mean_in_system"] = float(result.info["mean_in_system"])
-    return out | summarise_requests(result)
+    out |= summarise_requests(result)
+    if targets is not None and targets.any:
+        out |= _target_measures(cases, targets)
+    return out
+
+
+def _target_measures(cases: pd.DataFrame, targets: Targets) -> dict[str, float]:
+    """The share of applicants (of the target's need, or all) done within the target's working
+    days, a case still open counting as late; and their P90 lead time, open cases as infinitely late."""
+    if targets.need is not None:
+        cases = cases[cases["need"] == targets.need]
+    if not len(cases):
+        return {"target:within_share": np.nan, "target:p90_days": np.nan}
+    days = np.where(cases["finished"], cases["lead_time_working_days"].to_numpy(dtype=float), np.inf)
+    out = {"target:p90_days": float(np.percentile(days, 90, method="higher"))}
+    if targets.within_days is not None:
+        out["target:within_share"] = float((days <= targets.within_days).mean())
+    return out
 
 
 def _mean_p90(name: str, values: np.ndarray, of: str = "") -> dict[str, float]:

@@ -105,6 +105,22 @@ def write_orderings(
     return write_tables({"coalitions": table}, summary, directory, digest)
 
 
+def write_search(found, conf: SimConfig, directory: str | os.PathLike, digest: str = "") -> tuple[Path, dict]:
+    """Write a staffing search's trials (``sim.experiment.staffing``) and what it found."""
+    summary = _identity(conf) | {
+        "search": {
+            "staffing": found.staffing,
+            "cost": found.cost,
+            "checks": [asdict(c) for c in found.checks],
+            "why": found.why,
+            "evaluations": found.evaluations,
+            "pools": found.pools,
+            "targets": asdict(conf.targets),
+        }
+    }
+    return write_tables({"trials": found.trials}, summary, directory, digest)
+
+
 def _identity(conf: SimConfig) -> dict:
     return {
         "scenario": conf.scenario.name,

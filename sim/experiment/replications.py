@@ -9,6 +9,7 @@ from tqdm.auto import tqdm
 
 from sim.domain.design import Design
 from sim.domain.scenario import Scenario
+from sim.domain.targets import Targets
 from sim.experiment.metrics import summarise
 from sim.run import RunResult, run
 
@@ -34,8 +35,10 @@ def replicate(
     *,
     record_steps: bool = False,
     progress: bool = True,
+    targets: Targets | None = None,
 ) -> Replicated:
-    """Run replications 0..R-1 of ``seed``; replication r is the same in every design."""
+    """Run replications 0..R-1 of ``seed``; replication r is the same in every design. With
+    ``targets``, each replication's metrics hold the measures they are judged by."""
     stacks: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLES}
     rows = []
     label = f"{scenario.name} / {design.label}"
@@ -49,7 +52,7 @@ def replicate(
                 k: result.info[k]
                 for k in ("scenario", "design", "seed", "replication", "arrived", "open_at_end")
             }
-            | summarise(result)
+            | summarise(result, targets)
             | {f"utilisation:{name}": u for name, u in utilisation.items()}
         )
     return Replicated(

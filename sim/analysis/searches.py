@@ -1,0 +1,69 @@
+"""A staffing search sweep's results (``+experiment=staffing_search``): the cheapest staffing
+per design that meets the targets, what it achieves, or why no staffing can."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from sim.analysis import render
+from sim.experiment.output import DONE, damage
+
+
+def read(sweep: Path) -> list[dict]:
+    """Each complete search job's summary under ``sweep``, in the folder order."""
+    found = []
+    for path in sorted(Path(sweep).glob(f"*/{DONE}")):
+        summary = json.loads(path.read_text())
+        if "search" in summary and damage(path.parent, summary) is None:
+            found.append(summary)
+    return found
+
+
+def blocks(summaries: list[dict]) -> list[render.Block]:
+    """The section: headcounts per pool and design, the targets judged, and the infeasible."""
+    designs = [s["design"] for s in summaries]
+    feasible = [s for s in summaries if s["search"]["staffing"] is not None]
+    out = [
+        render.Block("h2", "Cheapest staffing that meets the targets"),
+        render.Block(
+            "p",
+            "Per design, the least-cost headcount found by greedy marginal allocation from a roomy "
+            "start (every pool offered at most 85 % of its hours), trimmed and traded for cheaper "
+            "people, then again on twice the replications (sim/experiment/staffing.py). A target is "
+            "met when the conservative end of its 95 % interval is on the right side of it. Cost is "
+            "the headcount unless costs say otherwise; pools the design gives no work (a signing step "
+            "it cuts) keep their configured headcount and are not counted.",
+        ),
+    ]
+    if feasible:
+        pools = sorted({p for s in feasible for p in s["search"]["staffing"]})
+        table = pd.DataFrame(
+            [{"pool": p} | {s["design"]: s["search"]["staffing"].get(p, "") for s in feasible} for p in pools]
+            + [{"pool": "cost"} | {s["design"]: f"{s['search']['cost']:g}" for s in feasible}]
+            + [{"pool": "staffings judged"} | {s["design"]: s["search"]["evaluations"] for s in feasible}]
+        )
+        out.append(render.Block("table", table))
+    rows = [
+        {
+            "design": s["design"],
+            "target": c["target"],
+            "goal": f"{c['goal']:g}",
+            "achieved (mean)": f"{c['mean']:.3g}",
+            "interval end judged": f"{c['bound']:.3g}",
+            "met": "yes" if c["met"] else "no",
+        }
+        for s in summaries
+        for c in s["search"]["checks"]
+    ]
+    out.append(render.Block("table", pd.DataFrame(rows)))
+    for s in summaries:
+        if s["search"]["staffing"] is None:
+            out.append(render.Block("p", f"**{s['design']}**: {s['search']['why']}."))
+    if len(set(designs)) < len(designs):
+        out.append(
+            render.Block("p", "Several jobs share a design (a sweep over other keys): listed as they come.")
+        )
+    return out
