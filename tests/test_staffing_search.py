@@ -70,7 +70,34 @@ def test_a_search_without_a_target_is_refused_with_its_key():
 
 @pytest.mark.slow
 def test_the_staffing_search_preset_runs_through_hydra_and_reports(tmp_path):
-    _, text = study(tmp_path, "staffing_search", "design=single,full_standard")
+    out, text = study(tmp_path, "staffing_search", "design=single,full_standard")
     section = text.split("## Cheapest staffing that meets the targets")[1]
     assert "| cost" in section and "full_standard" in section
     assert "**single**: infeasible by staffing" in section
+    assert "## What one more person buys" in section
+    assert (out / "figures" / "staffing_tradeoff.svg").stat().st_size > 1000
+
+
+def test_targets_are_judged_by_the_conservative_end_of_their_intervals():
+    import pandas as pd
+
+    from sim.analysis.tables import targets_table
+
+    reps = pd.DataFrame(
+        {
+            "design": ["a"] * 3 + ["b"] * 3,
+            "staffing_scale": [1.0] * 6,
+            "target:within_share": [0.90, 0.92, 0.91, 0.86, 0.95, 0.90],  # b: mean 0.90, low end < 0.85
+            "target:p90_days": [4.0, 4.5, 4.2, 4.0, float("inf"), 4.1],  # b: a case never finished
+        }
+    )
+    targets = Targets(within_days=5, share=0.85, p90_days=5)
+    table = targets_table(reps, targets).set_index(["design", "target"])["met"]
+    assert (
+        table["a", "share within target days 0.85"] == "yes"
+        and table["a", "P90 lead time (working days) 5"] == "yes"
+    )
+    assert (
+        table["b", "share within target days 0.85"] == "no"
+        and table["b", "P90 lead time (working days) 5"] == "no"
+    )

@@ -293,6 +293,46 @@ def shapley_attribution(values: pd.DataFrame, steps: pd.DataFrame, towards: str)
     return fig
 
 
+def staffing_tradeoff(summaries: list[dict]) -> plt.Figure:
+    """Every staffing a search judged: its cost against the first target's measure (mean over
+    replications), per design, the target as a line and the staffing chosen ringed."""
+    fig, ax = plt.subplots(figsize=(7.0, 4.2))
+    palette = colours([s["design"] for s in summaries])
+    goal, target = None, ""
+    for s in summaries:
+        checks = s["search"]["checks"]
+        if not checks:
+            continue
+        target, goal = checks[0]["target"], checks[0]["goal"]
+        column = _MEASURES[target]
+        trials = s["trials"]
+        staff = [c for c in trials.columns if c.startswith("staff:")]
+        points = trials.groupby([*staff, "cost"], as_index=False)[column].mean()
+        ax.scatter(
+            points["cost"], points[column], s=14, alpha=0.5, color=palette[s["design"]], label=s["design"]
+        )
+        if s["search"]["staffing"] is not None:
+            ax.scatter(
+                [s["search"]["cost"]], [checks[0]["mean"]], s=90, facecolors="none", edgecolors="black"
+            )
+    if goal is not None:
+        ax.axhline(goal, color="#d62728", linewidth=1, label=f"target ({goal:g})")
+    ax.set_xlabel("staff cost (headcount unless costs are set)")
+    ax.set_ylabel(target)
+    ax.set_title("Staffings the search judged (ringed: the cheapest meeting the targets)")
+    ax.legend(fontsize=8, frameon=False)
+    return fig
+
+
+# The per-replication measure each target of a search is judged by (sim.experiment.staffing.judge).
+_MEASURES = {
+    "share within target days": "target:within_share",
+    "statutory on-time share": "on_time_share",
+    "requests closed share": "requests_closed_share",
+    "P90 lead time (working days)": "target:p90_days",
+}
+
+
 def tornado(table: pd.DataFrame, base: pd.DataFrame, design: str) -> plt.Figure:
     """How each estimate, set low and high one at a time, moves the reductions of ``design``
     against single: one panel per metric, bars from the base case's reduction."""

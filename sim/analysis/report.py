@@ -59,7 +59,7 @@ def build(sweep: str | Path) -> Path:
         # An attribution or a staffing search sweep on its own: its section, and how to rerun it.
         blocks = [] if orderings.empty else shapley.blocks(orderings, figures, reproduce_command(sweep))
         if found:
-            blocks += searches.blocks(found)
+            blocks += searches.blocks(found, figures)
             blocks += [
                 render.Block("h2", "Regenerate every number"),
                 render.Block("code", reproduce_command(sweep)),
@@ -179,6 +179,16 @@ def _blocks(collected: Collected, sweep: Path, figures: Path) -> list[render.Blo
                     charts.tornado(table, base, design),
                 ),
             ]
+    if conf.targets.any:
+        out += [
+            render.Block("h2", "Against the targets"),
+            render.Block(
+                "p",
+                "Each configuration judged by the conservative end of each measure's 95 % interval, as "
+                "the staffing search judges (a case still open at the end counts as late).",
+            ),
+            render.Block("table", tables.targets_table(reps, conf.targets)),
+        ]
     decisions = _read_base(collected, at_base, "decisions", None)
     out += [
         render.Block("h2", "Statutory and committed limits"),

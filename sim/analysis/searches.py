@@ -8,23 +8,23 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.analysis import render
+from sim.analysis import charts, render
 from sim.experiment.output import DONE, damage
 
 
 def read(sweep: Path) -> list[dict]:
-    """Each complete search job's summary under ``sweep``, in the folder order."""
+    """Each complete search job's summary under ``sweep``, in the folder order, with its trials
+    (``trials``: every staffing judged, a row per replication)."""
     found = []
     for path in sorted(Path(sweep).glob(f"*/{DONE}")):
         summary = json.loads(path.read_text())
         if "search" in summary and damage(path.parent, summary) is None:
-            found.append(summary)
+            found.append(summary | {"trials": pd.read_parquet(path.parent / "trials.parquet")})
     return found
 
 
-def blocks(summaries: list[dict]) -> list[render.Block]:
+def blocks(summaries: list[dict], figures: Path) -> list[render.Block]:
     """The section: headcounts per pool and design, the targets judged, and the infeasible."""
-    designs = [s["design"] for s in summaries]
     feasible = [s for s in summaries if s["search"]["staffing"] is not None]
     out = [
         render.Block("h2", "Cheapest staffing that meets the targets"),
@@ -62,8 +62,30 @@ def blocks(summaries: list[dict]) -> list[render.Block]:
     for s in summaries:
         if s["search"]["staffing"] is None:
             out.append(render.Block("p", f"**{s['design']}**: {s['search']['why']}."))
-    if len(set(designs)) < len(designs):
-        out.append(
-            render.Block("p", "Several jobs share a design (a sweep over other keys): listed as they come.")
-        )
+    if feasible:
+        out += [
+            render.Block("h2", "What one more person buys"),
+            render.Block(
+                "p",
+                "The cheapest staffing with one more person in one pool, judged on the same replications: "
+                "the first target's measure (mean) and its change.",
+            ),
+            render.Block("table", _one_more(feasible)),
+        ]
+    charts.save(charts.staffing_tradeoff(summaries), figures, "staffing_tradeoff")
+    out.append(render.Block("figure", "figures/staffing_tradeoff.png"))
     return out
+
+
+def _one_more(feasible: list[dict]) -> pd.DataFrame:
+    pools = sorted({p for s in feasible for p in s["search"]["one_more"]})
+    rows = []
+    for pool in pools:
+        row = {"one more in": pool}
+        for s in feasible:
+            checks = s["search"]["one_more"].get(pool)
+            if checks:
+                now, more = s["search"]["checks"][0]["mean"], checks[0]["mean"]
+                row[s["design"]] = f"{more:.3g} ({more - now:+.3f})"
+        rows.append(row)
+    return pd.DataFrame(rows)

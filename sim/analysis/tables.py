@@ -8,7 +8,9 @@ import pandas as pd
 from sim.analysis import charts
 from sim.analysis.compare import HEADLINE, paired
 from sim.domain.loads import headcount, used_pools
+from sim.domain.targets import Targets
 from sim.experiment.config import SimConfig
+from sim.experiment.staffing import judge
 from sim.experiment.stats import t_interval
 
 PAIR_ON = ["seed", "replication"]
@@ -43,6 +45,25 @@ def pooled(reps: pd.DataFrame, by: tuple[str, ...] = ("design", "staffing_scale"
         for m in metrics:
             row[m], row[f"{m}:ci_low"], row[f"{m}:ci_high"] = t_interval(g[m])
         rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def targets_table(reps: pd.DataFrame, targets: Targets) -> pd.DataFrame:
+    """Each design and staffing level judged against the targets as the staffing search judges
+    them (the conservative end of each measure's 95 % interval)."""
+    rows = []
+    for (design, scale), g in reps.groupby(["design", "staffing_scale"], sort=False):
+        for c in judge(g, targets):
+            rows.append(
+                {
+                    "design": design,
+                    "staffing": f"x{scale:g}",
+                    "target": f"{c.target} {c.goal:g}",
+                    "achieved (mean)": f"{c.mean:.3g}",
+                    "interval end judged": f"{c.bound:.3g}",
+                    "met": "yes" if c.met else "no",
+                }
+            )
     return pd.DataFrame(rows)
 
 

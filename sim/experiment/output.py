@@ -115,6 +115,7 @@ def write_search(found, conf: SimConfig, directory: str | os.PathLike, digest: s
             "why": found.why,
             "evaluations": found.evaluations,
             "pools": found.pools,
+            "one_more": {p: [asdict(c) for c in checks] for p, checks in found.one_more.items()},
             "targets": asdict(conf.targets),
         }
     }

@@ -11,7 +11,8 @@ differ only by the staff. The search:
    first, down to the fewest who can keep up at all (offered load below 100 %), and trades a
    person for a cheaper one in another pool where the targets still hold, until neither helps;
 4. does 2 and 3 again with more replications (``confirm`` times as many), so the staffing it
-   settles on is judged, and trimmed, on them.
+   settles on is judged, and trimmed, on them; and judges it with one more person in each pool,
+   to say what each would buy.
 
 Before it starts, it runs ample staffing (every pool four times the fewest who keep up): a target missed
 even there is not a staffing problem, and the search says so with the lead-time part that
@@ -64,6 +65,7 @@ class Search:
     why: str = ""
     evaluations: int = 0
     pools: list[str] = field(default_factory=list)
+    one_more: dict[str, list[Check]] = field(default_factory=dict)  # each pool with one person more
 
 
 def judge(metrics: pd.DataFrame, targets: Targets) -> list[Check]:
@@ -133,7 +135,7 @@ def search(
     ample = {p: AMPLE * n for p, n in floor.items()}
     checks = evaluate(ample)
     if not all(c.met for c in checks):
-        return Search(None, math.nan, checks, pd.concat(trials), why(trials[-1], checks), len(trials), pools)
+        return Search(None, math.nan, checks, pd.concat(trials), why(trials[-1], checks), len(judged), pools)
     counts = dict(start)
     for reps in (replications, replications * confirm):  # explore cheaply, then settle on more
         checks = evaluate(counts, reps)
@@ -171,7 +173,11 @@ def search(
                     counts[a], counts[b] = counts[a] - 1, counts[b] + 1
                     checks, changed = tried, True
                     break
-    return Search(counts, price(counts), checks, pd.concat(trials, ignore_index=True), "", len(trials), pools)
+    final = replications * confirm
+    one_more = {p: evaluate(counts | {p: counts[p] + 1}, final) for p in pools}  # what one more buys
+    return Search(
+        counts, price(counts), checks, pd.concat(trials, ignore_index=True), "", len(judged), pools, one_more
+    )
 
 
 def fewest(scenario: Scenario, design: Design, pool: str, below: float) -> int:
