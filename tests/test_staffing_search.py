@@ -101,3 +101,12 @@ def test_targets_are_judged_by_the_conservative_end_of_their_intervals():
         table["b", "share within target days 0.85"] == "no"
         and table["b", "P90 lead time (working days) 5"] == "no"
     )
+
+
+def test_pricing_applicants_hours_buys_staff_beyond_the_targets():
+    targets = Targets(within_days=0.25, share=0.9)
+    plain = search(TANDEM, SINGLE, targets, COSTS, seed=1, replications=3)
+    priced = Costs(pools=COSTS.pools, applicant_hour=0.05)  # an applicant hour costs a twentieth of a clerk
+    found = search(TANDEM, SINGLE, targets, priced, seed=1, replications=3)
+    assert sum(found.staffing.values()) > sum(plain.staffing.values())  # (3, 6) against (3, 4)
+    assert found.cost > plain.cost  # the hours are in the cost now

@@ -45,15 +45,20 @@ class Targets(Value):
 @dataclass(kw_only=True)
 class Costs(Value):
     """Cost of one person per pool (``<department>.<role>``, ``one_stop.clerks``,
-    ``specialists``) over the run; a pool not listed costs ``default`` (1: cost is headcount)."""
+    ``specialists``) over the run; a pool not listed costs ``default`` (1: cost is headcount).
+    ``applicant_hour`` prices an hour of an applicant's lead time in the same unit, so that a
+    staffing search weighs staff against the applicants' time (0: staff alone)."""
 
     default: float = 1.0
     pools: dict[str, float] = field(default_factory=dict)
+    applicant_hour: float = 0.0
 
     def __post_init__(self) -> None:
         for key, value in [("default", self.default), *((f"pools.{p}", c) for p, c in self.pools.items())]:
             if not (math.isfinite(value) and value > 0):
                 raise ConfigError(f"costs.{key}", f"must be a cost > 0, got {value}")
+        if not (math.isfinite(self.applicant_hour) and self.applicant_hour >= 0):
+            raise ConfigError("costs.applicant_hour", f"must be a cost >= 0, got {self.applicant_hour}")
 
     def of(self, pool: str) -> float:
         return self.pools.get(pool, self.default)

@@ -54,7 +54,8 @@ class Check:
 
 @dataclass
 class Search:
-    """What the search found: ``staffing`` (headcount per pool) and its ``cost`` and ``checks``
+    """What the search found: ``staffing`` (headcount per pool) and its ``cost`` (staff, and the
+    applicants' hours when they have a cost) and ``checks``
     (None when infeasible), every staffing it judged (``trials``, one row per replication), and
     when infeasible, ``why``."""
 
@@ -113,6 +114,7 @@ def search(
     trials: list[pd.DataFrame] = []
 
     judged: dict[tuple, list[Check]] = {}
+    waited: dict[tuple, float] = {}  # applicant hours per replication, for costs.applicant_hour
 
     def evaluate(counts: dict[str, int], reps: int = replications) -> list[Check]:
         """Judge ``counts`` on replications 0..reps-1, the same for every staffing (once each)."""
@@ -122,10 +124,22 @@ def search(
             metrics = replicate(scenario_, design, seed, reps, progress=progress, targets=targets).metrics
             trials.append(metrics.assign(**{f"staff:{p}": n for p, n in counts.items()}, cost=price(counts)))
             judged[key] = judge(metrics, targets)
+            waited[key] = float((metrics["lead_time_mean"] * metrics["cases"]).mean())
         return judged[key]
 
     def price(counts: dict[str, int]) -> float:
         return sum(costs.of(p) * n for p, n in counts.items())
+
+    def total(counts: dict[str, int], reps: int) -> float:
+        """Staff cost plus, when applicants' hours have a cost, the hours they spend."""
+        if not costs.applicant_hour:
+            return price(counts)
+        evaluate(counts, reps)
+        return price(counts) + costs.applicant_hour * waited[(tuple(sorted(counts.items())), reps)]
+
+    def better(tried: dict[str, int], than: dict[str, int], reps: int) -> bool:
+        """Whether ``tried`` meets every target at a lower total cost than ``than``."""
+        return all(c.met for c in evaluate(tried, reps)) and total(tried, reps) < total(than, reps)
 
     def shortfall(checks: list[Check]) -> float:
         return sum(c.shortfall for c in checks)
@@ -154,29 +168,37 @@ def search(
                 best_checks = evaluate(counts | {best: counts[best] + 1}, reps)
             counts[best] += 1
             checks = best_checks
+        while costs.applicant_hour:  # add people while their cost is less than the hours they save
+            more = [counts | {p: counts[p] + 1} for p in pools]
+            cheapest = min(more, key=lambda c: total(c, reps))
+            if not better(cheapest, counts, reps):
+                break
+            counts, checks = cheapest, evaluate(cheapest, reps)
         changed = True
         while changed:  # trim, dearest first; then trade a dear person for a cheaper one
             changed = False
             for p in sorted(pools, key=costs.of, reverse=True):
-                while counts[p] > floor[p]:
-                    tried = evaluate(counts | {p: counts[p] - 1}, reps)
-                    if not all(c.met for c in tried):
-                        break
-                    counts[p] -= 1
-                    checks, changed = tried, True
+                while counts[p] > floor[p] and better(fewer := counts | {p: counts[p] - 1}, counts, reps):
+                    counts, checks, changed = fewer, evaluate(fewer, reps), True
             trades = [
                 (a, b) for a in pools for b in pools if costs.of(b) < costs.of(a) and counts[a] > floor[a]
             ]
             for a, b in sorted(trades, key=lambda t: costs.of(t[1]) - costs.of(t[0])):
-                tried = evaluate(counts | {a: counts[a] - 1, b: counts[b] + 1}, reps)
-                if all(c.met for c in tried):
-                    counts[a], counts[b] = counts[a] - 1, counts[b] + 1
-                    checks, changed = tried, True
+                traded = counts | {a: counts[a] - 1, b: counts[b] + 1}
+                if better(traded, counts, reps):
+                    counts, checks, changed = traded, evaluate(traded, reps), True
                     break
     final = replications * confirm
     one_more = {p: evaluate(counts | {p: counts[p] + 1}, final) for p in pools}  # what one more buys
     return Search(
-        counts, price(counts), checks, pd.concat(trials, ignore_index=True), "", len(judged), pools, one_more
+        counts,
+        total(counts, final),
+        checks,
+        pd.concat(trials, ignore_index=True),
+        "",
+        len(judged),
+        pools,
+        one_more,
     )
 
 
