@@ -242,6 +242,11 @@ def _blocks(collected: Collected, sweep: Path, figures: Path) -> list[render.Blo
             "times the level, rounded half up, at least one: a small pool moves in whole people).",
         ),
         render.Block("table", tables.staff_table(_configs_by_scale(collected, runs))),
+        render.Block(
+            "p",
+            "The busiest pool of each configuration (the bottleneck), utilisation with its 95 % interval:",
+        ),
+        render.Block("table", tables.busiest_table(configs)),
         render.Block("table", tables.demand_table(conf)),
     ]
     also_varied = [

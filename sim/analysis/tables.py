@@ -247,6 +247,27 @@ def staff_table(confs: dict[float, SimConfig]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def busiest_table(configs: pd.DataFrame) -> pd.DataFrame:
+    """Per design and staffing level, the pool with the highest mean utilisation."""
+    pools = [c for c in configs.columns if c.startswith("utilisation:") and c.count(":") == 1]
+    rows = []
+    for row in configs.to_dict("records"):
+        values = {c: row[c] for c in pools if pd.notna(row[c])}
+        if not values:
+            continue
+        top = max(values, key=values.get)
+        low, high = row[f"{top}:ci_low"], row[f"{top}:ci_high"]
+        rows.append(
+            {
+                "design": row["design"],
+                "staffing": f"x{row['staffing_scale']:g}",
+                "busiest pool": top.split(":", 1)[1],
+                "utilisation": ci(100 * values[top], 100 * low, 100 * high, ".0f") + " %",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
 def demand_table(conf: SimConfig) -> pd.DataFrame:
     s = conf.scenario
     return pd.DataFrame(
