@@ -13,6 +13,8 @@ import logging
 import math
 import sys
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import hydra
@@ -68,7 +70,7 @@ def main(cfg: DictConfig) -> None:
     if conf.search:
         _search(conf, out, overrides, digest)
         return
-    try:
+    with _failure_recorded(out, overrides):
         result = replicate(
             conf.scenario,
             conf.design,
@@ -79,11 +81,18 @@ def main(cfg: DictConfig) -> None:
             targets=conf.targets,
         )
         out, summary = write_job(result, conf, out, digest)
+    _report(conf, result.metrics, summary, out)
+
+
+@contextmanager
+def _failure_recorded(out: Path, overrides: list[str]) -> Iterator[None]:
+    """A job that fails leaves ``error.txt`` (its overrides and the traceback) and fails."""
+    try:
+        yield
     except Exception:
         write_error(out, overrides, traceback.format_exc())
         log.error("job failed; see %s", out / ERROR)
         raise
-    _report(conf, result.metrics, summary, out)
 
 
 def _report(conf: SimConfig, metrics: pd.DataFrame, summary: dict, out: Path) -> None:
@@ -128,7 +137,7 @@ def _report(conf: SimConfig, metrics: pd.DataFrame, summary: dict, out: Path) ->
 
 def _search(conf: SimConfig, out: Path, overrides: list[str], digest: str) -> None:
     """The least-cost staffing meeting the targets (``sim.experiment.staffing``)."""
-    try:
+    with _failure_recorded(out, overrides):
         found = search(
             conf.scenario,
             conf.design,
@@ -139,10 +148,6 @@ def _search(conf: SimConfig, out: Path, overrides: list[str], digest: str) -> No
             progress=conf.progress,
         )
         out, _ = write_search(found, conf, out, digest)
-    except Exception:
-        write_error(out, overrides, traceback.format_exc())
-        log.error("job failed; see %s", out / ERROR)
-        raise
     label = f"{conf.scenario.name} / {conf.design.label}"
     if found.staffing is None:
         log.warning("%s: %s (%d staffings judged) -> %s", label, found.why, found.evaluations, out)
@@ -163,16 +168,12 @@ def _search(conf: SimConfig, out: Path, overrides: list[str], digest: str) -> No
 def _orderings(conf: SimConfig, out: Path, overrides: list[str], digest: str) -> None:
     """One antithetic pair of orderings of a Shapley attribution (``sim.experiment.attribution``)."""
     pair, towards = conf.attribution.pair, conf.attribution.towards
-    try:
+    with _failure_recorded(out, overrides):
         target = PRESETS[towards]
         table = run_pair(
             conf.scenario, conf.design, target, conf.seed, pair, conf.replications, progress=conf.progress
         )
         out, summary = write_orderings(table, conf, out, digest)
-    except Exception:
-        write_error(out, overrides, traceback.format_exc())
-        log.error("job failed; see %s", out / ERROR)
-        raise
     log.info(
         "%s / orderings %s from %s to %s / %d replication(s) per design -> %s",
         conf.scenario.name,
