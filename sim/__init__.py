@@ -2,8 +2,9 @@
 
 Plain Python entry point (no Hydra needed)::
 
-    from sim import run, SINGLE, BUNDLED
-    result = run(scenario, BUNDLED, seed=1)
+    import sim
+    scenario = sim.load_scenario("small_restaurant")
+    result = sim.run(scenario, sim.load_design("bundled"), seed=1)
     result.cases.lead_time.mean()
 """
 
@@ -11,6 +12,7 @@ from sim.domain.design import BUNDLED, SINGLE, Checklist, Delivery, Design, Rout
 from sim.domain.distributions import Dist, DistKind
 from sim.domain.errors import ConfigError
 from sim.domain.scenario import Department, Inspection, Item, OneStop, Scenario
+from sim.experiment.loading import load_design, load_scenario
 from sim.run import RunResult, run
 
 __all__ = [
@@ -30,5 +32,7 @@ __all__ = [
     "RunResult",
     "Scenario",
     "Window",
+    "load_design",
+    "load_scenario",
     "run",
 ]

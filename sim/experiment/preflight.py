@@ -106,7 +106,7 @@ def check(argv: list[str]) -> list[list[str]]:
             try:
                 cfg = composer(job)
             except HydraException as err:
-                unknown = _unknown_key(err)
+                unknown = unknown_key(err)
                 if unknown is None:
                     raise
                 raise unknown from None
@@ -145,7 +145,7 @@ def check(argv: list[str]) -> list[list[str]]:
     return jobs
 
 
-def _unknown_key(err: HydraException) -> ConfigError | None:
+def unknown_key(err: HydraException) -> ConfigError | None:
     """Hydra's refusal of a key the schema does not have, as our error with the nearest known key."""
     cause = err.__cause__
     while cause is not None:
