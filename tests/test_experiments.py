@@ -1,6 +1,5 @@
 """Replications, intervals, paired comparison, collect, charts and report."""
 
-import shutil
 import subprocess
 import sys
 from dataclasses import replace
@@ -11,10 +10,8 @@ import pytest
 from scipy import stats
 
 from sim import BUNDLED, SINGLE
-from sim.analysis.charts import colours, lead_time_vs_staffing, utilisation_vs_staffing
 from sim.analysis.collect import collect
 from sim.analysis.compare import paired
-from sim.analysis.tables import pooled
 from sim.experiment.replications import replicate
 from sim.experiment.stats import t_interval
 
@@ -68,97 +65,6 @@ def test_paired_relative_reduction():
     other = pd.DataFrame({"replication": [2, 0, 1], "x": [15.0, 5.0, 10.0]})  # joined on replication
     row = paired(base, other, ("x",)).iloc[0]
     assert row["reduction"] == pytest.approx(0.5) and row["difference"] == pytest.approx(-10.0)
-
-
-@pytest.fixture(scope="module")
-def sweep(tmp_path_factory):
-    """A small real sweep through Hydra's joblib launcher, then collect and report."""
-    out = tmp_path_factory.mktemp("sweep")
-    args = [
-        "design=single,bundled",
-        "staffing.scale=1.0,1.5",
-        "seed=1,2",
-        "replications=2",
-        "scenario.horizon=600",
-        "scenario.warmup=100",
-        "record_steps=false",
-        "progress=false",
-        "hydra.launcher.n_jobs=2",
-        f"hydra.sweep.dir={out}",
-    ]
-    done = subprocess.run([sys.executable, "-m", "sim", "--multirun", *args], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert "joblib" in (out / "multirun.yaml").read_text()
-    report = subprocess.run(
-        [sys.executable, "-m", "sim.analysis.report", str(out)], capture_output=True, text=True
-    )
-    assert report.returncode == 0, report.stderr[-2000:]
-    return out
-
-
-@pytest.mark.slow
-def test_collect_gives_a_row_per_run_and_per_replication(sweep):
-    c = collect(sweep)
-    assert len(c.runs) == 8 and len(c.replications) == 16 and c.missing.empty
-    assert set(c.runs["design"]) == {"single", "bundled"}
-    assert set(c.runs["staffing_scale"]) == {1.0, 1.5}
-    for name in ("runs", "replications"):
-        csv = pd.read_csv(sweep / "collected" / f"{name}.csv")
-        assert len(csv) == len(getattr(c, name))
-        assert len(pd.read_parquet(sweep / "collected" / f"{name}.parquet")) == len(csv)
-
-
-@pytest.mark.slow
-def test_report_and_figures(sweep):
-    text = (sweep / "report.md").read_text()
-    assert "Headline: bundled against single" in text and "python -m sim --multirun" in text
-    assert "4 replications per configuration" in text  # two seeds of two replications, pooled
-    for name in (
-        "headline",
-        "lever_attribution",
-        "trips_documents",
-        "lead_time_vs_staffing",
-        "utilisation",
-        "lead_time_ecdf",
-    ):
-        for ext in ("png", "svg"):
-            assert (sweep / "figures" / f"{name}.{ext}").stat().st_size > 1000, name
-    assert (sweep / "report.html").exists()
-
-
-@pytest.mark.slow
-def test_figures_hold_the_expected_series(sweep):
-    runs = pooled(collect(sweep).replications)
-    assert len(runs) == 4  # a row per design and staffing scale, seeds pooled
-    palette = colours(list(runs["design"]))
-    fig = lead_time_vs_staffing(runs, 20.0, palette)
-    labels = {line.get_label() for line in fig.axes[0].get_lines()}
-    assert {"single (mean)", "single (P90)", "bundled (mean)", "bundled (P90)"} <= labels
-    single_mean = next(line for line in fig.axes[0].get_lines() if line.get_label() == "single (mean)")
-    assert list(single_mean.get_xdata()) == [1.0, 1.5]
-    assert single_mean.get_color() == palette["single"]
-    fig = utilisation_vs_staffing(runs)
-    assert [ax.get_title() for ax in fig.axes] == ["single", "bundled"]  # the stages in order
-    pools = {line.get_label() for line in fig.axes[0].get_lines()}
-    assert "market.reviewers" in pools
-
-
-@pytest.mark.slow
-def test_collect_lists_failed_and_unstarted_runs(sweep, tmp_path):
-    copy = tmp_path / "copy"
-    shutil.copytree(sweep, copy)
-    broken = next(
-        p for p in copy.iterdir() if p.name.startswith("design=single") and p.name.endswith("scale=1.5")
-    )
-    (broken / "summary.json").unlink()
-    gone = next(
-        p for p in copy.iterdir() if p.name.startswith("design=bundled") and p.name.endswith("scale=1.5")
-    )
-    shutil.rmtree(gone)
-    c = collect(copy)
-    assert len(c.runs) == 6
-    assert sorted(c.missing["status"]) == ["failed", "not started"]
-    assert "design=bundled" in c.missing.set_index("status").loc["not started", "overrides"]
 
 
 @pytest.mark.slow

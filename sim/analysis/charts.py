@@ -7,12 +7,16 @@ formats. Every design keeps its colour in every figure, axes carry units, and in
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import matplotlib.colors as mcolors
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib import font_manager
+
+from sim.analysis.labels import Labels
 
 _PRESET_COLOURS = {
     "single": "#7f7f7f",
@@ -33,8 +37,14 @@ HEADLINE_NAMES = {
     "documents_mean": "documents",
 }
 
+# Chinese labels fall back, glyph by glyph, to a CJK font where one is installed (Debian:
+# fonts-wqy-microhei or fonts-noto-cjk); without one they show as boxes.
+_CJK = ("Noto Sans CJK SC", "WenQuanYi Micro Hei", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC")
+_INSTALLED = {f.name for f in font_manager.fontManager.ttflist}
 plt.rcParams.update(
     {
+        "font.family": ["DejaVu Sans", *(f for f in _CJK if f in _INSTALLED)],
+        "svg.fonttype": "path",  # text as outlines: the SVG shows the same glyphs anywhere
         "figure.dpi": 110,
         "savefig.dpi": 200,
         "font.size": 10,
@@ -69,134 +79,69 @@ def save(fig: plt.Figure, directory: Path, name: str) -> list[Path]:
     return paths
 
 
-def lead_time_vs_staffing(
-    runs: pd.DataFrame, limit_days: float | None, palette: dict[str, str]
-) -> plt.Figure:
-    """Mean and P90 lead time (working days) against the staffing scale, one line per design."""
-    fig, ax = plt.subplots(figsize=(6.4, 4.2))
-    for design, g in runs.groupby("design", sort=False):
-        g = g.sort_values("staffing_scale")
-        x = g["staffing_scale"]
-        for stat, style, label in (("mean", "-", "mean"), ("p90", "--", "P90")):
-            col = f"lead_time_working_days_{stat}"
-            ax.plot(
-                x,
-                g[col],
-                style,
-                marker="o",
-                color=palette[design],
-                label=f"{design} ({label})",
-            )
-            ax.fill_between(
-                x,
-                g[f"{col}:ci_low"],
-                g[f"{col}:ci_high"],
-                color=palette[design],
-                alpha=0.18,
-                linewidth=0,
-            )
-    if limit_days is not None:
-        ax.axhline(limit_days, color="#d62728", linewidth=1)
-        ax.annotate(
-            f"statutory limit of the slowest item ({limit_days:g} working days)",
-            (0.01, limit_days),
-            xycoords=("axes fraction", "data"),
-            va="bottom",
-            fontsize=8,
-            color="#d62728",
-        )
-    ax.set_xlabel("staffing (x the scenario's staff in every pool)")
-    ax.set_ylabel("lead time per applicant (working days)")
-    ax.set_title("Lead time against staffing (bands: 95 % CI)")
-    ax.legend(fontsize=8, frameon=False)
-    return fig
-
-
-def trips_and_documents(runs: pd.DataFrame, palette: dict[str, str]) -> plt.Figure:
-    """Trips and documents per applicant by design, with 95 % CIs."""
-    runs = runs.set_index("design").loc[presets_first(runs["design"])].reset_index()
-    fig, axes = plt.subplots(1, 2, figsize=(8.0, 1.2 + 0.25 * len(runs)))
-    designs = list(runs["design"])
-    y = np.arange(len(designs))
-    for ax, metric, unit in (
-        (axes[0], "trips_mean", "trips per applicant"),
-        (axes[1], "documents_mean", "documents handed over per applicant"),
-    ):
-        mean = runs[metric].to_numpy()
-        err = np.vstack([mean - runs[f"{metric}:ci_low"], runs[f"{metric}:ci_high"] - mean])
-        ax.barh(y, mean, xerr=err, color=[palette[d] for d in designs], capsize=3)
-        ax.set_yticks(y, designs)
-        ax.invert_yaxis()
-        ax.set_xlabel(unit)
-    axes[1].set_yticklabels([])
-    fig.suptitle("Trips and documents per applicant (bars: 95 % CI)")
-    fig.tight_layout()
-    return fig
-
-
-def reductions(paired: pd.DataFrame, title: str, colour: str) -> plt.Figure:
-    """Relative reductions (time, trips, documents) with CIs, labelled like "−65 % time"."""
-    fig, ax = plt.subplots(figsize=(6.0, 2.6))
-    names = [HEADLINE_NAMES.get(m, m) for m in paired["metric"]]
-    y = np.arange(len(names))
-    red = 100 * paired["reduction"].to_numpy()
-    err = 100 * np.vstack(
-        [paired["reduction"] - paired["reduction_ci_low"], paired["reduction_ci_high"] - paired["reduction"]]
+def before_after(values: pd.DataFrame, palette: dict[str, str], labels: Labels) -> plt.Figure:
+    """Each design's mean (bar, 95 % CI) and P90 (diamond) of lead time, trips and documents, in
+    people's units, one panel per measure (``values``: ``headline.before_after``)."""
+    designs = presets_first(values["design"])
+    measures = (
+        ("time", "lead time (working days)"),
+        ("trips", "trips per applicant"),
+        ("documents", "documents per applicant"),
     )
-    ax.barh(y, red, xerr=err, color=colour, capsize=3)
-    for yi, r, n in zip(y, red, names, strict=True):
-        ax.annotate(
-            f"{-r:+.0f} % {n}", (max(r, 0), yi), xytext=(6, 0), textcoords="offset points", va="center"
+    fig, axes = plt.subplots(1, 3, figsize=(9.0, 3.4), squeeze=False)
+    x = np.arange(len(designs))
+    for ax, (measure, unit) in zip(axes[0], measures, strict=True):
+        v = values[values["measure"] == measure]
+        mean = v[v["statistic"] == "mean"].set_index("design").loc[designs]
+        p90 = v[v["statistic"] == "p90"].set_index("design").loc[designs]
+        err = np.vstack([mean["value"] - mean["ci_low"], mean["ci_high"] - mean["value"]])
+        bars = ax.bar(x, mean["value"], yerr=err, capsize=3, color=[palette[d] for d in designs])
+        ax.scatter(x, p90["value"], marker="D", s=22, color="black", zorder=3, label="P90")
+        ax.bar_label(
+            bars, [f"{m:.1f}" for m in mean["value"]], label_type="center", fontsize=8, color="white"
         )
-    ax.set_yticks(y, names)
-    ax.invert_yaxis()
-    ax.set_xlim(min(0, red.min() - 10), max(100, red.max() + 20))
-    ax.set_xlabel("reduction against single-item processing (%)")
-    ax.set_title(title)
-    return fig
-
-
-def utilisation_vs_staffing(runs: pd.DataFrame) -> plt.Figure:
-    """Utilisation of each staff pool against staffing, one panel per design: the bottleneck."""
-    pools = [c.split(":", 1)[1] for c in runs.columns if c.startswith("utilisation:") and c.count(":") == 1]
-    designs = presets_first(runs["design"])
-    fig, axes = plt.subplots(1, len(designs), figsize=(4.2 * len(designs), 3.8), sharey=True, squeeze=False)
-    cmap = plt.get_cmap("tab20")
-    handles = {}
-    for ax, design in zip(axes[0], designs, strict=True):
-        g = runs[runs["design"] == design].sort_values("staffing_scale")
-        for i, pool in enumerate(pools):
-            u = g[f"utilisation:{pool}"]
-            if u.max() > 0:
-                (handles[pool],) = ax.plot(
-                    g["staffing_scale"], 100 * u, marker=".", color=cmap(i % 20), label=pool
-                )
-        ax.set_title(design)
-        ax.set_xlabel("staffing (x scenario)")
-        ax.axhline(100, color="black", linewidth=0.6)
-    axes[0][0].set_ylabel("utilisation (%)")
-    ordered = [p for p in pools if p in handles]
+        ax.set_xticks([])
+        ax.set_ylabel(unit)
+        ax.set_ylim(0, max(p90["value"].max(), mean["ci_high"].max()) * 1.1)
+    handles = [plt.Rectangle((0, 0), 1, 1, color=palette[d]) for d in designs]
     fig.legend(
-        [handles[p] for p in ordered],
-        ordered,
-        fontsize=7,
+        [*handles, axes[0][0].collections[-1]],
+        [*(labels.design(d) for d in designs), "P90"],
+        fontsize=8,
         frameon=False,
-        loc="center left",
-        bbox_to_anchor=(1, 0.5),
+        loc="lower center",
+        ncol=len(designs) + 1,
     )
-    fig.suptitle("Where is the bottleneck? Utilisation of each staff pool")
-    fig.tight_layout()
+    fig.suptitle("Per applicant, by design: mean (bars, 95 % CI) and P90 (diamonds)", fontsize=10)
+    fig.tight_layout(rect=(0, 0.35 / fig.get_figheight(), 1, 1))
     return fig
 
 
-def lead_time_ecdf(cases: pd.DataFrame, palette: dict[str, str], limit_days: float | None) -> plt.Figure:
-    """Empirical distribution of lead time (working days) per design."""
+def wrap(text: str, width: int = 14) -> str:
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
+def lead_time_ecdf(
+    cases: pd.DataFrame, palette: dict[str, str], limit_days: float | None, labels: Labels
+) -> plt.Figure:
+    """Empirical distribution of lead time (working days) per design, a line style each so a
+    curve under another still shows."""
     fig, ax = plt.subplots(figsize=(6.4, 4.0))
-    for design, g in cases.groupby("design", sort=False, observed=True):
-        x = np.sort(g["lead_time_working_days"].to_numpy())
-        ax.step(x, np.arange(1, len(x) + 1) / len(x), where="post", color=palette[design], label=design)
+    styles = ["-", "--", "-.", ":"]
+    for k, design in enumerate(presets_first(cases["design"].unique())):
+        x = np.sort(cases.loc[cases["design"] == design, "lead_time_working_days"].to_numpy())
+        ax.step(
+            x,
+            np.arange(1, len(x) + 1) / len(x),
+            where="post",
+            color=palette[design],
+            linestyle=styles[k % len(styles)],
+            label=labels.design(design),
+        )
     if limit_days is not None:
-        ax.axvline(limit_days, color="#d62728", linewidth=1, label=f"statutory limit ({limit_days:g} d)")
+        ax.axvline(
+            limit_days, color="#d62728", linewidth=1, label=f"statutory limit ({limit_days:g} working days)"
+        )
     ax.set_xlabel("lead time (working days)")
     ax.set_ylabel("share of applicants done")
     ax.set_title("Lead-time distribution (all replications)")
@@ -204,37 +149,47 @@ def lead_time_ecdf(cases: pd.DataFrame, palette: dict[str, str], limit_days: flo
     return fig
 
 
-def lever_attribution(table: pd.DataFrame, palette: dict[str, str]) -> plt.Figure:
-    """Reduction each design gives against single: one group of bars per metric."""
+def design_changes(table: pd.DataFrame, palette: dict[str, str], labels: Labels) -> plt.Figure:
+    """Each design's change against single (%, 95 % CI), one group of bars per measure, each bar
+    labelled; a change too small to see is marked at zero, and below zero is fewer or shorter."""
     metrics = list(dict.fromkeys(table["metric"]))
-    designs = list(dict.fromkeys(table["design"]))
+    designs = presets_first(table["design"].unique())
     fig, ax = plt.subplots(figsize=(7.5, 4.0))
     width = 0.8 / len(designs)
     x = np.arange(len(metrics))
     for i, design in enumerate(designs):
         g = table[table["design"] == design].set_index("metric").loc[metrics]
-        red = 100 * g["reduction"].to_numpy()
+        change = -100 * g["reduction"].to_numpy()
         err = 100 * np.vstack(
-            [g["reduction"] - g["reduction_ci_low"], g["reduction_ci_high"] - g["reduction"]]
+            [g["reduction_ci_high"] - g["reduction"], g["reduction"] - g["reduction_ci_low"]]
         )
-        ax.bar(
-            x + (i - (len(designs) - 1) / 2) * width,
-            red,
-            width,
-            yerr=err,
-            capsize=2,
-            color=palette[design],
-            label=design,
-        )
+        at = x + (i - (len(designs) - 1) / 2) * width
+        ax.bar(at, change, width, yerr=err, capsize=2, color=palette[design], label=labels.design(design))
+        for xi, c in zip(at, change, strict=True):
+            if abs(c) < 0.5:
+                ax.scatter([xi], [0], marker="_", s=80, color=palette[design], zorder=3)
+            ax.annotate(
+                f"{c:+.0f}",
+                (xi, min(c, 0)),
+                xytext=(0, -3),
+                textcoords="offset points",
+                ha="center",
+                va="top",
+                fontsize=7,
+            )
     ax.axhline(0, color="black", linewidth=0.6)
-    ax.set_xticks(x, [HEADLINE_NAMES.get(m, m) for m in metrics])
-    ax.set_ylabel("reduction against single (%)")
-    ax.set_title("Each design against single (bars: 95 % CI)")
+    ax.set_xticks(x, [labels.of("measures", HEADLINE_NAMES.get(m, m)) for m in metrics])
+    ax.set_ylabel("change against single-item processing (%)")
+    low, high = ax.get_ylim()
+    ax.set_ylim(low - 0.08 * (high - low), max(high, 0) + 0.08 * (high - low))
+    ax.set_title("Each design against single (bars: 95 % CI; below 0: less than single)", pad=12)
     ax.legend(fontsize=7, frameon=False, loc="center left", bbox_to_anchor=(1, 0.5))
     return fig
 
 
-def shapley_attribution(values: pd.DataFrame, steps: pd.DataFrame, towards: str) -> plt.Figure:
+def shapley_attribution(
+    values: pd.DataFrame, steps: pd.DataFrame, towards: str, labels: Labels
+) -> plt.Figure:
     """Each lever's Shapley value (bars, 95 % interval) and its effect in every ordering sampled
     (dots: their spread is how much the lever depends on the others), one panel per metric; the
     levers' values add up to the total in each panel's title."""
@@ -279,7 +234,7 @@ def shapley_attribution(values: pd.DataFrame, steps: pd.DataFrame, towards: str)
             )
         ax.set_xlim(low, high)
         ax.axvline(0, color="black", linewidth=0.6)
-        ax.set_yticks(y, order)
+        ax.set_yticks(y, [labels.of("levers", lever) for lever in order])
         ax.set_xlabel("reduction (percentage points of single)")
         total = v.loc["total"]
         ax.set_title(
@@ -288,49 +243,12 @@ def shapley_attribution(values: pd.DataFrame, steps: pd.DataFrame, towards: str)
             fontsize=9,
         )
     axes[0][0].legend(fontsize=7, frameon=False, loc="lower right")
-    fig.suptitle(f"Which lever gives how much, single to {towards} (Shapley values; bars: 95 % CI)")
+    fig.suptitle(
+        f"Which lever gives how much, {labels.design('single')} to {labels.design(towards)} "
+        "(Shapley values; bars: 95 % CI)"
+    )
     fig.tight_layout()
     return fig
-
-
-def staffing_tradeoff(summaries: list[dict]) -> plt.Figure:
-    """Every staffing a search judged: its cost against the first target's measure (mean over
-    replications), per design, the target as a line and the staffing chosen ringed."""
-    fig, ax = plt.subplots(figsize=(7.0, 4.2))
-    palette = colours([s["design"] for s in summaries])
-    goal, target = None, ""
-    for s in summaries:
-        checks = s["search"]["checks"]
-        if not checks:
-            continue
-        target, goal = checks[0]["target"], checks[0]["goal"]
-        column = _MEASURES[target]
-        trials = s["trials"]
-        staff = [c for c in trials.columns if c.startswith("staff:")]
-        points = trials.groupby([*staff, "cost"], as_index=False)[column].mean()
-        ax.scatter(
-            points["cost"], points[column], s=14, alpha=0.5, color=palette[s["design"]], label=s["design"]
-        )
-        if s["search"]["staffing"] is not None:
-            ax.scatter(
-                [s["search"]["cost"]], [checks[0]["mean"]], s=90, facecolors="none", edgecolors="black"
-            )
-    if goal is not None:
-        ax.axhline(goal, color="#d62728", linewidth=1, label=f"target ({goal:g})")
-    ax.set_xlabel("staff cost (headcount unless costs are set)")
-    ax.set_ylabel(target)
-    ax.set_title("Staffings the search judged (ringed: the cheapest meeting the targets)")
-    ax.legend(fontsize=8, frameon=False)
-    return fig
-
-
-# The per-replication measure each target of a search is judged by (sim.experiment.staffing.judge).
-_MEASURES = {
-    "share within target days": "target:within_share",
-    "statutory on-time share": "on_time_share",
-    "requests closed share": "requests_closed_share",
-    "P90 lead time (working days)": "target:p90_days",
-}
 
 
 def tornado(table: pd.DataFrame, base: pd.DataFrame, design: str) -> plt.Figure:
@@ -406,7 +324,7 @@ PART_NAMES = {
 _PART_COLOURS = ["#c7c7c7", "#7f7f7f", "#ff7f0e", "#d62728", "#1f77b4", "#9467bd", "#2ca02c"]
 
 
-def lead_time_breakdown(runs: pd.DataFrame) -> plt.Figure:
+def lead_time_breakdown(runs: pd.DataFrame, labels: Labels) -> plt.Figure:
     """Where the mean lead time goes, per design: its parts stacked, in calendar days (each
     part's time along the path of the item that finished last, so they add up)."""
     designs = presets_first(runs["design"])
@@ -420,7 +338,7 @@ def lead_time_breakdown(runs: pd.DataFrame) -> plt.Figure:
         left += days
     for yi, total in zip(y, left, strict=True):
         ax.annotate(f"{total:.1f} d", (total, yi), xytext=(4, 0), textcoords="offset points", va="center")
-    ax.set_yticks(y, designs)
+    ax.set_yticks(y, [wrap(labels.design(d), 22) for d in designs])
     ax.invert_yaxis()
     ax.set_xlim(0, left.max() * 1.12)
     ax.set_xlabel("mean lead time (calendar days)")

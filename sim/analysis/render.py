@@ -1,22 +1,38 @@
-"""Rendering a report's blocks as Markdown and as an HTML page."""
+"""Rendering a report's blocks as Markdown (for a repository) and as one self-contained HTML
+page (for e-mail and print): figures embedded as SVG, tables styled, a table of contents."""
 
 from __future__ import annotations
 
-import html
+import base64
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+import jinja2
+import pandas as pd
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+_MD = MarkdownIt("commonmark")
+_TEMPLATES = jinja2.Environment(
+    loader=jinja2.PackageLoader("sim.analysis", "templates"),
+    autoescape=jinja2.select_autoescape(default=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
 
 @dataclass(frozen=True)
 class Block:
-    kind: str  # "h2", "p", "table", "figure", "code"
+    kind: str  # "h2", "summary", "p", "table", "figure" (figures/<name>.png), "code"
     content: object
+    caption: str = ""
 
 
-def markdown(blocks: list[Block], sweep: Path) -> str:
+def markdown(blocks: list[Block], title: str) -> str:
     lines = [
-        f"# Study: {sweep.name}",
+        f"# {title}",
         "",
         f"_Generated {datetime.now():%Y-%m-%d %H:%M} by `python -m sim.analysis.report`._",
         "",
@@ -24,33 +40,47 @@ def markdown(blocks: list[Block], sweep: Path) -> str:
     for b in blocks:
         if b.kind == "h2":
             lines += [f"## {b.content}", ""]
-        elif b.kind == "p":
+        elif b.kind in ("p", "summary"):
             lines += [str(b.content), ""]
         elif b.kind == "table":
-            lines += [b.content.to_markdown(index=False), ""]
+            lines += [b.content.to_markdown(index=False, disable_numparse=True), ""]
         elif b.kind == "figure":
-            lines += [f"![{Path(str(b.content)).stem}]({b.content})", ""]
+            lines += [f"![{b.caption or Path(str(b.content)).stem}]({b.content})", ""]
         elif b.kind == "code":
             lines += ["```bash", str(b.content), "```", ""]
     return "\n".join(lines)
 
 
-def html_page(blocks: list[Block], sweep: Path) -> str:
-    body = [f"<h1>Study: {html.escape(sweep.name)}</h1>"]
+def html_page(blocks: list[Block], title: str, sweep: Path) -> str:
+    """The page, with each figure's SVG read from ``sweep`` and embedded as a data URI (so ids
+    inside one figure cannot clash with another's) and no reference outside the file."""
+    items, toc = [], []
     for b in blocks:
         if b.kind == "h2":
-            body.append(f"<h2>{html.escape(str(b.content))}</h2>")
-        elif b.kind == "p":
-            body.append(f"<p>{html.escape(str(b.content)).replace('**', '')}</p>")
+            anchor = f"s{len(toc) + 1}"
+            toc.append((anchor, str(b.content)))
+            items.append({"kind": "h2", "id": anchor, "text": str(b.content)})
+        elif b.kind in ("p", "summary"):
+            items.append({"kind": b.kind, "html": Markup(_MD.renderInline(str(b.content)))})
         elif b.kind == "table":
-            body.append(b.content.to_html(index=False, border=0))
+            items.append({"kind": "table", "html": Markup(_table(b.content))})
         elif b.kind == "figure":
-            body.append(f'<img src="{b.content}" style="max-width:100%">')
+            svg = (sweep / str(b.content)).with_suffix(".svg").read_bytes()
+            uri = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+            items.append({"kind": "figure", "src": uri, "caption": b.caption})
         elif b.kind == "code":
-            body.append(f"<pre>{html.escape(str(b.content))}</pre>")
-    style = (
-        "body{font-family:sans-serif;max-width:60em;margin:auto}"
-        "table{border-collapse:collapse}td,th{padding:2px 8px}"
-    )
-    head = f"<!doctype html><html><head><meta charset='utf-8'><style>{style}</style></head>"
-    return f"{head}<body>{''.join(body)}</body></html>"
+            items.append({"kind": "code", "text": str(b.content)})
+    page = _TEMPLATES.get_template("report.html.j2")
+    return page.render(title=title, generated=f"{datetime.now():%Y-%m-%d %H:%M}", toc=toc, items=items)
+
+
+_NUMBER = re.compile(r"^[\s×x+\-−]*[\d.,]+(\s*\[[^\]]*\])?\s*(%|x|points)?( \(as ×1\))?$")
+
+
+def _table(table: pd.DataFrame) -> str:
+    """A table with its numbers right-aligned and its words left-aligned, by column."""
+    text = table.fillna("").astype(str)
+    numeric = {c: text[c].map(lambda v: bool(_NUMBER.match(v)) or v == "").all() for c in text.columns}
+    classes = pd.DataFrame({c: "num" if numeric[c] else "text" for c in text.columns}, index=text.index)
+    styler = text.style.hide(axis="index").set_td_classes(classes).set_table_attributes('class="data"')
+    return styler.to_html()

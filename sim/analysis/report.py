@@ -16,22 +16,16 @@ from pathlib import Path
 import pandas as pd
 from omegaconf import OmegaConf
 
-from sim.analysis import charts, render, searches, shapley, tables
+from sim.analysis import charts, headline, render, searches, sections, shapley, staffing_charts, tables
 from sim.analysis.collect import Collected, collect, write
-from sim.analysis.compare import HEADLINE, paired
-from sim.analysis.tables import PAIR_ON
+from sim.analysis.compare import HEADLINE
+from sim.analysis.labels import LANGUAGES, Labels
 from sim.domain.design import PRESETS
-from sim.experiment.config import SimConfig, load, register
+from sim.domain.loads import headcount, used_pools
+from sim.experiment.config import SimConfig
 from sim.experiment.output import DONE
 
 ATTRIBUTION = "attribution"  # a study's attribution sweep, in its own folder inside the study's
-
-
-def job_config(job: Path) -> SimConfig:
-    """The exact configuration a job ran, from its ``.hydra/config.yaml``."""
-    register()
-    schema = OmegaConf.structured(SimConfig)
-    return load(OmegaConf.merge(schema, OmegaConf.load(job / ".hydra" / "config.yaml")))
 
 
 def reproduce_command(sweep: Path) -> str:
@@ -41,10 +35,12 @@ def reproduce_command(sweep: Path) -> str:
     return f"python -m sim --multirun {args}\npython -m sim.analysis.report {sweep}"
 
 
-def build(sweep: str | Path) -> Path:
+def build(sweep: str | Path, lang: str = "en") -> Path:
     """The report of a study's sweep (with its attribution sweep in ``attribution/`` when there
-    is one), or of an attribution or staffing search sweep on its own."""
+    is one), or of an attribution or staffing search sweep on its own, with display labels in
+    ``lang`` (``en`` or ``zh``)."""
     sweep = Path(sweep)
+    labels = Labels(lang)
     collected = collect(sweep)
     orderings = shapley.read(sweep)
     attribution_sweep = sweep
@@ -53,31 +49,34 @@ def build(sweep: str | Path) -> Path:
         orderings = shapley.read(attribution_sweep)
     figures = sweep / "figures"
     found = searches.read(sweep)
+    title = sweep.name.replace("_", " ").capitalize()
     if collected.runs.empty:
         if orderings.empty and not found:
             raise SystemExit(f"no complete runs in {sweep}")
         # An attribution or a staffing search sweep on its own: its section, and how to rerun it.
-        blocks = [] if orderings.empty else shapley.blocks(orderings, figures, reproduce_command(sweep))
+        blocks = (
+            [] if orderings.empty else shapley.blocks(orderings, figures, reproduce_command(sweep), labels)
+        )
         if found:
-            blocks += searches.blocks(found, figures)
+            blocks += searches.blocks(found, figures, labels)
             blocks += [
                 render.Block("h2", "Regenerate every number"),
                 render.Block("code", reproduce_command(sweep)),
             ]
     else:
         write(collected, sweep)
-        blocks = _blocks(collected, sweep, figures)
+        conf = sections.job_config(collected.jobs[collected.runs["run"].iloc[0]])
+        title += f": {labels.of('scenarios', conf.scenario.name)}"
+        blocks = _blocks(collected, sweep, figures, labels)
         if not orderings.empty:
-            at = next(
-                i for i, b in enumerate(blocks) if b.kind == "h2" and str(b.content).startswith("Trips and")
-            )
-            blocks[at:at] = shapley.blocks(orderings, figures, reproduce_command(attribution_sweep))
-    (sweep / "report.md").write_text(render.markdown(blocks, sweep))
-    (sweep / "report.html").write_text(render.html_page(blocks, sweep))
+            at = next(i for i, b in enumerate(blocks) if b.kind == "h2" and b.content == sections.JOURNEY)
+            blocks[at:at] = shapley.blocks(orderings, figures, reproduce_command(attribution_sweep), labels)
+    (sweep / "report.md").write_text(render.markdown(blocks, title))
+    (sweep / "report.html").write_text(render.html_page(blocks, title, sweep))
     return sweep / "report.md"
 
 
-def _blocks(collected: Collected, sweep: Path, figures: Path) -> list[render.Block]:
+def _blocks(collected: Collected, sweep: Path, figures: Path, labels: Labels) -> list[render.Block]:
     runs, reps = collected.runs, collected.replications
     sensitivity = {}
     if "sensitivity" in runs.columns and runs["sensitivity"].nunique() > 1:
@@ -86,99 +85,100 @@ def _blocks(collected: Collected, sweep: Path, figures: Path) -> list[render.Blo
         runs, reps = runs[runs["sensitivity"] == "base"], reps[reps["sensitivity"] == "base"]
     scale = tables.base_scale(runs)
     at_base = runs[runs["staffing_scale"] == scale]
-    configs = tables.pooled(reps)  # one row per design and staffing scale, seeds pooled
+    by_scale = _configs_by_scale(collected, runs)
+    configs = _with_headcount(tables.pooled(reps), by_scale)  # a row per design and staffing, seeds pooled
+    stage = {d: k for k, d in enumerate(charts.presets_first(configs["design"]))}
+    configs = configs.sort_values(
+        ["design", "staffing_scale"], key=lambda c: c.map(stage) if c.name == "design" else c
+    )
     configs_base = configs[configs["staffing_scale"] == scale]
-    base_job = collected.jobs[at_base["run"].iloc[0]]
-    conf = job_config(base_job)
+    conf = by_scale[scale]
     limit = tables.statutory_limit(conf)
     palette = charts.colours(list(runs["design"].unique()))
     reps_base = reps[reps["staffing_scale"] == scale]
-    designs = list(dict.fromkeys(at_base["design"]))
-    out: list[render.Block] = [
-        render.Block(
-            "p",
-            f"Scenario **{conf.scenario.name}**; staffing x{scale:g} is the base; "
-            f"{int(configs['n'].max())} replications per configuration; intervals are 95 % t "
-            "intervals across replications; lead time runs from first contact to the last result in "
-            "hand, in working days of the windows' calendar (calendar days when the office never closes).",
-        ),
-    ]
+    designs = charts.presets_first(at_base["design"])
+    out: list[render.Block] = []
 
-    def fig(name: str, figure) -> render.Block:
+    def fig(name: str, figure, caption: str = "") -> render.Block:
         charts.save(figure, figures, name)
-        return render.Block("figure", f"figures/{name}.png")
+        return render.Block("figure", f"figures/{name}.png", caption)
 
-    if "single" in designs:
-        single = reps_base[reps_base["design"] == "single"]
-        attribution = []
-        for design in designs:
-            if design == "single":
-                continue
-            table = paired(single, reps_base[reps_base["design"] == design], HEADLINE, on=PAIR_ON)
-            attribution.append(table.assign(design=design))
-        attribution = pd.concat(attribution, ignore_index=True) if attribution else pd.DataFrame()
-        if "bundled" in designs:
-            headline = attribution[attribution["design"] == "bundled"]
+    method = render.Block(
+        "p",
+        f"Staffing ×{scale:g} is the base; {int(configs['n'].max())} replications per configuration; "
+        "intervals are 95 % t intervals across replications; lead time runs from first contact to the "
+        "last result in hand, in working days of the windows' calendar (calendar days when the office "
+        "never closes). P50 and P90: the median and the 90th percentile of applicants' lead times in a "
+        "replication, averaged over replications.",
+    )
+    promised = _promises(collected, at_base)
+    if "single" in designs and len(designs) > 1:
+        compared = headline.comparisons(reps_base, designs)
+        lead = "bundled" if "bundled" in designs else designs[1]
+        headcount = int(configs_base.loc[configs_base["design"] == lead, "headcount"].iloc[0])
+        out += [
+            render.Block("h2", "Summary"),
+            render.Block("summary", headline.summary(compared, configs, scale, headcount, conf, labels)),
+            method,
+            render.Block("h2", f"Headline: {labels.design(lead)} against {labels.design('single')}"),
+            render.Block("table", headline.headline_table(compared, lead, labels)),
+            render.Block(
+                "p",
+                "Paired on common random numbers: replication r of both designs serves the same applicants "
+                "with the same work, so the change's interval is narrow.",
+            ),
+            fig(
+                "headline",
+                charts.before_after(headline.before_after(configs_base), palette, labels),
+                "Per applicant, by design, at the base staffing.",
+            ),
+        ]
+        table = headline.published(conf, compared, promised, labels)
+        if table is not None:
             out += [
-                render.Block("h2", "Headline: bundled against single"),
-                render.Block("table", tables.headline_table(headline)),
+                render.Block("h2", "Beside the published figures"),
                 render.Block(
                     "p",
-                    "Paired on common random numbers: replication r of both designs serves the same "
-                    "applicants with the same work. The last column is how many times smaller the "
-                    "variance of the difference is than with independent seeds.",
+                    f"Reported: {conf.published.source}. The model is not tuned to these numbers; the gap is "
+                    "the finding. Each stage of the reform against single, with its 95 % interval. Time is "
+                    "given twice: as lived (the simulated lead time) and as promised (each need's promised "
+                    "working days against single's, weighted by its demand), because a published time "
+                    "reduction may be either; the source says 办理时间 without saying which.",
                 ),
-                fig(
-                    "headline",
-                    charts.reductions(headline, "Bundled against single-item processing", palette["bundled"]),
-                ),
-                *_published_blocks(conf, attribution, _promises(collected, at_base)),
+                render.Block("table", table),
             ]
-        if len(attribution):
-            out += [
-                render.Block("h2", "Each design against single"),
-                render.Block(
-                    "p",
-                    "Reduction against single, paired by replication. The reform's stages switch several "
-                    "levers at once (one window; bundled; the full standard); a design named after one "
-                    "lever switches that lever alone, which misleads where levers interact: the Shapley "
-                    "values below share the whole reduction among the levers.",
-                ),
-                render.Block("table", tables.attribution_table(attribution)),
-                fig("lever_attribution", charts.lever_attribution(attribution, palette)),
-            ]
-    out += [
-        render.Block("h2", "Trips and documents per applicant"),
-        fig("trips_documents", charts.trips_and_documents(configs_base, palette)),
-    ]
+        means = compared[compared["metric"].isin(HEADLINE)]
+        out += [
+            render.Block("h2", "Each design against single"),
+            render.Block("p", _changes_text(means, labels)),
+            render.Block("table", tables.attribution_table(means, labels)),
+            fig("lever_attribution", charts.design_changes(means, palette, labels)),
+        ]
+    else:
+        out.append(method)
+    out += sections.journey_blocks(collected, at_base, designs, conf, palette, labels, fig)
     if configs["staffing_scale"].nunique() > 1:
         presets = configs[configs["design"].isin(list(PRESETS))]
         shown = presets if not presets.empty else configs
         out += [
             render.Block("h2", "Staffing"),
-            render.Block("table", tables.staffing_table(configs)),
-            fig("lead_time_vs_staffing", charts.lead_time_vs_staffing(shown, limit, palette)),
-            fig("utilisation", charts.utilisation_vs_staffing(shown)),
-        ]
-    if sensitivity:
-        out += [
-            render.Block("h2", "Sensitivity to the estimates"),
             render.Block(
                 "p",
-                "Each estimate multiplied low and high (configs/sensitivity/), the others as configured; "
-                "reduction of each reformed design against single, paired by replication. An estimate "
-                "that only a lever of the full standard uses (the one-time notice's factor, the one "
-                "form's share, false commitments) moves only the full standard.",
+                "Mean lead time (working days, 95 % CI) at each staffing level, every pool's headcount "
+                "times the level; the people counted are those of the pools the design gives work.",
+            ),
+            render.Block("table", labels.frame(tables.staffing_table(configs))),
+            fig(
+                "lead_time_vs_staffing", staffing_charts.lead_time_vs_headcount(shown, limit, palette, labels)
+            ),
+            fig(
+                "utilisation",
+                staffing_charts.utilisation_heatmap(shown, labels),
+                "Read across a row: the staffing level at which a pool drops below 85 %.",
             ),
         ]
-        for design, (table, base) in sensitivity.items():
-            out += [
-                render.Block("table", tables.sensitivity_table(table, base).rename(columns={"case": design})),
-                fig(
-                    "tornado" if design == "bundled" else f"tornado_{design}",
-                    charts.tornado(table, base, design),
-                ),
-            ]
+    if sensitivity:
+        out += sections.sensitivity_blocks(sensitivity, labels, fig)
     if conf.targets.any:
         out += [
             render.Block("h2", "Against the targets"),
@@ -187,7 +187,7 @@ def _blocks(collected: Collected, sweep: Path, figures: Path) -> list[render.Blo
                 "Each configuration judged by the conservative end of each measure's 95 % interval, as "
                 "the staffing search judges (a case still open at the end counts as late).",
             ),
-            render.Block("table", tables.targets_table(reps, conf.targets)),
+            render.Block("table", labels.frame(tables.targets_table(reps, conf.targets))),
         ]
     decisions = _read_base(collected, at_base, "decisions", None)
     out += [
@@ -197,15 +197,15 @@ def _blocks(collected: Collected, sweep: Path, figures: Path) -> list[render.Blo
             "Share of item decisions within the item's statutory limit (法定时限) and within its "
             "committed limit (承诺时限), counted in working days from when the item could start "
             "(accepted, and its prerequisites' outputs available) to its decision, at the base "
-            "staffing (all replications).",
+            "staffing (all replications); the items that miss either in more than one decision in a "
+            "hundred are named.",
         ),
-        render.Block("table", tables.compliance_table(decisions, conf.scenario.warmup)),
+        render.Block("table", labels.frame(tables.compliance_table(decisions, conf.scenario.warmup, labels))),
     ]
     cases = _read_base(
         collected, at_base, "cases", ["design", "need", "arrival", "lead_time_working_days", "finished"]
     )
     cases = cases[(cases["arrival"] >= conf.scenario.warmup) & cases["finished"]]
-    promised = _promises(collected, at_base)
     out += [
         render.Block("h2", "Where the lead time goes"),
         render.Block(
@@ -216,8 +216,8 @@ def _blocks(collected: Collected, sweep: Path, figures: Path) -> list[render.Blo
             "applicant's own time (fixing a rejected dossier, coming when the windows open, coming "
             "for a result) and delivery are parts no staffing removes.",
         ),
-        render.Block("table", tables.breakdown_table(configs_base)),
-        fig("lead_time_breakdown", charts.lead_time_breakdown(configs_base)),
+        render.Block("table", labels.frame(tables.breakdown_table(configs_base))),
+        fig("lead_time_breakdown", charts.lead_time_breakdown(configs_base, labels)),
         render.Block("h2", "Promised against lived time"),
         render.Block(
             "p",
@@ -227,27 +227,26 @@ def _blocks(collected: Collected, sweep: Path, figures: Path) -> list[render.Blo
             "promise runs from acceptance; lived time also holds the trips, queues and fixes before "
             "it and the delivery after. Published reductions of 办理时限 are reductions of promises.",
         ),
-        render.Block("table", tables.promise_table(cases, promised)),
+        render.Block("table", labels.frame(tables.promise_table(cases, promised))),
     ]
-    out += _request_blocks(collected, conf, fig)
+    out += sections.request_blocks(collected, conf, fig)
     out += [
         render.Block("h2", "Lead-time distribution"),
-        fig("lead_time_ecdf", charts.lead_time_ecdf(cases, palette, limit)),
-    ]
-    out += [
+        fig("lead_time_ecdf", charts.lead_time_ecdf(cases, palette, limit, labels)),
         render.Block("h2", "Scenario and staffing used"),
         render.Block(
             "p",
             "Headcount of each staff pool the scenario uses, at each staffing level (every pool "
             "times the level, rounded half up, at least one: a small pool moves in whole people).",
         ),
-        render.Block("table", tables.staff_table(_configs_by_scale(collected, runs))),
+        render.Block("table", labels.frame(tables.staff_table(by_scale))),
         render.Block(
             "p",
             "The busiest pool of each configuration (the bottleneck), utilisation with its 95 % interval:",
         ),
-        render.Block("table", tables.busiest_table(configs)),
-        render.Block("table", tables.demand_table(conf)),
+        render.Block("table", labels.frame(tables.busiest_table(configs))),
+        render.Block("p", "Demand: applicants of each need per open hour, and the items each need holds."),
+        render.Block("table", labels.frame(tables.demand_table(conf, labels))),
     ]
     also_varied = [
         k
@@ -270,17 +269,56 @@ def _blocks(collected: Collected, sweep: Path, figures: Path) -> list[render.Blo
         render.Block("code", reproduce_command(sweep)),
         render.Block(
             "p",
-            "Tidy tables: `collected/runs.csv` (a row per configuration), `collected/replications.csv` "
-            "(a row per replication); each job folder keeps its `.hydra/` config and parquet tables.",
+            "Tidy tables with code names: `collected/runs.csv` (a row per configuration), "
+            "`collected/replications.csv` (a row per replication); each job folder keeps its `.hydra/` "
+            "config and parquet tables.",
         ),
     ]
     return out
 
 
+def _changes_text(means: pd.DataFrame, labels: Labels) -> str:
+    """What the design comparison shows, and where a design alone shows nothing."""
+    text = (
+        "Change against single, paired by replication. The reform's stages switch several levers at "
+        "once (one window; bundled; the full standard); a design named after one lever switches that "
+        "lever alone, which misleads where levers interact: the Shapley values share the whole "
+        "reduction among the levers."
+    )
+    flat = [
+        d
+        for d, g in means.groupby("design", sort=False)
+        if ((g["reduction_ci_low"] <= 0) & (g["reduction_ci_high"] >= 0)).all()
+    ]
+    if flat:
+        text += (
+            f" No measurable change from {', '.join(labels.design(d) for d in flat)}: alone, "
+            "such a design meets nothing it can act on (a merged checklist with no one window to take it, "
+            "results by post that no one waits for); its effect shows with the others, in the Shapley "
+            "values' range."
+        )
+    return text
+
+
+def _with_headcount(configs: pd.DataFrame, by_scale: dict[float, SimConfig]) -> pd.DataFrame:
+    """``configs`` with ``headcount``: the staff of the pools the design gives work, at its level."""
+    counts = []
+    for row in configs.to_dict("records"):
+        scenario = by_scale[row["staffing_scale"]].scenario
+        counts.append(
+            sum(
+                headcount(scenario, pool)
+                for pool in used_pools(scenario)
+                if row.get(f"utilisation:{pool}", 0) > 0
+            )
+        )
+    return configs.assign(headcount=counts)
+
+
 def _configs_by_scale(collected: Collected, runs: pd.DataFrame) -> dict[float, SimConfig]:
     """The configuration of one job at each staffing level of the sweep."""
     first = runs.drop_duplicates("staffing_scale")
-    return {float(r.staffing_scale): job_config(collected.jobs[r.run]) for r in first.itertuples()}
+    return {float(r.staffing_scale): sections.job_config(collected.jobs[r.run]) for r in first.itertuples()}
 
 
 def _read_base(
@@ -302,108 +340,18 @@ def _promises(collected: Collected, at_base: pd.DataFrame) -> dict[str, dict[str
     }
 
 
-def _published_blocks(conf: SimConfig, attribution: pd.DataFrame, promised: dict) -> list[render.Block]:
-    """The source's reported reductions beside each reform stage's against single, with the gap;
-    time both as lived (simulated lead time) and as promised (the limits' critical path,
-    weighted by demand)."""
-    published = conf.published
-    if published is None:
-        return []
-    stages = [d for d in PRESETS if d != "single" and d in set(attribution["design"])]
-    rows = {}
-    for design in stages:
-        promise = tables.promise_reduction(conf.scenario.demand, promised.get("single"), promised.get(design))
-        if promise is not None and published.time is not None:
-            row = rows.setdefault("time, promised", {"reported": published.time})
-            row[design] = (f"{-100 * promise:+.1f} % (a rule: no interval)", promise)
-        for r in attribution[attribution["design"] == design].itertuples():
-            name = charts.HEADLINE_NAMES[r.metric]
-            reported = getattr(published, name, None)
-            if reported is not None:
-                row = rows.setdefault("time, lived" if name == "time" else name, {"reported": reported})
-                row[design] = (tables.change(r), r.reduction)
-    table = []
-    for metric, row in rows.items():
-        reported = row.pop("reported")
-        line = {"metric": metric, "reported": f"{-100 * reported:+.0f} %"}
-        for design, (model, reduction) in row.items():
-            line[design] = model
-            line[f"{design}: gap"] = f"{100 * (reduction - reported):+.1f} points"
-        table.append(line)
-    return [
-        render.Block("h2", "Beside the published figures"),
-        render.Block(
-            "p",
-            f"Reported: {published.source}. The model is not tuned to these numbers; the gap is the finding. "
-            "Each stage of the reform against single, with its 95 % interval. Time is given twice: as "
-            "lived (the simulated lead time) and as promised (each need's promised working days against "
-            "single's, weighted by its demand), because a published time reduction may be either; the "
-            "source says 办理时间 without saying which.",
-        ),
-        render.Block("table", pd.DataFrame(table)),
-    ]
-
-
-def _request_blocks(collected: Collected, conf: SimConfig, fig) -> list[render.Block]:
-    """Requests through the tiers per configuration of the sweep, beside the published counts."""
-    reps = collected.replications
-    if "request_days_mean" not in reps:
-        return []
-    varied = [
-        k
-        for k in ("design", "staffing_scale", *collected.override_keys)
-        if k in reps and k != "seed" and reps[k].nunique() > 1
-    ]
-    table = tables.pooled(reps.assign(all="all runs"), by=tuple(varied) or ("all",))
-    names = {k: k.removeprefix("scenario.requests.").removeprefix("scenario.") for k in varied}
-    table["configuration"] = [
-        ", ".join(f"{names[k]}={row[k]}" for k in varied) or "all runs" for _, row in table.iterrows()
-    ]
-    published = conf.published
-    out = [
-        render.Block("h2", "Requests through the tiers"),
-        render.Block(
-            "p",
-            "Per configuration, over requests arriving after the warm-up: requests per run, the share "
-            "closed by the horizon, working days to close (mean with 95 % CI, and P90), the tier each "
-            "reached, the share with a department part past its supervision deadline, the share of firms "
-            "satisfied (an explicit assumption of the scenario, not data), and utilisation of the "
-            "specialists, the coordinators and the meeting's seats.",
-        ),
-        render.Block("table", tables.requests_table(table, published)),
-        fig("request_close_by_class", charts.request_close_by_class(table)),
-    ]
-    overdue = [
-        c for c in table.columns if c.startswith("overdue_parts:") and not c.endswith(("ci_low", "ci_high"))
-    ]
-    if overdue and (table[overdue] > 0).any(axis=None):
-        counts = table.set_index("configuration")[overdue].rename(columns=lambda c: c.split(":", 1)[1])
-        out += [
-            render.Block(
-                "p", "Department parts past their supervision deadline, per run (mean over replications):"
-            ),
-            render.Block("table", counts.round(1).reset_index()),
-        ]
-    if published is not None and published.requests is not None:
-        out.append(
-            render.Block(
-                "p",
-                f"Reported: {published.source}. The scenario's request rates are set from the reported "
-                "count over the reporting window; closure and satisfaction are outputs, not tuned.",
-            )
-        )
-    return out
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m sim.analysis.report", description=__doc__.split("\n\n")[0]
     )
     parser.add_argument("sweep", type=Path, help="a multirun folder (hydra.sweep.dir)")
+    parser.add_argument(
+        "--lang", choices=LANGUAGES, default="en", help="display labels (configs/labels.yaml); default en"
+    )
     args = parser.parse_args(argv)
     if not (args.sweep / "multirun.yaml").exists():
         parser.error(f"{args.sweep} is not a multirun folder (no multirun.yaml)")
-    path = build(args.sweep)
+    path = build(args.sweep, args.lang)
     print(f"report: {path.resolve()}", file=sys.stdout)
     return 0
 

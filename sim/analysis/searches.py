@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.analysis import charts, render
+from sim.analysis import charts, render, staffing_charts
+from sim.analysis.labels import Labels
 from sim.experiment.output import DONE, damage
 
 
@@ -23,9 +24,13 @@ def read(sweep: Path) -> list[dict]:
     return found
 
 
-def blocks(summaries: list[dict], figures: Path) -> list[render.Block]:
+def blocks(summaries: list[dict], figures: Path, labels: Labels) -> list[render.Block]:
     """The section: headcounts per pool and design, the targets judged, and the infeasible."""
     feasible = [s for s in summaries if s["search"]["staffing"] is not None]
+
+    def name(summary: dict) -> str:
+        return labels.design(summary["design"])
+
     out = [
         render.Block("h2", "Cheapest staffing that meets the targets"),
         render.Block(
@@ -41,9 +46,12 @@ def blocks(summaries: list[dict], figures: Path) -> list[render.Block]:
     if feasible:
         pools = sorted({p for s in feasible for p in s["search"]["staffing"]})
         table = pd.DataFrame(
-            [{"pool": p} | {s["design"]: s["search"]["staffing"].get(p, "") for s in feasible} for p in pools]
-            + [{"pool": "cost"} | {s["design"]: f"{s['search']['cost']:g}" for s in feasible}]
-            + [{"pool": "staffings judged"} | {s["design"]: s["search"]["evaluations"] for s in feasible}]
+            [
+                {"pool": labels.pool(p)} | {name(s): s["search"]["staffing"].get(p, "") for s in feasible}
+                for p in pools
+            ]
+            + [{"pool": "cost"} | {name(s): f"{s['search']['cost']:g}" for s in feasible}]
+            + [{"pool": "staffings judged"} | {name(s): s["search"]["evaluations"] for s in feasible}]
         )
         out.append(render.Block("table", table))
     rows = [
@@ -58,10 +66,10 @@ def blocks(summaries: list[dict], figures: Path) -> list[render.Block]:
         for s in summaries
         for c in s["search"]["checks"]
     ]
-    out.append(render.Block("table", pd.DataFrame(rows)))
+    out.append(render.Block("table", labels.frame(pd.DataFrame(rows))))
     for s in summaries:
         if s["search"]["staffing"] is None:
-            out.append(render.Block("p", f"**{s['design']}**: {s['search']['why']}."))
+            out.append(render.Block("p", f"**{name(s)}**: {s['search']['why']}."))
     if feasible:
         out += [
             render.Block("h2", "What one more person buys"),
@@ -70,22 +78,22 @@ def blocks(summaries: list[dict], figures: Path) -> list[render.Block]:
                 "The cheapest staffing with one more person in one pool, judged on the same replications: "
                 "the first target's measure (mean) and its change.",
             ),
-            render.Block("table", _one_more(feasible)),
+            render.Block("table", _one_more(feasible, labels)),
         ]
-    charts.save(charts.staffing_tradeoff(summaries), figures, "staffing_tradeoff")
+    charts.save(staffing_charts.staffing_tradeoff(summaries, labels), figures, "staffing_tradeoff")
     out.append(render.Block("figure", "figures/staffing_tradeoff.png"))
     return out
 
 
-def _one_more(feasible: list[dict]) -> pd.DataFrame:
+def _one_more(feasible: list[dict], labels: Labels) -> pd.DataFrame:
     pools = sorted({p for s in feasible for p in s["search"]["one_more"]})
     rows = []
     for pool in pools:
-        row = {"one more in": pool}
+        row = {"one more in": labels.pool(pool)}
         for s in feasible:
             checks = s["search"]["one_more"].get(pool)
             if checks:
                 now, more = s["search"]["checks"][0]["mean"], checks[0]["mean"]
-                row[s["design"]] = f"{more:.3g} ({more - now:+.3f})"
+                row[labels.design(s["design"])] = f"{more:.3g} ({more - now:+.3f})"
         rows.append(row)
     return pd.DataFrame(rows)

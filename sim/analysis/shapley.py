@@ -18,6 +18,7 @@ import pandas as pd
 from sim.analysis import charts, render, tables
 from sim.analysis.collect import OUT
 from sim.analysis.compare import HEADLINE
+from sim.analysis.labels import Labels
 from sim.domain.design import PRESETS, Design
 from sim.experiment.output import DONE, damage
 from sim.experiment.stats import t_interval
@@ -91,7 +92,7 @@ def shapley(rows: pd.DataFrame, metrics: tuple[str, ...]) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def blocks(orderings: pd.DataFrame, figures: Path, regenerate: str) -> list[render.Block]:
+def blocks(orderings: pd.DataFrame, figures: Path, regenerate: str, labels: Labels) -> list[render.Block]:
     """The Shapley section: values with intervals, the range of effects met, and the chart."""
     values = shapley(orderings, HEADLINE)
     steps = marginals(orderings, HEADLINE)
@@ -106,7 +107,7 @@ def blocks(orderings: pd.DataFrame, figures: Path, regenerate: str) -> list[rend
             if getattr(PRESETS[start], f.name) != getattr(PRESETS[towards], f.name)
         ]
         left_out = [lever for lever in left_out if lever not in present]
-    charts.save(charts.shapley_attribution(values, steps, towards), figures, "shapley")
+    charts.save(charts.shapley_attribution(values, steps, towards, labels), figures, "shapley")
     (sweep / OUT).mkdir(exist_ok=True)
     for name, table in (("shapley", values), ("orderings", steps)):
         table.to_parquet(sweep / OUT / f"{name}.parquet", index=False)
@@ -117,7 +118,8 @@ def blocks(orderings: pd.DataFrame, figures: Path, regenerate: str) -> list[rend
         orderings["replication"].nunique(),
     )
     text = (
-        f"Each lever switched on one at a time from {start} to {towards}, in {n} sampled orderings "
+        f"Each lever switched on one at a time from {labels.design(start)} to {labels.design(towards)}, "
+        f"in {n} sampled orderings "
         f"({pairs} antithetic pairs: an ordering and its reverse), {reps // max(pairs, 1)} replication(s) "
         "per design along each, on common random numbers. A lever's value is its effect averaged over "
         "the orderings (its Shapley value), in percentage points of the start's mean: the values add "
@@ -127,11 +129,12 @@ def blocks(orderings: pd.DataFrame, figures: Path, regenerate: str) -> list[rend
         "sharing holds items back; with it, it saves trips)."
     )
     if left_out:
-        text += f" Left out, as they cannot act on this scenario (value exactly 0): {', '.join(left_out)}."
+        named = ", ".join(labels.of("levers", lever) for lever in left_out)
+        text += f" Left out, as they cannot act on this scenario (value exactly 0): {named}."
     return [
         render.Block("h2", "Which lever gives how much (Shapley values)"),
         render.Block("p", text),
-        render.Block("table", tables.shapley_table(values)),
+        render.Block("table", labels.frame(tables.shapley_table(values))),
         render.Block("figure", "figures/shapley.png"),
         render.Block("code", regenerate),
     ]

@@ -7,6 +7,7 @@ import pandas as pd
 
 from sim.analysis import charts
 from sim.analysis.compare import HEADLINE, paired
+from sim.analysis.labels import Labels
 from sim.domain.loads import headcount, used_pools
 from sim.domain.targets import Targets
 from sim.experiment.config import SimConfig
@@ -140,25 +141,30 @@ def sensitivity_table(table: pd.DataFrame, base: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out).set_index("metric").T.reset_index().rename(columns={"index": "case"})
 
 
-def compliance_table(decisions: pd.DataFrame, warmup: float) -> pd.DataFrame:
-    """Per design and item: the shares of decisions within the statutory and the committed
-    limit, and the P90."""
+def compliance_table(decisions: pd.DataFrame, warmup: float, labels: Labels) -> pd.DataFrame:
+    """Per design: the shares of decisions within the statutory and the committed limits over
+    all items, the P90, and the items that miss either in more than one decision in a hundred."""
     d = decisions[(decisions["accepted"] >= warmup) & decisions["limit_days"].notna()]
     rows = []
-    for (design, item), g in d.groupby(["design", "item"], sort=False, observed=True):
+    for design, g in d.groupby("design", sort=False, observed=True):
+        committed = g[g["committed_days"].notna()]
+        late = []
+        for item, h in g.groupby("item", sort=False, observed=True):
+            on_time = h["on_time"].astype(float).mean()
+            kept = h.loc[h["committed_days"].notna(), "on_committed"].astype(float)
+            if on_time < 0.99 or (len(kept) and kept.mean() < 0.99):
+                within = f"{100 * kept.mean():.0f} % committed" if len(kept) else "no commitment"
+                late.append(f"{labels.of('items', str(item))} ({100 * on_time:.0f} % statutory, {within})")
         rows.append(
             {
                 "design": design,
-                "item": item,
-                "limit (working days)": g["limit_days"].iloc[0],
-                "on time": f"{100 * g['on_time'].astype(float).mean():.1f} %",
-                "committed (working days)": ""
-                if pd.isna(g["committed_days"].iloc[0])
-                else g["committed_days"].iloc[0],
+                "decisions": len(g),
+                "within statutory": f"{100 * g['on_time'].astype(float).mean():.1f} %",
                 "within committed": ""
-                if pd.isna(g["committed_days"].iloc[0])
-                else f"{100 * g['on_committed'].astype(float).mean():.1f} %",
+                if committed.empty
+                else f"{100 * committed['on_committed'].astype(float).mean():.1f} %",
                 "P90 (working days)": f"{g['working_days'].quantile(0.9):.1f}",
+                "items missing either for more than 1 %": "; ".join(late) or "none",
             }
         )
     return pd.DataFrame(rows)
@@ -174,28 +180,15 @@ def ci(mean: float, low: float, high: float, fmt: str) -> str:
     return f"{mean:{fmt}} [{low:{fmt}}, {high:{fmt}}]"
 
 
-def headline_table(t: pd.DataFrame) -> pd.DataFrame:
-    rows = []
-    for r in t.itertuples():
-        rows.append(
-            {
-                "metric": charts.HEADLINE_NAMES[r.metric]
-                + (" (working days)" if r.metric.startswith("lead_time") else " per applicant"),
-                "single": f"{r.base_mean:.2f}",
-                "bundled": f"{r.other_mean:.2f}",
-                "change (95 % CI)": change(r),
-                "variance reduction from pairing": f"{r.variance_reduction:.1f}x",
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def attribution_table(t: pd.DataFrame) -> pd.DataFrame:
+def attribution_table(t: pd.DataFrame, labels: Labels) -> pd.DataFrame:
+    """A row per design (stages first), a column per measure: the change against single."""
     table = t.assign(change=[change(r) for r in t.itertuples()])
+    measures = [charts.HEADLINE_NAMES[m] for m in dict.fromkeys(t["metric"])]
     table["metric"] = table["metric"].map(charts.HEADLINE_NAMES)
-    return (
-        table.pivot(index="design", columns="metric", values="change").rename_axis(columns=None).reset_index()
-    )
+    wide = table.pivot(index="design", columns="metric", values="change")
+    wide = wide.loc[charts.presets_first(wide.index), measures]
+    wide.columns = [labels.of("measures", m) for m in measures]
+    return labels.frame(wide.rename_axis(columns=None).reset_index())
 
 
 def shapley_table(values: pd.DataFrame) -> pd.DataFrame:
@@ -217,14 +210,16 @@ def shapley_table(values: pd.DataFrame) -> pd.DataFrame:
 
 
 def staffing_table(runs: pd.DataFrame) -> pd.DataFrame:
+    """Mean lead time with its interval, a row per design, a column per staffing level."""
     col = "lead_time_working_days_mean"
     lead = [
         ci(m, lo, hi, ".1f")
         for m, lo, hi in zip(runs[col], runs[f"{col}:ci_low"], runs[f"{col}:ci_high"], strict=True)
     ]
     table = runs.assign(lead=lead).pivot(index="design", columns="staffing_scale", values="lead")
-    table.columns = [f"staffing x{c:g}" for c in table.columns]
-    return table.rename_axis("mean lead time (working days)").reset_index()
+    table = table.loc[charts.presets_first(table.index)]
+    table.columns = [f"staff ×{c:g}" for c in table.columns]
+    return table.rename_axis(columns=None).reset_index()
 
 
 def staff_table(confs: dict[float, SimConfig]) -> pd.DataFrame:
@@ -238,12 +233,12 @@ def staff_table(confs: dict[float, SimConfig]) -> pd.DataFrame:
         counts = {scale: headcount(confs[scale].scenario, pool) for scale in scales}
         for scale, n in counts.items():
             same = scale != 1.0 and 1.0 in counts and n == counts[1.0]
-            row[f"staffing x{scale:g}"] = f"{n} (as x1)" if same else f"{n}"
+            row[f"staff ×{scale:g}"] = f"{n} (as ×1)" if same else f"{n}"
         rows.append(row)
     meeting = base.scenario.requests.meeting
     if base.scenario.requests.classes:
         text = f"{meeting.capacity} requests every {meeting.every_days:g} days"
-        rows.append({"pool": "joint meeting"} | {f"staffing x{scale:g}": text for scale in scales})
+        rows.append({"pool": "joint meeting"} | {f"staff ×{scale:g}": text for scale in scales})
     return pd.DataFrame(rows)
 
 
@@ -260,7 +255,7 @@ def busiest_table(configs: pd.DataFrame) -> pd.DataFrame:
         rows.append(
             {
                 "design": row["design"],
-                "staffing": f"x{row['staffing_scale']:g}",
+                "staffing": f"×{row['staffing_scale']:g}",
                 "busiest pool": top.split(":", 1)[1],
                 "utilisation": ci(100 * values[top], 100 * low, 100 * high, ".0f") + " %",
             }
@@ -268,11 +263,15 @@ def busiest_table(configs: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def demand_table(conf: SimConfig) -> pd.DataFrame:
+def demand_table(conf: SimConfig, labels: Labels) -> pd.DataFrame:
     s = conf.scenario
     return pd.DataFrame(
         [
-            {"need": n, "arrivals per hour": rate, "items": ", ".join(s.needs[n])}
+            {
+                "need": n,
+                "arrivals per open hour": rate,
+                "items": ", ".join(labels.of("items", i) for i in s.needs[n]),
+            }
             for n, rate in s.demand.items()
         ]
     )

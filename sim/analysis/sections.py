@@ -1,0 +1,137 @@
+"""The report's sections that some studies have and others lack: one applicant's journey and
+the windows' day (from replication 0 rerun with its event log), the sensitivity to the
+estimates, and the requests through the tiers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from omegaconf import OmegaConf
+
+from sim.analysis import charts, journey_charts, journeys, render, tables
+from sim.analysis.collect import Collected
+from sim.analysis.labels import Labels
+from sim.experiment.config import SimConfig, load, register
+
+JOURNEY = "One applicant's journey"
+
+
+def job_config(job: Path) -> SimConfig:
+    """The exact configuration a job ran, from its ``.hydra/config.yaml``."""
+    register()
+    schema = OmegaConf.structured(SimConfig)
+    return load(OmegaConf.merge(schema, OmegaConf.load(job / ".hydra" / "config.yaml")))
+
+
+def journey_blocks(collected, at_base, designs, conf, palette, labels, fig) -> list[render.Block]:
+    """One applicant's journey under single and the first reformed stage, the process map of
+    that applicant's need, and the windows' queue over the day, from replication 0 rerun with
+    its event log (``sim.analysis.journeys``)."""
+    runs = {
+        r.design: journeys.rerun(job_config(collected.jobs[r.run]))
+        for r in at_base.drop_duplicates("design").itertuples()
+    }
+    shown = [d for d in designs if d in runs][:1] + [d for d in ("bundled", "full_standard") if d in runs][:1]
+    typical = journeys.typical_case(runs[shown[0]], conf.scenario.needs)
+    case, need = int(typical["case"]), str(typical["need"])
+    paths = {d: journeys.journey(runs[d], case) for d in dict.fromkeys(shown)}
+    trips = {d: int(runs[d].cases.set_index("case").loc[case, "trips"]) for d in paths}
+    queues = pd.DataFrame({d: journeys.queue_by_hour(runs[d]) for d in designs if d in runs})
+    return [
+        render.Block("h2", JOURNEY),
+        render.Block(
+            "p",
+            f"The applicant of replication 0 whose lead time is the median of the need with the most "
+            f"items ({labels.of('needs', need)}), served under each design: the same person with the same "
+            "work (common random numbers). Each lane is a place the case went through.",
+        ),
+        fig("journey", journey_charts.swimlane(paths, trips, labels)),
+        fig(
+            "process_map",
+            journey_charts.process_map(conf.scenario, need, labels),
+            "The items of the need, what each waits for, and the department that decides it.",
+        ),
+        render.Block("h2", "Queue at the windows over the day"),
+        render.Block(
+            "p",
+            "Applicants waiting at any window, averaged over each hour of the working days of "
+            "replication 0 after the warm-up: when to open more windows.",
+        ),
+        fig("queue_by_hour", journey_charts.queue_by_hour(queues, palette, labels)),
+    ]
+
+
+def sensitivity_blocks(sensitivity: dict, labels: Labels, fig) -> list[render.Block]:
+    out = [
+        render.Block("h2", "Sensitivity to the estimates"),
+        render.Block(
+            "p",
+            "Each estimate multiplied low and high (configs/sensitivity/), the others as configured; "
+            "reduction of each reformed design against single, paired by replication. An estimate "
+            "that only a lever of the full standard uses (the one-time notice's factor, the one "
+            "form's share, false commitments) moves only the full standard.",
+        ),
+    ]
+    for design, (table, base) in sensitivity.items():
+        out += [
+            render.Block(
+                "table", tables.sensitivity_table(table, base).rename(columns={"case": labels.design(design)})
+            ),
+            fig(
+                "tornado" if design == "bundled" else f"tornado_{design}",
+                charts.tornado(table, base, labels.design(design)),
+            ),
+        ]
+    return out
+
+
+def request_blocks(collected: Collected, conf: SimConfig, fig) -> list[render.Block]:
+    """Requests through the tiers per configuration of the sweep, beside the published counts."""
+    reps = collected.replications
+    if "request_days_mean" not in reps:
+        return []
+    varied = [
+        k
+        for k in ("design", "staffing_scale", *collected.override_keys)
+        if k in reps and k != "seed" and reps[k].nunique() > 1
+    ]
+    table = tables.pooled(reps.assign(all="all runs"), by=tuple(varied) or ("all",))
+    names = {k: k.removeprefix("scenario.requests.").removeprefix("scenario.") for k in varied}
+    table["configuration"] = [
+        ", ".join(f"{names[k]}={row[k]}" for k in varied) or "all runs" for _, row in table.iterrows()
+    ]
+    published = conf.published
+    out = [
+        render.Block("h2", "Requests through the tiers"),
+        render.Block(
+            "p",
+            "Per configuration, over requests arriving after the warm-up: requests per run, the share "
+            "closed by the horizon, working days to close (mean with 95 % CI, and P90), the tier each "
+            "reached, the share with a department part past its supervision deadline, the share of firms "
+            "satisfied (an explicit assumption of the scenario, not data), and utilisation of the "
+            "specialists, the coordinators and the meeting's seats.",
+        ),
+        render.Block("table", tables.requests_table(table, published)),
+        fig("request_close_by_class", charts.request_close_by_class(table)),
+    ]
+    overdue = [
+        c for c in table.columns if c.startswith("overdue_parts:") and not c.endswith(("ci_low", "ci_high"))
+    ]
+    if overdue and (table[overdue] > 0).any(axis=None):
+        counts = table.set_index("configuration")[overdue].rename(columns=lambda c: c.split(":", 1)[1])
+        out += [
+            render.Block(
+                "p", "Department parts past their supervision deadline, per run (mean over replications):"
+            ),
+            render.Block("table", counts.round(1).reset_index()),
+        ]
+    if published is not None and published.requests is not None:
+        out.append(
+            render.Block(
+                "p",
+                f"Reported: {published.source}. The scenario's request rates are set from the reported "
+                "count over the reporting window; closure and satisfaction are outputs, not tuned.",
+            )
+        )
+    return out

@@ -1,0 +1,336 @@
+"""The report as a reader gets it: collected tables, figures whose content is checked, display
+labels in two languages, one self-contained HTML file, and that page in a real browser."""
+
+import json
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import sim
+from sim.analysis import journey_charts, journeys, render
+from sim.analysis.charts import colours
+from sim.analysis.collect import collect
+from sim.analysis.labels import LANGUAGES, Labels
+from sim.analysis.staffing_charts import lead_time_vs_headcount, utilisation_heatmap
+from sim.analysis.tables import pooled
+from sim.domain.design import Design
+from sim.experiment.config import CONFIGS
+from sim.run import run
+
+ROOT = Path(__file__).resolve().parents[1]
+BROWSER = shutil.which("chromium-headless-shell") or shutil.which("chromium")
+FIGURES = (
+    "headline",
+    "lever_attribution",
+    "journey",
+    "process_map",
+    "queue_by_hour",
+    "lead_time_vs_staffing",
+    "utilisation",
+    "lead_time_breakdown",
+    "lead_time_ecdf",
+)
+
+
+@pytest.fixture(scope="module")
+def sweep(tmp_path_factory):
+    """A small real sweep through Hydra's joblib launcher, then collect and report."""
+    out = tmp_path_factory.mktemp("sweep")
+    args = [
+        "design=single,bundled",
+        "staffing.scale=1.0,1.5",
+        "seed=1,2",
+        "replications=2",
+        "scenario.horizon=600",
+        "scenario.warmup=100",
+        "record_steps=false",
+        "progress=false",
+        "hydra.launcher.n_jobs=2",
+        f"hydra.sweep.dir={out}",
+    ]
+    done = subprocess.run([sys.executable, "-m", "sim", "--multirun", *args], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "joblib" in (out / "multirun.yaml").read_text()
+    report = subprocess.run(
+        [sys.executable, "-m", "sim.analysis.report", str(out)], capture_output=True, text=True
+    )
+    assert report.returncode == 0, report.stderr[-2000:]
+    return out
+
+
+# -- labels -------------------------------------------------------------------------------------
+
+
+def _config_names(folder: str) -> set[str]:
+    return {p.stem for p in (Path(CONFIGS) / folder).glob("*.yaml")}
+
+
+def test_every_name_a_reader_meets_is_labelled_in_both_languages():
+    scenarios = {name: sim.load_scenario(name) for name in _config_names("scenario")}
+    wanted = {
+        "designs": _config_names("design"),
+        "levers": {f.name for f in Design.__dataclass_fields__.values()},
+        "scenarios": set(scenarios),
+        "items": {i for s in scenarios.values() for i in s.items},
+        "needs": {n for s in scenarios.values() for n in s.needs},
+        "departments": {d for s in scenarios.values() for d in s.departments} | {"one_stop"},
+    }
+    for kind, names in wanted.items():
+        for name in names:
+            assert Labels().has(kind, name), f"configs/labels.yaml: {kind}.{name} has no label"
+            assert {Labels(lang).of(kind, name) for lang in LANGUAGES} != {name}, (kind, name)
+    zh = Labels("zh")
+    assert zh.design("bundled") == "一件事打包办" and zh.pool("market.reviewers") == "市场监管 审核人员"
+    assert Labels("en").pool("market.reviewers") == "Market regulation reviewers"
+    assert Labels().of("items", "an_unlabelled_item") == "an unlabelled item"  # a planner's own name reads
+    with pytest.raises(ValueError, match="lang"):
+        Labels("fr")
+
+
+# -- the event log's views: journeys and the windows' day -----------------------------------------
+
+
+def test_the_queue_by_hour_is_the_time_average_of_applicants_waiting():
+    """Two applicants waiting at 09:00-09:30 and 09:15-10:15 on day 0: 1.25 applicant-hours in
+    hour 9 and 0.25 in hour 10, by hand; a wait that crosses the night counts from the opening."""
+    steps = pd.DataFrame(
+        {
+            "activity": ["intake"] * 3,
+            "enqueue": [9.0, 9.25, 16.5],
+            "start": [9.5, 10.25, 24 + 9.0],  # the third goes home at closing and comes back at 09:00
+            "end": [9.6, 10.5, 24 + 9.5],
+        }
+    )
+    result = SimpleNamespace(steps=steps, info={"warmup": 0.0, "horizon": 48.0})
+    by_hour = journeys.queue_by_hour(result)
+    assert by_hour[9] == pytest.approx((1.25 + 0.0) / 2)  # two open days, the second has nobody waiting
+    assert by_hour[10] == pytest.approx(0.25 / 2)
+    assert by_hour[16] == 0 and by_hour.drop([9, 10]).sum() == 0
+
+
+@pytest.fixture(scope="module")
+def replication():
+    scenario = sim.load_scenario("restaurant", ["scenario.horizon=800", "scenario.warmup=100"])
+    return scenario, {
+        d: run(scenario, sim.load_design(d), 0, replication=0, record_steps=True)
+        for d in ("single", "bundled")
+    }
+
+
+def test_a_journey_marks_one_trip_per_visit_the_case_counts(replication):
+    scenario, runs = replication
+    for result in runs.values():
+        finished = result.cases[result.cases["finished"]]
+        for case in finished["case"].iloc[:200]:
+            path = journeys.journey(result, int(case))
+            assert path["trip"].sum() == finished.set_index("case").loc[case, "trips"], case
+    typical = journeys.typical_case(runs["single"], scenario.needs)
+    assert str(typical["need"]) == "open_restaurant"  # the need with the most items
+
+
+def test_the_journey_chart_has_a_lane_per_place_and_a_marker_per_trip(replication):
+    scenario, runs = replication
+    case = int(journeys.typical_case(runs["single"], scenario.needs)["case"])
+    paths = {d: journeys.journey(r, case) for d, r in runs.items()}
+    trips = {d: int(r.cases.set_index("case").loc[case, "trips"]) for d, r in runs.items()}
+    fig = journey_charts.swimlane(paths, trips, Labels())
+    for ax, design in zip(fig.axes, runs, strict=True):
+        lanes = [t.get_text() for t in ax.get_yticklabels()]
+        assert sorted(lanes) == sorted(Labels().pool(p) for p in paths[design]["lane"].unique())
+        markers = sum(len(c.get_offsets()) for c in ax.collections)
+        assert markers == trips[design]
+    assert trips["bundled"] < trips["single"]
+
+
+def test_the_process_map_draws_every_item_and_prerequisite(replication):
+    scenario, _ = replication
+    fig = journey_charts.process_map(scenario, "open_restaurant", Labels())
+    ax = fig.axes[0]
+    boxes = [t.get_text().split("\n")[0] for t in ax.texts if t.get_text()]
+    assert sorted(boxes) == sorted(Labels().of("items", i) for i in scenario.needs["open_restaurant"])
+    edges = sum(
+        p in scenario.needs["open_restaurant"]
+        for i in scenario.needs["open_restaurant"]
+        for p in scenario.prerequisites(i)
+    )
+    assert len([c for c in ax.get_children() if type(c).__name__ == "Annotation"]) == edges > 0
+
+
+# -- the sweep's report ---------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_collect_gives_a_row_per_run_and_per_replication(sweep):
+    c = collect(sweep)
+    assert len(c.runs) == 8 and len(c.replications) == 16 and c.missing.empty
+    assert set(c.runs["design"]) == {"single", "bundled"}
+    assert set(c.runs["staffing_scale"]) == {1.0, 1.5}
+    for name in ("runs", "replications"):
+        csv = pd.read_csv(sweep / "collected" / f"{name}.csv")
+        assert len(csv) == len(getattr(c, name))
+        assert len(pd.read_parquet(sweep / "collected" / f"{name}.parquet")) == len(csv)
+
+
+@pytest.mark.slow
+def test_the_report_opens_with_a_summary_and_a_headline_in_people_units(sweep):
+    text = (sweep / "report.md").read_text()
+    summary = text.split("## Summary", 1)[1].split("##", 1)[0]
+    assert "**Bundled** cuts an applicant's lead time from" in summary and "working days" in summary
+    assert "nine applicants in ten" in summary and "%" in summary
+    headline = text.split("## Headline: Bundled against Single-item processing", 1)[1].split("##", 1)[0]
+    for row in (
+        "| Lead time (working days) | mean",
+        "| Lead time (working days) | P90",
+        "| Trips",
+        "| Documents",
+    ):
+        assert row in headline
+    assert "4 replications per configuration" in text  # two seeds of two replications, pooled
+    assert "python -m sim --multirun" in text
+    for name in FIGURES:
+        for ext in ("png", "svg"):
+            assert (sweep / "figures" / f"{name}.{ext}").stat().st_size > 1000, name
+
+
+@pytest.mark.slow
+def test_figures_show_display_labels_and_the_tables_numbers(sweep):
+    runs = pooled(collect(sweep).replications)
+    runs = runs.assign(headcount=np.where(runs["staffing_scale"] == 1.0, 40, 60))
+    palette = colours(list(runs["design"]))
+    fig = lead_time_vs_headcount(runs, 20.0, palette, Labels())
+    lines = {line.get_label(): line for line in fig.axes[0].get_lines()}
+    assert {"Single-item processing (mean)", "Bundled (P90)"} <= set(lines)
+    assert list(lines["Single-item processing (mean)"].get_xdata()) == [40, 60]
+    assert lines["Single-item processing (mean)"].get_color() == palette["single"]
+    fig = utilisation_heatmap(runs, Labels("zh"))
+    assert [ax.get_title() for ax in fig.axes] == ["单事项办理", "一件事打包办"]
+    ax = fig.axes[0]
+    pools = [t.get_text() for t in ax.get_yticklabels()]
+    shown = ax.get_images()[0].get_array()
+    single = runs[runs["design"] == "single"].sort_values("staffing_scale")
+    row = pools.index("市场监管 审核人员")
+    assert list(shown[row]) == pytest.approx(list(single["utilisation:market.reviewers"]))
+
+
+@pytest.mark.slow
+def test_the_report_in_chinese_labels_what_a_reader_sees(sweep, tmp_path):
+    copy = tmp_path / "zh"
+    shutil.copytree(sweep, copy)
+    done = subprocess.run(
+        [sys.executable, "-m", "sim.analysis.report", str(copy), "--lang", "zh"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    text = (copy / "report.md").read_text()
+    assert "**一件事打包办**" in text and "| 单事项办理" in text
+    assert "| bundled" not in text  # code names stay in the CSV, not in the reader's tables
+    assert "bundled" in (copy / "collected" / "runs.csv").read_text()
+
+
+@pytest.mark.slow
+def test_collect_lists_failed_and_unstarted_runs(sweep, tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(sweep, copy)
+    broken = next(
+        p for p in copy.iterdir() if p.name.startswith("design=single") and p.name.endswith("scale=1.5")
+    )
+    (broken / "summary.json").unlink()
+    gone = next(
+        p for p in copy.iterdir() if p.name.startswith("design=bundled") and p.name.endswith("scale=1.5")
+    )
+    shutil.rmtree(gone)
+    c = collect(copy)
+    assert len(c.runs) == 6
+    assert sorted(c.missing["status"]) == ["failed", "not started"]
+    assert "design=bundled" in c.missing.set_index("status").loc["not started", "overrides"]
+
+
+class _Page(HTMLParser):
+    """What a self-contained page must not have, and the text a reader sees."""
+
+    def __init__(self):
+        super().__init__()
+        self.references, self.images, self.text, self._pre = [], [], [], 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self._pre += tag in ("pre", "code")
+        if tag == "img":
+            self.images.append(attrs.get("src", ""))
+        for key in ("src", "href"):
+            value = attrs.get(key)
+            if value is not None and not value.startswith(("data:", "#")):
+                self.references.append((tag, key, value))
+        if tag in ("link", "script", "iframe", "object"):
+            self.references.append((tag, "", json.dumps(attrs)))
+
+    def handle_endtag(self, tag):
+        self._pre -= tag in ("pre", "code")
+
+    def handle_data(self, data):
+        if not self._pre:
+            self.text.append(data)
+
+
+@pytest.mark.slow
+def test_the_html_page_is_self_contained_with_no_literal_markdown(sweep):
+    page = _Page()
+    page.feed((sweep / "report.html").read_text())
+    assert page.references == []
+    assert len(page.images) == len(FIGURES) and all(
+        s.startswith("data:image/svg+xml;base64,") for s in page.images
+    )
+    text = "".join(page.text)
+    assert "**" not in text and "`" not in text and "![" not in text
+
+
+def test_html_tables_align_numbers_right_and_words_left(tmp_path):
+    table = pd.DataFrame({"design": ["Bundled"], "change": ["-52.7 [-53.0, -52.5] %"], "items": ["a; b"]})
+    html = render.html_page([render.Block("table", table)], "t", tmp_path)
+    assert 'class="data"' in html
+    assert html.count('class="data row0 col0 text"') + html.count("col0 text") >= 1
+    assert "col1 num" in html and "col2 text" in html
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(BROWSER is None, reason="no headless chromium here: apt install chromium-headless-shell")
+def test_the_report_renders_in_a_real_browser(sweep, tmp_path):
+    """Every image decodes and has a size, and a screenshot is left for a person to look at."""
+    probe = tmp_path / "probe.html"
+    check = (
+        "<script>window.addEventListener('load', () => { const bad = [...document.images]"
+        ".filter(i => !i.complete || i.naturalWidth === 0).length; document.body.dataset.images = "
+        "document.images.length; document.body.dataset.broken = bad; });</script>"
+    )
+    probe.write_text((sweep / "report.html").read_text().replace("</body>", check + "</body>"))
+    flags = ["--no-sandbox", "--disable-gpu", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}"]
+    dom = subprocess.run(
+        [BROWSER, *flags, "--virtual-time-budget=10000", "--dump-dom", probe.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
+    assert f'data-images="{len(FIGURES)}"' in dom and 'data-broken="0"' in dom, dom[:300]
+    shots = ROOT / "results" / "report_check"
+    shots.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [
+            BROWSER,
+            *flags,
+            "--window-size=1200,9000",
+            f"--screenshot={shots / 'report.png'}",
+            (sweep / "report.html").as_uri(),
+        ],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    assert (shots / "report.png").stat().st_size > 50_000
