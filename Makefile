@@ -16,7 +16,7 @@ $(VENV)/.installed: pyproject.toml
 run: $(VENV)/.installed
 	$(PY) -m sim --multirun +experiment=reform_study
 	$(PY) -m sim --multirun +experiment=attribution
-	$(PY) -m sim.analysis.report results/reform_study
+	$(PY) -m sim.analysis.report results/reform_study/restaurant
 
 # Both lanes, as CI runs them; `$(PY) -m pytest` alone is the fast lane (no subprocess sweeps).
 test: $(VENV)/.installed

@@ -52,6 +52,25 @@ def test_every_preset_composes_safely_under_every_launcher(preset, launcher):
         check_composed(hydra_compose("config", overrides=overrides, return_hydra_config=True))
 
 
+@pytest.mark.parametrize("preset", GROUPS["experiment"])
+def test_a_preset_writes_into_a_folder_named_after_its_scenario(preset):
+    """Two runs of one preset on two scenarios never mix their jobs."""
+    from hydra import compose as hydra_compose
+    from hydra import initialize_config_dir
+
+    from sim.experiment.config import register
+
+    register()
+    folders = {}
+    for scenario in ("startup", "transport"):
+        overrides = [f"+experiment={preset}", f"scenario={scenario}"]
+        with initialize_config_dir(config_dir=CONFIGS, version_base="1.3"):
+            cfg = hydra_compose("config", overrides=overrides, return_hydra_config=True)
+        folders[scenario] = Path(cfg.hydra.sweep.dir)
+    assert folders["startup"].parts[:2] == ("results", "reform_study" if preset == "attribution" else preset)
+    assert "startup" in folders["startup"].parts and "transport" in folders["transport"].parts
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("preset", GROUPS["experiment"])
 def test_every_job_of_every_preset_passes_the_pre_run_check(preset):

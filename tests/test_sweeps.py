@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from sim.analysis.collect import collect
+from sim.experiment.progress import JobFile, read
 
 pytestmark = pytest.mark.slow  # every test here runs `python -m sim` in a subprocess
 
@@ -211,3 +212,39 @@ def test_two_identical_sweeps_into_one_folder_both_finish(tmp_path, reference):
     assert collect(out).missing.empty
     for got, want in zip(tables(out), reference, strict=True):
         pd.testing.assert_frame_equal(got, want)
+
+
+def test_one_progress_bar_follows_every_worker_of_a_sweep(tmp_path):
+    """Two joblib workers, four jobs of three replications: one bar counts all twelve and
+    clears its reports; where CI is set there is no bar."""
+    args = [
+        sys.executable,
+        "-m",
+        "sim",
+        "--multirun",
+        "design=single,bundled",
+        "seed=1,2",
+        "replications=3",
+        "scenario.horizon=300",
+        "scenario.warmup=50",
+        "hydra.launcher.n_jobs=2",
+    ]
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    done = subprocess.run(
+        [*args, f"hydra.sweep.dir={tmp_path / 'a'}"], capture_output=True, text=True, env=env
+    )
+    assert done.returncode == 0, done.stderr[-1500:]
+    last = done.stderr.replace("\r", "\n").strip().splitlines()[-1]
+    assert last.startswith("sweep of 4 jobs: 100%") and "12/12" in last, last
+    assert not (tmp_path / "a" / ".progress").exists()
+    quiet = subprocess.run(
+        [*args, f"hydra.sweep.dir={tmp_path / 'b'}"], capture_output=True, text=True, env=env | {"CI": "true"}
+    )
+    assert quiet.returncode == 0 and "sweep of" not in quiet.stderr and "rep/s" not in quiet.stderr
+
+
+def test_a_job_report_is_read_whole_or_not_at_all(tmp_path):
+    JobFile(tmp_path, 0)(2, 5)
+    JobFile(tmp_path, 1)(5, 5)
+    (tmp_path / ".progress" / "2").write_text("")  # a report being replaced: skipped this poll
+    assert sorted(read(tmp_path)) == [(2, 5), (5, 5)]

@@ -1,7 +1,7 @@
 """Turn a multirun folder into tidy tables: a row per run, a row per replication, and the
 list of runs that are missing or failed (never silently dropped).
 
-    python -m sim.analysis.collect results/staffing_sweep
+    python -m sim.analysis.collect results/staffing_sweep/restaurant
 
 writes ``collected/runs.{parquet,csv}``, ``collected/replications.{parquet,csv}`` and
 ``collected/missing.csv`` inside the folder.

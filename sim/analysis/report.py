@@ -1,7 +1,7 @@
 """A study's report: headline table, lever attribution, staffing, figures, and how to
 regenerate every number, from a multirun folder.
 
-    python -m sim.analysis.report results/reform_study
+    python -m sim.analysis.report results/reform_study/restaurant
 
 writes ``report.md`` and ``report.html`` (with ``figures/``) into the folder.
 """

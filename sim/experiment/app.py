@@ -36,6 +36,7 @@ from sim.experiment.output import (
     write_orderings,
     write_search,
 )
+from sim.experiment.progress import JobFile, Report, as_report, shown, silent
 from sim.experiment.replications import replicate
 from sim.experiment.staffing import search
 from sim.experiment.watchdog import stop_with_the_command
@@ -61,14 +62,19 @@ def main(cfg: DictConfig) -> None:
         raise
     identity = {k: v for k, v in OmegaConf.to_container(cfg, resolve=True).items() if k not in RUN_ONLY_KEYS}
     digest = config_digest(identity)
+    multirun = hydra_cfg.mode == RunMode.MULTIRUN
+    progress = _progress(conf, hydra_cfg, multirun)
     if conf.resume and is_complete(out, digest):
         log.info("%s: already complete for this configuration, skipped (resume=false reruns it)", out)
+        progress(conf.replications, conf.replications)
         return
     if conf.attribution.pair is not None:
-        _orderings(conf, out, overrides, digest)
+        _orderings(conf, out, overrides, digest, progress)
         return
     if conf.search:
-        _search(conf, out, overrides, digest)
+        progress(0, 1)  # a search cannot know how many staffings it will judge
+        _search(conf, out, overrides, digest, bars=conf.progress and not multirun)
+        progress(1, 1)
         return
     with _failure_recorded(out, overrides):
         result = replicate(
@@ -77,11 +83,19 @@ def main(cfg: DictConfig) -> None:
             conf.seed,
             conf.replications,
             record_steps=conf.record_steps,
-            progress=conf.progress,
+            progress=progress,
             targets=conf.targets,
         )
         out, summary = write_job(result, conf, out, digest)
     _report(conf, result.metrics, summary, out)
+
+
+def _progress(conf: SimConfig, hydra_cfg, multirun: bool) -> Report:
+    """A job of a sweep reports to the sweep's one bar (``sim.experiment.progress``); a single
+    run draws its own."""
+    if multirun:
+        return JobFile(Path(hydra_cfg.sweep.dir), hydra_cfg.job.num) if shown(conf.progress) else silent
+    return as_report(conf.progress, f"{conf.scenario.name} / {conf.design.label}")
 
 
 @contextmanager
@@ -135,7 +149,7 @@ def _report(conf: SimConfig, metrics: pd.DataFrame, summary: dict, out: Path) ->
         )
 
 
-def _search(conf: SimConfig, out: Path, overrides: list[str], digest: str) -> None:
+def _search(conf: SimConfig, out: Path, overrides: list[str], digest: str, bars: bool) -> None:
     """The least-cost staffing meeting the targets (``sim.experiment.staffing``)."""
     with _failure_recorded(out, overrides):
         found = search(
@@ -145,7 +159,7 @@ def _search(conf: SimConfig, out: Path, overrides: list[str], digest: str) -> No
             conf.costs,
             conf.seed,
             conf.replications,
-            progress=conf.progress,
+            progress=bars,
         )
         out, _ = write_search(found, conf, out, digest)
     label = f"{conf.scenario.name} / {conf.design.label}"
@@ -165,13 +179,13 @@ def _search(conf: SimConfig, out: Path, overrides: list[str], digest: str) -> No
     )
 
 
-def _orderings(conf: SimConfig, out: Path, overrides: list[str], digest: str) -> None:
+def _orderings(conf: SimConfig, out: Path, overrides: list[str], digest: str, progress: Report) -> None:
     """One antithetic pair of orderings of a Shapley attribution (``sim.experiment.attribution``)."""
     pair, towards = conf.attribution.pair, conf.attribution.towards
     with _failure_recorded(out, overrides):
         target = PRESETS[towards]
         table = run_pair(
-            conf.scenario, conf.design, target, conf.seed, pair, conf.replications, progress=conf.progress
+            conf.scenario, conf.design, target, conf.seed, pair, conf.replications, progress=progress
         )
         out, summary = write_orderings(table, conf, out, digest)
     log.info(

@@ -16,11 +16,11 @@ from dataclasses import fields, replace
 
 import numpy as np
 import pandas as pd
-from tqdm.auto import tqdm
 
 from sim.domain.design import Design
 from sim.domain.scenario import Scenario
 from sim.experiment.metrics import summarise
+from sim.experiment.progress import Report, as_report
 from sim.run import run
 
 # Keeps the orderings' stream apart from any simulation stream drawn from the same seed.
@@ -65,7 +65,7 @@ def run_pair(
     pair: int,
     replications: int,
     *,
-    progress: bool = False,
+    progress: bool | Report = False,
 ) -> pd.DataFrame:
     """Every design along the two orderings of ``pair``, on the pair's replications: one row
     per ordering, design and replication, its metrics as ``sim.experiment.metrics.summarise``
@@ -79,7 +79,8 @@ def run_pair(
         for order in [ordering(levers, seed, k)]
         for position, (lever, design) in enumerate(zip(["", *order], path(start, target, order), strict=True))
     ]
-    for k, position, lever, design in tqdm(steps, desc=f"pair {pair}", disable=not progress, leave=False):
+    report = as_report(progress, f"pair {pair}")
+    for k, position, lever, design in steps:
         for r in range(first, first + replications):
             result = run(scenario, design, seed, replication=r, record_steps=False)
             rows.append(
@@ -93,4 +94,5 @@ def run_pair(
                 }
                 | summarise(result)
             )
+            report(len(rows), len(steps) * replications)
     return pd.DataFrame(rows)

@@ -1,16 +1,16 @@
-"""Several replications of one configuration, with a progress bar and per-replication metrics."""
+"""Several replications of one configuration, with progress and per-replication metrics."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
 import pandas as pd
-from tqdm.auto import tqdm
 
 from sim.domain.design import Design
 from sim.domain.scenario import Scenario
 from sim.domain.targets import Targets
 from sim.experiment.metrics import summarise
+from sim.experiment.progress import Report, as_report
 from sim.run import RunResult, run
 
 
@@ -34,15 +34,16 @@ def replicate(
     replications: int,
     *,
     record_steps: bool = False,
-    progress: bool = True,
+    progress: bool | Report = True,
     targets: Targets | None = None,
 ) -> Replicated:
     """Run replications 0..R-1 of ``seed``; replication r is the same in every design. With
-    ``targets``, each replication's metrics hold the measures they are judged by."""
+    ``targets``, each replication's metrics hold the measures they are judged by. ``progress``:
+    a bar here (true), nothing (false), or a report called after each replication."""
     stacks: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLES}
     rows = []
-    label = f"{scenario.name} / {design.label}"
-    for r in tqdm(range(replications), desc=label, unit="rep", disable=not progress, leave=False):
+    report = as_report(progress, f"{scenario.name} / {design.label}")
+    for r in range(replications):
         result = run(scenario, design, seed, replication=r, record_steps=record_steps)
         for name, stack in stacks.items():
             stack.append(getattr(result, name))
@@ -55,6 +56,7 @@ def replicate(
             | summarise(result, targets)
             | {f"utilisation:{name}": u for name, u in utilisation.items()}
         )
+        report(r + 1, replications)
     return Replicated(
         tables={name: pd.concat(stack, ignore_index=True) for name, stack in stacks.items()},
         metrics=pd.DataFrame(rows),

@@ -6,8 +6,9 @@ callbacks), configure logging from it (handler classes, ``()`` factories, ``ext:
 files anywhere), and resolve interpolations that read the environment (``${oc.env:...}``).
 A scenario file that starts with ``# @package _global_`` can set any of them. So the whole
 composed config, ``hydra.*`` included, is checked before Hydra starts: only the launchers
-and the sweeper this project offers, no callbacks, logging only to the console and to the
-job's own folder, and no resolvers but Hydra's clock and its own settings. YAML files are
+and the sweeper this project offers, no callback but its own progress bar, logging only to
+the console and to the job's own folder, and no resolvers but Hydra's clock and its own
+settings. YAML files are
 size-checked and their alias expansion bounded before anything parses them.
 """
 
@@ -33,6 +34,8 @@ LOG_FOLDER = "${hydra.runtime.output_dir}/"
 RESOLVERS = {"now", "hydra"}  # Hydra's clock and its own runtime settings
 ECHOES = ("hydra.overrides.", "hydra.job.override_dirname")  # the command line as text, never resolved
 CALLING_KEYS = {"_target_", "_partial_", "_args_", "()"}
+# The one callback configs/config.yaml sets: the sweep's progress bar, drawn in the launching process.
+CALLBACKS = {"progress": {"_target_": "sim.experiment.progress.SweepProgress"}}
 MAX_FILE_BYTES = 1_000_000
 MAX_YAML_NODES = 1_000_000
 _RESOLVER = re.compile(r"\$\{\s*([\w.\-]+)\s*:")
@@ -81,8 +84,16 @@ def check_composed(cfg: DictConfig) -> None:
     hydra = OmegaConf.to_container(cfg.hydra, resolve=False)
     _plugin(hydra, "launcher", _targets("hydra/launcher", LAUNCHERS))
     _plugin(hydra, "sweeper", _targets("hydra/sweeper", SWEEPERS))
-    if hydra.get("callbacks"):
-        raise ConfigError("hydra.callbacks", "callbacks run code: none are allowed")
+    for name, spec in (hydra.get("callbacks") or {}).items():
+        allowed = CALLBACKS.get(name)
+        key = f"hydra.callbacks.{name}"
+        if allowed is None or (spec or {}).get("_target_") != allowed["_target_"]:
+            raise ConfigError(
+                f"{key}._target_", "callbacks run code: only this project's progress bar is allowed"
+            )
+        extra = sorted(set(spec) - set(allowed))
+        if extra:
+            raise ConfigError(f"{key}.{extra[0]}", "the progress bar takes no settings")
     for part in ("job_logging", "hydra_logging"):
         _logging(hydra.get(part) or {}, f"hydra.{part}")
     for key, path in (
@@ -97,14 +108,15 @@ def check_composed(cfg: DictConfig) -> None:
 
 def check_data(cfg: DictConfig) -> None:
     """Refuse interpolations through resolvers other than Hydra's own, and keys that name code
-    to call, anywhere outside Hydra's launcher and sweeper (checked by ``check_composed``)."""
+    to call, anywhere outside Hydra's launcher, sweeper and callbacks (checked by
+    ``check_composed``)."""
     for key, value in _leaves(OmegaConf.to_container(cfg, resolve=False)):
         if isinstance(value, str) and not key.startswith(ECHOES):
             for name in _RESOLVER.findall(value):
                 if name not in RESOLVERS:
                     raise ConfigError(key, f"the resolver '{name}' is not allowed: a config is data")
         if key.rsplit(".", 1)[-1] in CALLING_KEYS and not key.startswith(
-            ("hydra.launcher.", "hydra.sweeper.")
+            ("hydra.launcher.", "hydra.sweeper.", "hydra.callbacks.")
         ):
             raise ConfigError(key, "a config never names code to run")
 

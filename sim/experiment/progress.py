@@ -1,0 +1,135 @@
+"""Progress: a bar over a run's replications, and one bar over a whole sweep with its ETA,
+however the launcher spreads the jobs (joblib's worker processes, a cluster's nodes).
+
+A job of a sweep does not draw: it writes how far it is (``done total``) to a small file in
+the sweep folder, ``.progress/<job number>``, and a Hydra callback in the launching process
+sums those files into one tqdm bar. Bars are off where the environment says CI (``CI`` set).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from hydra.experimental.callback import Callback
+from omegaconf import DictConfig, OmegaConf
+from tqdm.auto import tqdm
+
+from sim.experiment.sweep import expand, params_lines
+
+Report = Callable[[int, int], None]  # (units done, units in all), called as the work goes
+FOLDER = ".progress"
+POLL_SECONDS = 0.5
+
+
+def shown(progress: bool) -> bool:
+    """Bars are drawn when asked for, and never in CI logs."""
+    return bool(progress) and not os.environ.get("CI")
+
+
+def silent(done: int, total: int) -> None:
+    """A report that shows nothing."""
+
+
+class Bar:
+    """A tqdm bar in this process, opened at the first report and closed at the last."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self._bar: tqdm | None = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._bar is None:
+            self._bar = tqdm(total=total, desc=self.label, unit="rep", leave=False)
+        self._bar.update(done - self._bar.n)
+        if done >= total:
+            self._bar.close()
+
+
+class JobFile:
+    """A sweep job's progress, written where the sweep's bar reads it (replaced whole, so the
+    reader never sees half a line)."""
+
+    def __init__(self, sweep_dir: Path, job: int) -> None:
+        self.path = Path(sweep_dir) / FOLDER / str(job)
+
+    def __call__(self, done: int, total: int) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.path.with_suffix(".tmp")
+        partial.write_text(f"{done} {total}")
+        os.replace(partial, self.path)
+
+
+def as_report(progress: bool | Report, label: str) -> Report:
+    """A report from a flag (a bar here, or nothing) or a report given as is."""
+    if callable(progress):
+        return progress
+    return Bar(label) if shown(progress) else silent
+
+
+def read(sweep_dir: Path) -> list[tuple[int, int]]:
+    """(done, total) of every job that has reported."""
+    out = []
+    for path in (Path(sweep_dir) / FOLDER).glob("[0-9]*"):
+        if path.suffix:
+            continue
+        try:
+            done, total = map(int, path.read_text().split())
+        except (OSError, ValueError):  # replaced between listing and reading: next poll
+            continue
+        out.append((done, total))
+    return out
+
+
+class SweepProgress(Callback):
+    """One bar over a sweep: units done across every job's file, out of the units reported by
+    the jobs that started plus, for those not started yet, the mean of those that did (the
+    configured replications before any job reports)."""
+
+    def __init__(self) -> None:
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._sweep: Path | None = None
+
+    # Launchers send the callbacks to their workers, where this one does nothing: it travels
+    # without its thread.
+    def __getstate__(self) -> dict:
+        return {}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__()
+
+    def on_multirun_start(self, config: DictConfig, **kwargs) -> None:
+        if not shown(OmegaConf.select(config, "progress", default=False)):
+            return
+        self._sweep = Path(config.hydra.sweep.dir)
+        shutil.rmtree(self._sweep / FOLDER, ignore_errors=True)  # a rerun starts its own count
+        params = params_lines(OmegaConf.select(config, "hydra.sweeper.params"))
+        jobs = len(expand(params + list(config.hydra.overrides.task)))
+        per_job = int(OmegaConf.select(config, "replications", default=1))
+        bar = tqdm(total=jobs * per_job, desc=f"sweep of {jobs} jobs", unit="rep", smoothing=0.1)
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._follow, args=(bar, jobs, per_job), daemon=True)
+        self._thread.start()
+
+    def _follow(self, bar: tqdm, jobs: int, per_job: int) -> None:
+        while True:
+            stopping = self._stop.wait(POLL_SECONDS)
+            reports = read(self._sweep)
+            totals = [t for _, t in reports]
+            mean = sum(totals) / len(totals) if totals else per_job
+            bar.total = round(sum(totals) + max(jobs - len(reports), 0) * mean)
+            bar.update(sum(d for d, _ in reports) - bar.n)
+            if stopping:
+                bar.close()
+                return
+
+    def on_multirun_end(self, config: DictConfig, **kwargs) -> None:
+        if self._thread is None:
+            return
+        self._stop.set()
+        self._thread.join()
+        shutil.rmtree(self._sweep / FOLDER, ignore_errors=True)
