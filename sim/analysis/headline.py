@@ -67,14 +67,15 @@ def summary(
     reformed = [d for d in PRESETS if d != "single" and d in set(compared["design"])]
     lead = "bundled" if "bundled" in reformed else reformed[-1]
     by = compared.set_index(["design", "metric"])
+    words = Labels("en")  # the prose is English; names of designs and staff follow ``labels``
 
     def saving(design: str) -> str:
         parts = []
         for measure, stem, unit, decimals in MEASURES:
             r = by.loc[(design, f"{stem}_mean")]
-            days = f" {labels.of('units', unit)}" if measure == "time" else ""
+            days = f" {words.of('units', unit)}" if measure == "time" else ""
             parts.append(
-                f"{labels.of('measures', measure).lower()} from {r.base_mean:.{decimals}f} to "
+                f"{words.of('measures', measure).lower()} from {r.base_mean:.{decimals}f} to "
                 f"{r.other_mean:.{decimals}f}{days} ({change(r)})"
             )
         return ", ".join(parts[:-1]) + " and " + parts[-1]
@@ -84,7 +85,7 @@ def summary(
         f"Here ({labels.of('scenarios', conf.scenario.name)}, {n} replications, at the base staffing of "
         f"{headcount} people), **{labels.design(lead)}** cuts an applicant's {saving(lead)}; nine "
         f"applicants in ten are done within {p90.other_mean:.1f} working days, against "
-        f"{p90.base_mean:.1f} under {labels.design('single').lower()}."
+        f"{p90.base_mean:.1f} under {labels.design('single')}."
     ]
     if "full_standard" in reformed and lead != "full_standard":
         text.append(f"The **{labels.design('full_standard')}** cuts {saving('full_standard')}.")
