@@ -83,9 +83,9 @@ def test_headline_study_sets_the_model_beside_the_article(tmp_path):
     section = text.split("## Beside the published figures")[1].split("##")[0]
     header = section.split("\n\n")[2].splitlines()[0]
     assert [c.strip() for c in header.strip("|").split("|")][2::2] == [
-        "one_stop_window",
-        "bundled",
-        "full_standard",
+        "One-stop window",
+        "Bundled",
+        "Full standard",
     ]
     model = r"[-+]\d+\.\d \[.*?\] %\s+\| [-+]\d+\.\d points\s+"
     for metric, reported in (("time, lived", "-65 %"), ("trips", "-88 %"), ("documents", "-60 %")):

@@ -72,8 +72,8 @@ def test_a_search_without_a_target_is_refused_with_its_key():
 def test_the_staffing_search_preset_runs_through_hydra_and_reports(tmp_path):
     out, text = study(tmp_path, "staffing_search", "design=single,full_standard")
     section = text.split("## Cheapest staffing that meets the targets")[1]
-    assert "| cost" in section and "full_standard" in section
-    assert "**single**: infeasible by staffing" in section
+    assert "| cost" in section and "Full standard" in section
+    assert "**Single-item processing**: infeasible by staffing" in section
     assert "## What one more person buys" in section
     assert (out / "figures" / "staffing_tradeoff.svg").stat().st_size > 1000
 

@@ -89,7 +89,8 @@ def check_composed(cfg: DictConfig) -> None:
         key = f"hydra.callbacks.{name}"
         if allowed is None or (spec or {}).get("_target_") != allowed["_target_"]:
             raise ConfigError(
-                f"{key}._target_", "callbacks run code: only this project's progress bar is allowed"
+                f"{key}._target_",
+                "a config never names code to run (the one callback allowed is the progress bar)",
             )
         extra = sorted(set(spec) - set(allowed))
         if extra:
