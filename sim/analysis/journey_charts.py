@@ -20,8 +20,9 @@ def _lanes(journeys: dict[str, pd.DataFrame]) -> list[str]:
 
 def swimlane(journeys: dict[str, pd.DataFrame], trips: dict[str, int], labels: Labels) -> plt.Figure:
     """One panel per design: a lane per place the applicant's case went through (staff pools, the
-    applicant's own work, the post), grey while waiting, blue while worked on, a triangle where
-    the applicant arrives at a window (a trip)."""
+    applicant's own work, the post), grey while waiting in a queue, blue while in someone's
+    hands (a step's span on the clock: work pauses while the office is closed), a triangle
+    where the applicant arrives at a window (a trip)."""
     designs = list(journeys)
     fig, axes = plt.subplots(
         len(designs),
