@@ -68,7 +68,7 @@ def swimlane(journeys: dict[str, pd.DataFrame], trips: dict[str, int], labels: L
     ]
     fig.legend(
         handles,
-        ["waiting", "being worked on", "a trip to a window"],
+        ["waiting in a queue", "in someone's hands (work pauses while closed)", "a trip to a window"],
         fontsize=8,
         frameon=False,
         loc="lower center",
