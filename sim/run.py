@@ -50,9 +50,15 @@ class RunResult:
 
 
 def run(
-    scenario: Scenario, design: Design, seed: int, *, replication: int = 0, record_steps: bool = True
+    scenario: Scenario,
+    design: Design,
+    seed: int,
+    *,
+    replication: int = 0,
+    record_steps: bool | float = True,
 ) -> RunResult:
-    """Simulate replication ``replication`` of ``scenario`` under ``design`` with ``seed``.
+    """Simulate replication ``replication`` of ``scenario`` under ``design`` with ``seed``;
+    ``record_steps`` logs every case's steps (true), none, or a share of the cases.
 
     Two designs run with the same seed and replication serve the same applicants. The scenario
     was checked when it was made (``Scenario`` validates itself), so nothing is checked here.

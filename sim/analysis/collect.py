@@ -4,7 +4,8 @@ list of runs that are missing or failed (never silently dropped).
     python -m sim.analysis.collect results/staffing_sweep/restaurant
 
 writes ``collected/runs.{parquet,csv}``, ``collected/replications.{parquet,csv}`` and
-``collected/missing.csv`` inside the folder.
+``collected/missing.csv`` inside the folder, and ``collected/eventlog.{parquet,csv}`` when
+jobs logged their steps (``sim.analysis.eventlog``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import pandas as pd
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from omegaconf import OmegaConf
 
+from sim.analysis import eventlog
 from sim.experiment.output import DONE, ERROR, damage
 from sim.experiment.sweep import expand, normalised, params_lines
 
@@ -125,6 +127,9 @@ def write(collected: Collected, sweep: str | Path) -> Path:
         df.to_parquet(out / f"{name}.parquet", index=False)
         df.to_csv(out / f"{name}.csv", index=False)
     collected.missing.to_csv(out / "missing.csv", index=False)
+    logs = [log for log in (eventlog.job_events(job) for job in collected.jobs.values()) if log is not None]
+    if logs:  # the jobs that logged their steps, as one process-mining log (XES: sim.analysis.eventlog)
+        eventlog.write(pd.concat(logs, ignore_index=True), out, ("parquet", "csv"))
     return out
 
 

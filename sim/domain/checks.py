@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import graphlib
 import math
+import zoneinfo
 from typing import TYPE_CHECKING
 
 from sim.domain.calendars import WEEKDAYS, holiday_date, open_spans, parse_clock, periods, weighted_hours
@@ -371,7 +372,14 @@ def _days(x: float, key: str) -> None:
 
 def _dates(s: Scenario, key: str) -> None:
     """Tables carry dates as pandas timestamps (1677-09-22 to 2262-04-11), and working calendars
-    are laid out a year past the run's end: the whole run must fit inside."""
+    are laid out a year past the run's end: the whole run must fit inside. The time zone is
+    one the IANA database knows."""
+    try:
+        zoneinfo.ZoneInfo(s.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"{key}.timezone", f"'{s.timezone}' is not an IANA time zone (such as Asia/Shanghai)"
+        ) from None
     start = holiday_date(s.start_date, f"{key}.start_date")
     end = start + dt.timedelta(hours=s.horizon + s.drain) + dt.timedelta(days=366)
     if not (start >= FIRST_DATE and end <= LAST_DATE):

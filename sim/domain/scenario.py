@@ -327,6 +327,7 @@ class Scenario(Value):
     mail: Dist | None = None
     pickup_delay: Dist | None = None
     start_date: str = "2024-01-01"
+    timezone: str = "Asia/Shanghai"  # the office's clock, for the event log's timestamps
     calendars: dict[str, Calendar] = field(default_factory=dict)
     hours: Hours = field(default_factory=Hours)
     at_closing: AtClosing = AtClosing.serve

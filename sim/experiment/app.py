@@ -82,7 +82,7 @@ def main(cfg: DictConfig) -> None:
             conf.design,
             conf.seed,
             conf.replications,
-            record_steps=conf.record_steps,
+            record_steps=conf.record_steps and conf.log_sample,
             progress=progress,
             targets=conf.targets,
         )

@@ -9,6 +9,7 @@ an OmegaConf node costs tens of microseconds, and the model must never touch one
 from __future__ import annotations
 
 import difflib
+import math
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 
@@ -70,6 +71,7 @@ class SimConfig:
     seed: int = 0
     replications: int = 1
     record_steps: bool = True
+    log_sample: float = 1.0  # the share of cases whose steps are logged (every k-th case, k = 1 / share)
     progress: bool = True
     resume: bool = True
     allow_overload: bool = False  # run a job whose offered load reaches a pool's staffed hours
@@ -77,6 +79,12 @@ class SimConfig:
     def __post_init__(self) -> None:
         if not 0 <= self.seed < 2**63:
             raise ConfigError("seed", f"must be a whole number from 0 to 2^63 - 1, got {self.seed}")
+        if not (math.isfinite(self.log_sample) and 0 < self.log_sample <= 1):
+            raise ConfigError(
+                "log_sample",
+                f"must be a share of the cases in (0, 1] (record_steps=false logs none), "
+                f"got {self.log_sample}",
+            )
         if not 1 <= self.replications <= MAX_REPLICATIONS:
             raise ConfigError(
                 "replications", f"must be from 1 to {MAX_REPLICATIONS}, got {self.replications}"

@@ -33,7 +33,7 @@ def replicate(
     seed: int,
     replications: int,
     *,
-    record_steps: bool = False,
+    record_steps: bool | float = False,
     progress: bool | Report = True,
     targets: Targets | None = None,
 ) -> Replicated:

@@ -23,7 +23,7 @@ class Model:
         seed: int,
         *,
         replication: int = 0,
-        record_steps: bool = True,
+        record_steps: bool | float = True,
     ) -> None:
         self.scenario, self.design = scenario, design
         self.centre = Centre(scenario, seed, replication=replication, record_steps=record_steps)

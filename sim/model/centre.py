@@ -58,7 +58,7 @@ class Centre:
     """
 
     def __init__(
-        self, scenario: Scenario, seed: int, *, replication: int = 0, record_steps: bool = True
+        self, scenario: Scenario, seed: int, *, replication: int = 0, record_steps: bool | float = True
     ) -> None:
         self.scenario = scenario
         self.env = simpy.Environment()

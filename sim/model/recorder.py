@@ -104,8 +104,11 @@ class Table:
 
 
 class Recorder:
-    def __init__(self, record_steps: bool) -> None:
-        self.record_steps = record_steps
+    def __init__(self, record_steps: bool | float) -> None:
+        """``record_steps``: the share of cases whose steps are logged (true: all, false: none);
+        a share keeps every k-th case by id (k = 1 / share), the same cases under every design."""
+        self.record_steps = record_steps > 0
+        self.every = max(1, round(1 / record_steps)) if self.record_steps else 0
         self.cases = Table(CASE_INT_COLUMNS, CASE_FLOAT_COLUMNS)
         self.steps = Table(STEP_INT_COLUMNS, STEP_FLOAT_COLUMNS)
         self.decisions = Table(DECISION_INT_COLUMNS, DECISION_FLOAT_COLUMNS)
@@ -137,5 +140,5 @@ class Recorder:
         self, case: int, item: int, activity: int, resource: int, enqueue: float, start: float, end: float
     ) -> None:
         """Append one event-log row (codes from ``items``, ``activities``, ``resources``)."""
-        if self.record_steps:
+        if self.record_steps and case % self.every == 0:
             self.steps.add((case, item, activity, resource, enqueue, start, end))
