@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from sim import Department, Dist, DistKind, Inspection, Item, OneStop, Scenario
+from sim.domain.calendars import Calendar
+from sim.domain.scenario import Hours, Step
 
 
 def det(hours: float) -> Dist:
@@ -67,3 +69,51 @@ def with_item(scenario: Scenario, name: str, **changes) -> Scenario:
 
 
 __all__ = ["Inspection", "chain", "det", "exp", "mmc", "with_item"]
+
+
+def lognormal(mean: float, cv: float) -> Dist:
+    return Dist(dist=DistKind.lognormal, mean=mean, cv=cv)
+
+
+def office(horizon: float = 8760.0) -> Scenario:
+    """A two-department office under known parameters, for calibration's round trip: a licence
+    reviewed and signed, a tax registration reviewed, dossiers sometimes sent back to be fixed,
+    weekday opening hours with a lunch break, no holidays and no batches."""
+    hours = Calendar(open={d: ["09:00-12:00", "13:30-17:30"] for d in ("mon", "tue", "wed", "thu", "fri")})
+    items = {
+        "licence": Item(
+            department="market",
+            documents=["form", "id"],
+            intake=lognormal(0.5, 0.5),
+            p_incomplete=0.2,
+            prepare=lognormal(24.0, 0.5),
+            steps=[
+                Step(name="review", pool="reviewers", work=lognormal(3.0, 0.6)),
+                Step(name="sign", pool="leaders", work=lognormal(0.3, 0.5)),
+            ],
+        ),
+        "tax": Item(
+            department="tax",
+            documents=["tax_form"],
+            intake=lognormal(0.3, 0.5),
+            p_incomplete=0.1,
+            prepare=lognormal(12.0, 0.5),
+            steps=[Step(name="review", pool="reviewers", work=Dist(dist=DistKind.gamma, mean=1.5, cv=0.8))],
+        ),
+    }
+    return Scenario(
+        name="office",
+        documents={d: d for d in ("form", "id", "tax_form")},
+        departments={
+            "market": Department(clerks=2, reviewers=3, leaders=1),
+            "tax": Department(clerks=1, reviewers=1),
+        },
+        items=items,
+        needs={"open_shop": ["licence", "tax"]},
+        demand={"open_shop": 0.4},
+        calendars={"office": hours},
+        hours=Hours(windows="office", back_office="office"),
+        horizon=horizon,
+        warmup=672.0,
+        drain=4000.0,
+    )

@@ -1,0 +1,96 @@
+"""Calibration: from an office's event log to a scenario the simulator runs, every parameter
+tagged with the events it was fitted from and how well.
+
+    python -m sim.calibrate LOG [--name NAME] [--map case=ticket_id ...] [--out DIR]
+
+or from Python::
+
+    from sim.calibrate import calibrate
+    found = calibrate("eventlog.csv", name="my_office")
+    found.write("calibrated/")            # scenario/my_office.yaml, calibration.md, figures/
+
+The scenario lands in ``<out>/scenario/<name>.yaml``, so ``python -m sim --config-dir <out>
+scenario=<name>`` runs it. What a log cannot say (documents, the levers' estimates) is marked
+as an estimate; what the log could not give (a step never started, events out of order) is
+listed in ``warnings``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from sim.calibrate import logs, scenario_file, validation
+from sim.calibrate.report import write_report
+from sim.calibrate.structure import Structure, infer
+from sim.domain.scenario import Scenario
+
+
+@dataclass
+class Calibration:
+    log: logs.Log
+    structure: Structure
+    scenario: Scenario
+    text: str  # the scenario's YAML, with provenance comments
+    warnings: list[str]
+    events: int
+
+    def fits(self) -> pd.DataFrame:
+        """A row per fitted duration: its key, sample size, family, mean, cv, KS and AIC."""
+        rows = []
+        for key, f in self.structure.fits.items():
+            rows.append(
+                {
+                    "parameter": key,
+                    "n": f.n,
+                    "family": f.family,
+                    "mean": f.dist.mean,
+                    "cv": f.dist.cv,
+                    "ks": f.ks,
+                    "p": f.p,
+                }
+                | {f"aic:{k}": v for k, v in f.aic.items()}
+            )
+        return pd.DataFrame(rows)
+
+    def validate(self, replications: int = 5, seed: int = 0) -> pd.DataFrame:
+        """The calibrated model's lead times and weekly completions beside the log's own."""
+        office = validation.office_measures(self.log, self.structure, self.scenario)
+        model = validation.model_measures(self.scenario, self.structure, replications, seed)
+        return validation.compare(office, model)
+
+    def write(self, out: str | Path, replications: int = 0) -> Path:
+        """The scenario file, the fits table and the calibration report into ``out`` (with the
+        model beside the office over ``replications``, when more than none)."""
+        out = Path(out)
+        (out / "scenario").mkdir(parents=True, exist_ok=True)
+        path = out / "scenario" / f"{self.scenario.name}.yaml"
+        path.write_text(self.text)
+        self.fits().to_csv(out / "fits.csv", index=False)
+        write_report(self, out, self.validate(replications) if replications else None)
+        return path
+
+
+def calibrate(
+    log: str | Path | pd.DataFrame,
+    name: str = "calibrated",
+    mapping: dict[str, str] | None = None,
+    timezone: str = "Asia/Shanghai",
+) -> Calibration:
+    """Read ``log`` (a file or a frame of events), infer its scenario, fit its durations."""
+    read = (
+        logs.from_frame(log, mapping, timezone)
+        if isinstance(log, pd.DataFrame)
+        else logs.read(log, mapping, timezone)
+    )
+    structure = infer(read)
+    data = scenario_file.scenario_dict(structure, name, timezone)
+    header = (
+        f"Calibrated from an event log of {len(read.events):,} events and {read.arrivals.size:,} cases "
+        "(python -m sim.calibrate).\nEach fitted value says what it was fitted from; anything else is an "
+        "estimate to review.\nWarnings while reading: " + ("; ".join(read.warnings) or "none") + "."
+    )
+    text = scenario_file.to_yaml(data, structure.notes, header)
+    return Calibration(read, structure, scenario_file.load(text), text, read.warnings, len(read.events))

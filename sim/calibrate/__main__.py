@@ -1,0 +1,56 @@
+"""``python -m sim.calibrate LOG``: see ``sim.calibrate``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from sim.calibrate import calibrate
+from sim.calibrate.logs import COLUMNS
+from sim.domain.errors import ConfigError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m sim.calibrate", description="From an office's event log to a scenario."
+    )
+    parser.add_argument("log", type=Path, help="an event log: .csv, .parquet or .xes")
+    parser.add_argument("--name", default="calibrated", help="the scenario's name (default: calibrated)")
+    parser.add_argument("--out", type=Path, default=Path("results/calibration"), help="folder to write into")
+    parser.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="FIELD=COLUMN",
+        help=f"the log's column for a field ({', '.join(COLUMNS)}); XES names by default",
+    )
+    parser.add_argument("--timezone", default="Asia/Shanghai", help="the office's IANA time zone")
+    parser.add_argument(
+        "--validate",
+        type=int,
+        default=5,
+        metavar="R",
+        help="replications for the model-beside-office table (0: none)",
+    )
+    args = parser.parse_args(argv)
+    mapping = {}
+    for pair in args.map:
+        field, sep, column = pair.partition("=")
+        if not sep:
+            parser.error(f"--map {pair}: write FIELD=COLUMN")
+        mapping[field] = column
+    try:
+        found = calibrate(args.log, args.name, mapping, args.timezone)
+    except ConfigError as e:
+        print(f"config error: {e}", file=sys.stderr)
+        return 2
+    for warning in found.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    path = found.write(args.out, args.validate)
+    print(f"scenario: {path}\nreport: {args.out / 'calibration.md'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

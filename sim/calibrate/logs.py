@@ -1,0 +1,181 @@
+"""An office's event log, read and checked: CSV or parquet with a column mapping, or XES; then
+paired into steps (a start with its complete).
+
+Column names default to XES's (``case:concept:name``, ``concept:name``, ``time:timestamp``,
+``lifecycle:transition``, ``org:resource``) and ``item``, as ``sim.analysis.eventlog`` writes
+them; ``mapping`` names an office's own columns (``{"case": "ticket_id", ...}``). A missing
+column or an unparseable timestamp is an error naming it; events that cannot be paired
+(a start with no complete, a complete before its start) are dropped and listed as warnings.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.domain.errors import ConfigError
+
+# What calibration reads, and its default column (XES names; ``item`` and ``need`` are ours).
+COLUMNS = {
+    "case": "case:concept:name",
+    "activity": "concept:name",
+    "timestamp": "time:timestamp",
+    "lifecycle": "lifecycle:transition",
+    "resource": "org:resource",
+    "item": "item",
+    "need": "case:need",
+}
+REQUIRED = ("case", "activity", "timestamp", "lifecycle", "resource", "item")
+ARRIVE, DONE = "arrive", "done"  # the export's arrival and completion events, when present
+
+
+@dataclass
+class Log:
+    """Events (``case``, ``activity``, ``lifecycle``, ``time``, ``resource``, ``item``, ``need``),
+    their steps (a row per start paired with its complete: ``start``, ``end``), each case's
+    arrival time, the time zone, and what was dropped and why."""
+
+    events: pd.DataFrame
+    steps: pd.DataFrame
+    arrivals: pd.Series
+    timezone: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def read(path: str | Path, mapping: dict[str, str] | None = None, timezone: str = "Asia/Shanghai") -> Log:
+    """Read a log file (``.csv``, ``.parquet`` or ``.xes``)."""
+    path = Path(path)
+    if not path.exists():
+        raise ConfigError("log", f"no such file: {path}")
+    if path.suffix == ".xes":
+        frame = _xes(path)
+    elif path.suffix == ".parquet":
+        frame = pd.read_parquet(path)
+    elif path.suffix == ".csv":
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    else:
+        raise ConfigError("log", f"{path.name}: read .csv, .parquet or .xes")
+    return from_frame(frame, mapping, timezone)
+
+
+def from_frame(
+    frame: pd.DataFrame, mapping: dict[str, str] | None = None, timezone: str = "Asia/Shanghai"
+) -> Log:
+    columns = COLUMNS | (mapping or {})
+    unknown = set(mapping or {}) - set(COLUMNS)
+    if unknown:
+        raise ConfigError(
+            f"mapping.{sorted(unknown)[0]}", f"not a column calibration reads; use {', '.join(COLUMNS)}"
+        )
+    for name in REQUIRED:
+        if columns[name] not in frame.columns:
+            raise ConfigError(
+                f"mapping.{name}",
+                f"the log has no column '{columns[name]}' (it has {', '.join(map(str, frame.columns))}); "
+                f"name it with {name}=<column>",
+            )
+    events = pd.DataFrame({name: frame[columns[name]] for name in REQUIRED})
+    events["need"] = frame[columns["need"]].astype(str) if columns["need"] in frame.columns else ""
+    for name in ("case", "activity", "lifecycle", "resource", "item"):
+        events[name] = events[name].astype(str)
+    events["time"] = _timestamps(events.pop("timestamp"), timezone, columns["timestamp"])
+    warnings = []
+    kinds = events["lifecycle"].str.lower()
+    other = ~kinds.isin(["start", "complete"])
+    if other.any():
+        names = ", ".join(sorted(set(kinds[other]))[:5])
+        warnings.append(f"{int(other.sum()):,} events neither start nor complete ({names}): ignored")
+    events = events[~other].assign(lifecycle=kinds[~other])
+    events = events.sort_values(["case", "time"], kind="stable", ignore_index=True)
+    first = events.groupby("case")["time"].min()
+    marked = events[events["activity"] == ARRIVE].groupby("case")["time"].min()
+    arrivals = first.copy()
+    arrivals[marked.index] = marked
+    steps, dropped = _pairs(events[~events["activity"].isin([ARRIVE, DONE])])
+    warnings += dropped
+    if steps.empty:
+        raise ConfigError(
+            "log", "no step has both a start and a complete event: durations cannot be measured"
+        )
+    return Log(events, steps, arrivals, timezone, warnings)
+
+
+def _timestamps(values: pd.Series, timezone: str, column: str) -> pd.Series:
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        return values.dt.tz_convert(timezone)
+    if pd.api.types.is_datetime64_dtype(values):
+        return values.dt.tz_localize(timezone)
+    text = values.astype(str)
+    aware = text.str.contains(r"(?:[+-]\d\d:?\d\d|Z)$", regex=True)
+    parsed = pd.Series(pd.NaT, index=values.index, dtype=f"datetime64[ns, {timezone}]")
+    if aware.any():
+        parsed[aware] = pd.to_datetime(
+            text[aware], format="ISO8601", utc=True, errors="coerce"
+        ).dt.tz_convert(timezone)
+    if (~aware).any():
+        naive = pd.to_datetime(text[~aware], format="ISO8601", errors="coerce")
+        parsed[~aware] = naive.dt.tz_localize(timezone)
+    bad = parsed.isna()
+    if bad.any():
+        at = int(np.flatnonzero(bad.to_numpy())[0])
+        raise ConfigError(
+            f"mapping.timestamp ({column})",
+            f"{int(bad.sum()):,} timestamps cannot be read as ISO 8601, e.g. row {at}: '{text.iloc[at]}'",
+        )
+    return parsed
+
+
+def _pairs(events: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """The k-th start of a case's (activity, item, resource) with its k-th complete."""
+    key = ["case", "activity", "item", "resource"]
+    ranked = events.assign(k=events.groupby([*key, "lifecycle"]).cumcount())
+    starts = ranked[ranked["lifecycle"] == "start"]
+    completes = ranked[ranked["lifecycle"] == "complete"]
+    steps = starts.merge(completes[[*key, "k", "time"]], on=[*key, "k"], how="outer", suffixes=("_s", "_e"))
+    warnings = []
+    lone_start, lone_end = steps["time_e"].isna(), steps["time_s"].isna()
+    if lone_start.any():
+        warnings.append(f"{int(lone_start.sum()):,} start events with no complete (missing events): dropped")
+    if lone_end.any():
+        warnings.append(f"{int(lone_end.sum()):,} complete events with no start (missing events): dropped")
+    steps = steps[~lone_start & ~lone_end]
+    skewed = steps["time_e"] < steps["time_s"]
+    if skewed.any():
+        warnings.append(f"{int(skewed.sum()):,} steps complete before they start (clock skew): dropped")
+    steps = steps[~skewed]
+    steps = steps.rename(columns={"time_s": "start", "time_e": "end"})[[*key, "need", "start", "end"]]
+    return steps.sort_values(["case", "start"], kind="stable", ignore_index=True), warnings
+
+
+def _xes(path: Path) -> pd.DataFrame:
+    """An XES file's events as rows, with their trace's attributes as ``case:<key>`` columns
+    (read as a stream: a trace's attributes come before its events)."""
+    rows, case, event = [], None, None
+    for kind, element in ET.iterparse(path, events=("start", "end")):
+        tag = element.tag.rpartition("}")[2]
+        if kind == "start":
+            if tag == "trace":
+                case = {}
+            elif tag == "event":
+                event = {}
+            continue
+        if tag == "event":
+            rows.append(case | event)
+            event = None
+            element.clear()
+        elif tag == "trace":
+            case = None
+            element.clear()
+        elif tag in _ATTRIBUTES and element.get("key") is not None:
+            if event is not None:
+                event[element.get("key")] = element.get("value")
+            elif case is not None:
+                case[f"case:{element.get('key')}"] = element.get("value")
+    return pd.DataFrame(rows)
+
+
+_ATTRIBUTES = ("string", "date", "int", "float", "boolean", "id")

@@ -1,0 +1,91 @@
+"""A calibrated scenario as a YAML file a planner reads and edits: every fitted value carries
+its provenance as a comment, and the file is checked by loading it as the simulator would."""
+
+from __future__ import annotations
+
+import math
+
+import yaml
+from omegaconf import OmegaConf
+
+from sim.calibrate.structure import Structure
+from sim.domain.scenario import Scenario
+
+WARMUP = 672.0  # four weeks: an estimate (the log's office was running before its first event)
+DRAIN_DAYS = 365  # time for the cases open at the end to finish
+
+
+def scenario_dict(s: Structure, name: str, timezone: str) -> dict:
+    return {
+        "name": name,
+        "start_date": s.start_date,
+        "timezone": timezone,
+        "documents": {doc: doc.replace("_", " ") for item in s.items.values() for doc in item["documents"]},
+        "departments": {d: dict(sorted(roles.items())) for d, roles in sorted(s.staff.items())},
+        "items": s.items,
+        "needs": s.needs,
+        "demand": s.demand,
+        "calendars": {
+            "office": {
+                "open": s.calendar.open,
+                "holidays": s.calendar.holidays,
+                "workdays": s.calendar.workdays,
+            }
+        },
+        "hours": {"windows": "office", "back_office": "office"},
+        "demand_profile": s.profile,
+        "horizon": float(math.ceil(s.span)),
+        "warmup": min(WARMUP, math.floor(s.span / 4)),
+        "drain": 24.0 * DRAIN_DAYS,
+    }
+
+
+def to_yaml(data: dict, notes: dict[str, str], header: str) -> str:
+    """Block style down to the leaves (a duration, a list of times), each leaf on one line with
+    its note as a comment."""
+    lines = [f"# {line}" if line else "#" for line in header.splitlines()]
+    lines += _emit(data, "", notes, 0)
+    return "\n".join(lines) + "\n"
+
+
+def _emit(value: dict, path: str, notes: dict[str, str], depth: int) -> list[str]:
+    out = []
+    pad = "  " * depth
+    for key, v in value.items():
+        here = f"{path}.{key}" if path else str(key)
+        note = notes.get(here)
+        comment = f"  # {note}" if note else ""
+        if isinstance(v, dict) and v and not _leaf(v):
+            out.append(f"{pad}{key}:{comment}")
+            out += _emit(v, here, notes, depth + 1)
+        elif isinstance(v, list) and v and isinstance(v[0], dict):
+            out.append(f"{pad}{key}:{comment}")
+            for entry in v:
+                step = f"{here}.{entry.get('name', '')}"
+                inner = _emit(entry, step, notes, depth + 2)
+                out.append(f"{pad}  - {inner[0].strip()}")
+                out += inner[1:]
+        else:
+            out.append(f"{pad}{key}: {_flow(v)}{comment}")
+    return out
+
+
+def _leaf(v: dict) -> bool:
+    """A duration, or lists of times: written on one line."""
+    if "dist" in v:
+        return True
+    return all(isinstance(x, list) and all(isinstance(y, str) for y in x) for x in v.values())
+
+
+def _flow(v: object) -> str:
+    return (
+        yaml.safe_dump(v, default_flow_style=True, allow_unicode=True, width=10_000)
+        .strip()
+        .removesuffix("\n...")
+    )
+
+
+def load(text: str) -> Scenario:
+    """The scenario a YAML text describes, checked as the simulator checks it."""
+    schema = OmegaConf.structured(Scenario)
+    return OmegaConf.to_object(OmegaConf.merge(schema, OmegaConf.create(yaml.safe_load(text))))

@@ -1,0 +1,253 @@
+"""What an office's log says about its scenario: opening hours, needs and their demand by
+hour and weekday, each item's department, intake, back-office steps and rejections, and each
+pool's staff. Every value comes with where it came from.
+
+Resources are read as pools named ``department.role`` (clerks at the windows; reviewers,
+leaders, inspectors behind them), as the simulator's export names them; ``applicant`` and
+``post`` are the applicant's own time and the mail. Work is measured in the calendar's open
+hours (work pauses while the office is closed), the applicant's time on the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from sim.calibrate.fitting import Fit, fit
+from sim.calibrate.logs import Log
+from sim.domain.calendars import WEEKDAYS, Calendar, WorkingTime
+from sim.domain.errors import ConfigError
+
+WINDOW = ("intake", "pickup")  # activities at a window
+APPLICANT, POST = "applicant", "post"
+BIN_MINUTES = 15
+OPEN_SHARE = 0.1  # a quarter-hour is open when it holds this share of a typical open quarter's intakes
+ROLES = ("clerks", "reviewers", "inspectors", "leaders")
+
+
+@dataclass
+class Structure:
+    """The pieces of a scenario, each with its provenance (``notes``: dotted key -> text)."""
+
+    start_date: str
+    calendar: Calendar
+    hours: WorkingTime
+    span: float  # hours from start_date to the last arrival
+    staff: dict[str, dict[str, int]]
+    items: dict[str, dict]
+    needs: dict[str, list[str]]
+    demand: dict[str, float]
+    profile: dict[str, list[float]]
+    fits: dict[str, Fit]
+    cases: int = 0
+    notes: dict[str, str] = field(default_factory=dict)
+    samples: dict[str, np.ndarray] = field(default_factory=dict)  # each fit's durations, for its plot
+
+
+def infer(log: Log) -> Structure:
+    steps = log.steps
+    staffed = steps[~steps["resource"].isin([APPLICANT, POST])]
+    bad = staffed.loc[~staffed["resource"].str.contains(".", regex=False), "resource"]
+    if len(bad):
+        raise ConfigError(
+            "mapping.resource",
+            f"resources are read as pools 'department.role' (e.g. market.reviewers); '{bad.iloc[0]}' is not: "
+            "map each person to their pool first",
+        )
+    start = log.arrivals.min().normalize()
+    hours_of = _clock(start)
+    arrivals = hours_of(log.arrivals)
+    span = float(arrivals.max()) + 1e-9
+    calendar, notes = _calendar(steps[steps["activity"] == "intake"]["start"], start)
+    working = WorkingTime(calendar, start.date(), span + 24 * 400)
+    s = Structure(
+        start_date=start.date().isoformat(),
+        calendar=calendar,
+        hours=working,
+        span=span,
+        staff={},
+        items={},
+        needs={},
+        demand={},
+        profile={},
+        fits={},
+        cases=int(log.arrivals.size),
+        notes=notes,
+    )
+    t0, t1 = hours_of(steps["start"]).to_numpy(), hours_of(steps["end"]).to_numpy()
+    steps = steps.assign(t0=t0, t1=t1, open=working.open_hours_between(t0, t1), clock=t1 - t0)
+    _staff(s, steps)
+    _items(s, steps)
+    _needs(s, steps, arrivals)
+    return s
+
+
+def _clock(start: pd.Timestamp):
+    def hours(times: pd.Series) -> pd.Series:
+        return (times - start) / pd.Timedelta(hours=1)
+
+    return hours
+
+
+def _calendar(intakes: pd.Series, start: pd.Timestamp) -> tuple[Calendar, dict[str, str]]:
+    """Opening periods per weekday from when intakes start: a quarter-hour is open when it
+    holds at least ``OPEN_SHARE`` of a typical open quarter's intakes; a weekday is open when
+    it holds ``OPEN_SHARE`` of a typical day's. Weekdays with no intake at all are holidays;
+    other days with intakes, make-up workdays."""
+    local = intakes.dt
+    minute = (local.hour * 60 + local.minute) // BIN_MINUTES
+    counts = pd.crosstab(local.day_of_week, minute)
+    per_day = counts.sum(axis=1)
+    days = per_day[per_day >= OPEN_SHARE * per_day.median()].index
+    typical = np.median(counts.loc[days].to_numpy()[counts.loc[days].to_numpy() > 0])
+    opened = {}
+    for day in days:
+        bins = [int(b) for b in counts.columns if counts.loc[day, b] >= OPEN_SHARE * typical]
+        opened[WEEKDAYS[day]] = _periods(bins)
+    dates = pd.Series(sorted(set(local.date)))
+    first, last = dates.iloc[0], dates.iloc[-1]
+    all_days = pd.date_range(first, last, freq="D").date
+    busy = set(dates)
+    open_days = {WEEKDAYS.index(d) for d in opened}
+    # A weekday with no intake is a holiday only where a quiet day that long would be a fluke
+    # (Poisson: under one chance in twenty over the whole log); else none is inferred.
+    daily = pd.Series(list(local.date)).value_counts()
+    tell = math.exp(-float(daily.median())) * len(all_days) < 0.05
+    holidays = [d.isoformat() for d in all_days if d.weekday() in open_days and d not in busy] if tell else []
+    workdays = [d.isoformat() for d in all_days if d.weekday() not in open_days and d in busy]
+    calendar = Calendar(open=opened, holidays=holidays, workdays=workdays if 0 in open_days else [])
+    said = (
+        f"{len(holidays)} weekdays without intake taken as holidays"
+        if tell
+        else f"too few intakes a day ({daily.median():.0f}) to tell a holiday from a quiet day: none inferred"
+    )
+    return calendar, {
+        "calendars.office": f"fitted from {len(intakes):,} intake starts: open quarter-hours per weekday; "
+        f"{said}; {len(workdays)} weekend days with intakes as make-up workdays"
+    }
+
+
+def _periods(bins: list[int]) -> list[str]:
+    """Consecutive quarter-hours as "HH:MM-HH:MM" periods."""
+    out, run = [], []
+    for b in [*sorted(bins), None]:
+        if run and (b is None or b != run[-1] + 1):
+            a, z = run[0] * BIN_MINUTES, (run[-1] + 1) * BIN_MINUTES
+            out.append(f"{a // 60:02d}:{a % 60:02d}-{z // 60:02d}:{z % 60:02d}")
+            run = []
+        if b is not None:
+            run.append(b)
+    return out
+
+
+def _staff(s: Structure, steps: pd.DataFrame) -> None:
+    """Each pool's staff: the most steps ever in hand at once (every person busy at some
+    moment of a long log; a pool never full is undercounted, said in its note)."""
+    staffed = steps[~steps["resource"].isin([APPLICANT, POST])]
+    for pool, g in staffed.groupby("resource"):
+        times = np.r_[g["t0"].to_numpy(), g["t1"].to_numpy()]
+        change = np.r_[np.ones(len(g)), -np.ones(len(g))]
+        order = np.lexsort((change, times))  # at one instant, one leaves before the next sits
+        peak = int(np.cumsum(change[order]).max())
+        department, _, role = pool.partition(".")
+        s.staff.setdefault(department, {})[role] = max(peak, 1)
+        s.notes[f"departments.{department}.{role}"] = (
+            f"fitted from {len(g):,} steps: the most in hand at once (a lower bound if never all busy)"
+        )
+
+
+def _items(s: Structure, steps: pd.DataFrame) -> None:
+    """Each item's department, intake, rejections, preparation and back-office steps, from
+    steps of that item alone (a merged dossier's intake serves several and is left out)."""
+    single = steps[~steps["item"].str.contains("+", regex=False) & (steps["item"] != "")]
+    for item, g in single.groupby("item", sort=True):
+        intake = g[g["activity"] == "intake"]
+        if intake.empty:
+            continue
+        department = intake["resource"].iloc[0].partition(".")[0]
+        spec: dict = {"department": department, "documents": [f"{item}_dossier"]}
+        key = f"items.{item}"
+        s.notes[f"{key}.documents"] = "not in the log: one dossier stands for the item's documents (estimate)"
+        spec["intake"] = _fitted(s, f"{key}.intake", intake["open"])
+        prepare = g[g["activity"] == "prepare"]
+        spec["p_incomplete"] = round(len(prepare) / len(intake), 4)
+        s.notes[f"{key}.p_incomplete"] = (
+            f"fitted from {len(intake):,} intakes: the share followed by the applicant fixing the dossier"
+        )
+        if len(prepare):
+            spec["prepare"] = _fitted(s, f"{key}.prepare", prepare["clock"])
+        back = g[~g["activity"].isin([*WINDOW, "prepare", "mail"]) & (g["resource"] != APPLICANT)]
+        cases = g["case"].nunique()
+        ranked = back.assign(k=back.groupby("case").cumcount()).groupby("activity")["k"].median()
+        spec["steps"] = []
+        for name in ranked.sort_values(kind="stable").index:
+            rows = back[back["activity"] == name]
+            pool = rows["resource"].iloc[0].partition(".")[2]
+            step = {"name": name, "pool": pool, "work": _fitted(s, f"{key}.steps.{name}.work", rows["open"])}
+            share = rows["case"].nunique() / cases
+            if share < 0.99:
+                step["probability"] = round(share, 4)
+                s.notes[f"{key}.steps.{name}.probability"] = (
+                    f"fitted from {cases:,} cases: the share with this step"
+                )
+            spec["steps"].append(step)
+        spec["pickup"] = bool((g["activity"] == "pickup").any())
+        s.items[item] = spec
+
+
+def _fitted(s: Structure, key: str, sample: pd.Series) -> dict:
+    f = fit(sample.to_numpy())
+    s.fits[key] = f
+    s.samples[key] = sample.to_numpy(dtype=float)
+    s.notes[key] = f.note()
+    return {
+        k: v
+        for k, v in {
+            "dist": f.family,
+            "mean": f.dist.mean,
+            "cv": f.dist.cv,
+            "value": f.dist.value,
+            "values": f.dist.values,
+        }.items()
+        if v is not None
+    }
+
+
+def _needs(s: Structure, steps: pd.DataFrame, arrivals: pd.Series) -> None:
+    """Needs from each case's items in the order it was served (its ``need`` when the log names
+    it), demand per open hour of the windows, and the arrival profile by hour and weekday."""
+    intakes = steps[steps["activity"] == "intake"].sort_values(["case", "t0"])
+    items = intakes.assign(item=intakes["item"].str.split("+")).explode("item")
+    served = items.drop_duplicates(["case", "item"]).groupby("case")["item"].agg(tuple)
+    named = steps.drop_duplicates("case").set_index("case")["need"]
+    need = pd.Series([named.get(c) or "+".join(sorted(v)) for c, v in served.items()], index=served.index)
+    open_hours = float(s.hours.open_hours(s.span))
+    for name, cases in need.groupby(need):
+        order = served[cases.index].value_counts().index[0]
+        s.needs[name] = list(order)
+        s.demand[name] = round(len(cases) / open_hours, 6)
+        s.notes[f"demand.{name}"] = f"fitted from {len(cases):,} arrivals over {open_hours:,.0f} open hours"
+    s.profile = _profile(s, arrivals[arrivals.index.isin(need.index)])
+
+
+def _profile(s: Structure, arrivals: pd.Series) -> dict[str, list[float]]:
+    """Arrivals per open hour in each hour of the day and on each weekday, over all of them."""
+    t = arrivals.to_numpy()
+    edges = np.arange(0, np.ceil(s.span) + 1)
+    open_in = np.diff([s.hours.open_hours(e) for e in edges])  # open time in each clock hour
+    hour = (edges[:-1] % 24).astype(int)
+    weekday = ((edges[:-1] // 24).astype(int) + dt.date.fromisoformat(s.start_date).weekday()) % 7
+    came = np.bincount(np.floor(t).astype(int), minlength=len(open_in))[: len(open_in)]
+    rate = came.sum() / open_in.sum()
+    out = {}
+    for name, index, size in (("hour_of_day", hour, 24), ("day_of_week", weekday, 7)):
+        exposure = np.bincount(index, weights=open_in, minlength=size)
+        counts = np.bincount(index, weights=came, minlength=size)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[name] = [round(float(v), 3) for v in np.where(exposure > 0, counts / exposure / rate, 0.0)]
+    s.notes["demand_profile"] = f"fitted from {len(t):,} arrivals: rate per open hour against the mean"
+    return out

@@ -1,0 +1,83 @@
+"""The table a planner shows before anyone trusts the what-ifs: the calibrated model's lead
+times and weekly throughput beside the office's own, from its log. The log is one run of the
+office, so it is held against the span one run of the model falls in, not against the
+model's mean alone.
+
+Both count the applicants who arrived after the warm-up and before the horizon; lead time in
+working days of the fitted calendar, as the simulator counts it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from sim.calibrate.logs import DONE, Log
+from sim.calibrate.structure import Structure
+from sim.domain.design import PRESETS
+from sim.domain.scenario import Scenario
+from sim.experiment.replications import replicate
+from sim.experiment.stats import t_interval
+
+QUANTILES = (("mean", None), ("P50", 0.5), ("P90", 0.9))
+
+
+def office_measures(log: Log, s: Structure, scenario: Scenario) -> dict[str, float]:
+    """The log's own lead-time statistics (working days) and completions per week."""
+    start = pd.Timestamp(s.start_date, tz=log.timezone)
+    arrive = (log.arrivals - start) / pd.Timedelta(hours=1)
+    done_at = log.events[log.events["activity"] == DONE].groupby("case")["time"].max()
+    if done_at.empty:  # no completion events: a case is done at its last event
+        done_at = log.events.groupby("case")["time"].max()
+    done = (done_at - start) / pd.Timedelta(hours=1)
+    cases = pd.DataFrame({"arrival": arrive, "completion": done}).dropna()
+    return _measures(cases, s, scenario)
+
+
+def model_measures(scenario: Scenario, s: Structure, replications: int, seed: int = 0) -> pd.DataFrame:
+    """The same statistics for each replication of the calibrated scenario, as the office
+    serves it today (single-item processing)."""
+    stacked = replicate(scenario, PRESETS["single"], seed, replications, progress=False).tables["cases"]
+    rows = [
+        _measures(g[g["finished"]][["arrival", "completion"]], s, scenario)
+        for _, g in stacked.groupby("replication")
+    ]
+    return pd.DataFrame(rows)
+
+
+def _measures(cases: pd.DataFrame, s: Structure, scenario: Scenario) -> dict[str, float]:
+    steady = cases[(cases["arrival"] >= scenario.warmup) & (cases["arrival"] < scenario.horizon)]
+    a, b = steady["arrival"].to_numpy(float), steady["completion"].to_numpy(float)
+    days = s.hours.open_hours_between(a, b) / s.hours.day_hours
+    out = {
+        f"lead time {name} (working days)": float(np.mean(days) if q is None else np.quantile(days, q))
+        for name, q in QUANTILES
+    }
+    weeks = (scenario.horizon - scenario.warmup) / (24 * 7)
+    finished = ((b >= scenario.warmup) & (b < scenario.horizon)).sum()
+    out["completed per week"] = float(finished / weeks)
+    return out
+
+
+def compare(office: dict[str, float], model: pd.DataFrame) -> pd.DataFrame:
+    """A row per measure: the office's value; the model's mean with its 95 % interval across
+    replications; and the 95 % prediction interval of one replication, the span the office's
+    one log should fall in if the model is right (mean ± t·s·√(1 + 1/n))."""
+    rows = []
+    n = len(model)
+    t = stats.t.ppf(0.975, n - 1)
+    for measure, value in office.items():
+        mean, low, high = t_interval(model[measure])
+        spread = t * model[measure].std(ddof=1) * np.sqrt(1 + 1 / n)
+        rows.append(
+            {
+                "measure": measure,
+                "office (log)": round(value, 2),
+                "model (mean, 95 % CI)": f"{mean:.2f} [{low:.2f}, {high:.2f}]",
+                "one run like the log (95 %)": f"{mean - spread:.2f} to {mean + spread:.2f}",
+                "gap": f"{100 * (mean - value) / value:+.1f} %" if value else "",
+                "office inside": "yes" if abs(value - mean) <= spread else "no",
+            }
+        )
+    return pd.DataFrame(rows)
