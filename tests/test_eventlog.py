@@ -1,5 +1,6 @@
 """The exported event log reads in a process-mining library as it is: XES names, real
-timestamps, unique case ids, start / complete; a sampled log is the full log's sample."""
+timestamps, unique case ids, schedule / start / complete; a sampled log is the full log's
+sample."""
 
 import pandas as pd
 import pytest
@@ -22,7 +23,7 @@ def log():
     return pd.concat(frames, ignore_index=True), results
 
 
-def test_events_carry_real_times_unique_cases_and_start_complete(log):
+def test_events_carry_real_times_unique_cases_and_a_lifecycle(log):
     events, results = log
     assert str(events[TIMESTAMP].dt.tz) == "Asia/Shanghai"
     first = events.iloc[0]
@@ -34,7 +35,7 @@ def test_events_carry_real_times_unique_cases_and_start_complete(log):
     assert events[CASE].nunique() == sum(len(r.cases) for r in results)  # no id met in two replications
     steps = events[~events[ACTIVITY].isin(["arrive", "done"])]
     counts = steps.groupby([CASE, ACTIVITY, "item", LIFECYCLE]).size().unstack(LIFECYCLE)
-    assert (counts["start"] == counts["complete"]).all()
+    assert (counts["schedule"] == counts["start"]).all() and (counts["start"] == counts["complete"]).all()
     assert set(events[ACTIVITY]) <= {
         "arrive",
         "intake",

@@ -8,8 +8,15 @@ from pathlib import Path
 import sim
 
 ROOT = Path(sim.__file__).parent
-# configs -> scenario data -> model -> run -> experiments -> analysis; the package's front doors last
-LAYERS = {"sim.domain": 1, "sim.model": 2, "sim.run": 3, "sim.experiment": 4, "sim.analysis": 5}
+# configs -> scenario data -> model -> run -> experiments -> analysis and calibration; the front doors last
+LAYERS = {
+    "sim.domain": 1,
+    "sim.model": 2,
+    "sim.run": 3,
+    "sim.experiment": 4,
+    "sim.analysis": 5,
+    "sim.calibrate": 5,
+}
 FRONT = {"sim": 6, "sim.__main__": 6}
 
 

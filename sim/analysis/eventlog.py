@@ -1,14 +1,15 @@
 """The event log as process-mining tools read it, without glue: XES's standard attribute names,
 real timestamps in the office's time zone, one globally unique case id per applicant, and
-start / complete events.
+schedule / start / complete events.
 
     python -m sim.analysis.eventlog results/reform_study/restaurant     # a sweep or one job
 
 writes ``eventlog.parquet``, ``eventlog.csv`` and ``eventlog.xes`` (into ``collected/`` for a
 sweep). A row is an event: ``case:concept:name`` (scenario/design/seed/replication/case),
 ``concept:name`` (the activity: ``arrive``, ``intake``, ``prepare``, ``review``, ``sign``,
-``issue``, ``inspection``, ``pickup``, ``mail``, ``done``), ``lifecycle:transition`` (``start``
-or ``complete``; arrive and done are complete only), ``time:timestamp``, ``org:resource`` (the
+``issue``, ``inspection``, ``pickup``, ``mail``, ``done``), ``lifecycle:transition`` (XES's
+``schedule`` when the file reached the step's queue (or its result was ready, for a pickup),
+``start``, ``complete``; arrive and done are complete only), ``time:timestamp``, ``org:resource`` (the
 staff pool, the applicant or the post), ``item`` (the item or merged items the step serves)
 and the case's attributes ``case:need``, ``case:channel``, ``case:trips``, ``case:documents``
 and where it came from (``case:scenario``, ``case:design``, ``case:seed``,
@@ -53,10 +54,14 @@ def events(steps: pd.DataFrame, cases: pd.DataFrame, start_date: str, timezone: 
 
     step_id = cases_id(steps)
     frames = []
-    # At one instant a step that ends comes before one that starts, and a step that takes no
-    # time (a pickup) starts before it completes.
+    # At one instant a step that ends comes before one that is scheduled or starts, and a step
+    # that takes no time (a pickup) starts before it completes.
     instant = (steps["start"] == steps["end"]).to_numpy()
-    for transition, column, order in (("start", "start", 2), ("complete", "end", np.where(instant, 3, 1))):
+    for transition, column, order in (
+        ("schedule", "enqueue", 2),
+        ("start", "start", 3),
+        ("complete", "end", np.where(instant, 4, 1)),
+    ):
         frames.append(
             pd.DataFrame(
                 {
@@ -71,7 +76,7 @@ def events(steps: pd.DataFrame, cases: pd.DataFrame, start_date: str, timezone: 
             )
         )
     finished = logged[logged["finished"]]
-    for name, rows, column, order in (("arrive", logged, "arrival", 0), ("done", finished, "completion", 4)):
+    for name, rows, column, order in (("arrive", logged, "arrival", 0), ("done", finished, "completion", 5)):
         frames.append(
             pd.DataFrame(
                 {

@@ -30,11 +30,14 @@ class Block:
     caption: str = ""
 
 
-def markdown(blocks: list[Block], title: str) -> str:
+REPORT = "python -m sim.analysis.report"
+
+
+def markdown(blocks: list[Block], title: str, command: str = REPORT) -> str:
     lines = [
         f"# {title}",
         "",
-        f"_Generated {datetime.now():%Y-%m-%d %H:%M} by `python -m sim.analysis.report`._",
+        f"_Generated {datetime.now():%Y-%m-%d %H:%M} by `{command}`._",
         "",
     ]
     for b in blocks:
@@ -51,7 +54,7 @@ def markdown(blocks: list[Block], title: str) -> str:
     return "\n".join(lines)
 
 
-def html_page(blocks: list[Block], title: str, sweep: Path) -> str:
+def html_page(blocks: list[Block], title: str, sweep: Path, command: str = REPORT) -> str:
     """The page, with each figure's SVG read from ``sweep`` and embedded as a data URI (so ids
     inside one figure cannot clash with another's) and no reference outside the file."""
     items, toc = [], []
@@ -71,7 +74,9 @@ def html_page(blocks: list[Block], title: str, sweep: Path) -> str:
         elif b.kind == "code":
             items.append({"kind": "code", "text": str(b.content)})
     page = _TEMPLATES.get_template("report.html.j2")
-    return page.render(title=title, generated=f"{datetime.now():%Y-%m-%d %H:%M}", toc=toc, items=items)
+    return page.render(
+        title=title, generated=f"{datetime.now():%Y-%m-%d %H:%M}", command=command, toc=toc, items=items
+    )
 
 
 _NUMBER = re.compile(r"^[\s×x+\-−]*[\d.,]+(\s*\[[^\]]*\])?\s*(%|x|points)?( \(as ×1\))?$")

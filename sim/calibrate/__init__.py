@@ -22,15 +22,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.calibrate import logs, scenario_file, validation
+from sim.calibrate.logs import Log, from_frame, read
 from sim.calibrate.report import write_report
+from sim.calibrate.scenario_file import load, scenario_dict, to_yaml
 from sim.calibrate.structure import Structure, infer
+from sim.calibrate.validation import compare, model_measures, office_measures
 from sim.domain.scenario import Scenario
 
 
 @dataclass
 class Calibration:
-    log: logs.Log
+    log: Log
     structure: Structure
     scenario: Scenario
     text: str  # the scenario's YAML, with provenance comments
@@ -57,9 +59,9 @@ class Calibration:
 
     def validate(self, replications: int = 5, seed: int = 0) -> pd.DataFrame:
         """The calibrated model's lead times and weekly completions beside the log's own."""
-        office = validation.office_measures(self.log, self.structure, self.scenario)
-        model = validation.model_measures(self.scenario, self.structure, replications, seed)
-        return validation.compare(office, model)
+        office = office_measures(self.log, self.structure, self.scenario)
+        model = model_measures(self.scenario, self.structure, replications, seed)
+        return compare(office, model)
 
     def write(self, out: str | Path, replications: int = 0) -> Path:
         """The scenario file, the fits table and the calibration report into ``out`` (with the
@@ -80,17 +82,15 @@ def calibrate(
     timezone: str = "Asia/Shanghai",
 ) -> Calibration:
     """Read ``log`` (a file or a frame of events), infer its scenario, fit its durations."""
-    read = (
-        logs.from_frame(log, mapping, timezone)
-        if isinstance(log, pd.DataFrame)
-        else logs.read(log, mapping, timezone)
+    events = (
+        from_frame(log, mapping, timezone) if isinstance(log, pd.DataFrame) else read(log, mapping, timezone)
     )
-    structure = infer(read)
-    data = scenario_file.scenario_dict(structure, name, timezone)
+    structure = infer(events)
+    data = scenario_dict(structure, name, timezone)
     header = (
-        f"Calibrated from an event log of {len(read.events):,} events and {read.arrivals.size:,} cases "
+        f"Calibrated from an event log of {len(events.events):,} events and {events.arrivals.size:,} cases "
         "(python -m sim.calibrate).\nEach fitted value says what it was fitted from; anything else is an "
-        "estimate to review.\nWarnings while reading: " + ("; ".join(read.warnings) or "none") + "."
+        "estimate to review.\nWarnings while reading: " + ("; ".join(events.warnings) or "none") + "."
     )
-    text = scenario_file.to_yaml(data, structure.notes, header)
-    return Calibration(read, structure, scenario_file.load(text), text, read.warnings, len(read.events))
+    text = to_yaml(data, structure.notes, header)
+    return Calibration(events, structure, load(text), text, events.warnings, len(events.events))

@@ -31,6 +31,8 @@ COLUMNS = {
 }
 REQUIRED = ("case", "activity", "timestamp", "lifecycle", "resource", "item")
 ARRIVE, DONE = "arrive", "done"  # the export's arrival and completion events, when present
+# XES lifecycle transitions read: when the file reached the step's queue (optional), began, ended.
+LIFECYCLE = ("schedule", "start", "complete")
 
 
 @dataclass
@@ -85,10 +87,12 @@ def from_frame(
     events["time"] = _timestamps(events.pop("timestamp"), timezone, columns["timestamp"])
     warnings = []
     kinds = events["lifecycle"].str.lower()
-    other = ~kinds.isin(["start", "complete"])
+    other = ~kinds.isin(LIFECYCLE)
     if other.any():
         names = ", ".join(sorted(set(kinds[other]))[:5])
-        warnings.append(f"{int(other.sum()):,} events neither start nor complete ({names}): ignored")
+        warnings.append(
+            f"{int(other.sum()):,} events neither schedule, start nor complete ({names}): ignored"
+        )
     events = events[~other].assign(lifecycle=kinds[~other])
     events = events.sort_values(["case", "time"], kind="stable", ignore_index=True)
     first = events.groupby("case")["time"].min()
@@ -130,12 +134,17 @@ def _timestamps(values: pd.Series, timezone: str, column: str) -> pd.Series:
 
 
 def _pairs(events: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
-    """The k-th start of a case's (activity, item, resource) with its k-th complete."""
+    """The k-th start of a case's (activity, item, resource) with its k-th complete, and its
+    k-th schedule when the log has them (``queued``; else missing)."""
     key = ["case", "activity", "item", "resource"]
     ranked = events.assign(k=events.groupby([*key, "lifecycle"]).cumcount())
-    starts = ranked[ranked["lifecycle"] == "start"]
-    completes = ranked[ranked["lifecycle"] == "complete"]
-    steps = starts.merge(completes[[*key, "k", "time"]], on=[*key, "k"], how="outer", suffixes=("_s", "_e"))
+    part = {kind: ranked[ranked["lifecycle"] == kind] for kind in LIFECYCLE}
+    steps = part["start"].merge(
+        part["complete"][[*key, "k", "time"]], on=[*key, "k"], how="outer", suffixes=("_s", "_e")
+    )
+    steps = steps.merge(
+        part["schedule"][[*key, "k", "time"]].rename(columns={"time": "queued"}), on=[*key, "k"], how="left"
+    )
     warnings = []
     lone_start, lone_end = steps["time_e"].isna(), steps["time_s"].isna()
     if lone_start.any():
@@ -143,11 +152,15 @@ def _pairs(events: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     if lone_end.any():
         warnings.append(f"{int(lone_end.sum()):,} complete events with no start (missing events): dropped")
     steps = steps[~lone_start & ~lone_end]
-    skewed = steps["time_e"] < steps["time_s"]
+    skewed = (steps["time_e"] < steps["time_s"]) | (steps["queued"] > steps["time_s"])
     if skewed.any():
-        warnings.append(f"{int(skewed.sum()):,} steps complete before they start (clock skew): dropped")
+        warnings.append(
+            f"{int(skewed.sum()):,} steps out of order, such as complete before start (clock skew): dropped"
+        )
     steps = steps[~skewed]
-    steps = steps.rename(columns={"time_s": "start", "time_e": "end"})[[*key, "need", "start", "end"]]
+    steps = steps.rename(columns={"time_s": "start", "time_e": "end"})[
+        [*key, "need", "queued", "start", "end"]
+    ]
     return steps.sort_values(["case", "start"], kind="stable", ignore_index=True), warnings
 
 

@@ -17,6 +17,7 @@ from sim.analysis import charts, render
 if TYPE_CHECKING:
     from sim.calibrate import Calibration
 
+_UNITS = {"prepare": "hours on the clock", "booking": "working days"}
 _DENSITY = {
     "exponential": lambda d, x: stats.expon.pdf(x, scale=d.mean),
     "lognormal": lambda d, x: stats.lognorm.pdf(
@@ -29,8 +30,12 @@ _DENSITY = {
 def fit_figure(c: Calibration, item: str) -> plt.Figure:
     """One panel per fitted duration of ``item``: the sample's histogram and the fitted density."""
     keys = [k for k in c.structure.fits if k.startswith(f"items.{item}.")]
-    fig, axes = plt.subplots(1, len(keys), figsize=(3.2 * len(keys), 2.8), squeeze=False)
-    for ax, key in zip(axes[0], keys, strict=True):
+    columns = min(4, len(keys))
+    rows = -(-len(keys) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(3.2 * columns, 2.6 * rows), squeeze=False)
+    for ax in axes.flat[len(keys) :]:
+        ax.axis("off")
+    for ax, key in zip(axes.flat, keys, strict=False):
         f = c.structure.fits[key]
         sample = c.structure.samples[key]
         top = np.quantile(sample, 0.99) if len(sample) else 1.0
@@ -39,9 +44,10 @@ def fit_figure(c: Calibration, item: str) -> plt.Figure:
             x = np.linspace(top / 400, top, 200)
             ax.plot(x, _DENSITY[f.family](f.dist, x), color="#08306b", label=f.family)
         ax.set_title(key.removeprefix(f"items.{item}.").replace(".work", ""), fontsize=9)
-        ax.set_xlabel("hours on the clock" if key.endswith("prepare") else "open hours")
+        ax.set_xlabel(_UNITS.get(key.rpartition(".")[2], "open hours"))
         ax.legend(fontsize=7, frameon=False)
-    axes[0][0].set_ylabel("density")
+    for row in axes:
+        row[0].set_ylabel("density")
     fig.suptitle(f"{item}: durations in the log and the fitted distributions", fontsize=10)
     fig.tight_layout()
     return fig
@@ -96,8 +102,9 @@ def write_report(c: Calibration, out: Path, validation: pd.DataFrame | None = No
             render.Block("table", validation),
         ]
     title = f"Calibration: {c.scenario.name}"
-    (out / "calibration.md").write_text(render.markdown(blocks, title))
-    (out / "calibration.html").write_text(render.html_page(blocks, title, out))
+    command = "python -m sim.calibrate"
+    (out / "calibration.md").write_text(render.markdown(blocks, title, command))
+    (out / "calibration.html").write_text(render.html_page(blocks, title, out, command))
     return out / "calibration.md"
 
 

@@ -33,6 +33,7 @@ def scenario_dict(s: Structure, name: str, timezone: str) -> dict:
             }
         },
         "hours": {"windows": "office", "back_office": "office"},
+        **s.delivery,
         "demand_profile": s.profile,
         "horizon": float(math.ceil(s.span)),
         "warmup": min(WARMUP, math.floor(s.span / 4)),
@@ -78,11 +79,8 @@ def _leaf(v: dict) -> bool:
 
 
 def _flow(v: object) -> str:
-    return (
-        yaml.safe_dump(v, default_flow_style=True, allow_unicode=True, width=10_000)
-        .strip()
-        .removesuffix("\n...")
-    )
+    text = yaml.safe_dump(v, default_flow_style=True, allow_unicode=True, width=10_000, sort_keys=False)
+    return text.strip().removesuffix("\n...")
 
 
 def load(text: str) -> Scenario:

@@ -26,7 +26,8 @@ WINDOW = ("intake", "pickup")  # activities at a window
 APPLICANT, POST = "applicant", "post"
 BIN_MINUTES = 15
 OPEN_SHARE = 0.1  # a quarter-hour is open when it holds this share of a typical open quarter's intakes
-ROLES = ("clerks", "reviewers", "inspectors", "leaders")
+BOOKED = 0.25  # working days a step's files wait before its queue, typically, to read as a booking
+RELEASE_SHARE = 0.15  # a minute of the day holding this share of a step's starts is a release time
 
 
 @dataclass
@@ -43,6 +44,7 @@ class Structure:
     demand: dict[str, float]
     profile: dict[str, list[float]]
     fits: dict[str, Fit]
+    delivery: dict[str, dict] = field(default_factory=dict)  # the post's time and the pickup delay
     cases: int = 0
     notes: dict[str, str] = field(default_factory=dict)
     samples: dict[str, np.ndarray] = field(default_factory=dict)  # each fit's durations, for its plot
@@ -62,7 +64,10 @@ def infer(log: Log) -> Structure:
     hours_of = _clock(start)
     arrivals = hours_of(log.arrivals)
     span = float(arrivals.max()) + 1e-9
-    calendar, notes = _calendar(steps[steps["activity"] == "intake"]["start"], start)
+    intakes = steps.loc[steps["activity"] == "intake", "start"]
+    # Opening hours from the weeks applicants arrived in (after the last arrival, intakes thin out
+    # and quiet weekdays would read as holidays).
+    calendar, notes = _calendar(intakes[intakes <= log.arrivals.max()], start)
     working = WorkingTime(calendar, start.date(), span + 24 * 400)
     s = Structure(
         start_date=start.date().isoformat(),
@@ -79,9 +84,11 @@ def infer(log: Log) -> Structure:
         notes=notes,
     )
     t0, t1 = hours_of(steps["start"]).to_numpy(), hours_of(steps["end"]).to_numpy()
-    steps = steps.assign(t0=t0, t1=t1, open=working.open_hours_between(t0, t1), clock=t1 - t0)
+    tq = hours_of(steps["queued"]).to_numpy(dtype=float)  # NaN where the log has no schedule event
+    steps = steps.assign(tq=tq, t0=t0, t1=t1, open=working.open_hours_between(t0, t1), clock=t1 - t0)
     _staff(s, steps)
     _items(s, steps)
+    _deliveries(s, steps)
     _needs(s, steps, arrivals)
     return s
 
@@ -94,15 +101,18 @@ def _clock(start: pd.Timestamp):
 
 
 def _calendar(intakes: pd.Series, start: pd.Timestamp) -> tuple[Calendar, dict[str, str]]:
-    """Opening periods per weekday from when intakes start: a quarter-hour is open when it
-    holds at least ``OPEN_SHARE`` of a typical open quarter's intakes; a weekday is open when
-    it holds ``OPEN_SHARE`` of a typical day's. Weekdays with no intake at all are holidays;
-    other days with intakes, make-up workdays."""
+    """Opening periods per weekday from when intakes start: a weekday is open when it has
+    intakes on at least half as many of its dates as the busiest weekday (a Sunday opened as a
+    make-up workday now and then stays closed); a quarter-hour is open when it holds at least
+    ``OPEN_SHARE`` of a typical open quarter's intakes. Open weekdays with no intake at all are
+    holidays; other days with intakes, make-up workdays."""
     local = intakes.dt
     minute = (local.hour * 60 + local.minute) // BIN_MINUTES
     counts = pd.crosstab(local.day_of_week, minute)
-    per_day = counts.sum(axis=1)
-    days = per_day[per_day >= OPEN_SHARE * per_day.median()].index
+    span = pd.Series(pd.date_range(local.date.min(), local.date.max(), freq="D"))
+    active = pd.Series(list(set(local.date))).map(lambda d: d.weekday()).value_counts()
+    share = active / span.dt.day_of_week.value_counts()
+    days = share[share >= 0.5 * share.max()].index.sort_values()
     typical = np.median(counts.loc[days].to_numpy()[counts.loc[days].to_numpy() > 0])
     opened = {}
     for day in days:
@@ -184,37 +194,100 @@ def _items(s: Structure, steps: pd.DataFrame) -> None:
         cases = g["case"].nunique()
         ranked = back.assign(k=back.groupby("case").cumcount()).groupby("activity")["k"].median()
         spec["steps"] = []
+        ready = g.loc[g["activity"] == "intake"].groupby("case")["t1"].max()  # accepted (last intake)
         for name in ranked.sort_values(kind="stable").index:
             rows = back[back["activity"] == name]
             pool = rows["resource"].iloc[0].partition(".")[2]
-            step = {"name": name, "pool": pool, "work": _fitted(s, f"{key}.steps.{name}.work", rows["open"])}
+            here = f"{key}.steps.{name}"
+            step = {"name": name, "pool": pool, "work": _fitted(s, f"{here}.work", rows["open"])}
             share = rows["case"].nunique() / cases
             if share < 0.99:
                 step["probability"] = round(share, 4)
-                s.notes[f"{key}.steps.{name}.probability"] = (
-                    f"fitted from {cases:,} cases: the share with this step"
+                s.notes[f"{here}.probability"] = f"fitted from {cases:,} cases: the share with this step"
+            queued = rows["queued"].notna().mean() > 0.9  # the log says when files reached the queue
+            at = _releases(rows["queued"] if queued else rows["start"])
+            before = ready.reindex(rows["case"]).to_numpy()
+            after = rows["tq"].to_numpy() if queued else rows["t0"].to_numpy()
+            days = s.hours.open_hours_between(before, after) / s.hours.day_hours
+            days = days[np.isfinite(days)]
+            if at:
+                step["batch"] = {"at": at}
+                s.notes[f"{here}.batch"] = (
+                    f"fitted from {len(rows):,} {'arrivals in its queue' if queued else 'starts'}: most at "
+                    f"{', '.join(at)} (files released then)"
                 )
+            elif len(days) and (np.median(days) >= BOOKED if queued else pool == "inspectors"):
+                # Waiting before its queue (or, without schedule events, before an inspection:
+                # site visits are booked) is a booked slot.
+                step["booking"] = _fitted(s, f"{here}.booking", pd.Series(days))
+                s.notes[f"{here}.booking"] += " (working days from the previous step" + (
+                    ")" if queued else ", queueing included)"
+                )
+            ready = rows.groupby("case")["t1"].max().combine_first(ready)
             spec["steps"].append(step)
         spec["pickup"] = bool((g["activity"] == "pickup").any())
         s.items[item] = spec
 
 
+def _deliveries(s: Structure, steps: pd.DataFrame) -> None:
+    """How long the post takes (``mail`` steps, on the clock), and how long an applicant takes
+    to come for a result once told it is ready (the pickup's schedule event, else the item's
+    last step). A pickup at the windows' opening may have waited for it: its delay is only
+    known to lie between the last closing and the opening, and is drawn uniformly there
+    (a fixed seed: the same file gives the same scenario)."""
+    mail = steps[steps["activity"] == "mail"]
+    if len(mail):
+        s.delivery["mail"] = _fitted(s, "mail", mail["clock"])
+    pickups = steps[steps["activity"] == "pickup"]
+    if len(pickups) < 2:
+        return
+    done = steps[~steps["activity"].isin(["pickup", "prepare", "mail"])]
+    last = done.groupby(["case", "item"])["t1"].max()
+    last = last.reindex(pd.MultiIndex.from_frame(pickups[["case", "item"]])).to_numpy()
+    ready = np.where(np.isfinite(pickups["tq"].to_numpy()), pickups["tq"].to_numpy(), last)
+    came = pickups["t0"].to_numpy()
+    starts, ends = np.asarray(s.hours.starts), np.asarray(s.hours.ends)
+    k = np.searchsorted(starts, came)
+    at_opening = (k < len(starts)) & np.isclose(starts[np.minimum(k, len(starts) - 1)], came, atol=1e-6)
+    closed = ends[np.maximum(k - 1, 0)]  # the closing before that opening
+    low = np.where(at_opening, np.clip(closed - ready, 0, None), came - ready)
+    delay = low + np.random.default_rng(0).uniform(size=len(came)) * (came - ready - low)
+    delay = delay[np.isfinite(delay) & (delay >= 0)]
+    s.delivery["pickup_delay"] = _fitted(s, "pickup_delay", pd.Series(delay))
+    s.notes["pickup_delay"] += (
+        f" (clock hours from told to coming; {int(at_opening.sum()):,} who came at an opening drawn "
+        "between the closing before it and it)"
+    )
+
+
+def _releases(starts: pd.Series) -> list[str]:
+    """The clock times at which a step's files are released, when its starts gather at a few
+    minutes of the day (at least ``RELEASE_SHARE`` of them at each, most of them at all)."""
+    minutes = starts.dt.hour * 60 + starts.dt.minute
+    share = minutes.value_counts(normalize=True)
+    at = share[share >= RELEASE_SHARE]
+    if at.sum() < 0.5:
+        return []
+    return [f"{m // 60:02d}:{m % 60:02d}" for m in sorted(at.index)]
+
+
 def _fitted(s: Structure, key: str, sample: pd.Series) -> dict:
+    """Fit ``sample``, keep the fit and its sample, and return the duration as a scenario
+    writes it (four significant digits: more would be noise)."""
     f = fit(sample.to_numpy())
     s.fits[key] = f
     s.samples[key] = sample.to_numpy(dtype=float)
     s.notes[key] = f.note()
-    return {
-        k: v
-        for k, v in {
-            "dist": f.family,
-            "mean": f.dist.mean,
-            "cv": f.dist.cv,
-            "value": f.dist.value,
-            "values": f.dist.values,
-        }.items()
-        if v is not None
-    }
+    d = f.dist
+    out = {"dist": f.family, "mean": d.mean, "cv": d.cv, "value": d.value}
+    out = {k: v if isinstance(v, str) else _digits(v) for k, v in out.items() if v is not None}
+    if d.values is not None:
+        out["values"] = [_digits(v) for v in d.values]
+    return out
+
+
+def _digits(v: float) -> float:
+    return float(f"{v:.4g}")
 
 
 def _needs(s: Structure, steps: pd.DataFrame, arrivals: pd.Series) -> None:
