@@ -248,3 +248,53 @@ def test_a_job_report_is_read_whole_or_not_at_all(tmp_path):
     JobFile(tmp_path, 1)(5, 5)
     (tmp_path / ".progress" / "2").write_text("")  # a report being replaced: skipped this poll
     assert sorted(read(tmp_path)) == [(2, 5), (5, 5)]
+
+
+def test_a_replication_run_alone_equals_its_row_in_a_block(tmp_path):
+    """replication=r runs the same applicants as row r of replications=R: a sweep over
+    replication=range(0,3) collects into what one job of three replications gives."""
+    common = ["scenario.horizon=400", "scenario.warmup=50", "progress=false", "record_steps=false"]
+    spread = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sim",
+            "--multirun",
+            "replication=range(0,3)",
+            "design=single,bundled",
+            *common,
+            f"hydra.sweep.dir={tmp_path / 'spread'}",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert spread.returncode == 0, spread.stderr[-1500:]
+    block = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sim",
+            "--multirun",
+            "replications=3",
+            "design=single,bundled",
+            *common,
+            f"hydra.sweep.dir={tmp_path / 'block'}",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert block.returncode == 0, block.stderr[-1500:]
+    key = ["design", "replication"]
+    a = collect(tmp_path / "spread").replications.sort_values(key, ignore_index=True)
+    b = collect(tmp_path / "block").replications.sort_values(key, ignore_index=True)
+    assert list(a["replication"]) == [0, 1, 2, 0, 1, 2]
+    metrics = [c for c in b.columns if c.endswith(("_mean", "_p90")) or c.startswith("utilisation:")]
+    pd.testing.assert_frame_equal(a[key + metrics], b[key + metrics])
+    report = subprocess.run(
+        [sys.executable, "-m", "sim.analysis.report", str(tmp_path / "spread")],
+        capture_output=True,
+        text=True,
+    )
+    assert report.returncode == 0, report.stderr[-1500:]
+    text = (tmp_path / "spread" / "report.md").read_text()
+    assert "3 replications per configuration" in text and "also varies" not in text

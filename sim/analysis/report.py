@@ -251,7 +251,7 @@ def _blocks(collected: Collected, sweep: Path, figures: Path, labels: Labels) ->
     also_varied = [
         k
         for k in collected.override_keys
-        if k not in ("sensitivity", "seed") and k in runs and runs[k].nunique() > 1
+        if k not in ("sensitivity", "seed", "replication") and k in runs and runs[k].nunique() > 1
     ]
     if also_varied:
         out += [

@@ -94,7 +94,7 @@ def request_blocks(collected: Collected, conf: SimConfig, fig) -> list[render.Bl
     varied = [
         k
         for k in ("design", "staffing_scale", *collected.override_keys)
-        if k in reps and k != "seed" and reps[k].nunique() > 1
+        if k in reps and k not in ("seed", "replication") and reps[k].nunique() > 1
     ]
     table = tables.pooled(reps.assign(all="all runs"), by=tuple(varied) or ("all",))
     names = {k: k.removeprefix("scenario.requests.").removeprefix("scenario.") for k in varied}

@@ -85,6 +85,7 @@ def main(cfg: DictConfig) -> None:
             record_steps=conf.record_steps and conf.log_sample,
             progress=progress,
             targets=conf.targets,
+            first=conf.replication,
         )
         out, summary = write_job(result, conf, out, digest)
     _report(conf, result.metrics, summary, out)

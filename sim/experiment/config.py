@@ -70,6 +70,9 @@ class SimConfig:
     search: bool = False  # find the least-cost staffing meeting ``targets`` (sim.experiment.staffing)
     seed: int = 0
     replications: int = 1
+    # The first replication this job runs (replications r .. r + replications - 1): a sweep over
+    # replication=range(0,20) spreads one configuration's replications over jobs and workers.
+    replication: int = 0
     record_steps: bool = True
     log_sample: float = 1.0  # the share of cases whose steps are logged (every k-th case, k = 1 / share)
     progress: bool = True
@@ -85,6 +88,8 @@ class SimConfig:
                 f"must be a share of the cases in (0, 1] (record_steps=false logs none), "
                 f"got {self.log_sample}",
             )
+        if not 0 <= self.replication <= MAX_REPLICATIONS:
+            raise ConfigError("replication", f"must be from 0 to {MAX_REPLICATIONS}, got {self.replication}")
         if not 1 <= self.replications <= MAX_REPLICATIONS:
             raise ConfigError(
                 "replications", f"must be from 1 to {MAX_REPLICATIONS}, got {self.replications}"

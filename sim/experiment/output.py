@@ -130,6 +130,7 @@ def _identity(conf: SimConfig) -> dict:
         "staffing_scale": conf.staffing.scale,
         "seed": conf.seed,
         "replications": conf.replications,
+        "first_replication": conf.replication,
     }
 
 

@@ -36,14 +36,16 @@ def replicate(
     record_steps: bool | float = False,
     progress: bool | Report = True,
     targets: Targets | None = None,
+    first: int = 0,
 ) -> Replicated:
-    """Run replications 0..R-1 of ``seed``; replication r is the same in every design. With
+    """Run replications ``first`` .. ``first`` + R - 1 of ``seed``; replication r is the same in
+    every design and in every job that runs it. With
     ``targets``, each replication's metrics hold the measures they are judged by. ``progress``:
     a bar here (true), nothing (false), or a report called after each replication."""
     stacks: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLES}
     rows = []
     report = as_report(progress, f"{scenario.name} / {design.label}")
-    for r in range(replications):
+    for r in range(first, first + replications):
         result = run(scenario, design, seed, replication=r, record_steps=record_steps)
         for name, stack in stacks.items():
             stack.append(getattr(result, name))
@@ -56,7 +58,7 @@ def replicate(
             | summarise(result, targets)
             | {f"utilisation:{name}": u for name, u in utilisation.items()}
         )
-        report(r + 1, replications)
+        report(r - first + 1, replications)
     return Replicated(
         tables={name: pd.concat(stack, ignore_index=True) for name, stack in stacks.items()},
         metrics=pd.DataFrame(rows),
