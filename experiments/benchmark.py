@@ -42,11 +42,13 @@ from sim.model.recorder import (
     CASE_INT_COLUMNS,
     DECISION_FLOAT_COLUMNS,
     DECISION_INT_COLUMNS,
+    PARTS,
     Table,
 )
 
 RATE, SERVICE, SERVERS = 2.7, 1.0, 3  # utilisation 0.9
 STDLIB = "hand-written SimPy, stdlib random (the baseline)"
+IDLE_PARTS = (0.0,) * (len(PARTS) - 2)  # an M/M/c customer spends no time in the other parts
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -144,8 +146,9 @@ def hand_written_with_records(arrivals: int, seed: int) -> tuple[int, float]:
         start = env.now
         yield env.timeout(rng.exponential(SERVICE))
         clerks.free(seat)
-        cases.add((i, 0, 0, 1, 0, 0, 0, 1, 0, arrived, env.now, start - arrived))
-        decisions.add((i, 0, start, env.now))
+        waited, served = start - arrived, env.now - start  # the lead time's parts: queue, service
+        cases.add((i, 0, 0, 1, 0, 0, 0, 1, 0, arrived, env.now, waited, waited, served, *IDLE_PARTS))
+        decisions.add((i, 0, 0, arrived, start, env.now))
         if len(cases.rows) >= BATCH:
             cases.flush()
             decisions.flush()
