@@ -115,8 +115,13 @@ def test_a_noisy_log_is_cleaned_as_documented(known):
     noisy = log.drop(lost).copy()
     late = noisy[(noisy["lifecycle:transition"] == "start") & (noisy["concept:name"] == "review")].index[:25]
     noisy.loc[late, "time:timestamp"] += pd.Timedelta(days=30)  # a clerk's clock gone wrong
+    lone = (
+        log[log["concept:name"] == "arrive"].iloc[:1].assign(**{"case:concept:name": "walked/in/and/out/0"})
+    )
+    noisy = pd.concat([noisy, lone], ignore_index=True)  # came, and nothing was logged after
     found = calibrate(noisy, name="noisy")
     text = " ".join(found.warnings)
+    assert "1 cases with no complete step (only arrival or done events): left out" in text
     assert "with no complete (missing events): dropped" in text and "with no start (missing events)" in text
     skewed = int(
         re.search(r"(\d+) steps out of order, such as complete before start \(clock skew\)", text)[1]

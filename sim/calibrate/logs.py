@@ -101,6 +101,10 @@ def from_frame(
     arrivals[marked.index] = marked
     steps, dropped = _pairs(events[~events["activity"].isin([ARRIVE, DONE])])
     warnings += dropped
+    idle = arrivals.index.difference(steps["case"].unique())
+    if len(idle):
+        warnings.append(f"{len(idle):,} cases with no complete step (only arrival or done events): left out")
+        arrivals = arrivals.drop(idle)
     if steps.empty:
         raise ConfigError(
             "log", "no step has both a start and a complete event: durations cannot be measured"
