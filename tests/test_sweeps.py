@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from sim.analysis.city import city
 from sim.analysis.collect import collect
 from sim.experiment.progress import JobFile, read
 
@@ -298,3 +299,44 @@ def test_a_replication_run_alone_equals_its_row_in_a_block(tmp_path):
     assert report.returncode == 0, report.stderr[-1500:]
     text = (tmp_path / "spread" / "report.md").read_text()
     assert "3 replications per configuration" in text and "also varies" not in text
+
+
+@pytest.mark.slow
+def test_city_totals_are_the_sums_of_their_districts(tmp_path):
+    """Two districts, two replications each as jobs of their own: the city's counts are the
+    districts' sums, its mean lead time the mean over all its applicants, its P90 theirs."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sim",
+            "--multirun",
+            "scenario=district,district_channels",
+            "replication=range(0,2)",
+            "scenario.horizon=1200",
+            "scenario.warmup=100",
+            "record_steps=false",
+            "progress=false",
+            f"hydra.sweep.dir={tmp_path}",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr[-1500:]
+    table = city(tmp_path).set_index("replication")
+    reps = collect(tmp_path).replications
+    cases = []
+    for job in collect(tmp_path).jobs.values():
+        frame = pd.read_parquet(job / "cases.parquet")
+        cases.append(frame[(frame["arrival"] >= 100) & frame["finished"]])
+    pooled = pd.concat(cases)
+    for r in (0, 1):
+        districts = reps[reps["replication"] == r]
+        assert (
+            table.loc[r, "cases"] == districts["cases"].sum()
+            and table.loc[r, "arrived"] == districts["arrived"].sum()
+        )
+        mine = pooled[pooled["replication"] == r]["lead_time_working_days"]
+        assert table.loc[r, "lead_time_working_days_mean"] == pytest.approx(mine.mean())
+        assert table.loc[r, "lead_time_working_days_p90"] == pytest.approx(mine.quantile(0.9))
+        assert table.loc[r, "districts"] == "district,district_channels"
