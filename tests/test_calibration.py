@@ -142,6 +142,9 @@ def test_a_bad_log_is_refused_naming_the_column(known, tmp_path):
         ConfigError, match=r"1 timestamps cannot be read as ISO 8601, e.g. row 7: 'yesterday'"
     ):
         calibrate(broken)
+    people = log.iloc[:4000].replace({"org:resource": {"market.reviewers": "Wang Fang"}})
+    with pytest.raises(ConfigError, match="'Wang Fang' is not: map each person to their pool first"):
+        calibrate(people)
     with pytest.raises(ConfigError, match=r"mapping\.casee: not a column calibration reads"):
         calibrate(log.iloc[:500], mapping={"casee": "x"})
 
