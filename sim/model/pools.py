@@ -10,11 +10,50 @@ spent working. Utilisation and mean queue over any window come from two snapshot
 
 from __future__ import annotations
 
+import bisect
+
 import simpy
 from simpy.core import BoundClass
 from simpy.resources import resource
 
 from sim.domain.calendars import WorkingTime
+
+
+class _Seats:
+    """The seats taken, used as SimPy uses its ``users`` list (append, remove, len, in) but
+    with removal in O(1): a city's pools hold hundreds of seats, and a list's ``remove`` scans
+    them all at every release. A holder may hold several seats of one pool at once (a case
+    whose items are reviewed in parallel), so each holder's seats are counted."""
+
+    __slots__ = ("_held", "_n")
+
+    def __init__(self) -> None:
+        self._held: dict[object, int] = {}
+        self._n = 0
+
+    def append(self, holder: object) -> None:
+        self._held[holder] = self._held.get(holder, 0) + 1
+        self._n += 1
+
+    def remove(self, holder: object) -> None:
+        held = self._held.get(holder)
+        if not held:
+            raise ValueError(f"{holder!r} holds no seat")  # as list.remove, which SimPy expects
+        if held == 1:
+            del self._held[holder]
+        else:
+            self._held[holder] = held - 1
+        self._n -= 1
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __contains__(self, holder: object) -> bool:
+        return holder in self._held
+
+    def __iter__(self):
+        for holder, held in self._held.items():
+            yield from [holder] * held
 
 
 class _Charged:
@@ -46,6 +85,7 @@ class MonitoredResource(simpy.Resource):
         self, env: simpy.Environment, capacity: int, name: str, hours: WorkingTime | None = None
     ) -> None:
         super().__init__(env, capacity)
+        self.users = _Seats()
         self.name = name
         self.background = 0.0  # the share of every open hour its staff give to other work
         self._open_hours = None if hours is None else hours.open_hours
@@ -137,11 +177,28 @@ class MonitoredResource(simpy.Resource):
         return busy, queue, self.staff_area, now - self._opened
 
 
+def _key(request: resource.PriorityRequest) -> tuple:
+    return request.key
+
+
+class _InsertedQueue(list):
+    """SimPy's ``SortedQueue`` as the same order kept by insertion: SimPy appends and re-sorts
+    the whole queue, O(n log n) a request, so a city's long queues cost more per case than a
+    small office's; a binary search and one C-level insert keep it O(log n) comparisons.
+    Equal keys keep their arrival order, as the stable sort did."""
+
+    maxlen = None
+
+    def append(self, item: resource.PriorityRequest) -> None:
+        bisect.insort_right(self, item, key=_key)
+
+
 class MonitoredPriorityResource(MonitoredResource, simpy.PriorityResource):
     """A monitored pool whose queue is served by priority (lower first), then in arrival order:
     for back offices that serve the earliest due first, and reviewers who also work on requests
     that can be pushed ahead."""
 
+    PutQueue = _InsertedQueue
     request = BoundClass(PriorityRequest)
 
     def _wait(self, now: float, priority: float) -> resource.PriorityRequest:
