@@ -4,6 +4,7 @@
     .venv/bin/python experiments/benchmark.py            # about 5 minutes on 2 cores
     .venv/bin/python experiments/benchmark.py --quick    # smaller N, fewer repeats
     .venv/bin/python experiments/benchmark.py --profile  # where the project's M/M/c time goes
+    .venv/bin/python experiments/benchmark.py --scale 10 50   # cost per case at 1x, 10x, 50x the office
 
 Every timing is the median of several repeats, each on its own seed, run one after another
 in this process (the sweep and memory parts in child processes; the M/M/c models take turns
@@ -32,7 +33,7 @@ from pathlib import Path
 import numpy as np
 import simpy
 
-from sim import BUNDLED, SINGLE, Department, Dist, DistKind, Item, Scenario, run
+from sim import BUNDLED, SINGLE, Department, Dist, DistKind, Item, Scenario, load_scenario, run
 from sim.analysis.theory import mmc_wait
 from sim.experiment.stats import t_interval
 from sim.model.pools import MonitoredResource
@@ -232,6 +233,45 @@ def events_per_case(scenario: Scenario, design) -> float:
     return Counting.scheduled / cases
 
 
+def per_case(times: int, seed: int, collector: bool = True) -> float:
+    """Microseconds of ``sim.run`` per case of the built-in scenario with ``times`` its demand
+    and staff (a tenth of a year at 10x, so every office serves about the same number of
+    cases), the garbage collector on or off."""
+    base = load_scenario("restaurant")
+    horizon = 8760 if times == 1 else 8760 * 10 // times
+    overrides = [f"scenario.demand.{n}={r * times}" for n, r in base.demand.items()]
+    scenario = load_scenario(
+        "restaurant", [*overrides, f"staffing.scale={times}", f"scenario.horizon={horizon}"]
+    )
+    gc.collect()
+    if not collector:
+        gc.disable()
+    try:
+        start = time.perf_counter()
+        cases = len(run(scenario, SINGLE, seed, record_steps=False).cases)
+        return (time.perf_counter() - start) / cases * 1e6
+    finally:
+        gc.enable()
+
+
+def scale(sizes: tuple[int, ...], repeats: int) -> None:
+    """Cost per case of offices 1x and larger, taking turns on each seed; ratios to 1x."""
+    print(f"Cost per case against office size (restaurant, single; median of {repeats} seeds)")
+    print("| office | us per case | x the 1x office, seed by seed | us per case, gc off | x 1x, gc off |")
+    print("|---:|---:|---:|---:|---:|")
+    cost = {(k, gc_on): [] for k in sizes for gc_on in (True, False)}
+    for seed in range(repeats):
+        for k in sizes:
+            for gc_on in (True, False):
+                cost[k, gc_on].append(per_case(k, seed, gc_on))
+    for k in sizes:
+        cells = []
+        for gc_on in (True, False):
+            mid, low, high = ratio(cost[k, gc_on], cost[1, gc_on])
+            cells += [f"{statistics.median(cost[k, gc_on]):,.0f}", f"{mid:.2f} [{low:.2f}, {high:.2f}]"]
+        print(f"| {k}x | " + " | ".join(cells) + " |")
+
+
 def builtin(repeats: int) -> list[dict]:
     from hydra import compose, initialize_config_dir
 
@@ -314,9 +354,19 @@ def main() -> None:
         "--profile", action="store_true", help="only profile the project's M/M/c run (pyinstrument)"
     )
     parser.add_argument("--mmc", action="store_true", help="only the M/M/c comparison")
+    parser.add_argument(
+        "--scale",
+        type=int,
+        nargs="*",
+        metavar="K",
+        help="only the cost per case at K times the office (e.g. 10 50)",
+    )
     args = parser.parse_args()
     if args.profile:
         profile(100_000)
+        return
+    if args.scale is not None:
+        scale((1, *(args.scale or (10, 50))), 3)
         return
     arrivals, repeats = (50_000, 3) if args.quick else (200_000, 7)
     sweeps = 1 if args.quick else 3
