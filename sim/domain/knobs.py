@@ -22,7 +22,7 @@ from sim.domain.errors import ConfigError
 from sim.domain.scenario import Scenario
 from sim.domain.value import Value
 
-MAX_SCALE = 100.0
+MAX_SCALE = 10_000.0  # a city's district is about 200x the district scenario; staff stay under MAX_STAFF
 MAX_FACTOR = 100.0
 MAX_P_INCOMPLETE = 0.95
 MAX_BACKGROUND = 0.95  # a multiplied background share stays below the whole of a pool's hours

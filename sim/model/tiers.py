@@ -319,6 +319,7 @@ class Desk:
         r.closed = True
         del self.open[r.id]
         self._record(r, self.env.now)
+        r.parts = []  # its parts point back at it: let reference counting free both, not the collector
         self.centre.check_drained()
 
     # -- the meeting and the overdue report ---------------------------------------------------
