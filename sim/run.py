@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from array import array
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -13,7 +15,7 @@ from sim.domain.design import Design
 from sim.domain.scenario import Scenario
 from sim.model import Model
 from sim.model.plans import CHANNELS
-from sim.model.recorder import Codes, Table
+from sim.model.recorder import Codes, Recorder, Table
 from sim.model.tiers import ESCALATIONS, TIERS
 
 
@@ -56,23 +58,39 @@ def run(
     *,
     replication: int = 0,
     record_steps: bool | float = True,
+    log: Callable[[pd.DataFrame], None] | None = None,
 ) -> RunResult:
     """Simulate replication ``replication`` of ``scenario`` under ``design`` with ``seed``;
-    ``record_steps`` logs every case's steps (true), none, or a share of the cases.
+    ``record_steps`` logs every case's steps (true), none, or a share of the cases. With ``log``,
+    the event log goes to it in chunks of rows (each sorted by case and time, tagged like
+    ``steps``) as the run goes, and ``steps`` comes back empty: memory does not grow with it.
 
     Two designs run with the same seed and replication serve the same applicants. The scenario
     was checked when it was made (``Scenario`` validates itself), so nothing is checked here.
     """
     model = Model(scenario, design, seed, replication=replication, record_steps=record_steps)
+    if log is not None:
+        rec, tags = model.centre.recorder, _tags(model)
+        rec.spill_steps(lambda columns: log(_tagged(_steps(rec, columns), tags)))
     model.run()
+    model.centre.recorder.end_spill()
     return tables(model)
+
+
+def _tags(model: Model) -> dict:
+    streams = model.centre.streams
+    return {
+        "scenario": model.scenario.name,
+        "design": model.design.label,
+        "seed": streams.seed,
+        "replication": streams.replication,
+    }
 
 
 def tables(model: Model) -> RunResult:
     """The tables of a model that has run (``run`` does both; tests script models by hand)."""
-    scenario, design, centre = model.scenario, model.design, model.centre
-    seed, replication = centre.streams.seed, centre.streams.replication
-    tags = {"scenario": scenario.name, "design": design.label, "seed": seed, "replication": replication}
+    scenario, centre = model.scenario, model.centre
+    tags = _tags(model)
     info = tags | {
         "horizon": scenario.horizon,
         "warmup": scenario.warmup,
@@ -87,7 +105,7 @@ def tables(model: Model) -> RunResult:
     info["mean_in_system"] = _mean_in_system(cases, scenario.warmup, scenario.horizon)
     return RunResult(
         cases=_tagged(cases, tags),
-        steps=_tagged(_steps(model), tags),
+        steps=_tagged(_steps(centre.recorder, centre.recorder.steps.columns), tags),
         resources=_tagged(_resources(model), tags),
         decisions=_tagged(_decisions(model, cases), tags),
         requests=_tagged(_requests(model), tags),
@@ -113,8 +131,9 @@ def _dates(model: Model, hours: np.ndarray) -> pd.Series:
     return start + pd.to_timedelta(hours, unit="h")
 
 
-def _frame(table: Table) -> pd.DataFrame:
-    return pd.DataFrame({name: np.frombuffer(col, dtype=col.typecode) for name, col in table.columns.items()})
+def _frame(table: Table | dict[str, array]) -> pd.DataFrame:
+    columns = table if isinstance(table, dict) else table.columns
+    return pd.DataFrame({name: np.frombuffer(col, dtype=col.typecode) for name, col in columns.items()})
 
 
 def _categories(codes: np.ndarray, names: Codes) -> pd.Categorical:
@@ -208,9 +227,8 @@ def _overdue(model: Model) -> pd.DataFrame:
     return df[["time", "date", "department", "overdue"]]
 
 
-def _steps(model: Model) -> pd.DataFrame:
-    rec = model.centre.recorder
-    df = _frame(rec.steps)
+def _steps(rec: Recorder, columns: dict[str, array]) -> pd.DataFrame:
+    df = _frame(columns)
     for column, names in (("item", rec.items), ("activity", rec.activities), ("resource", rec.resources)):
         df[column] = _categories(df[column].to_numpy(), names)
     return df.sort_values(["case", "start", "end"], ignore_index=True, kind="stable")

@@ -14,7 +14,7 @@ import math
 import sys
 import traceback
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import hydra
@@ -29,6 +29,7 @@ from sim.experiment.attribution import run_pair
 from sim.experiment.config import CONFIGS, RUN_ONLY_KEYS, SimConfig, load, register
 from sim.experiment.output import (
     ERROR,
+    TableFile,
     config_digest,
     is_complete,
     write_error,
@@ -76,18 +77,21 @@ def main(cfg: DictConfig) -> None:
         _search(conf, out, overrides, digest, bars=conf.progress and not multirun)
         progress(1, 1)
         return
+    streamed = ("steps",) if conf.record_steps else ()  # the event log goes to disk as it grows
     with _failure_recorded(out, overrides):
-        result = replicate(
-            conf.scenario,
-            conf.design,
-            conf.seed,
-            conf.replications,
-            record_steps=conf.record_steps and conf.log_sample,
-            progress=progress,
-            targets=conf.targets,
-            first=conf.replication,
-        )
-        out, summary = write_job(result, conf, out, digest)
+        with TableFile(out, "steps") if streamed else nullcontext() as steps_file:
+            result = replicate(
+                conf.scenario,
+                conf.design,
+                conf.seed,
+                conf.replications,
+                record_steps=conf.record_steps and conf.log_sample,
+                progress=progress,
+                targets=conf.targets,
+                first=conf.replication,
+                log=steps_file.write if steps_file else None,
+            )
+        out, summary = write_job(result, conf, out, digest, streamed)
     _report(conf, result.metrics, summary, out)
 
 

@@ -16,6 +16,8 @@ from enum import Enum
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from sim.domain.loads import offered_loads
 from sim.domain.promises import promised_days
@@ -68,14 +70,55 @@ def write_error(directory: Path, overrides: list[str], message: str) -> None:
     _atomic(directory / ERROR, lambda tmp: tmp.write_text(text))
 
 
+class TableFile:
+    """A job's table written to parquet in row groups as its chunks come (``write``), under a
+    temporary name until ``close`` puts it in place: the event log goes to disk as the run goes.
+    Categories are stored as dictionaries of 32-bit codes, so a later chunk may bring more names
+    than the first; on an error the temporary file is removed."""
+
+    def __init__(self, directory: Path, name: str) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        (directory / DONE).unlink(missing_ok=True)  # an old result must not vouch for this one
+        self.name, self.path = name, directory / f"{name}.parquet"
+        self._tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        self._writer: pq.ParquetWriter | None = None
+
+    def write(self, chunk: pd.DataFrame) -> None:
+        table = pa.Table.from_pandas(chunk, preserve_index=False)
+        if self._writer is None:
+            wide = [
+                f.with_type(pa.dictionary(pa.int32(), f.type.value_type))
+                if pa.types.is_dictionary(f.type)
+                else f
+                for f in table.schema
+            ]
+            self._writer = pq.ParquetWriter(self._tmp, pa.schema(wide, metadata=table.schema.metadata))
+        self._writer.write_table(table.cast(self._writer.schema))
+
+    def __enter__(self) -> TableFile:
+        return self
+
+    def __exit__(self, kind, *_) -> None:
+        if self._writer is not None:
+            self._writer.close()
+        if kind is None and self._writer is not None:
+            os.replace(self._tmp, self.path)
+        else:
+            self._tmp.unlink(missing_ok=True)
+
+
 def write_job(
-    result: Replicated, conf: SimConfig, directory: str | os.PathLike, digest: str = ""
+    result: Replicated,
+    conf: SimConfig,
+    directory: str | os.PathLike,
+    digest: str = "",
+    streamed: tuple[str, ...] = (),
 ) -> tuple[Path, dict]:
     """Write each table of the runs (``cases``, ``resources``, ``decisions``; ``steps`` when
     recorded; ``requests``, ``overdue``, ``sittings`` when the scenario has requests) and the
     ``replications`` table, then ``summary.json`` with each metric's mean and 95 % interval
-    across replications."""
-    skip = set()
+    across replications. ``streamed``: tables already in place (``TableFile``)."""
+    skip = set(streamed)
     if not conf.record_steps:
         skip |= {"steps", "request_steps"}
     if not conf.scenario.requests.classes:
@@ -89,7 +132,7 @@ def write_job(
         "offered_load": offered_loads(conf.scenario, conf.design),
         "promised_days": promised_days(conf.scenario, conf.design),
     }
-    return write_tables(tables, summary, directory, digest)
+    return write_tables(tables, summary, directory, digest, streamed)
 
 
 def write_orderings(
@@ -135,17 +178,22 @@ def _identity(conf: SimConfig) -> dict:
 
 
 def write_tables(
-    tables: dict[str, pd.DataFrame], summary: dict, directory: str | os.PathLike, digest: str
+    tables: dict[str, pd.DataFrame],
+    summary: dict,
+    directory: str | os.PathLike,
+    digest: str,
+    streamed: tuple[str, ...] = (),
 ) -> tuple[Path, dict]:
-    """Write ``tables`` as parquet, then ``summary`` with each table's row count and hash."""
+    """Write ``tables`` as parquet, then ``summary`` with the row count and hash of each table
+    and of the ``streamed`` ones already in place."""
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
     (out / DONE).unlink(missing_ok=True)  # an old result must not vouch for a new, partial one
     for name, df in tables.items():
         _atomic(out / f"{name}.parquet", lambda tmp, df=df: df.to_parquet(tmp, index=False))
-    written = {
-        name: {"rows": len(df), "sha256": file_digest(out / f"{name}.parquet")} for name, df in tables.items()
-    }
+    rows = {name: len(df) for name, df in tables.items()}
+    rows |= {name: pq.ParquetFile(out / f"{name}.parquet").metadata.num_rows for name in streamed}
+    written = {name: {"rows": n, "sha256": file_digest(out / f"{name}.parquet")} for name, n in rows.items()}
     summary = summary | {"config_sha256": digest, "tables": written}
     _atomic(out / DONE, lambda tmp: tmp.write_text(json.dumps(summary, indent=2, default=float)))
     (out / ERROR).unlink(missing_ok=True)

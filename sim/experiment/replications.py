@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 
 import pandas as pd
@@ -37,16 +38,18 @@ def replicate(
     progress: bool | Report = True,
     targets: Targets | None = None,
     first: int = 0,
+    log: Callable[[pd.DataFrame], None] | None = None,
 ) -> Replicated:
     """Run replications ``first`` .. ``first`` + R - 1 of ``seed``; replication r is the same in
     every design and in every job that runs it. With
     ``targets``, each replication's metrics hold the measures they are judged by. ``progress``:
-    a bar here (true), nothing (false), or a report called after each replication."""
+    a bar here (true), nothing (false), or a report called after each replication. ``log``: where
+    the event log goes as it is written (``sim.run.run``), instead of into ``tables["steps"]``."""
     stacks: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLES}
     rows = []
     report = as_report(progress, f"{scenario.name} / {design.label}")
     for r in range(first, first + replications):
-        result = run(scenario, design, seed, replication=r, record_steps=record_steps)
+        result = run(scenario, design, seed, replication=r, record_steps=record_steps, log=log)
         for name, stack in stacks.items():
             stack.append(getattr(result, name))
         utilisation = result.resources.set_index("resource")["utilisation"]

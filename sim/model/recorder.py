@@ -2,17 +2,21 @@
 
 Rows are gathered in small batches of tuples and flushed into ``array.array`` columns, and
 names become small integer codes, so a run of a million cases costs tens of bytes per record
-instead of a Python object each, and appending a row is a single list append.
+instead of a Python object each, and appending a row is a single list append. The event log,
+the one table that grows by many rows per case, can be handed on in chunks as the run goes
+(``Recorder.spill_steps``), so a long run's memory does not grow with it.
 """
 
 from __future__ import annotations
 
 from array import array
+from collections.abc import Callable
 from itertools import chain
 
 import numpy as np
 
 BATCH = 4096
+SPILL_ROWS = 1 << 20  # event-log rows handed on at once when spilling: 56 MB of columns
 
 
 class Codes:
@@ -102,6 +106,15 @@ class Table:
         self.flush()
         return self._columns
 
+    def __len__(self) -> int:
+        return len(next(iter(self._columns.values())))
+
+    def take(self) -> dict[str, array]:
+        """The columns so far, leaving the table empty."""
+        taken = self.columns
+        self._columns = {name: array(column.typecode) for name, column in taken.items()}
+        return taken
+
 
 class Recorder:
     def __init__(self, record_steps: bool | float) -> None:
@@ -125,6 +138,16 @@ class Recorder:
         self.request_classes = Codes()
         self.departments = Codes()
         self.department_sets = Codes()  # "market+tax": the departments a request involved
+        self._spill: Callable[[dict[str, array]], None] | None = None
+
+    def spill_steps(self, to: Callable[[dict[str, array]], None]) -> None:
+        """Hand the event log's columns to ``to`` whenever SPILL_ROWS rows have gathered, instead
+        of keeping them; ``end_spill`` hands on the rest."""
+        self._spill = to
+
+    def end_spill(self) -> None:
+        if self._spill is not None:
+            self._spill(self.steps.take())
 
     def case(self, row: tuple) -> None:
         """Append one case row, in the order CASE_INT_COLUMNS + CASE_FLOAT_COLUMNS; every table's
@@ -135,6 +158,8 @@ class Recorder:
             self.cases.flush()
             self.steps.flush()
             self.decisions.flush()
+            if self._spill is not None and len(self.steps) >= SPILL_ROWS:
+                self._spill(self.steps.take())
 
     def step(
         self, case: int, item: int, activity: int, resource: int, enqueue: float, start: float, end: float
