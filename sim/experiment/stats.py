@@ -1,9 +1,13 @@
-"""Confidence intervals across replications (scipy's t distribution, not hand-rolled)."""
+"""Confidence intervals across replications (scipy's t quantile, not hand-rolled; from
+``scipy.special``, a tenth of ``scipy.stats``' half second of import that every job would pay)."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
+from scipy.special import stdtrit
 
 CONFIDENCE = 0.95
 
@@ -17,10 +21,8 @@ def t_interval(values, confidence: float = CONFIDENCE) -> tuple[float, float, fl
     mean = float(x.mean())
     if len(x) < 2 or np.all(x == x[0]):
         return mean, (mean if len(x) > 1 else np.nan), (mean if len(x) > 1 else np.nan)
-    from scipy import stats  # half a second to import: paid by the jobs, not by a sweep's launcher
-
-    low, high = stats.t.interval(confidence, len(x) - 1, loc=mean, scale=stats.sem(x))
-    return mean, float(low), float(high)
+    half = float(stdtrit(len(x) - 1, (1 + confidence) / 2)) * x.std(ddof=1) / math.sqrt(len(x))
+    return mean, mean - half, mean + half
 
 
 def describe(metrics: pd.DataFrame, columns: list[str], confidence: float = CONFIDENCE) -> pd.DataFrame:
