@@ -6,9 +6,11 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from omegaconf import OmegaConf
 from studies import study
 
-from sim import BUNDLED, SINGLE, run
+from sim import BUNDLED, SINGLE, ConfigError, run
+from sim.domain.loads import offered_loads
 from sim.experiment.config import CONFIGS
 
 SOURCED = ["startup", "small_restaurant", "transport", "deregistration", "construction", "district"]
@@ -102,3 +104,37 @@ def test_sensitivity_study_draws_a_tornado(tmp_path):
     assert "p_incomplete high" in text and "mail low" in text and "notice_factor low" in text
     for name in ("tornado", "tornado_full_standard"):
         assert (out / "figures" / f"{name}.png").stat().st_size > 10_000
+
+
+def test_the_city_table_matches_the_district_files_and_adds_up_to_the_city():
+    rows = table_rows("A city as its districts (`xiamen_*`, `+experiment=city`)")
+    files = sorted(p.stem for p in README.parent.glob("xiamen_*.yaml"))
+    assert sorted(name.strip("`") for name in rows) == files
+    total = 0
+    for name, cells in rows.items():
+        share, cases, size = float(cells[3].rstrip(" %")), int(cells[4].replace(",", "")), float(cells[5])
+        assert OmegaConf.load(README.parent / f"{name.strip('`')}.yaml").size == size, name
+        assert cases == round(2_600_000 * share / 100), name
+        assert size == round(cases / 2088), name  # a district_channels year's arrivals
+        total += cases
+    assert abs(total - 2_600_000) < 2_600_000 * 0.001
+
+
+def test_size_makes_a_bigger_copy_of_the_office_with_the_same_loads(compose):
+    small = compose(["scenario=district_requests", "scenario.horizon=2000"]).scenario
+    big = compose(["scenario=district_requests", "scenario.size=3", "scenario.horizon=2000"]).scenario
+    assert big.size == 1  # applied once: the scenario that runs is the bigger one
+    assert big.demand == {need: 3 * rate for need, rate in small.demand.items()}
+    for name, cls in small.requests.classes.items():
+        assert big.requests.classes[name].rate == 3 * cls.rate
+    assert big.requests.meeting == small.requests.meeting  # a meeting's seats are not staff
+    assert big.specialists.staff == 3 * small.specialists.staff
+    assert big.requests.coordinators == 3 * small.requests.coordinators
+    for name, d in small.departments.items():
+        assert big.departments[name].reviewers == 3 * d.reviewers, name
+    assert offered_loads(big, BUNDLED) == pytest.approx(offered_loads(small, BUNDLED))
+    on_top = compose(["scenario=district", "scenario.size=2", "staffing.scale=1.5"]).scenario
+    district = compose(["scenario=district"]).scenario
+    assert on_top.departments["market"].reviewers == round(2 * district.departments["market"].reviewers * 1.5)
+    with pytest.raises(ConfigError, match=r"scenario\.size"):
+        compose(["scenario=district", "scenario.size=0"])

@@ -18,7 +18,10 @@ if TYPE_CHECKING:  # a Scenario runs these checks when it is made
 BACK_OFFICE_ROLES = ("reviewers", "inspectors", "leaders")
 
 # Bounds that catch a slipped digit before it turns into an hour-long run or a memory blow-up.
-MAX_STAFF = 100_000
+MAX_STAFF = (
+    1_000_000  # a delay modelled as a pool (1,000 "reviewers" of a public notice) in a city-sized office
+)
+MAX_SIZE = 10_000  # a city's district is a few hundred times a district scenario
 MAX_HOURS = 24 * 365 * 100
 FIRST_DATE, LAST_DATE = dt.date(1700, 1, 1), dt.date(2262, 1, 1)
 
@@ -82,6 +85,8 @@ def validate(scenario: Scenario, key: str = "scenario") -> None:
         _days(days, k)
     if not s.demand:
         raise ConfigError(f"{key}.demand", "give an arrival rate (per hour) for at least one need")
+    if not (math.isfinite(s.size) and 0 < s.size <= MAX_SIZE):
+        raise ConfigError(f"{key}.size", f"must be a multiplier > 0 and at most {MAX_SIZE:,}, got {s.size}")
     for need, rate in s.demand.items():
         k = f"{key}.demand.{need}"
         if need not in s.needs:

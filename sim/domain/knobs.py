@@ -75,8 +75,10 @@ class Estimates(Value):
 
 
 def applied(scenario: Scenario, staffing: Staffing, estimates: Estimates) -> Scenario:
-    """The scenario that runs: ``scenario`` with both knobs turned, one after the other (both
-    change departments), itself when both are 1."""
+    """The scenario that runs: ``scenario`` at its ``size``, then with both knobs turned, one
+    after the other (all change departments), itself when all are 1."""
+    if scenario.size != 1:
+        scenario = _sized(scenario)
     if staffing.scale != 1:
         scenario = replace(scenario, **_staffed(scenario, staffing.times))
     if estimates != Estimates():
@@ -100,6 +102,16 @@ def staffed_with(scenario: Scenario, counts: dict[str, int]) -> Scenario:
             group, role = pool.split(".")
             departments[group] = replace(departments[group], **{role: n})
     return replace(scenario, departments=departments, **changes)
+
+
+def _sized(s: Scenario) -> Scenario:
+    """``size`` copies of ``s`` as one office: every arrival rate times ``size``, staff as
+    ``staffing.scale`` would make them (the meeting's seats stay)."""
+    classes = {name: replace(c, rate=c.rate * s.size) for name, c in s.requests.classes.items()}
+    grown = _staffed(s, Staffing(scale=s.size).times)
+    grown["requests"] = replace(grown["requests"], classes=classes)
+    demand = {need: rate * s.size for need, rate in s.demand.items()}
+    return replace(s, size=1.0, demand=demand, **grown)
 
 
 def _staffed(s: Scenario, times: Callable[[int], int]) -> dict:

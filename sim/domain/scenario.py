@@ -311,6 +311,9 @@ class Scenario(Value):
     Arrivals of each need are Poisson at ``demand[need]`` per hour until ``horizon``; cases
     still open then may finish during ``drain`` more hours. Statistics cut the first
     ``warmup`` hours in analysis, not in the model.
+    ``size``: the office that runs is ``size`` times the one described, every arrival rate and
+    staff count multiplied (staff rounded half up), as a city's district is a bigger copy of a
+    district scenario; ``staffing.scale`` then applies on top.
     """
 
     name: str
@@ -339,6 +342,7 @@ class Scenario(Value):
     horizon: float
     warmup: float = 0.0
     drain: float = 0.0
+    size: float = 1.0
     work_limit: float = 20_000_000  # expected visits per run (~10 GB with the event log); raise it explicitly
 
     def __post_init__(self) -> None:
