@@ -4,7 +4,9 @@
     .venv/bin/python experiments/benchmark.py            # about 5 minutes on 2 cores
     .venv/bin/python experiments/benchmark.py --quick    # smaller N, fewer repeats
     .venv/bin/python experiments/benchmark.py --profile  # where the project's M/M/c time goes
-    .venv/bin/python experiments/benchmark.py --scale 10 50   # cost per case at 1x, 10x, 50x the office
+    .venv/bin/python experiments/benchmark.py --scale 10 100  # cost per case at 1x, 10x, 100x the office
+    .venv/bin/python experiments/benchmark.py --city     # a city-year: Xiamen's six districts on 2 cores
+    .venv/bin/python experiments/benchmark.py --overhead # what a job costs besides its cases
 
 Every timing is the median of several repeats, each on its own seed, run one after another
 in this process (the sweep and memory parts in child processes; the M/M/c models take turns
@@ -20,6 +22,7 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib.util
+import os
 import platform
 import random
 import statistics
@@ -191,9 +194,11 @@ def timed(models: dict, repeats: int) -> dict[str, dict]:
     for seed in range(1, repeats + 1):
         for name, fn in models.items():
             gc.collect()  # each starts from a clean heap, not with the cycles the last one left
+            gc.disable()  # as sim.run does for its runs: every model gets the same trick
             start = time.perf_counter()
             customers, wait = fn(seed)
             speeds[name].append(customers / (time.perf_counter() - start))
+            gc.enable()
             waits[name].append(wait)
     results = {}
     for name in models:
@@ -233,10 +238,10 @@ def events_per_case(scenario: Scenario, design) -> float:
     return Counting.scheduled / cases
 
 
-def per_case(times: int, seed: int, collector: bool = True) -> float:
+def per_case(times: int, seed: int) -> float:
     """Microseconds of ``sim.run`` per case of the built-in scenario with ``times`` its demand
     and staff (a tenth of a year at 10x, so every office serves about the same number of
-    cases), the garbage collector on or off."""
+    cases)."""
     base = load_scenario("restaurant")
     horizon = 8760 if times == 1 else 8760 * 10 // times
     overrides = [f"scenario.demand.{n}={r * times}" for n, r in base.demand.items()]
@@ -244,32 +249,23 @@ def per_case(times: int, seed: int, collector: bool = True) -> float:
         "restaurant", [*overrides, f"staffing.scale={times}", f"scenario.horizon={horizon}"]
     )
     gc.collect()
-    if not collector:
-        gc.disable()
-    try:
-        start = time.perf_counter()
-        cases = len(run(scenario, SINGLE, seed, record_steps=False).cases)
-        return (time.perf_counter() - start) / cases * 1e6
-    finally:
-        gc.enable()
+    start = time.perf_counter()
+    cases = len(run(scenario, SINGLE, seed, record_steps=False).cases)
+    return (time.perf_counter() - start) / cases * 1e6
 
 
 def scale(sizes: tuple[int, ...], repeats: int) -> None:
     """Cost per case of offices 1x and larger, taking turns on each seed; ratios to 1x."""
     print(f"Cost per case against office size (restaurant, single; median of {repeats} seeds)")
-    print("| office | us per case | x the 1x office, seed by seed | us per case, gc off | x 1x, gc off |")
-    print("|---:|---:|---:|---:|---:|")
-    cost = {(k, gc_on): [] for k in sizes for gc_on in (True, False)}
+    print("| office | us per case | x the 1x office, seed by seed: median [range] |")
+    print("|---:|---:|---:|")
+    cost = {k: [] for k in sizes}
     for seed in range(repeats):
         for k in sizes:
-            for gc_on in (True, False):
-                cost[k, gc_on].append(per_case(k, seed, gc_on))
+            cost[k].append(per_case(k, seed))
     for k in sizes:
-        cells = []
-        for gc_on in (True, False):
-            mid, low, high = ratio(cost[k, gc_on], cost[1, gc_on])
-            cells += [f"{statistics.median(cost[k, gc_on]):,.0f}", f"{mid:.2f} [{low:.2f}, {high:.2f}]"]
-        print(f"| {k}x | " + " | ".join(cells) + " |")
+        mid, low, high = ratio(cost[k], cost[1])
+        print(f"| {k}x | {statistics.median(cost[k]):,.0f} | {mid:.2f} [{low:.2f}, {high:.2f}] |")
 
 
 def builtin(repeats: int) -> list[dict]:
@@ -337,6 +333,120 @@ def sweep_seconds(launcher: str, jobs: int, horizon: float) -> float:
         return time.perf_counter() - start
 
 
+def overhead(repeats: int) -> None:
+    """What a job costs besides its cases: a one-job run of a ten-hour horizon from process
+    start to exit (an upper bound on start to first case), and the marginal wall time of one
+    more such job in a sweep, whose joblib workers keep their imports from job to job."""
+    tiny = ["scenario.horizon=10", "scenario.warmup=0", "record_steps=false", "progress=false"]
+    single = []
+    for _ in range(repeats):
+        with tempfile.TemporaryDirectory() as out:
+            start = time.perf_counter()
+            subprocess.run(
+                [sys.executable, "-m", "sim", *tiny, f"hydra.run.dir={out}"],
+                capture_output=True,
+                check=True,
+                cwd=ROOT,
+            )
+            single.append(time.perf_counter() - start)
+
+    def workers(out: str) -> list[str]:
+        return [f"hydra.sweep.dir={out}", "hydra.launcher.n_jobs=2"]
+
+    def sweep(jobs: int) -> float:
+        with tempfile.TemporaryDirectory() as out:
+            start = time.perf_counter()
+            subprocess.run(
+                [sys.executable, "-m", "sim", "--multirun", f"seed=range(0,{jobs})", *tiny, *workers(out)],
+                capture_output=True,
+                check=True,
+                cwd=ROOT,
+            )
+            return time.perf_counter() - start
+
+    few, many = 2, 42
+    marginal = [(sweep(many) - sweep(few)) / (many - few) for _ in range(repeats)]
+    print(
+        f"Fixed cost of a job (median of {repeats})\n| what | seconds |\n|---|---:|\n"
+        f"| one run of a 10-hour horizon, process start to exit | {statistics.median(single):.2f} |\n"
+        f"| one more such job in a joblib sweep on 2 workers (wall, from {few} and {many} jobs) | "
+        f"{statistics.median(marginal):.3f} |"
+    )
+
+
+def tree_rss(root: int) -> float:
+    """MiB resident in ``root`` and every process under it (shared pages counted in each: an
+    upper bound), from /proc."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    tree, grew = {root}, True
+    while grew:
+        below = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree |= below
+        grew = bool(below)
+    kib = 0
+    for pid in tree:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        kib += sum(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
+    return kib / 1024
+
+
+def city_year(log_sample: float, horizon: float | None) -> None:
+    """One replication of the city preset's six districts under the bundled design, through
+    Hydra's joblib launcher on this machine's cores, with the event log on and streamed; then
+    the city totals. Prints wall time, CPU time, cases, peak memory of the whole process tree
+    (sampled every half second) and the log's size."""
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    with tempfile.TemporaryDirectory() as out:
+        args = [
+            sys.executable,
+            "-m",
+            "sim",
+            "--multirun",
+            "+experiment=city",
+            "design=bundled",
+            f"log_sample={log_sample}",
+            "progress=false",
+            f"hydra.sweep.dir={out}",
+            "hydra.launcher.n_jobs=2",
+        ]
+        args += [f"scenario.horizon={horizon}"] if horizon else []
+        before = os.times()
+        start = time.perf_counter()
+        job = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        peak = 0.0
+        while job.poll() is None:
+            peak = max(peak, tree_rss(job.pid))
+            time.sleep(0.5)
+        wall = time.perf_counter() - start
+        after = os.times()
+        if job.returncode:
+            raise SystemExit(job.stderr.read())
+        cpu = after.children_user + after.children_system - before.children_user - before.children_system
+        subprocess.run([sys.executable, "-m", "sim.analysis.city", out], cwd=ROOT, check=True)
+        summary = pd.read_csv(Path(out) / "collected" / "city_summary.csv").iloc[0]
+        logs = list(Path(out).glob("*/steps.parquet"))
+        rows = sum(pq.ParquetFile(p).metadata.num_rows for p in logs)
+        size = sum(p.stat().st_size for p in logs) / 2**20
+    cases = summary["arrived"]
+    print(
+        "| cases | wall (min) | CPU (min) | us CPU per case | peak memory, all processes (GiB) | "
+        "event-log rows | on disk (MiB) |\n|---:|---:|---:|---:|---:|---:|---:|\n"
+        f"| {cases:,.0f} | {wall / 60:.1f} | {cpu / 60:.1f} | {cpu / cases * 1e6:,.0f} | "
+        f"{peak / 1024:.2f} | {rows:,} | {size:,.0f} |"
+    )
+
+
 def profile(arrivals: int) -> None:
     """Print pyinstrument's call tree of the project's M/M/c run (the bench extra installs it)."""
     from pyinstrument import Profiler
@@ -359,14 +469,26 @@ def main() -> None:
         type=int,
         nargs="*",
         metavar="K",
-        help="only the cost per case at K times the office (e.g. 10 50)",
+        help="only the cost per case at K times the office (e.g. 10 100)",
     )
+    parser.add_argument(
+        "--city",
+        action="store_true",
+        help="only a city-year: +experiment=city under bundled, the event log on (streamed)",
+    )
+    parser.add_argument("--overhead", action="store_true", help="only the fixed cost of a job")
     args = parser.parse_args()
+    if args.overhead:
+        overhead(3 if args.quick else 5)
+        return
+    if args.city:
+        city_year(0.1 if args.quick else 1.0, 1548 if args.quick else None)
+        return
     if args.profile:
         profile(100_000)
         return
     if args.scale is not None:
-        scale((1, *(args.scale or (10, 50))), 3)
+        scale((1, *(args.scale or (10, 100))), 5)
         return
     arrivals, repeats = (50_000, 3) if args.quick else (200_000, 7)
     sweeps = 1 if args.quick else 3
