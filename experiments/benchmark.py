@@ -334,10 +334,11 @@ def sweep_seconds(launcher: str, jobs: int, horizon: float) -> float:
 
 
 def overhead(repeats: int) -> None:
-    """What a job costs besides its cases: a one-job run of a ten-hour horizon from process
-    start to exit (an upper bound on start to first case), and the marginal wall time of one
-    more such job in a sweep, whose joblib workers keep their imports from job to job."""
-    tiny = ["scenario.horizon=10", "scenario.warmup=0", "record_steps=false", "progress=false"]
+    """What a job costs besides its cases: a run of the built-in scenario's first open hour (9
+    to 10 on 2 January, a handful of cases) from process start to exit, an upper bound on start
+    to first case, and the marginal wall time of one more such job in a sweep, whose joblib
+    workers keep their imports from job to job."""
+    tiny = ["scenario.horizon=34", "scenario.warmup=0", "record_steps=false", "progress=false"]
     single = []
     for _ in range(repeats):
         with tempfile.TemporaryDirectory() as out:
@@ -368,7 +369,8 @@ def overhead(repeats: int) -> None:
     marginal = [(sweep(many) - sweep(few)) / (many - few) for _ in range(repeats)]
     print(
         f"Fixed cost of a job (median of {repeats})\n| what | seconds |\n|---|---:|\n"
-        f"| one run of a 10-hour horizon, process start to exit | {statistics.median(single):.2f} |\n"
+        "| one run to 10:00 on the first open day (an hour of arrivals), process start to exit | "
+        f"{statistics.median(single):.2f} |\n"
         f"| one more such job in a joblib sweep on 2 workers (wall, from {few} and {many} jobs) | "
         f"{statistics.median(marginal):.3f} |"
     )

@@ -1,7 +1,8 @@
 """Fingerprints of every reference scenario's tables, to show a refactoring changed no result.
 
-Runs each scenario of ``configs/scenario/`` as configured under single and bundled (seed 0,
-two replications, event log on; about half a minute in all) and prints a hash of each table
+Runs each scenario of ``configs/scenario/`` as configured (a city's district at size 1) under
+single and bundled (seed 0, two replications, event log on; about a minute in all) and prints a
+hash of each table
 the runs produce. Run it before and after a change that must not move any result,
 and compare::
 
@@ -45,7 +46,9 @@ def fingerprints(without: frozenset[str] = frozenset()) -> dict[str, dict[str, s
     with initialize_config_dir(config_dir=CONFIGS, version_base="1.3"):
         for scenario in scenarios:
             for design in DESIGNS:
-                conf = load(compose("config", overrides=[f"scenario={scenario}", f"design={design}"]))
+                # a city's district runs at size 1: its size only multiplies rates and staff
+                overrides = [f"scenario={scenario}", f"design={design}", "scenario.size=1"]
+                conf = load(compose("config", overrides=overrides))
                 result = replicate(conf.scenario, conf.design, 0, 2, record_steps=True, progress=False)
                 tables = {**result.tables, "replications": result.metrics}
                 out[f"{scenario}/{design}"] = {
@@ -65,16 +68,21 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(now, indent=1))
         return 0
     before = json.loads(args.compare.read_text())
+    both = sorted(set(before) & set(now))
     differ = [
         f"{run}: {table}"
-        for run in sorted(set(before) | set(now))
-        for table in sorted(set(before.get(run, {})) | set(now.get(run, {})))
-        if before.get(run, {}).get(table) != now.get(run, {}).get(table)
+        for run in both
+        for table in sorted(set(before[run]) | set(now[run]))
+        if before[run].get(table) != now[run].get(table)
     ]
     for line in differ:
         print(f"differs: {line}")
-    print(f"{len(now)} runs, {sum(map(len, now.values()))} tables compared, {len(differ)} differ")
-    return 1 if differ else 0
+    for run in sorted(set(now) - set(before)):
+        print(f"new (not compared): {run}")
+    for run in sorted(set(before) - set(now)):
+        print(f"gone: {run}")
+    print(f"{len(both)} runs, {sum(len(now[r]) for r in both)} tables compared, {len(differ)} differ")
+    return 1 if differ or set(before) - set(now) else 0
 
 
 if __name__ == "__main__":

@@ -45,7 +45,7 @@ def test_a_run_leaves_no_reference_cycles(name):
     """``Centre.run`` pauses the cyclic collector for speed; that is safe only while everything a
     run makes is freed by reference counting. A cycle per case or request would grow memory with
     the run: it shows here as garbage the collector finds while the model is still alive."""
-    scenario = load_scenario(name, ["scenario.horizon=3000", "scenario.warmup=0"])
+    scenario = load_scenario(name, ["scenario.horizon=3000", "scenario.warmup=0", "scenario.size=1"])
     for design in (SINGLE, PRESETS["full_standard"]):
         gc.collect()
         gc.disable()  # no collection after the run either, before the count below
