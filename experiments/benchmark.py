@@ -312,20 +312,18 @@ def peak_memory(arrivals: int) -> tuple[float, float]:
     return float(out[0]), float(out[1])
 
 
-def sweep_seconds(launcher: str, jobs: int, horizon: float) -> float:
+def multirun(*overrides: str) -> list[str]:
+    """The command line of a quiet sweep of ``python -m sim``."""
+    return [sys.executable, "-m", "sim", "--multirun", "progress=false", *overrides]
+
+
+def sweep_seconds(launcher: str, jobs: int, *overrides: str) -> float:
+    """Wall seconds of a sweep of ``jobs`` seeds through ``launcher`` (joblib on 2 workers)."""
     with tempfile.TemporaryDirectory() as out:
-        args = [
-            sys.executable,
-            "-m",
-            "sim",
-            "--multirun",
-            f"seed=range(0,{jobs})",
-            f"scenario.horizon={horizon}",
-            "record_steps=false",
-            "progress=false",
-            f"hydra/launcher={launcher}",
-            f"hydra.sweep.dir={out}",
-        ]
+        args = multirun(
+            f"seed=range(0,{jobs})", "record_steps=false", f"hydra/launcher={launcher}", *overrides
+        )
+        args.append(f"hydra.sweep.dir={out}")
         if launcher == "joblib":
             args.append("hydra.launcher.n_jobs=2")
         start = time.perf_counter()
@@ -338,32 +336,17 @@ def overhead(repeats: int) -> None:
     to 10 on 2 January, a handful of cases) from process start to exit, an upper bound on start
     to first case, and the marginal wall time of one more such job in a sweep, whose joblib
     workers keep their imports from job to job."""
-    tiny = ["scenario.horizon=34", "scenario.warmup=0", "record_steps=false", "progress=false"]
+    first_hour = ["scenario.horizon=34", "scenario.warmup=0"]
     single = []
     for _ in range(repeats):
         with tempfile.TemporaryDirectory() as out:
+            args = [sys.executable, "-m", "sim", *first_hour, "record_steps=false", "progress=false"]
             start = time.perf_counter()
-            subprocess.run(
-                [sys.executable, "-m", "sim", *tiny, f"hydra.run.dir={out}"],
-                capture_output=True,
-                check=True,
-                cwd=ROOT,
-            )
+            subprocess.run([*args, f"hydra.run.dir={out}"], capture_output=True, check=True, cwd=ROOT)
             single.append(time.perf_counter() - start)
 
-    def workers(out: str) -> list[str]:
-        return [f"hydra.sweep.dir={out}", "hydra.launcher.n_jobs=2"]
-
     def sweep(jobs: int) -> float:
-        with tempfile.TemporaryDirectory() as out:
-            start = time.perf_counter()
-            subprocess.run(
-                [sys.executable, "-m", "sim", "--multirun", f"seed=range(0,{jobs})", *tiny, *workers(out)],
-                capture_output=True,
-                check=True,
-                cwd=ROOT,
-            )
-            return time.perf_counter() - start
+        return sweep_seconds("joblib", jobs, *first_hour)
 
     few, many = 2, 42
     marginal = [(sweep(many) - sweep(few)) / (many - few) for _ in range(repeats)]
@@ -410,18 +393,13 @@ def city_year(log_sample: float, horizon: float | None) -> None:
     import pyarrow.parquet as pq
 
     with tempfile.TemporaryDirectory() as out:
-        args = [
-            sys.executable,
-            "-m",
-            "sim",
-            "--multirun",
+        args = multirun(
             "+experiment=city",
             "design=bundled",
             f"log_sample={log_sample}",
-            "progress=false",
             f"hydra.sweep.dir={out}",
             "hydra.launcher.n_jobs=2",
-        ]
+        )
         args += [f"scenario.horizon={horizon}"] if horizon else []
         before = os.times()
         start = time.perf_counter()
@@ -553,7 +531,11 @@ def main() -> None:
 
     print(f"\nSweep of 16 built-in runs through Hydra, median of {sweeps} (each pair one after the other)")
     pairs = [
-        (sweep_seconds("basic", 16, horizon), sweep_seconds("joblib", 16, horizon)) for _ in range(sweeps)
+        (
+            sweep_seconds("basic", 16, f"scenario.horizon={horizon}"),
+            sweep_seconds("joblib", 16, f"scenario.horizon={horizon}"),
+        )
+        for _ in range(sweeps)
     ]
     serial, parallel = [s for s, _ in pairs], [p for _, p in pairs]
     # Each pair ran back to back, so its ratio is free of the machine's drift between pairs.

@@ -127,7 +127,14 @@ def test_size_makes_a_bigger_copy_of_the_office_with_the_same_loads(compose):
     assert big.demand == {need: 3 * rate for need, rate in small.demand.items()}
     for name, cls in small.requests.classes.items():
         assert big.requests.classes[name].rate == 3 * cls.rate
-    assert big.requests.meeting == small.requests.meeting  # a meeting's seats are not staff
+    assert big.requests.meeting.capacity == 3 * small.requests.meeting.capacity  # or its agenda grows
+    sittings = 0
+    for name, item in small.items.items():
+        for step, grown in zip(item.steps, big.items[name].steps, strict=True):
+            if step.batch is not None and step.batch.capacity is not None:  # a weekly sitting of 8 files
+                assert grown.batch.capacity == 3 * step.batch.capacity, (name, step.name)
+                sittings += 1
+    assert sittings >= 3  # the construction items' committees
     assert big.specialists.staff == 3 * small.specialists.staff
     assert big.requests.coordinators == 3 * small.requests.coordinators
     for name, d in small.departments.items():

@@ -105,13 +105,29 @@ def staffed_with(scenario: Scenario, counts: dict[str, int]) -> Scenario:
 
 
 def _sized(s: Scenario) -> Scenario:
-    """``size`` copies of ``s`` as one office: every arrival rate times ``size``, staff as
-    ``staffing.scale`` would make them (the meeting's seats stay)."""
+    """``size`` copies of ``s`` as one office: every arrival rate times ``size``; staff, the files
+    a batch releases at once and the requests a meeting hears, as ``staffing.scale`` would make
+    staff (a committee of a bigger office hears more files a sitting, or its queue would grow
+    without end)."""
+    times = Staffing(scale=s.size).times
+    grown = _staffed(s, times)
     classes = {name: replace(c, rate=c.rate * s.size) for name, c in s.requests.classes.items()}
-    grown = _staffed(s, Staffing(scale=s.size).times)
-    grown["requests"] = replace(grown["requests"], classes=classes)
+    meeting = replace(s.requests.meeting, capacity=times(s.requests.meeting.capacity))
+    grown["requests"] = replace(grown["requests"], classes=classes, meeting=meeting)
+    items = {
+        name: replace(
+            item,
+            steps=[
+                replace(step, batch=replace(step.batch, capacity=times(step.batch.capacity)))
+                if step.batch is not None and step.batch.capacity is not None
+                else step
+                for step in item.steps
+            ],
+        )
+        for name, item in s.items.items()
+    }
     demand = {need: rate * s.size for need, rate in s.demand.items()}
-    return replace(s, size=1.0, demand=demand, **grown)
+    return replace(s, size=1.0, demand=demand, items=items, **grown)
 
 
 def _staffed(s: Scenario, times: Callable[[int], int]) -> dict:

@@ -311,9 +311,9 @@ class Scenario(Value):
     Arrivals of each need are Poisson at ``demand[need]`` per hour until ``horizon``; cases
     still open then may finish during ``drain`` more hours. Statistics cut the first
     ``warmup`` hours in analysis, not in the model.
-    ``size``: the office that runs is ``size`` times the one described, every arrival rate and
-    staff count multiplied (staff rounded half up), as a city's district is a bigger copy of a
-    district scenario; ``staffing.scale`` then applies on top.
+    ``size``: the office that runs is ``size`` times the one described, every arrival rate, staff
+    count, batch capacity and meeting capacity multiplied (counts rounded half up), as a city's
+    district is a bigger copy of a district scenario; ``staffing.scale`` then applies on top.
     """
 
     name: str
