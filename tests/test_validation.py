@@ -9,6 +9,7 @@ import pytest
 from builders import mmc, with_item
 
 from sim import ConfigError, Dist, DistKind
+from sim.experiment.preflight import check
 
 BAD = [
     (
@@ -280,3 +281,16 @@ def test_expected_work_is_bounded_and_the_bound_can_be_raised_explicitly():
     assert "10,000 times on average" in err.value.problem and "work_limit" in err.value.problem
     scenario = replace(mmc(2.0, 0.5, 2, horizon=10_000, warmup=0), work_limit=1e9)
     assert with_item(scenario, "service", **heavy).work_limit == 1e9
+
+
+def test_a_committee_sent_more_files_than_its_sittings_hear_is_refused():
+    """The construction items' committees sit weekly and hear at most 8 files (4.5 % of that is
+    sent to them at the district's demand). Thirty times the demand with fifty times the staff
+    keeps every pool under its hours but sends a committee 135 % of what it may hear: refused
+    before anything runs, with the capacity's key; a Huli-sized district with its committee kept
+    at 8 left 4,963 cases open after an 8,000-hour drain."""
+    overrides = ["scenario=construction", "staffing.scale=50", "scenario.demand.construction=0.3"]
+    with pytest.raises(ConfigError, match=r"scenario\.items\.\w+\.steps\[1\]\.batch\.capacity: 13\d %"):
+        check(overrides)
+    assert check([*overrides, "allow_overload=true"])
+    assert check(["scenario=construction"])

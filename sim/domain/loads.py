@@ -9,12 +9,15 @@ hours). Window work counts every submission (1 / (1 - p_incomplete) per item) at
 the design sends it to; the back office's pools take each item's steps under the design, and
 their background share of every hour;
 requests add their analysis to the coordinators and their parts to the departments' reviewers.
-Specialists are left out: their time goes with the firms they accompany.
+Specialists are left out: their time goes with the firms they accompany. A batch that
+releases at most so many files at a time (a weekly committee) has a load of its own: the files
+sent to it over the files its releases may take.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 
 from sim.domain.calendars import open_spans, weighted_hours
@@ -62,6 +65,33 @@ def offered_loads(scenario: Scenario, design: Design) -> dict[str, float]:
             hours = open_hours["windows" if role == "clerks" else "back_office"]
             out[pool] = b + load / (_staff(s, pool) * hours)
     return out
+
+
+def batch_loads(scenario: Scenario, design: Design) -> dict[str, float]:
+    """Each capped batch's load over the horizon, by the key of its capacity: the files expected
+    to reach the step over the files its releases may take (1.0 = every release full). A
+    committee that hears at most 8 files a week and is sent more has a queue without end,
+    whatever its staff."""
+    s = scenario
+    start = dt.date.fromisoformat(s.start_date)
+    windows = open_spans(s.calendars.get(s.hours.windows), start, s.horizon, "scenario.hours.windows")
+    office = open_spans(s.calendars.get(s.hours.back_office), start, s.horizon, "scenario.hours.back_office")
+    working_days = len({int(a // 24) for a, _ in office})
+    arrivals = _arrivals_per_rate(s, windows, start)
+    files: dict[str, float] = defaultdict(float)
+    capacity: dict[str, float] = {}
+    for need, rate in s.demand.items():
+        for name in s.needs[need]:
+            item = s.items[name]
+            for step in item.back_office(reduced=design.steps is Steps.reduced):
+                batch = step.batch
+                if batch is None or batch.capacity is None:
+                    continue
+                key = f"scenario.items.{name}.steps[{item.steps.index(step)}].batch.capacity"
+                files[key] += rate * arrivals * step.probability
+                days = max(0, math.ceil((working_days - batch.first_day) / batch.every_days))
+                capacity[key] = len(batch.at) * days * batch.capacity
+    return {key: n / capacity[key] if capacity[key] else math.inf for key, n in files.items()}
 
 
 def used_pools(scenario: Scenario) -> list[str]:

@@ -31,7 +31,7 @@ from omegaconf import DictConfig, OmegaConf, open_dict
 from omegaconf.errors import OmegaConfBaseException
 
 from sim.domain.errors import ConfigError
-from sim.domain.loads import offered_loads, used_pools
+from sim.domain.loads import batch_loads, offered_loads, used_pools
 from sim.experiment.config import CONFIGS, did_you_mean, load, register
 from sim.experiment.safety import check_composed, check_data, check_files
 from sim.experiment.sweep import expand, params_lines
@@ -123,6 +123,14 @@ def check(argv: list[str]) -> list[list[str]]:
                     )
                 if load_ >= BUSY:
                     busy.setdefault(pool, []).append(load_)
+            for key, load_ in batch_loads(conf.scenario, conf.design).items():
+                if load_ >= 1 and not conf.allow_overload:
+                    raise ConfigError(
+                        key,
+                        f"{100 * load_:.0f} % of what its releases may take is sent to it (scenario "
+                        f"{conf.scenario.name}, design {conf.design.label}): its queue would grow as long "
+                        "as applicants come. Raise the capacity, or set allow_overload=true to run it anyway",
+                    )
             if conf.staffing.scale != 1:
                 for pool in used_pools(conf.scenario):
                     written = OmegaConf.select(cfg, pool_key(pool))
