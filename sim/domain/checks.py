@@ -18,9 +18,8 @@ if TYPE_CHECKING:  # a Scenario runs these checks when it is made
 BACK_OFFICE_ROLES = ("reviewers", "inspectors", "leaders")
 
 # Bounds that catch a slipped digit before it turns into an hour-long run or a memory blow-up.
-MAX_STAFF = (
-    1_000_000  # a delay modelled as a pool (1,000 "reviewers" of a public notice) in a city-sized office
-)
+# A delay modelled as a pool (a public notice's 1,000 "reviewers") in a city-sized office.
+MAX_STAFF = 1_000_000
 MAX_SIZE = 10_000  # a city's district is a few hundred times a district scenario
 MAX_HOURS = 24 * 365 * 100
 FIRST_DATE, LAST_DATE = dt.date(1700, 1, 1), dt.date(2262, 1, 1)

@@ -29,13 +29,7 @@ from sim.domain.scenario import Scenario
 def offered_loads(scenario: Scenario, design: Design) -> dict[str, float]:
     """Each staffed pool's offered load over the horizon (1.0 = every staffed hour busy)."""
     s = scenario
-    start = dt.date.fromisoformat(s.start_date)
-    spans = {  # each staff group's open periods over the horizon, laid out once
-        group: open_spans(
-            s.calendars.get(getattr(s.hours, group)), start, s.horizon, f"scenario.hours.{group}"
-        )
-        for group in ("windows", "back_office")
-    }
+    start, spans = _spans(s)
     arrivals = _arrivals_per_rate(s, spans["windows"], start)
     work: dict[str, float] = defaultdict(float)
     for need, rate in s.demand.items():
@@ -73,11 +67,9 @@ def batch_loads(scenario: Scenario, design: Design) -> dict[str, float]:
     committee that hears at most 8 files a week and is sent more has a queue without end,
     whatever its staff."""
     s = scenario
-    start = dt.date.fromisoformat(s.start_date)
-    windows = open_spans(s.calendars.get(s.hours.windows), start, s.horizon, "scenario.hours.windows")
-    office = open_spans(s.calendars.get(s.hours.back_office), start, s.horizon, "scenario.hours.back_office")
-    working_days = len({int(a // 24) for a, _ in office})
-    arrivals = _arrivals_per_rate(s, windows, start)
+    start, spans = _spans(s)
+    working_days = len({int(a // 24) for a, _ in spans["back_office"]})
+    arrivals = _arrivals_per_rate(s, spans["windows"], start)
     files: dict[str, float] = defaultdict(float)
     capacity: dict[str, float] = {}
     for need, rate in s.demand.items():
@@ -117,6 +109,17 @@ def used_pools(scenario: Scenario) -> list[str]:
 def headcount(scenario: Scenario, pool: str) -> int:
     """The pool's staff, at its largest shift."""
     return scenario.specialists.staff if pool == "specialists" else _staff(scenario, pool)
+
+
+def _spans(s: Scenario) -> tuple[dt.date, dict[str, list[tuple[float, float]]]]:
+    """The start date, and each staff group's open periods over the horizon, laid out once."""
+    start = dt.date.fromisoformat(s.start_date)
+    return start, {
+        group: open_spans(
+            s.calendars.get(getattr(s.hours, group)), start, s.horizon, f"scenario.hours.{group}"
+        )
+        for group in ("windows", "back_office")
+    }
 
 
 def _arrivals_per_rate(s: Scenario, windows_open: list[tuple[float, float]], start: dt.date) -> float:

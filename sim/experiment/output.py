@@ -72,14 +72,14 @@ def write_error(directory: Path, overrides: list[str], message: str) -> None:
 
 class TableFile:
     """A job's table written to parquet in row groups as its chunks come (``write``), under a
-    temporary name until ``close`` puts it in place: the event log goes to disk as the run goes.
-    Categories are stored as dictionaries of 32-bit codes, so a later chunk may bring more names
-    than the first; on an error the temporary file is removed."""
+    temporary name until the ``with`` block ends and puts it in place: the event log goes to disk
+    as the run goes. Categories are stored as dictionaries of 32-bit codes, so a later chunk may
+    bring more names than the first; on an error the temporary file is removed."""
 
     def __init__(self, directory: Path, name: str) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         (directory / DONE).unlink(missing_ok=True)  # an old result must not vouch for this one
-        self.name, self.path = name, directory / f"{name}.parquet"
+        self.path = directory / f"{name}.parquet"
         self._tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         self._writer: pq.ParquetWriter | None = None
 
