@@ -255,34 +255,20 @@ def test_a_replication_run_alone_equals_its_row_in_a_block(tmp_path):
     """replication=r runs the same applicants as row r of replications=R: a sweep over
     replication=range(0,3) collects into what one job of three replications gives."""
     common = ["scenario.horizon=400", "scenario.warmup=50", "progress=false", "record_steps=false"]
-    spread = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sim",
-            "--multirun",
-            "replication=range(0,3)",
-            "design=single,bundled",
-            *common,
-            f"hydra.sweep.dir={tmp_path / 'spread'}",
-        ],
-        capture_output=True,
-        text=True,
+    spread = sim(
+        "--multirun",
+        "replication=range(0,3)",
+        "design=single,bundled",
+        *common,
+        f"hydra.sweep.dir={tmp_path / 'spread'}",
     )
     assert spread.returncode == 0, spread.stderr[-1500:]
-    block = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sim",
-            "--multirun",
-            "replications=3",
-            "design=single,bundled",
-            *common,
-            f"hydra.sweep.dir={tmp_path / 'block'}",
-        ],
-        capture_output=True,
-        text=True,
+    block = sim(
+        "--multirun",
+        "replications=3",
+        "design=single,bundled",
+        *common,
+        f"hydra.sweep.dir={tmp_path / 'block'}",
     )
     assert block.returncode == 0, block.stderr[-1500:]
     key = ["design", "replication"]
@@ -305,22 +291,15 @@ def test_a_replication_run_alone_equals_its_row_in_a_block(tmp_path):
 def test_city_totals_are_the_sums_of_their_districts(tmp_path):
     """Two districts, two replications each as jobs of their own: the city's counts are the
     districts' sums, its mean lead time the mean over all its applicants, its P90 theirs."""
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sim",
-            "--multirun",
-            "scenario=district,district_channels",
-            "replication=range(0,2)",
-            "scenario.horizon=1200",
-            "scenario.warmup=100",
-            "record_steps=false",
-            "progress=false",
-            f"hydra.sweep.dir={tmp_path}",
-        ],
-        capture_output=True,
-        text=True,
+    done = sim(
+        "--multirun",
+        "scenario=district,district_channels",
+        "replication=range(0,2)",
+        "scenario.horizon=1200",
+        "scenario.warmup=100",
+        "record_steps=false",
+        "progress=false",
+        f"hydra.sweep.dir={tmp_path}",
     )
     assert done.returncode == 0, done.stderr[-1500:]
     table = city(tmp_path).set_index("replication")
