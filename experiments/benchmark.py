@@ -37,7 +37,7 @@ import numpy as np
 import simpy
 
 from sim import BUNDLED, SINGLE, Department, Dist, DistKind, Item, Scenario, load_scenario, run
-from sim.analysis.theory import mmc_wait
+from sim.analysis.theory import mmc_sojourn, mmc_wait
 from sim.experiment.stats import t_interval
 from sim.model.pools import MonitoredResource
 from sim.model.recorder import (
@@ -80,14 +80,18 @@ def project(arrivals: int, seed: int) -> tuple[int, float]:
     return len(result.cases), float(result.cases["waiting"].mean())
 
 
-def hand_written_stdlib(arrivals: int, seed: int) -> tuple[int, float]:
+def hand_written_stdlib(arrivals: int, seed: int, times: int = 1, hold: float = 0.0) -> tuple[int, float]:
     """The fastest plain SimPy: one process per customer, a simpy.Resource, and draws from the
     standard library's ``random`` (a C call each, where numpy's scalar draws cost a Python
-    round trip through the Generator)."""
+    round trip through the Generator).
+
+    For ``--scale``, ``times`` multiplies the arrival rate and the clerks, and each customer is
+    then held for an exponential time of mean ``hold``, as a back office holds a case, so
+    that the model has as many customers in it at once as the project's office has cases."""
     rng = random.Random(seed)
     expovariate = rng.expovariate
     env = simpy.Environment()
-    clerks = simpy.Resource(env, SERVERS)
+    clerks = simpy.Resource(env, SERVERS * times)
     waits: list[float] = []
 
     def customer(env):
@@ -96,10 +100,13 @@ def hand_written_stdlib(arrivals: int, seed: int) -> tuple[int, float]:
             yield req
             waits.append(env.now - arrived)
             yield env.timeout(expovariate(1 / SERVICE))
+        if hold:
+            yield env.timeout(expovariate(1 / hold))
 
     def source(env):
+        rate = RATE * times
         for _ in range(arrivals):
-            yield env.timeout(expovariate(RATE))
+            yield env.timeout(expovariate(rate))
             env.process(customer(env))
 
     env.process(source(env))
@@ -238,10 +245,10 @@ def events_per_case(scenario: Scenario, design) -> float:
     return Counting.scheduled / cases
 
 
-def per_case(times: int, seed: int) -> float:
-    """Microseconds of ``sim.run`` per case of the built-in scenario with ``times`` its demand
-    and staff (a tenth of a year at 10x, so every office serves about the same number of
-    cases)."""
+def per_case(times: int, seed: int) -> tuple[float, float]:
+    """(microseconds of ``sim.run`` per case, mean cases in the office) for the built-in scenario
+    with ``times`` its demand and staff (a tenth of a year at 10x, so every office serves about
+    the same number of cases)."""
     base = load_scenario("restaurant")
     horizon = 8760 if times == 1 else 8760 * 10 // times
     overrides = [f"scenario.demand.{n}={r * times}" for n, r in base.demand.items()]
@@ -250,22 +257,54 @@ def per_case(times: int, seed: int) -> float:
     )
     gc.collect()
     start = time.perf_counter()
-    cases = len(run(scenario, SINGLE, seed, record_steps=False).cases)
-    return (time.perf_counter() - start) / cases * 1e6
+    cases = run(scenario, SINGLE, seed, record_steps=False).cases
+    seconds = time.perf_counter() - start
+    return seconds / len(cases) * 1e6, float((cases["completion"] - cases["arrival"]).sum() / horizon)
+
+
+def plain_per_case(times: int, seed: int, in_flight: float) -> float:
+    """Microseconds per customer of the stdlib SimPy model at ``times`` its arrival rate and
+    clerks, each customer held after its service so that the 1x model has ``in_flight``
+    customers in it on average (Little's law), as many as the project's 1x office has cases."""
+    window = mmc_sojourn(RATE, SERVICE, SERVERS)
+    hold = max(in_flight / RATE - window, 0.0)
+    gc.collect()
+    gc.disable()  # as sim.run does for its runs
+    try:
+        start = time.perf_counter()
+        customers, _ = hand_written_stdlib(100_000, seed, times, hold)
+        return (time.perf_counter() - start) / customers * 1e6
+    finally:
+        gc.enable()
 
 
 def scale(sizes: tuple[int, ...], repeats: int) -> None:
-    """Cost per case of offices 1x and larger, taking turns on each seed; ratios to 1x."""
+    """Cost per case of offices 1x and larger, taking turns on each seed; ratios to 1x. Beside
+    it the same for the fastest plain SimPy holding as many customers at once: what SimPy's
+    event heap and the machine's memory charge for a bigger model, whatever it models."""
     print(f"Cost per case against office size (restaurant, single; median of {repeats} seeds)")
-    print("| office | us per case | x the 1x office, seed by seed: median [range] |")
-    print("|---:|---:|---:|")
+    print(
+        "| office | cases in it (mean) | us per case | x the 1x office, seed by seed: median [range] "
+        "| plain SimPy as full: us per customer | x its 1x |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|")
     cost = {k: [] for k in sizes}
+    inside = {k: [] for k in sizes}
+    plain = {k: [] for k in sizes}
     for seed in range(repeats):
         for k in sizes:
-            cost[k].append(per_case(k, seed))
+            us, in_flight = per_case(k, seed)
+            cost[k].append(us)
+            inside[k].append(in_flight)
+            plain[k].append(plain_per_case(k, seed, inside[1][-1]))
     for k in sizes:
         mid, low, high = ratio(cost[k], cost[1])
-        print(f"| {k}x | {statistics.median(cost[k]):,.0f} | {mid:.2f} [{low:.2f}, {high:.2f}] |")
+        plain_mid, plain_low, plain_high = ratio(plain[k], plain[1])
+        print(
+            f"| {k}x | {statistics.median(inside[k]):,.0f} | {statistics.median(cost[k]):,.0f} | "
+            f"{mid:.2f} [{low:.2f}, {high:.2f}] | {statistics.median(plain[k]):.1f} | "
+            f"{plain_mid:.2f} [{plain_low:.2f}, {plain_high:.2f}] |"
+        )
 
 
 def builtin(repeats: int) -> list[dict]:
@@ -331,19 +370,42 @@ def sweep_seconds(launcher: str, jobs: int, *overrides: str) -> float:
         return time.perf_counter() - start
 
 
+# ``python -m sim`` as it is, told to print when the simulation starts: Centre.run wrapped in
+# the child process only, so what is measured is the command a user types.
+FIRST_CASE = """
+import os, runpy, sys, time
+import sim.model.centre as centre
+run = centre.Centre.run
+def noted(self):
+    print(f"first case {time.time() - float(os.environ['BENCH_START']):.4f}", file=sys.stderr, flush=True)
+    run(self)
+centre.Centre.run = noted
+sys.argv[0] = "sim"
+runpy.run_module("sim", run_name="__main__")
+"""
+
+
 def overhead(repeats: int) -> None:
     """What a job costs besides its cases: a run of the built-in scenario's first open hour (9
-    to 10 on 2 January, a handful of cases) from process start to exit, an upper bound on start
-    to first case, and the marginal wall time of one more such job in a sweep, whose joblib
+    to 10 on 2 January, a handful of cases) from process start to the start of the simulation
+    and to exit, and the marginal wall time of one more such job in a sweep, whose joblib
     workers keep their imports from job to job."""
     first_hour = ["scenario.horizon=34", "scenario.warmup=0"]
-    single = []
+    first, single = [], []
     for _ in range(repeats):
         with tempfile.TemporaryDirectory() as out:
-            args = [sys.executable, "-m", "sim", *first_hour, "record_steps=false", "progress=false"]
-            start = time.perf_counter()
-            subprocess.run([*args, f"hydra.run.dir={out}"], capture_output=True, check=True, cwd=ROOT)
-            single.append(time.perf_counter() - start)
+            args = [sys.executable, "-c", FIRST_CASE, *first_hour, "record_steps=false", "progress=false"]
+            start = time.time()
+            done = subprocess.run(
+                [*args, f"hydra.run.dir={out}"],
+                capture_output=True,
+                text=True,
+                check=True,
+                cwd=ROOT,
+                env={**os.environ, "BENCH_START": repr(start)},
+            )
+            single.append(time.time() - start)
+            first.append(float(done.stderr.split("first case ", 1)[1].split()[0]))
 
     def sweep(jobs: int) -> float:
         return sweep_seconds("joblib", jobs, *first_hour)
@@ -351,12 +413,17 @@ def overhead(repeats: int) -> None:
     few, many = 2, 42
     marginal = [(sweep(many) - sweep(few)) / (many - few) for _ in range(repeats)]
     print(
-        f"Fixed cost of a job (median of {repeats})\n| what | seconds |\n|---|---:|\n"
-        "| one run to 10:00 on the first open day (an hour of arrivals), process start to exit | "
-        f"{statistics.median(single):.2f} |\n"
+        f"Fixed cost of a job (median [range] of {repeats})\n| what | seconds |\n|---|---:|\n"
+        "| one run to 10:00 on the first open day (an hour of arrivals): process start to the "
+        f"simulation's start | {_spread(first)} |\n"
+        f"| the same, process start to exit | {_spread(single)} |\n"
         f"| one more such job in a joblib sweep on 2 workers (wall, from {few} and {many} jobs) | "
-        f"{statistics.median(marginal):.3f} |"
+        f"{_spread(marginal)} |"
     )
+
+
+def _spread(values: list[float]) -> str:
+    return f"{statistics.median(values):.2f} [{min(values):.2f}, {max(values):.2f}]"
 
 
 def tree_rss(root: int) -> float:

@@ -1,5 +1,6 @@
 """Confidence intervals across replications (scipy's t quantile, not hand-rolled; from
-``scipy.special``, a tenth of ``scipy.stats``' half second of import that every job would pay)."""
+``scipy.special``, a tenth of ``scipy.stats``' half second of import, and imported only when
+an interval has two values or more: a job of one replication never pays it)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy.special import stdtrit
 
 CONFIDENCE = 0.95
 
@@ -21,6 +21,8 @@ def t_interval(values, confidence: float = CONFIDENCE) -> tuple[float, float, fl
     mean = float(x.mean())
     if len(x) < 2 or np.all(x == x[0]):
         return mean, (mean if len(x) > 1 else np.nan), (mean if len(x) > 1 else np.nan)
+    from scipy.special import stdtrit  # here, not at the top: see the docstring
+
     half = float(stdtrit(len(x) - 1, (1 + confidence) / 2)) * x.std(ddof=1) / math.sqrt(len(x))
     return mean, mean - half, mean + half
 
