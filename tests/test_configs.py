@@ -86,7 +86,7 @@ def test_a_preset_writes_into_a_folder_named_after_its_scenario(preset):
 def test_every_job_of_every_preset_passes_the_pre_run_check(preset):
     from sim.experiment.preflight import check
 
-    assert len(check(["--multirun", f"+experiment={preset}", "hydra/launcher=basic"])) > 1
+    assert len(check(["--multirun", f"+experiment={preset}", "hydra/launcher=basic"]).jobs) > 1
 
 
 COMPOSER_JOBS = [

@@ -125,6 +125,29 @@ def test_a_failing_job_is_recorded_and_the_sweep_goes_on(tmp_path):
     assert failed["status"] == "failed" and "IsADirectoryError" in failed["error"]
 
 
+def test_a_single_run_composed_once_is_the_run_hydra_main_makes(tmp_path):
+    """``python -m sim`` runs a single job from the pre-run check's own composition
+    (``sim.experiment.app.run_composed``): the configs it saves and the tables it writes are
+    those of Hydra's entry point, ``sim.experiment.app.main``, byte for byte."""
+    args = [*SMALL, "design=bundled", "seed=4", f"hydra.run.dir={tmp_path / 'run'}"]
+    assert sim(*args).returncode == 0
+    (tmp_path / "run").rename(tmp_path / "once")
+    hydra_main = "import sys; from sim.experiment.app import main; main()"
+    done = subprocess.run([sys.executable, "-c", hydra_main, *args], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-1500:]
+    for name in (".hydra/config.yaml", ".hydra/hydra.yaml", ".hydra/overrides.yaml", "cases.parquet"):
+        assert (tmp_path / "once" / name).read_bytes() == (tmp_path / "run" / name).read_bytes(), name
+
+
+def test_a_failing_single_run_is_recorded_and_exits_1(tmp_path):
+    out = tmp_path / "run"
+    (out / "cases.parquet").mkdir(parents=True)  # a folder stands where its table should go
+    done = sim(*SMALL, f"hydra.run.dir={out}")
+    assert done.returncode == 1
+    assert "IsADirectoryError" in (out / "error.txt").read_text() and "IsADirectoryError" in done.stderr
+    assert not (out / "summary.json").exists()
+
+
 def test_damaged_tables_are_listed_and_redone_on_resume(tmp_path, reference):
     """Truncate one finished job's table and corrupt another's: collect lists both as damaged
     instead of crashing, and the same command again redoes exactly those two."""

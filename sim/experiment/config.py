@@ -24,6 +24,7 @@ from sim.domain.targets import Costs, Targets
 
 MAX_REPLICATIONS = 10_000
 CONFIGS = str(Path(__file__).resolve().parents[2] / "configs")
+JOB_NAME = "app"  # hydra.job.name (the job's log is app.log): what hydra.main calls sim/experiment/app.py
 # Keys that change how a job runs, not what it computes: left out of its identity.
 RUN_ONLY_KEYS = ("progress", "resume", "allow_overload")
 

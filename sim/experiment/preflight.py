@@ -20,19 +20,20 @@ from __future__ import annotations
 
 import copy
 import sys
-from dataclasses import fields, is_dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
 
 from hydra import compose, initialize_config_dir
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.core.override_parser.types import Override
 from hydra.errors import HydraException
+from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf, open_dict
 from omegaconf.errors import OmegaConfBaseException
 
 from sim.domain.errors import ConfigError
 from sim.domain.loads import batch_loads, offered_loads, used_pools
-from sim.experiment.config import CONFIGS, did_you_mean, load, register
+from sim.experiment.config import CONFIGS, JOB_NAME, did_you_mean, load, register
 from sim.experiment.safety import check_composed, check_data, check_files
 from sim.experiment.sweep import expand, params_lines
 
@@ -91,20 +92,35 @@ def _inside_the_sweep(jobs: list[list[str]]) -> None:
             )
 
 
-def check(argv: list[str]) -> list[list[str]]:
+@dataclass
+class Checked:
+    """What the check passed: the overrides of each job (none when Hydra only prints), and for
+    a single run its whole composition, Hydra's settings included, ready to run as it is."""
+
+    jobs: list[list[str]]
+    run: DictConfig | None = None
+
+
+def check(argv: list[str]) -> Checked:
     """Compose, load and validate every job of ``argv``, Hydra's settings included; raise on
-    the first bad one. Returns the jobs checked (none when Hydra only prints)."""
+    the first bad one."""
     register()
     jobs = plan(argv)
     if jobs is None:
-        return []
+        return Checked([])
+    single = not any(arg in MULTIRUN_FLAGS for arg in argv)
+    whole = None
     busy: dict[str, list[float]] = {}
     unscaled: dict[float, dict[str, int]] = {}
-    with initialize_config_dir(config_dir=CONFIGS, version_base="1.3"):
+    with initialize_config_dir(config_dir=CONFIGS, version_base="1.3", job_name=JOB_NAME):
         composer = Composer()
         for job in jobs:
             try:
-                cfg = composer(job)
+                if single:  # composed in full: this is the composition that will run
+                    whole = composer.whole(job)
+                    cfg = _without_hydra(whole)
+                else:
+                    cfg = composer(job)
             except HydraException as err:
                 unknown = unknown_key(err)
                 if unknown is None:
@@ -150,7 +166,8 @@ def check(argv: list[str]) -> list[list[str]]:
             f"whole people ({listed}); set one with its key, e.g. {pool_key(next(iter(pools)))}=N",
             file=sys.stderr,
         )
-    return jobs
+    runs_once = whole is not None and whole.hydra.mode in (None, RunMode.RUN)  # a config may ask for a sweep
+    return Checked(jobs, whole if runs_once else None)
 
 
 def unknown_key(err: HydraException) -> ConfigError | None:
@@ -210,13 +227,25 @@ class Composer:
         key = override.get_key_element().lstrip("+~")
         return key in self._groups or key.startswith("hydra")
 
-    def _compose(self, overrides: list[str]) -> DictConfig:
+    def whole(self, overrides: list[str]) -> DictConfig:
+        """``compose`` of the job in full, Hydra's settings included and checked."""
         cfg = compose("config", overrides=overrides, return_hydra_config=True)
         check_composed(cfg)
         self._groups.update(cfg.hydra.runtime.choices.keys())
+        return cfg
+
+    def _compose(self, overrides: list[str]) -> DictConfig:
+        cfg = self.whole(overrides)
         with open_dict(cfg):
             del cfg["hydra"]
         return cfg
+
+
+def _without_hydra(cfg: DictConfig) -> DictConfig:
+    job = copy.deepcopy(cfg)
+    with open_dict(job):
+        del job["hydra"]
+    return job
 
 
 def _apply(overrides: list[Override], cfg: DictConfig) -> None:
