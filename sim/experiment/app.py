@@ -20,11 +20,11 @@ from pathlib import Path
 import hydra
 import pandas as pd
 from hydra import initialize_config_dir
-from hydra._internal.callbacks import Callbacks
 from hydra.core.global_hydra import GlobalHydra
 from hydra.core.hydra_config import HydraConfig
 from hydra.core.utils import run_job
 from hydra.types import HydraContext, RunMode
+from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 
 from sim.domain.design import PRESETS
@@ -112,7 +112,7 @@ def run_composed(cfg: DictConfig) -> None:
             with read_write(cfg.hydra), open_dict(cfg.hydra):
                 cfg.hydra.overrides.hydra.append("hydra.mode=RUN")
                 cfg.hydra.mode = RunMode.RUN
-        callbacks = Callbacks(cfg)
+        callbacks = _Callbacks(cfg)
         callbacks.on_run_start(config=cfg, config_name="config")
         context = HydraContext(config_loader=GlobalHydra.instance().config_loader(), callbacks=callbacks)
         done = run_job(
@@ -124,6 +124,31 @@ def run_composed(cfg: DictConfig) -> None:
         )
         callbacks.on_run_end(config=cfg, config_name="config", job_return=done)
     _ = done.return_value  # the job's exception, raised
+
+
+class _Callbacks:
+    """The run's callbacks (``hydra.callbacks``), each made with ``hydra.utils.instantiate`` and
+    called at a single run's four hooks as Hydra's run calls them, the ends in reverse order:
+    Hydra's own class for this is private (``tests/test_layers.py`` keeps us on its public API)."""
+
+    def __init__(self, cfg: DictConfig) -> None:
+        self.made = [instantiate(spec) for spec in (cfg.hydra.callbacks or {}).values()]
+
+    def _notify(self, hook: str, made: list, **kwargs) -> None:
+        for callback in made:
+            getattr(callback, hook)(**kwargs)
+
+    def on_run_start(self, **kwargs) -> None:
+        self._notify("on_run_start", self.made, **kwargs)
+
+    def on_job_start(self, **kwargs) -> None:
+        self._notify("on_job_start", self.made, **kwargs)
+
+    def on_job_end(self, **kwargs) -> None:
+        self._notify("on_job_end", self.made[::-1], **kwargs)
+
+    def on_run_end(self, **kwargs) -> None:
+        self._notify("on_run_end", self.made[::-1], **kwargs)
 
 
 def _progress(conf: SimConfig, hydra_cfg, multirun: bool) -> Report:
