@@ -118,7 +118,7 @@ def check(argv: list[str]) -> Checked:
             try:
                 if single:  # composed in full: this is the composition that will run
                     whole = composer.whole(job)
-                    cfg = _without_hydra(whole)
+                    cfg = _without_hydra(copy.deepcopy(whole))
                 else:
                     cfg = composer(job)
             except HydraException as err:
@@ -235,17 +235,14 @@ class Composer:
         return cfg
 
     def _compose(self, overrides: list[str]) -> DictConfig:
-        cfg = self.whole(overrides)
-        with open_dict(cfg):
-            del cfg["hydra"]
-        return cfg
+        return _without_hydra(self.whole(overrides))
 
 
 def _without_hydra(cfg: DictConfig) -> DictConfig:
-    job = copy.deepcopy(cfg)
-    with open_dict(job):
-        del job["hydra"]
-    return job
+    """``cfg`` with Hydra's settings taken out (in place): the job's own config."""
+    with open_dict(cfg):
+        del cfg["hydra"]
+    return cfg
 
 
 def _apply(overrides: list[Override], cfg: DictConfig) -> None:
