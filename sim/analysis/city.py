@@ -17,9 +17,9 @@ import argparse
 from pathlib import Path
 
 import pandas as pd
-from omegaconf import OmegaConf
 
 from sim.analysis.collect import OUT, collect
+from sim.experiment.safety import read_config
 from sim.experiment.stats import t_interval
 
 COUNTS = ("arrived", "cases", "open_at_end")
@@ -64,7 +64,7 @@ def _pooled_p90(c, reps: pd.DataFrame) -> pd.Series:
 
 
 def _warmup(job: Path) -> float:
-    return OmegaConf.load(job / ".hydra" / "config.yaml").scenario.warmup
+    return read_config(job / ".hydra" / "config.yaml").scenario.warmup
 
 
 def summary(table: pd.DataFrame) -> pd.DataFrame:

@@ -21,6 +21,7 @@ from omegaconf import OmegaConf
 
 from sim.analysis import eventlog
 from sim.experiment.output import DONE, ERROR, damage
+from sim.experiment.safety import read_config
 from sim.experiment.sweep import expand, normalised, params_lines
 
 OUT = "collected"
@@ -44,13 +45,13 @@ def expected_jobs(sweep: Path) -> list[frozenset[str]]:
     manifest = sweep / "multirun.yaml"
     if not manifest.exists():
         return []
-    cfg = OmegaConf.load(manifest)
+    cfg = read_config(manifest)
     lines = params_lines(OmegaConf.select(cfg, "hydra.sweeper.params")) + list(cfg.hydra.overrides.task)
     return [normalised(job) for job in expand(lines)]
 
 
 def _overrides(job: Path) -> list[str]:
-    return list(OmegaConf.load(job / ".hydra" / "overrides.yaml"))
+    return OmegaConf.to_container(read_config(job / ".hydra" / "overrides.yaml"), resolve=False)
 
 
 def _columns(overrides: list[str]) -> dict[str, object]:

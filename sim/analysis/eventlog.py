@@ -29,6 +29,7 @@ import pandas as pd
 from omegaconf import OmegaConf
 
 from sim.experiment.output import DONE
+from sim.experiment.safety import read_config
 
 CASE = "case:concept:name"
 ACTIVITY = "concept:name"
@@ -115,7 +116,7 @@ def job_events(job: Path) -> pd.DataFrame | None:
     path = job / "steps.parquet"
     if not path.exists():
         return None
-    cfg = OmegaConf.load(job / ".hydra" / "config.yaml")
+    cfg = read_config(job / ".hydra" / "config.yaml")
     columns = [
         "scenario",
         "design",

@@ -14,7 +14,9 @@ import pandas as pd
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-_MD = MarkdownIt("commonmark")
+# Names and labels are data: markdown may emphasise them, but raw HTML in a paragraph is shown
+# as text, never passed into the page (CommonMark's preset would pass it).
+_MD = MarkdownIt("commonmark", {"html": False})
 _TEMPLATES = jinja2.Environment(
     loader=jinja2.PackageLoader("sim.analysis", "templates"),
     autoescape=jinja2.select_autoescape(default=True),
@@ -46,9 +48,9 @@ def markdown(blocks: list[Block], title: str, command: str = REPORT) -> str:
         elif b.kind in ("p", "summary"):
             lines += [str(b.content), ""]
         elif b.kind == "table":
-            lines += [b.content.to_markdown(index=False, disable_numparse=True), ""]
+            lines += [_markdown_table(b.content), ""]
         elif b.kind == "figure":
-            lines += [f"![{b.caption or Path(str(b.content)).stem}]({b.content})", ""]
+            lines += [f"![{_cell(b.caption or Path(str(b.content)).stem)}]({b.content})", ""]
         elif b.kind == "code":
             lines += ["```bash", str(b.content), "```", ""]
     return "\n".join(lines)
@@ -79,6 +81,20 @@ def html_page(blocks: list[Block], title: str, sweep: Path, command: str = REPOR
     )
 
 
+def _cell(value: object) -> str:
+    """A value as the text of one markdown table cell or link text: on one line, its HTML,
+    pipes and brackets escaped, so a name cannot end the cell, open a tag or a link."""
+    text = " ".join(str(value).split())
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return re.sub(r"([\\|\[\]`])", r"\\\1", text)
+
+
+def _markdown_table(table: pd.DataFrame) -> str:
+    cells = table.fillna("").astype(str).map(_cell)
+    cells.columns = [_cell(c) for c in table.columns]
+    return cells.to_markdown(index=False, disable_numparse=True)
+
+
 _NUMBER = re.compile(r"^[\s×x+\-−]*[\d.,]+(\s*\[[^\]]*\])?\s*(%|x|points)?( \(as ×1\))?$")
 
 
@@ -88,4 +104,4 @@ def _table(table: pd.DataFrame) -> str:
     numeric = {c: text[c].map(lambda v: bool(_NUMBER.match(v)) or v == "").all() for c in text.columns}
     classes = pd.DataFrame({c: "num" if numeric[c] else "text" for c in text.columns}, index=text.index)
     styler = text.style.hide(axis="index").set_td_classes(classes).set_table_attributes('class="data"')
-    return styler.to_html()
+    return styler.format(escape="html").format_index(escape="html", axis=1).to_html()

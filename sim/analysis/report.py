@@ -14,7 +14,6 @@ import sys
 from pathlib import Path
 
 import pandas as pd
-from omegaconf import OmegaConf
 
 from sim.analysis import charts, headline, render, searches, sections, shapley, staffing_charts, tables
 from sim.analysis.collect import Collected, collect, write
@@ -24,12 +23,13 @@ from sim.domain.design import PRESETS
 from sim.domain.loads import headcount, used_pools
 from sim.experiment.config import SimConfig
 from sim.experiment.output import DONE
+from sim.experiment.safety import read_config
 
 ATTRIBUTION = "attribution"  # a study's attribution sweep, in its own folder inside the study's
 
 
 def reproduce_command(sweep: Path) -> str:
-    manifest = OmegaConf.load(sweep / "multirun.yaml")
+    manifest = read_config(sweep / "multirun.yaml")
     hydra_overrides = [o for o in manifest.hydra.overrides.hydra if not o.startswith("hydra.mode=")]
     args = " ".join([*manifest.hydra.overrides.task, *hydra_overrides])
     return f"python -m sim --multirun {args}\npython -m sim.analysis.report {sweep}"

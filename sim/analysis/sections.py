@@ -13,6 +13,7 @@ from sim.analysis import charts, journey_charts, journeys, render, tables
 from sim.analysis.collect import Collected
 from sim.analysis.labels import Labels
 from sim.experiment.config import SimConfig, load, register
+from sim.experiment.safety import read_config
 
 JOURNEY = "One applicant's journey"
 
@@ -21,7 +22,7 @@ def job_config(job: Path) -> SimConfig:
     """The exact configuration a job ran, from its ``.hydra/config.yaml``."""
     register()
     schema = OmegaConf.structured(SimConfig)
-    return load(OmegaConf.merge(schema, OmegaConf.load(job / ".hydra" / "config.yaml")))
+    return load(OmegaConf.merge(schema, read_config(job / ".hydra" / "config.yaml")))
 
 
 def journey_blocks(collected, at_base, designs, conf, palette, labels, fig) -> list[render.Block]:

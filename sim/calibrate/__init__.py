@@ -27,7 +27,11 @@ from sim.calibrate.report import write_report
 from sim.calibrate.scenario_file import load, scenario_dict, to_yaml
 from sim.calibrate.structure import Structure, infer
 from sim.calibrate.validation import compare, model_measures, office_measures
+from sim.domain.checks import is_name
+from sim.domain.errors import ConfigError
 from sim.domain.scenario import Scenario
+
+MAX_ITEMS = 200
 
 
 @dataclass
@@ -63,12 +67,16 @@ class Calibration:
         model = model_measures(self.scenario, self.structure, replications, seed)
         return compare(office, model)
 
-    def write(self, out: str | Path, replications: int = 0) -> Path:
+    def write(self, out: str | Path, replications: int = 0, overwrite: bool = False) -> Path:
         """The scenario file, the fits table and the calibration report into ``out`` (with the
-        model beside the office over ``replications``, when more than none)."""
+        model beside the office over ``replications``, when more than none). A file of the
+        same name already there (perhaps edited by hand) is kept unless ``overwrite``."""
         out = Path(out)
-        (out / "scenario").mkdir(parents=True, exist_ok=True)
         path = out / "scenario" / f"{self.scenario.name}.yaml"
+        there = [p for p in (path, out / "fits.csv", out / "calibration.md") if p.exists()]
+        if there and not overwrite:
+            raise ConfigError("--out", f"{there[0]} exists: choose another folder, or --force to replace it")
+        (out / "scenario").mkdir(parents=True, exist_ok=True)
         path.write_text(self.text)
         self.fits().to_csv(out / "fits.csv", index=False)
         write_report(self, out, self.validate(replications) if replications else None)
@@ -80,11 +88,21 @@ def calibrate(
     name: str = "calibrated",
     mapping: dict[str, str] | None = None,
     timezone: str = "Asia/Shanghai",
+    max_items: int = MAX_ITEMS,
 ) -> Calibration:
-    """Read ``log`` (a file or a frame of events), infer its scenario, fit its durations."""
+    """Read ``log`` (a file or a frame of events), infer its scenario, fit its durations. A
+    log of more than ``max_items`` items is refused before anything is fitted (each item's
+    steps cost fits and figures: 2,000 items take half an hour)."""
+    if not is_name(name):
+        raise ConfigError("--name", f"names may hold only letters, digits, '_' and '-', got {name!r}")
     events = (
         from_frame(log, mapping, timezone) if isinstance(log, pd.DataFrame) else read(log, mapping, timezone)
     )
+    items = events.steps["item"].nunique()
+    if items > max_items:
+        raise ConfigError(
+            "log", f"{items:,} items, more than the {max_items:,} calibration takes unasked (--max-items N)"
+        )
     structure = infer(events)
     data = scenario_dict(structure, name, timezone)
     header = (

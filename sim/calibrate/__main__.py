@@ -6,9 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from sim.calibrate import calibrate
+from sim.calibrate import MAX_ITEMS, calibrate
 from sim.calibrate.logs import COLUMNS
 from sim.domain.errors import ConfigError
+
+MAX_VALIDATE = 100  # replications of the calibrated model over the log's whole span
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,7 +33,17 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=5,
         metavar="R",
-        help="replications for the model-beside-office table (0: none)",
+        help=f"replications for the model-beside-office table (0: none; at most {MAX_VALIDATE})",
+    )
+    parser.add_argument(
+        "--max-items",
+        type=int,
+        default=MAX_ITEMS,
+        metavar="N",
+        help=f"refuse a log of more items than this (default {MAX_ITEMS}: each costs fits and figures)",
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="replace files of an earlier calibration in --out"
     )
     args = parser.parse_args(argv)
     mapping = {}
@@ -40,14 +52,16 @@ def main(argv: list[str] | None = None) -> int:
         if not sep:
             parser.error(f"--map {pair}: write FIELD=COLUMN")
         mapping[field] = column
+    if not 0 <= args.validate <= MAX_VALIDATE:
+        parser.error(f"--validate {args.validate}: from 0 to {MAX_VALIDATE} replications")
     try:
-        found = calibrate(args.log, args.name, mapping, args.timezone)
+        found = calibrate(args.log, args.name, mapping, args.timezone, args.max_items)
+        for warning in found.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        path = found.write(args.out, args.validate, overwrite=args.force)
     except ConfigError as e:
         print(f"config error: {e}", file=sys.stderr)
         return 2
-    for warning in found.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    path = found.write(args.out, args.validate)
     print(f"scenario: {path}\nreport: {args.out / 'calibration.md'}")
     return 0
 

@@ -51,16 +51,27 @@ class Log:
 def read(path: str | Path, mapping: dict[str, str] | None = None, timezone: str = "Asia/Shanghai") -> Log:
     """Read a log file (``.csv``, ``.parquet`` or ``.xes``)."""
     path = Path(path)
-    if not path.exists():
+    if not path.is_file():
         raise ConfigError("log", f"no such file: {path}")
-    if path.suffix == ".xes":
-        frame = _xes(path)
-    elif path.suffix == ".parquet":
-        frame = pd.read_parquet(path)
-    elif path.suffix == ".csv":
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    else:
+    if path.suffix not in (".xes", ".parquet", ".csv"):
         raise ConfigError("log", f"{path.name}: read .csv, .parquet or .xes")
+    try:
+        if path.suffix == ".xes":
+            frame = _xes(path)
+        elif path.suffix == ".parquet":
+            frame = pd.read_parquet(path)
+        else:
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except ConfigError:
+        raise
+    except UnicodeDecodeError as err:
+        raise ConfigError(
+            "log", f"{path.name} is not UTF-8 text (byte {err.start}); save it as UTF-8"
+        ) from None
+    except (ValueError, OSError, ET.ParseError) as err:  # pandas' and pyarrow's errors are ValueErrors
+        raise ConfigError("log", f"{path.name} cannot be read as {path.suffix[1:]}: {err}") from None
+    if frame.empty:
+        raise ConfigError("log", f"{path.name} holds no events")
     return from_frame(frame, mapping, timezone)
 
 
@@ -170,8 +181,13 @@ def _pairs(events: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
 
 def _xes(path: Path) -> pd.DataFrame:
     """An XES file's events as rows, with their trace's attributes as ``case:<key>`` columns
-    (read as a stream: a trace's attributes come before its events)."""
+    (read as a stream: a trace's attributes come before its events). XES has no use for a
+    document type, so one (where entities would be declared: an entity bomb) is refused."""
     rows, case, event = [], None, None
+    with path.open("rb") as file:
+        head = file.read(4096)
+    if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
+        raise ConfigError("log", f"{path.name} declares a document type or entities, which XES does not use")
     for kind, element in ET.iterparse(path, events=("start", "end")):
         tag = element.tag.rpartition("}")[2]
         if kind == "start":

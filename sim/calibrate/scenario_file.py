@@ -44,7 +44,7 @@ def scenario_dict(s: Structure, name: str, timezone: str) -> dict:
 def to_yaml(data: dict, notes: dict[str, str], header: str) -> str:
     """Block style down to the leaves (a duration, a list of times), each leaf on one line with
     its note as a comment."""
-    lines = [f"# {line}" if line else "#" for line in header.splitlines()]
+    lines = [f"# {line}" if line.strip() else "#" for line in header.splitlines()]
     lines += _emit(data, "", notes, 0)
     return "\n".join(lines) + "\n"
 
@@ -52,10 +52,11 @@ def to_yaml(data: dict, notes: dict[str, str], header: str) -> str:
 def _emit(value: dict, path: str, notes: dict[str, str], depth: int) -> list[str]:
     out = []
     pad = "  " * depth
-    for key, v in value.items():
-        here = f"{path}.{key}" if path else str(key)
+    for name, v in value.items():
+        here = f"{path}.{name}" if path else str(name)
         note = notes.get(here)
-        comment = f"  # {note}" if note else ""
+        comment = f"  # {' '.join(str(note).split())}" if note else ""  # one line, whatever it says
+        key = _flow(name)  # a name from the log is a YAML scalar, quoted where it must be
         if isinstance(v, dict) and v and not _leaf(v):
             out.append(f"{pad}{key}:{comment}")
             out += _emit(v, here, notes, depth + 1)

@@ -22,12 +22,16 @@ BACK_OFFICE_ROLES = ("reviewers", "inspectors", "leaders")
 MAX_STAFF = 1_000_000
 MAX_SIZE = 10_000  # a city's district is a few hundred times a district scenario
 MAX_HOURS = 24 * 365 * 100
+MAX_NAME = 64  # a name is part of a folder's name
 FIRST_DATE, LAST_DATE = dt.date(1700, 1, 1), dt.date(2262, 1, 1)
 
 
 def validate(scenario: Scenario, key: str = "scenario") -> None:
     """Raise ConfigError for the first problem found in ``scenario``."""
     s = scenario
+    _names([s.name], f"{key}.name", keyed=False)
+    _names(s.needs, f"{key}.needs")
+    _names(s.calendars, f"{key}.calendars")
     _names(s.documents, f"{key}.documents")
     _names(s.departments, f"{key}.departments")
     _names(s.items, f"{key}.items")
@@ -70,8 +74,8 @@ def validate(scenario: Scenario, key: str = "scenario") -> None:
         k = f"{key}.held_by.{doc}"
         if doc not in s.documents:
             raise ConfigError(k, f"unknown document '{doc}'{_known(s.documents)}")
-        if not holder or not all(c.isalnum() or c in "_-" for c in holder):  # any issuing body
-            raise ConfigError(k, f"name the body that holds it (letters, digits, '_', '-'), got '{holder}'")
+        if not is_name(holder):  # any issuing body
+            raise ConfigError(k, f"name the body that holds it (letters, digits, '_', '-'), got {holder!r}")
     for i, doc in enumerate(s.forms):
         if doc not in s.documents:
             raise ConfigError(f"{key}.forms[{i}]", f"unknown document '{doc}'{_known(s.documents)}")
@@ -238,8 +242,7 @@ def _steps(s: Scenario, item: Item, k: str) -> None:
     dept = s.departments[item.department]
     for i, step in enumerate(item.steps):
         ks = f"{k}.steps[{i}]"
-        if not step.name or not all(c.isalnum() or c in "_-" for c in step.name):
-            raise ConfigError(f"{ks}.name", "names may hold only letters, digits, '_' and '-'")
+        _names([step.name], f"{ks}.name", keyed=False)
         roles = ("clerks", *BACK_OFFICE_ROLES)
         if step.pool not in roles:
             raise ConfigError(f"{ks}.pool", f"unknown pool '{step.pool}'; use {', '.join(roles)}")
@@ -429,10 +432,22 @@ def _calendars(s: Scenario, key: str) -> None:
                 raise ConfigError(k, "multipliers must be finite, >= 0, and not all 0")
 
 
-def _names(mapping: dict, key: str) -> None:
-    for name in mapping:
-        if not name or not all(c.isalnum() or c in "_-" for c in name):
-            raise ConfigError(f"{key}.{name}", "names may hold only letters, digits, '_' and '-'")
+def _names(names, key: str, keyed: bool = True) -> None:
+    """Names become folder names, table keys and labels' keys: letters (any script), digits,
+    '_' and '-' only, so none can leave a folder, break a table or carry markup; display text
+    belongs in ``configs/labels.yaml``."""
+    for name in names:
+        where = f"{key}.{name}" if keyed else key
+        if not is_name(name):
+            raise ConfigError(
+                where,
+                f"names may hold only letters, digits, '_' and '-' (at most {MAX_NAME} characters), got "
+                f"{name!r}; display text belongs in configs/labels.yaml",
+            )
+
+
+def is_name(name: object) -> bool:
+    return isinstance(name, str) and 0 < len(name) <= MAX_NAME and all(c.isalnum() or c in "_-" for c in name)
 
 
 def _staff(n: int, key: str, minimum: int) -> None:

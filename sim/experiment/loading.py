@@ -20,6 +20,7 @@ from sim.domain.design import Design
 from sim.domain.scenario import Scenario
 from sim.experiment.config import CONFIGS, SimConfig, load, register
 from sim.experiment.preflight import unknown_key
+from sim.experiment.safety import check_data
 
 
 def load_config(scenario: str, design: str = "single", overrides: Sequence[str] = ()) -> SimConfig:
@@ -34,6 +35,7 @@ def load_config(scenario: str, design: str = "single", overrides: Sequence[str] 
             if unknown is None:
                 raise
             raise unknown from None
+    check_data(cfg)  # nothing of it resolved yet: the same rule as the command line's
     return load(cfg)
 
 

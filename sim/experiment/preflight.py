@@ -67,7 +67,7 @@ def plan(argv: list[str]) -> list[list[str]] | None:
             )
         else:
             overrides.append(arg)
-    check_files([Path(CONFIGS), *(Path(d) for d in extra_dirs)])
+    check_files([Path(CONFIGS), *(Path(d) for d in extra_dirs), *_search_path(overrides)])
     search = [f"hydra.searchpath=[{','.join('file://' + str(Path(d).resolve()) for d in extra_dirs)}]"]
     search = search if extra_dirs else []
     if not multirun:
@@ -80,6 +80,24 @@ def plan(argv: list[str]) -> list[list[str]] | None:
     jobs = [job + search for job in expand(params_lines(params) + overrides)]
     _inside_the_sweep(jobs)
     return jobs
+
+
+def _search_path(overrides: list[str]) -> list[Path]:
+    """The folders a ``hydra.searchpath=[...]`` override adds, to be checked like the others
+    before Hydra reads them (only folders: a ``pkg://`` entry reads from installed code)."""
+    folders = []
+    for o in OverridesParser.create().parse_overrides(overrides):
+        if o.key_or_group.lstrip("+~") != "hydra.searchpath":
+            continue
+        value = o.value()
+        for entry in value if isinstance(value, list) else [value]:
+            scheme, sep, path = str(entry).rpartition("://")
+            if sep and scheme != "file":
+                raise ConfigError(
+                    "hydra.searchpath", f"only folders (file://...) may be searched, got '{entry}'"
+                )
+            folders.append(Path(path))
+    return folders
 
 
 def _inside_the_sweep(jobs: list[list[str]]) -> None:

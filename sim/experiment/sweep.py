@@ -5,16 +5,30 @@ mean to Hydra's basic sweeper)."""
 from __future__ import annotations
 
 import itertools
+import math
 
 from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.core.override_parser.types import Override, RangeSweep
+
+from sim.domain.errors import ConfigError
+
+MAX_JOBS = 100_000  # a bigger study is several sweeps (the check holds every job's overrides)
 
 
 def expand(lines: list[str]) -> list[list[str]]:
     """One override list per job: the cartesian product of the sweeps; for a repeated key the
-    last line wins (the command line over the config's ``hydra.sweeper.params``)."""
-    by_key = {}
+    last line wins (the command line over the config's ``hydra.sweeper.params``). A sweep of
+    more than ``MAX_JOBS`` jobs is refused, counted before any is listed."""
+    by_key: dict[str, Override] = {}
     for o in OverridesParser.create().parse_overrides(lines):
         by_key[o.key_or_group] = o
+    jobs = math.prod(_size(o) for o in by_key.values())
+    if jobs > MAX_JOBS:
+        widest = max(by_key.values(), key=_size)
+        raise ConfigError(
+            widest.get_key_element(),
+            f"the sweep would run {jobs:,} jobs, more than the {MAX_JOBS:,} one sweep may: split it",
+        )
     choices = [
         [f"{o.get_key_element()}={v}" for v in o.sweep_string_iterator()]
         if o.is_sweep_override()
@@ -22,6 +36,16 @@ def expand(lines: list[str]) -> list[list[str]]:
         for o in by_key.values()
     ]
     return [list(combo) for combo in itertools.product(*choices)]
+
+
+def _size(o: Override) -> int:
+    """How many values ``o`` sweeps (1 when it sets one), without listing a range."""
+    if not o.is_sweep_override():
+        return 1
+    value = o.value()
+    if isinstance(value, RangeSweep):
+        return max(0, math.ceil((value.stop - value.start) / value.step)) if value.step else 0
+    return sum(1 for _ in o.sweep_string_iterator())
 
 
 def normalised(lines: list[str]) -> frozenset[str]:
