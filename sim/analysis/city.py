@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim.analysis.collect import OUT, collect
+from sim.domain.errors import ConfigError, refusing
 from sim.experiment.safety import read_config
 from sim.experiment.stats import t_interval
 
@@ -34,9 +35,21 @@ def city(sweep: Path, by: str = "scenario") -> pd.DataFrame:
     c = collect(sweep)
     reps = c.replications
     if reps.empty:
-        raise SystemExit(f"no complete runs in {sweep}")
+        raise ConfigError("sweep", f"no complete runs in {sweep}")
     if by not in reps.columns:
-        raise SystemExit(f"the sweep has no '{by}' column to tell districts apart (use --by)")
+        raise ConfigError("--by", f"the sweep has no '{by}' column to tell districts apart")
+    if not c.missing.empty:  # a city without one of its districts is undercounted, never summed
+        listed = "; ".join(f"{r.status}: {r.overrides}" for r in c.missing.itertuples())
+        raise ConfigError("sweep", f"{len(c.missing)} job(s) failed, damaged or not started ({listed})")
+    districts = reps[by].nunique()
+    short = reps.groupby(CITY)[by].nunique()
+    short = short[short < districts]
+    if not short.empty:
+        raise ConfigError(
+            "sweep",
+            f"{len(short)} city replication(s) lack a district of the {districts} "
+            f"(first: {dict(zip(CITY, short.index[0], strict=True))})",
+        )
     finished = reps["cases"] * reps["finished_share"]
     weighted = reps.assign(finished=finished, **{m: reps[m] * finished for m in MEANS})
     grouped = weighted.groupby(CITY, sort=True)
@@ -84,6 +97,7 @@ def summary(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+@refusing
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m sim.analysis.city", description=__doc__.split("\n\n")[0])
     parser.add_argument("sweep", type=Path, help="a multirun folder of district jobs")

@@ -20,6 +20,7 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from omegaconf import OmegaConf
 
 from sim.analysis import eventlog
+from sim.domain.errors import refusing
 from sim.experiment.output import DONE, ERROR, damage
 from sim.experiment.safety import read_config
 from sim.experiment.sweep import expand, normalised, params_lines
@@ -34,6 +35,7 @@ class Collected:
     missing: pd.DataFrame
     jobs: dict[str, Path]  # run id -> job folder
     override_keys: tuple[str, ...] = ()  # the keys the jobs' overrides set
+    others: int = 0  # complete jobs of another kind (an attribution's orderings, a staffing search)
 
 
 def job_dirs(sweep: Path) -> list[Path]:
@@ -46,7 +48,8 @@ def expected_jobs(sweep: Path) -> list[frozenset[str]]:
     if not manifest.exists():
         return []
     cfg = read_config(manifest)
-    lines = params_lines(OmegaConf.select(cfg, "hydra.sweeper.params")) + list(cfg.hydra.overrides.task)
+    task = OmegaConf.to_container(cfg.hydra.overrides.task, resolve=False)  # the command line, as text
+    lines = params_lines(OmegaConf.select(cfg, "hydra.sweeper.params")) + task
     return [normalised(job) for job in expand(lines)]
 
 
@@ -65,7 +68,7 @@ def _columns(overrides: list[str]) -> dict[str, object]:
 def collect(sweep: str | Path) -> Collected:
     sweep = Path(sweep)
     run_rows, rep_frames, missing, jobs, keys = [], [], [], {}, {}
-    seen = set()
+    seen, others = set(), 0
     for job in job_dirs(sweep):
         overrides = _overrides(job)
         seen.add(normalised(overrides))
@@ -89,7 +92,8 @@ def collect(sweep: str | Path) -> Collected:
                 {"run": run_id, "overrides": " ".join(overrides), "status": "damaged", "error": problem}
             )
             continue
-        if "metrics" not in summary:  # an ordering of an attribution sweep: sim.analysis.shapley reads it
+        if "metrics" not in summary:  # orderings or a search: sim.analysis.shapley / searches read them
+            others += 1
             continue
         jobs[run_id] = job
         row = {"run": run_id, **columns, "scenario": summary["scenario"], "design": summary["design"]}
@@ -117,7 +121,7 @@ def collect(sweep: str | Path) -> Collected:
     runs = pd.DataFrame(run_rows)
     replications = pd.concat(rep_frames, ignore_index=True) if rep_frames else pd.DataFrame()
     missing_table = pd.DataFrame(missing, columns=["run", "overrides", "status", "error"])
-    return Collected(runs, replications, missing_table, jobs, tuple(keys))
+    return Collected(runs, replications, missing_table, jobs, tuple(keys), others)
 
 
 def write(collected: Collected, sweep: str | Path) -> Path:
@@ -134,6 +138,7 @@ def write(collected: Collected, sweep: str | Path) -> Path:
     return out
 
 
+@refusing
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m sim.analysis.collect", description=__doc__.split("\n\n")[0]
@@ -145,9 +150,14 @@ def main(argv: list[str] | None = None) -> int:
     collected = collect(args.sweep)
     out = write(collected, args.sweep)
     print(f"{len(collected.runs)} complete runs, {len(collected.replications)} replications -> {out}")
+    if collected.others:
+        print(
+            f"{collected.others} complete attribution or staffing-search jobs: their tables and charts come "
+            f"from python -m sim.analysis.report {args.sweep}"
+        )
     for row in collected.missing.itertuples():
         print(f"  {row.status}: {row.overrides} {row.error}")
-    return 1 if collected.runs.empty else 0
+    return 1 if collected.runs.empty and not collected.others else 0
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 from omegaconf import OmegaConf
 
+from sim.domain.errors import refusing
 from sim.experiment.output import DONE
 from sim.experiment.safety import read_config
 
@@ -215,6 +216,7 @@ _HEADER = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
+@refusing
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m sim.analysis.eventlog", description=__doc__.split("\n\n")[0]

@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
 from pathlib import Path
 
 import pandas as pd
+from omegaconf import OmegaConf
 
 from sim.analysis import charts, headline, render, searches, sections, shapley, staffing_charts, tables
 from sim.analysis.collect import Collected, collect, write
 from sim.analysis.compare import HEADLINE
 from sim.analysis.labels import LANGUAGES, Labels
 from sim.domain.design import PRESETS
+from sim.domain.errors import refusing
 from sim.domain.loads import headcount, used_pools
 from sim.experiment.config import SimConfig
 from sim.experiment.output import DONE
@@ -30,9 +33,10 @@ ATTRIBUTION = "attribution"  # a study's attribution sweep, in its own folder in
 
 def reproduce_command(sweep: Path) -> str:
     manifest = read_config(sweep / "multirun.yaml")
-    hydra_overrides = [o for o in manifest.hydra.overrides.hydra if not o.startswith("hydra.mode=")]
-    args = " ".join([*manifest.hydra.overrides.task, *hydra_overrides])
-    return f"python -m sim --multirun {args}\npython -m sim.analysis.report {sweep}"
+    given = OmegaConf.to_container(manifest.hydra.overrides, resolve=False)  # the command line, as text
+    hydra_overrides = [o for o in given["hydra"] if not o.startswith("hydra.mode=")]
+    args = " ".join(shlex.quote(o) for o in [*given["task"], *hydra_overrides])
+    return f"python -m sim --multirun {args}\npython -m sim.analysis.report {shlex.quote(str(sweep))}"
 
 
 def build(sweep: str | Path, lang: str = "en") -> Path:
@@ -340,6 +344,7 @@ def _promises(collected: Collected, at_base: pd.DataFrame) -> dict[str, dict[str
     }
 
 
+@refusing
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m sim.analysis.report", description=__doc__.split("\n\n")[0]

@@ -8,11 +8,12 @@ from pathlib import Path
 
 from sim.calibrate import MAX_ITEMS, calibrate
 from sim.calibrate.logs import COLUMNS
-from sim.domain.errors import ConfigError
+from sim.domain.errors import refusing
 
 MAX_VALIDATE = 100  # replications of the calibrated model over the log's whole span
 
 
+@refusing
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m sim.calibrate", description="From an office's event log to a scenario."
@@ -54,14 +55,10 @@ def main(argv: list[str] | None = None) -> int:
         mapping[field] = column
     if not 0 <= args.validate <= MAX_VALIDATE:
         parser.error(f"--validate {args.validate}: from 0 to {MAX_VALIDATE} replications")
-    try:
-        found = calibrate(args.log, args.name, mapping, args.timezone, args.max_items)
-        for warning in found.warnings:
-            print(f"warning: {warning}", file=sys.stderr)
-        path = found.write(args.out, args.validate, overwrite=args.force)
-    except ConfigError as e:
-        print(f"config error: {e}", file=sys.stderr)
-        return 2
+    found = calibrate(args.log, args.name, mapping, args.timezone, args.max_items)
+    for warning in found.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    path = found.write(args.out, args.validate, overwrite=args.force)
     print(f"scenario: {path}\nreport: {args.out / 'calibration.md'}")
     return 0
 

@@ -115,8 +115,9 @@ def _work(s: Scenario, key: str) -> None:
     """Bound the work a run would do before it starts: every candidate arrival (at the demand
     profile's peak rate, before thinning) times the submissions each of its items takes on
     average (1 / (1 - p_incomplete)), and every request."""
-    if not (math.isfinite(s.work_limit) and s.work_limit > 0):
-        raise ConfigError(f"{key}.work_limit", f"must be a number > 0, got {s.work_limit}")
+    for name in ("work_limit", "backlog_limit"):
+        if not (math.isfinite(getattr(s, name)) and getattr(s, name) > 0):
+            raise ConfigError(f"{key}.{name}", f"must be a number > 0, got {getattr(s, name)}")
     profile = s.demand_profile
     peak = max(profile.hour_of_day) * max(profile.day_of_week) if profile else 1.0
     submissions = {name: 1 / (1 - item.p_incomplete) for name, item in s.items.items()}
@@ -388,12 +389,15 @@ def _dates(s: Scenario, key: str) -> None:
             f"{key}.timezone", f"'{s.timezone}' is not an IANA time zone (such as Asia/Shanghai)"
         ) from None
     start = holiday_date(s.start_date, f"{key}.start_date")
-    end = start + dt.timedelta(hours=s.horizon + s.drain) + dt.timedelta(days=366)
-    if not (start >= FIRST_DATE and end <= LAST_DATE):
+    days = (s.horizon + s.drain) / 24 + 366  # counted in days first: a date near 9999 overflows
+    if not (start >= FIRST_DATE and (LAST_DATE - start).days >= days):
+        ends = (
+            f"{start + dt.timedelta(days=days - 366)}" if (dt.date.max - start).days > days else "after 9999"
+        )
         raise ConfigError(
             f"{key}.start_date",
             f"the run and a year after it must lie between {FIRST_DATE} and {LAST_DATE}; "
-            f"{s.start_date} plus horizon and drain ends {end - dt.timedelta(days=366)}",
+            f"{s.start_date} plus horizon and drain ends {ends}",
         )
 
 

@@ -86,6 +86,17 @@ def batch_loads(scenario: Scenario, design: Design) -> dict[str, float]:
     return {key: n / capacity[key] if capacity[key] else math.inf for key, n in files.items()}
 
 
+def backlog(scenario: Scenario, loads: dict[str, float]) -> float:
+    """Applicants expected still queued at the horizon when a pool is overloaded: of the cases
+    arriving, the share its staff cannot take (1 - 1 / load, for the worst pool), counted over
+    every arrival (an upper bound: not every need meets that pool). Each holds about 3 KB."""
+    excess = max((1 - 1 / load for load in loads.values() if load > 1), default=0.0)
+    if not excess:
+        return 0.0
+    start, spans = _spans(scenario)
+    return excess * sum(scenario.demand.values()) * _arrivals_per_rate(scenario, spans["windows"], start)
+
+
 def used_pools(scenario: Scenario) -> list[str]:
     """The staff pools some design gives work to: each demanded item's department's window
     clerks and back-office pools, the one-stop window, the specialists when a channel or the

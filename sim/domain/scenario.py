@@ -344,6 +344,8 @@ class Scenario(Value):
     drain: float = 0.0
     size: float = 1.0
     work_limit: float = 20_000_000  # expected visits per run (~10 GB with the event log); raise it explicitly
+    # applicants an overloaded run (allow_overload) may leave queued at the horizon (~3 KB each)
+    backlog_limit: float = 1_000_000
 
     def __post_init__(self) -> None:
         validate(self)

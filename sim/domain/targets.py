@@ -13,6 +13,8 @@ import math
 from dataclasses import dataclass, field, fields
 
 from sim.domain.errors import ConfigError
+from sim.domain.loads import used_pools
+from sim.domain.scenario import Scenario
 from sim.domain.value import Value
 
 
@@ -41,6 +43,22 @@ class Targets(Value):
     def any(self) -> bool:
         return any(getattr(self, f.name) is not None for f in fields(self) if f.name != "need")
 
+    def check(self, scenario: Scenario) -> None:
+        """Refuse a target ``scenario`` cannot measure: it would be judged infeasible forever."""
+        s = scenario
+        if self.need is not None and self.need not in s.demand:
+            raise ConfigError("targets.need", f"no applicant comes with need '{self.need}'{_known(s.demand)}")
+        if (self.within_days is not None or self.p90_days is not None) and not s.demand:
+            raise ConfigError("targets.within_days", f"scenario {s.name} has no applicants to time")
+        if self.on_time_share is not None and not any(
+            s.items[i].limit_days is not None for need in s.demand for i in s.needs[need]
+        ):
+            raise ConfigError(
+                "targets.on_time_share", f"no item scenario {s.name} serves has a statutory limit"
+            )
+        if self.requests_closed_share is not None and not s.requests.classes:
+            raise ConfigError("targets.requests_closed_share", f"scenario {s.name} has no requests")
+
 
 @dataclass(kw_only=True)
 class Costs(Value):
@@ -62,3 +80,16 @@ class Costs(Value):
 
     def of(self, pool: str) -> float:
         return self.pools.get(pool, self.default)
+
+    def check(self, scenario: Scenario) -> None:
+        """Refuse a priced pool the scenario has not got (a misspelling would cost ``default``)."""
+        pools = used_pools(scenario)
+        for pool in self.pools:
+            if pool not in pools:
+                raise ConfigError(
+                    f"costs.pools.{pool}", f"no such staff pool in {scenario.name}{_known(pools)}"
+                )
+
+
+def _known(names) -> str:
+    return f" (known: {', '.join(sorted(names))})"

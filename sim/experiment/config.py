@@ -95,9 +95,6 @@ class SimConfig:
             raise ConfigError(
                 "replications", f"must be from 1 to {MAX_REPLICATIONS}, got {self.replications}"
             )
-        if self.targets.need is not None and self.targets.need not in self.scenario.needs:
-            known = ", ".join(self.scenario.needs)
-            raise ConfigError("targets.need", f"unknown need '{self.targets.need}'; known: {known}")
         if self.search and not self.targets.any:
             raise ConfigError(
                 "targets",
@@ -152,4 +149,7 @@ def load(cfg: DictConfig) -> SimConfig:
     """
     refuse_unknown_keys(cfg)
     conf: SimConfig = OmegaConf.to_object(cfg)
-    return replace(conf, scenario=applied(conf.scenario, conf.staffing, conf.estimates))
+    conf = replace(conf, scenario=applied(conf.scenario, conf.staffing, conf.estimates))
+    conf.targets.check(conf.scenario)
+    conf.costs.check(conf.scenario)
+    return conf

@@ -32,7 +32,7 @@ from omegaconf import DictConfig, OmegaConf, open_dict
 from omegaconf.errors import OmegaConfBaseException
 
 from sim.domain.errors import ConfigError
-from sim.domain.loads import batch_loads, offered_loads, used_pools
+from sim.domain.loads import backlog, batch_loads, offered_loads, used_pools
 from sim.experiment.config import CONFIGS, JOB_NAME, did_you_mean, load, register
 from sim.experiment.safety import check_composed, check_data, check_files
 from sim.experiment.sweep import expand, params_lines
@@ -146,7 +146,17 @@ def check(argv: list[str]) -> Checked:
                 raise unknown from None
             check_data(cfg)
             conf = load(cfg)
-            for pool, load_ in offered_loads(conf.scenario, conf.design).items():
+            loads = offered_loads(conf.scenario, conf.design)
+            queued = backlog(conf.scenario, loads)
+            if queued > conf.scenario.backlog_limit:
+                raise ConfigError(
+                    "scenario.backlog_limit",
+                    f"an overloaded pool would leave about {queued:,.0f} applicants queued at the horizon "
+                    f"(about {queued * 3.1e3 / 2**30:.1f} GiB), more than the "
+                    f"{conf.scenario.backlog_limit:,.0f} a run may hold: add staff, shorten the horizon, or "
+                    "raise scenario.backlog_limit",
+                )
+            for pool, load_ in loads.items():
                 if load_ >= 1 and not conf.allow_overload:
                     raise ConfigError(
                         pool_key(pool),
