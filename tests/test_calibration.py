@@ -5,6 +5,7 @@ logs are cleaned as documented."""
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -191,3 +192,53 @@ def test_the_command_reads_xes_and_writes_a_scenario_that_runs(known, tmp_path):
         [sys.executable, "-m", "sim.calibrate", str(tmp_path / "nope.csv")], capture_output=True, text=True
     )
     assert refused.returncode == 2 and "config error: log: no such file" in refused.stderr
+
+
+HOSTILE = Path(__file__).parent / "hostile_logs"
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("empty.csv", "empty.csv cannot be read as csv"),
+        ("latin1.csv", "latin1.csv is not UTF-8 text"),
+        ("truncated.xes", "truncated.xes cannot be read as xes"),
+        ("entity_bomb.xes", "entity_bomb.xes declares a document type or entities"),
+        ("out_of_order.csv", "no step has both a start and a complete event"),
+    ],
+)
+def test_a_hostile_log_is_refused_with_exit_2_and_nothing_written(name, message, tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "sim.calibrate", str(HOSTILE / name), "--out", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2 and done.stderr.startswith("config error: log: "), done.stderr[-800:]
+    assert message in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_names_and_folders_of_a_calibration_stay_where_they_belong(known, tmp_path):
+    """A name is a file's name, a need read from the log a quoted YAML key that the scenario
+    check refuses, and an earlier calibration's files are kept unless asked."""
+    _, log = known
+    with pytest.raises(ConfigError, match=r"--name: names may hold only"):
+        calibrate(log.iloc[:500], name="../../x")
+    hostile = log.iloc[:4000].assign(**{"case:need": "a: [y]"})
+    with pytest.raises(ConfigError, match=r"scenario.needs.a: \[y\]: names may hold only"):
+        calibrate(hostile)
+    found = calibrate(log.iloc[:4000], name="kept")
+    found.write(tmp_path)
+    (tmp_path / "scenario" / "kept.yaml").write_text("# edited by hand\n")
+    with pytest.raises(ConfigError, match=r"--out: .*kept.yaml exists"):
+        found.write(tmp_path)
+    assert (tmp_path / "scenario" / "kept.yaml").read_text() == "# edited by hand\n"
+    found.write(tmp_path, overwrite=True)
+    assert "edited by hand" not in (tmp_path / "scenario" / "kept.yaml").read_text()
+
+
+def test_a_log_of_too_many_items_is_refused_before_fitting(known):
+    _, log = known
+    with pytest.raises(ConfigError, match=r"items, more than the 1 calibration takes unasked"):
+        calibrate(log.iloc[:4000], max_items=1)

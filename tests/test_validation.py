@@ -5,11 +5,13 @@ import subprocess
 import sys
 from dataclasses import FrozenInstanceError, replace
 
+import numpy as np
 import pytest
 from builders import mmc, with_item
 
 from sim import ConfigError, Dist, DistKind
 from sim.experiment.preflight import check
+from sim.experiment.stats import interval, t_interval
 
 BAD = [
     (
@@ -294,3 +296,15 @@ def test_a_committee_sent_more_files_than_its_sittings_hear_is_refused():
         check(overrides)
     assert check([*overrides, "allow_overload=true"]).run is not None
     assert check(["scenario=construction"]).run is not None
+
+
+@pytest.mark.parametrize(
+    "values", [[0.0, 0.0, 0.05], [1.0, 0.97, 0.99], [0.0, 0.0, 0.0, 0.2], [0.5, 0.6, 0.4]]
+)
+def test_a_shares_interval_stays_inside_0_and_1_and_is_the_t_interval_far_from_them(values):
+
+    mean, low, high = interval("on_time_share", values)
+    assert 0 <= low <= mean <= high <= 1
+    wide = np.random.default_rng(3).normal(0.5, 0.02, 30)
+    assert interval("finished_share", wide)[1:] == pytest.approx(t_interval(wide)[1:], abs=1e-3)
+    assert interval("lead_time_mean", [-1.0, 1.0]) == t_interval([-1.0, 1.0])  # not a share

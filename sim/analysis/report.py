@@ -87,6 +87,7 @@ def _blocks(collected: Collected, sweep: Path, figures: Path, labels: Labels) ->
         reformed = [d for d in charts.presets_first(runs["design"]) if d != "single"]
         sensitivity = {design: tables.sensitivity(reps, design) for design in reformed}
         runs, reps = runs[runs["sensitivity"] == "base"], reps[reps["sensitivity"] == "base"]
+    runs, reps, held = _one_configuration(collected, runs, reps)
     scale = tables.base_scale(runs)
     at_base = runs[runs["staffing_scale"] == scale]
     by_scale = _configs_by_scale(collected, runs)
@@ -109,7 +110,7 @@ def _blocks(collected: Collected, sweep: Path, figures: Path, labels: Labels) ->
 
     method = render.Block(
         "p",
-        f"Staffing ×{scale:g} is the base; {int(configs['n'].max())} replications per configuration; "
+        f"Staffing ×{scale:g} is the base; {int(configs['n'].max())} replications per configuration{held}; "
         "intervals are 95 % t intervals across replications; lead time runs from first contact to the "
         "last result in hand, in working days of the windows' calendar (calendar days when the office "
         "never closes). P50 and P90: the median and the 90th percentile of applicants' lead times in a "
@@ -302,6 +303,29 @@ def _changes_text(means: pd.DataFrame, labels: Labels) -> str:
             "values' range."
         )
     return text
+
+
+# Override keys the main sections compare, or that tell replications apart.
+COMPARED = ("design", "staffing_scale", "staffing.scale", "seed", "replication", "sensitivity")
+
+
+def _one_configuration(
+    collected: Collected, runs: pd.DataFrame, reps: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """The runs and replications of one configuration of every other swept setting (its first
+    value; each has its own section, such as the tiers' table): replications of different
+    configurations are not replications of one, and pooling them would narrow every interval."""
+    held = {}
+    for key in collected.override_keys:
+        if key not in COMPARED and key in runs.columns and runs[key].nunique() > 1:
+            held[key] = runs[key].iloc[0]
+            runs, reps = runs[runs[key] == held[key]], reps[reps[key] == held[key]]
+    said = ", ".join(f"{k}={v}" for k, v in held.items())
+    return (
+        runs,
+        reps,
+        f" (at {said}; the other settings swept are compared in their own section)" if held else "",
+    )
 
 
 def _with_headcount(configs: pd.DataFrame, by_scale: dict[float, SimConfig]) -> pd.DataFrame:

@@ -12,7 +12,7 @@ from sim.domain.loads import headcount, used_pools
 from sim.domain.targets import Targets
 from sim.experiment.config import SimConfig
 from sim.experiment.staffing import judge
-from sim.experiment.stats import t_interval
+from sim.experiment.stats import interval
 
 PAIR_ON = ["seed", "replication"]
 
@@ -44,7 +44,7 @@ def pooled(reps: pd.DataFrame, by: tuple[str, ...] = ("design", "staffing_scale"
     for key, g in reps.groupby(list(by), sort=False):
         row = dict(zip(by, key, strict=True)) | {"n": len(g)}
         for m in metrics:
-            row[m], row[f"{m}:ci_low"], row[f"{m}:ci_high"] = t_interval(g[m])
+            row[m], row[f"{m}:ci_low"], row[f"{m}:ci_high"] = interval(m, g[m])
         rows.append(row)
     return pd.DataFrame(rows)
 

@@ -242,7 +242,7 @@ def _launcher(cfg: DictConfig, launcher: dict) -> None:
 
 def _job(job: dict) -> None:
     """Hydra's job settings that set the environment or name folders."""
-    for name in ("env_set", "env_copy"):
+    for name in ("env_copy", "env_set"):  # env_copy first: composing copies its values into env_set
         if job.get(name):
             raise ConfigError(f"hydra.job.{name}", "a config never sets or passes on environment variables")
     names = (job.get("config") or {}).get("override_dirname") or {}

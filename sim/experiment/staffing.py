@@ -17,6 +17,8 @@ differ only by the staff. The search:
 Before it starts, it runs ample staffing (every pool four times the fewest who keep up): a target missed
 even there is not a staffing problem, and the search says so with the lead-time part that
 dominates (the applicant's own time, delivery, batches and sittings do not shrink with staff).
+A miss within noise there (the mean meets the goal, the interval's end does not) is judged again
+on twice the replications, up to ``DECIDE`` times as many, before the search calls it infeasible.
 Targets are met by the conservative end of their 95 % intervals (``sim.domain.targets``).
 """
 
@@ -33,11 +35,12 @@ from sim.domain.loads import headcount, offered_loads, used_pools
 from sim.domain.scenario import Scenario
 from sim.domain.targets import Costs, Targets
 from sim.experiment.replications import replicate
-from sim.experiment.stats import t_interval
+from sim.experiment.stats import interval, t_interval
 from sim.model.recorder import PARTS
 
 AMPLE = 4  # the ample staffing: every pool this many times the fewest who keep up
 ROOMY = 0.85  # the start: every pool offered at most this share of its hours
+DECIDE = 8  # a verdict within noise is judged again on up to this many times the replications
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,13 @@ class Check:
     bound: float
     met: bool
     shortfall: float  # relative gap to the goal; 0 when met
+
+    @property
+    def undecided(self) -> bool:
+        """Missed by the interval's end while the mean meets the goal: within noise, so more
+        replications decide it rather than this one."""
+        at_most = self.target.startswith("P90")
+        return not self.met and (self.mean <= self.goal if at_most else self.mean >= self.goal)
 
 
 @dataclass
@@ -79,7 +89,7 @@ def judge(metrics: pd.DataFrame, targets: Targets) -> list[Check]:
     ]
     for name, column, goal in at_least:
         if goal is not None:
-            mean, low, _ = t_interval(metrics[column]) if column in metrics else (math.nan,) * 3
+            mean, low, _ = interval(column, metrics[column]) if column in metrics else (math.nan,) * 3
             low = mean if math.isnan(low) else low
             met = not math.isnan(low) and low >= goal
             gap = 1.0 if math.isnan(low) else max(0.0, goal - low) / goal
@@ -147,7 +157,11 @@ def search(
     floor = {p: fewest(scenario, design, p, below=1.0) for p in pools}
     start = {p: fewest(scenario, design, p, below=ROOMY) for p in pools}
     ample = {p: AMPLE * n for p, n in floor.items()}
-    checks = evaluate(ample)
+    reps = replications
+    checks = evaluate(ample, reps)
+    while any(c.undecided for c in checks) and reps < DECIDE * replications:  # noise, not a verdict
+        reps *= 2
+        checks = evaluate(ample, reps)
     if not all(c.met for c in checks):
         return Search(None, math.nan, checks, pd.concat(trials), why(trials[-1], checks), len(judged), pools)
     counts = dict(start)
