@@ -111,7 +111,8 @@ def _blocks(collected: Collected, sweep: Path, figures: Path, labels: Labels) ->
     method = render.Block(
         "p",
         f"Staffing ×{scale:g} is the base; {int(configs['n'].max())} replications per configuration{held}; "
-        "intervals are 95 % t intervals across replications; lead time runs from first contact to the "
+        "intervals are 95 % t intervals across replications (Wilson score intervals for shares); lead time "
+        "runs from first contact to the "
         "last result in hand, in working days of the windows' calendar (calendar days when the office "
         "never closes). P50 and P90: the median and the 90th percentile of applicants' lead times in a "
         "replication, averaged over replications.",
