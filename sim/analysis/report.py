@@ -254,20 +254,6 @@ def _blocks(collected: Collected, sweep: Path, figures: Path, labels: Labels) ->
         render.Block("p", "Demand: applicants of each need per open hour, and the items each need holds."),
         render.Block("table", labels.frame(tables.demand_table(conf, labels))),
     ]
-    also_varied = [
-        k
-        for k in collected.override_keys
-        if k not in ("sensitivity", "seed", "replication") and k in runs and runs[k].nunique() > 1
-    ]
-    if also_varied:
-        out += [
-            render.Block("h2", "Note on this sweep"),
-            render.Block(
-                "p",
-                f"The sweep also varies {', '.join(also_varied)}; this report pools those runs within each "
-                "design and staffing level. Use `collected/runs.csv` to compare them.",
-            ),
-        ]
     if not collected.missing.empty:
         out += [render.Block("h2", "Missing or failed runs"), render.Block("table", collected.missing)]
     out += [
@@ -325,7 +311,9 @@ def _one_configuration(
     return (
         runs,
         reps,
-        f" (at {said}; the other settings swept are compared in their own section)" if held else "",
+        f" (at {said}; the other values swept are in `collected/runs.csv` and their own sections)"
+        if held
+        else "",
     )
 
 
