@@ -311,29 +311,23 @@ def test_the_report_renders_in_a_real_browser(sweep, tmp_path):
         "document.images.length; document.body.dataset.broken = bad; });</script>"
     )
     probe.write_text((sweep / "report.html").read_text().replace("</body>", check + "</body>"))
-    flags = ["--no-sandbox", "--disable-gpu", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}"]
-    dom = subprocess.run(
-        [BROWSER, *flags, "--virtual-time-budget=10000", "--dump-dom", probe.as_uri()],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    ).stdout
+    dom = _browser(tmp_path, "--virtual-time-budget=10000", "--dump-dom", probe.as_uri()).stdout
     assert f'data-images="{len(FIGURES)}"' in dom and 'data-broken="0"' in dom, dom[:300]
     shots = ROOT / "results" / "report_check"
     shots.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        [
-            BROWSER,
-            *flags,
-            "--window-size=1200,9000",
-            f"--screenshot={shots / 'report.png'}",
-            (sweep / "report.html").as_uri(),
-        ],
-        capture_output=True,
-        timeout=120,
-        check=True,
+    shot = _browser(
+        tmp_path,
+        "--window-size=1200,9000",
+        f"--screenshot={shots / 'report.png'}",
+        (sweep / "report.html").as_uri(),
     )
-    assert (shots / "report.png").stat().st_size > 50_000
+    assert shot.returncode == 0 and (shots / "report.png").stat().st_size > 50_000
+
+
+def _browser(tmp_path, *args: str) -> subprocess.CompletedProcess:
+    """Headless chromium with a profile of its own in ``tmp_path``."""
+    flags = ["--no-sandbox", "--disable-gpu", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}"]
+    return subprocess.run([BROWSER, *flags, *args], capture_output=True, text=True, timeout=120)
 
 
 HOSTILE = "<script>document.title='owned'</script><img src=x onerror=\"document.title='owned'\">a|b"
@@ -378,12 +372,6 @@ def test_names_and_labels_are_text_in_html_and_markdown(tmp_path):
 def test_a_page_built_from_hostile_names_runs_no_script_in_a_real_browser(tmp_path):
     page = tmp_path / "hostile.html"
     page.write_text(_hostile_page(tmp_path))
-    flags = ["--no-sandbox", "--disable-gpu", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}"]
-    dom = subprocess.run(
-        [BROWSER, *flags, "--virtual-time-budget=5000", "--dump-dom", page.as_uri()],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    ).stdout
+    dom = _browser(tmp_path, "--virtual-time-budget=5000", "--dump-dom", page.as_uri()).stdout
     assert "<title>" in dom and "owned</title>" not in dom and "<img" not in dom and "<script" not in dom
     assert "&lt;script&gt;" in dom  # shown as text

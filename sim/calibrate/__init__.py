@@ -27,8 +27,8 @@ from sim.calibrate.report import write_report
 from sim.calibrate.scenario_file import load, scenario_dict, to_yaml
 from sim.calibrate.structure import Structure, infer
 from sim.calibrate.validation import compare, model_measures, office_measures
-from sim.domain.checks import is_name
 from sim.domain.errors import ConfigError
+from sim.domain.names import check_names
 from sim.domain.scenario import Scenario
 
 MAX_ITEMS = 200
@@ -93,8 +93,7 @@ def calibrate(
     """Read ``log`` (a file or a frame of events), infer its scenario, fit its durations. A
     log of more than ``max_items`` items is refused before anything is fitted (each item's
     steps cost fits and figures: 2,000 items take half an hour)."""
-    if not is_name(name):
-        raise ConfigError("--name", f"names may hold only letters, digits, '_' and '-', got {name!r}")
+    check_names([name], "--name", keyed=False)
     events = (
         from_frame(log, mapping, timezone) if isinstance(log, pd.DataFrame) else read(log, mapping, timezone)
     )

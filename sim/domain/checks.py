@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from sim.domain.calendars import WEEKDAYS, holiday_date, open_spans, parse_clock, periods, weighted_hours
 from sim.domain.distributions import check
 from sim.domain.errors import ConfigError
+from sim.domain.names import check_names, is_name, known
 
 if TYPE_CHECKING:  # a Scenario runs these checks when it is made
     from sim.domain.scenario import Item, Scenario, Step
@@ -22,19 +23,18 @@ BACK_OFFICE_ROLES = ("reviewers", "inspectors", "leaders")
 MAX_STAFF = 1_000_000
 MAX_SIZE = 10_000  # a city's district is a few hundred times a district scenario
 MAX_HOURS = 24 * 365 * 100
-MAX_NAME = 64  # a name is part of a folder's name
 FIRST_DATE, LAST_DATE = dt.date(1700, 1, 1), dt.date(2262, 1, 1)
 
 
 def validate(scenario: Scenario, key: str = "scenario") -> None:
     """Raise ConfigError for the first problem found in ``scenario``."""
     s = scenario
-    _names([s.name], f"{key}.name", keyed=False)
-    _names(s.needs, f"{key}.needs")
-    _names(s.calendars, f"{key}.calendars")
-    _names(s.documents, f"{key}.documents")
-    _names(s.departments, f"{key}.departments")
-    _names(s.items, f"{key}.items")
+    check_names([s.name], f"{key}.name", keyed=False)
+    check_names(s.needs, f"{key}.needs")
+    check_names(s.calendars, f"{key}.calendars")
+    check_names(s.documents, f"{key}.documents")
+    check_names(s.departments, f"{key}.departments")
+    check_names(s.items, f"{key}.items")
     _staff(s.one_stop.clerks, f"{key}.one_stop.clerks", minimum=1)
     _calendars(s, key)
     for name, dept in s.departments.items():
@@ -67,24 +67,24 @@ def validate(scenario: Scenario, key: str = "scenario") -> None:
             raise ConfigError(k, "a need must list at least one item")
         for i, item in enumerate(members):
             if item not in s.items:
-                raise ConfigError(f"{k}[{i}]", f"unknown item '{item}'{_known(s.items)}")
+                raise ConfigError(f"{k}[{i}]", f"unknown item '{item}'{known(s.items)}")
         if len(set(members)) != len(members):
             raise ConfigError(k, "lists an item twice")
     for doc, holder in s.held_by.items():
         k = f"{key}.held_by.{doc}"
         if doc not in s.documents:
-            raise ConfigError(k, f"unknown document '{doc}'{_known(s.documents)}")
+            raise ConfigError(k, f"unknown document '{doc}'{known(s.documents)}")
         if not is_name(holder):  # any issuing body
             raise ConfigError(k, f"name the body that holds it (letters, digits, '_', '-'), got {holder!r}")
     for i, doc in enumerate(s.forms):
         if doc not in s.documents:
-            raise ConfigError(f"{key}.forms[{i}]", f"unknown document '{doc}'{_known(s.documents)}")
+            raise ConfigError(f"{key}.forms[{i}]", f"unknown document '{doc}'{known(s.documents)}")
     if not 0 <= s.one_form_share <= 1:
         raise ConfigError(f"{key}.one_form_share", f"must be a share in [0, 1], got {s.one_form_share}")
     for need, days in s.bundle_limits.items():
         k = f"{key}.bundle_limits.{need}"
         if need not in s.needs:
-            raise ConfigError(k, f"unknown need '{need}'{_known(s.needs)}")
+            raise ConfigError(k, f"unknown need '{need}'{known(s.needs)}")
         _days(days, k)
     if not s.demand:
         raise ConfigError(f"{key}.demand", "give an arrival rate (per hour) for at least one need")
@@ -93,7 +93,7 @@ def validate(scenario: Scenario, key: str = "scenario") -> None:
     for need, rate in s.demand.items():
         k = f"{key}.demand.{need}"
         if need not in s.needs:
-            raise ConfigError(k, f"unknown need '{need}'{_known(s.needs)}")
+            raise ConfigError(k, f"unknown need '{need}'{known(s.needs)}")
         if not (math.isfinite(rate) and rate > 0):
             raise ConfigError(k, f"arrival rate must be a finite number > 0 per hour, got {rate}")
     _channels(s, key)
@@ -163,17 +163,17 @@ def _someone_comes(s: Scenario, key: str) -> None:
 def _item(s: Scenario, name: str, k: str) -> None:
     item = s.items[name]
     if item.department not in s.departments:
-        raise ConfigError(f"{k}.department", f"unknown department '{item.department}'{_known(s.departments)}")
+        raise ConfigError(f"{k}.department", f"unknown department '{item.department}'{known(s.departments)}")
     for i, doc in enumerate(item.documents):
         if doc not in s.documents:
-            raise ConfigError(f"{k}.documents[{i}]", f"unknown document '{doc}'{_known(s.documents)}")
+            raise ConfigError(f"{k}.documents[{i}]", f"unknown document '{doc}'{known(s.documents)}")
     if len(set(item.documents)) != len(item.documents):
         raise ConfigError(f"{k}.documents", "lists a document twice")
     if item.produces is not None and item.produces not in s.documents:
-        raise ConfigError(f"{k}.produces", f"unknown document '{item.produces}'{_known(s.documents)}")
+        raise ConfigError(f"{k}.produces", f"unknown document '{item.produces}'{known(s.documents)}")
     for i, pre in enumerate(item.prerequisites):
         if pre not in s.items:
-            raise ConfigError(f"{k}.prerequisites[{i}]", f"unknown item '{pre}'{_known(s.items)}")
+            raise ConfigError(f"{k}.prerequisites[{i}]", f"unknown item '{pre}'{known(s.items)}")
     check(item.intake, f"{k}.intake")
     if item.review is not None:
         check(item.review, f"{k}.review")
@@ -239,11 +239,11 @@ def _steps(s: Scenario, item: Item, k: str) -> None:
         raise ConfigError(f"{k}.steps", "names a step twice")
     for i, name in enumerate(item.reduced_steps or []):
         if name not in names and name not in ("review", "inspection"):
-            raise ConfigError(f"{k}.reduced_steps[{i}]", f"unknown step '{name}'{_known(names)}")
+            raise ConfigError(f"{k}.reduced_steps[{i}]", f"unknown step '{name}'{known(names)}")
     dept = s.departments[item.department]
     for i, step in enumerate(item.steps):
         ks = f"{k}.steps[{i}]"
-        _names([step.name], f"{ks}.name", keyed=False)
+        check_names([step.name], f"{ks}.name", keyed=False)
         roles = ("clerks", *BACK_OFFICE_ROLES)
         if step.pool not in roles:
             raise ConfigError(f"{ks}.pool", f"unknown pool '{step.pool}'; use {', '.join(roles)}")
@@ -296,7 +296,7 @@ def _channels(s: Scenario, key: str) -> None:
     for need, mix in s.channels.items():
         k = f"{key}.channels.{need}"
         if need not in s.needs:
-            raise ConfigError(k, f"unknown need '{need}'{_known(s.needs)}")
+            raise ConfigError(k, f"unknown need '{need}'{known(s.needs)}")
         shares = (mix.in_person, mix.online, mix.specialist)
         if not all(math.isfinite(x) and x >= 0 for x in shares):
             raise ConfigError(k, f"shares must be finite and >= 0, got {shares}")
@@ -311,7 +311,7 @@ def _channels(s: Scenario, key: str) -> None:
 
 def _requests(s: Scenario, key: str) -> None:
     r, k = s.requests, f"{key}.requests"
-    _names(r.classes, f"{k}.classes")
+    check_names(r.classes, f"{k}.classes")
     for name, cls in r.classes.items():
         kc = f"{k}.classes.{name}"
         if not (math.isfinite(cls.rate) and cls.rate > 0):
@@ -330,7 +330,7 @@ def _requests(s: Scenario, key: str) -> None:
         for i, department in enumerate(cls.departments):
             if department not in s.departments:
                 raise ConfigError(
-                    f"{kc}.departments[{i}]", f"unknown department '{department}'{_known(s.departments)}"
+                    f"{kc}.departments[{i}]", f"unknown department '{department}'{known(s.departments)}"
                 )
         if len(set(cls.departments)) != len(cls.departments):
             raise ConfigError(f"{kc}.departments", "lists a department twice")
@@ -408,7 +408,7 @@ def _calendars(s: Scenario, key: str) -> None:
     for group in ("windows", "back_office"):
         name = getattr(s.hours, group)
         if name is not None and name not in s.calendars:
-            raise ConfigError(f"{key}.hours.{group}", f"unknown calendar '{name}'{_known(s.calendars)}")
+            raise ConfigError(f"{key}.hours.{group}", f"unknown calendar '{name}'{known(s.calendars)}")
     pools = {f"{d}.{p}" for d in s.departments for p in ("clerks", *BACK_OFFICE_ROLES)} | {"one_stop.clerks"}
     pools |= {"specialists"} if s.specialists.staff else set()
     pools |= {"coordinators"} if s.requests.classes else set()
@@ -436,24 +436,6 @@ def _calendars(s: Scenario, key: str) -> None:
                 raise ConfigError(k, "multipliers must be finite, >= 0, and not all 0")
 
 
-def _names(names, key: str, keyed: bool = True) -> None:
-    """Names become folder names, table keys and labels' keys: letters (any script), digits,
-    '_' and '-' only, so none can leave a folder, break a table or carry markup; display text
-    belongs in ``configs/labels.yaml``."""
-    for name in names:
-        where = f"{key}.{name}" if keyed else key
-        if not is_name(name):
-            raise ConfigError(
-                where,
-                f"names may hold only letters, digits, '_' and '-' (at most {MAX_NAME} characters), got "
-                f"{name!r}; display text belongs in configs/labels.yaml",
-            )
-
-
-def is_name(name: object) -> bool:
-    return isinstance(name, str) and 0 < len(name) <= MAX_NAME and all(c.isalnum() or c in "_-" for c in name)
-
-
 def _staff(n: int, key: str, minimum: int) -> None:
     if not (minimum <= n <= MAX_STAFF):
         raise ConfigError(key, f"staff must be a whole number from {minimum} to {MAX_STAFF}, got {n}")
@@ -463,7 +445,3 @@ def _hours(x: float, key: str, positive: bool = False) -> None:
     if not (math.isfinite(x) and (x > 0 if positive else x >= 0) and x <= MAX_HOURS):
         bound = "> 0" if positive else ">= 0"
         raise ConfigError(key, f"must be a number of hours {bound} and at most {MAX_HOURS}, got {x}")
-
-
-def _known(names) -> str:
-    return f" (known: {', '.join(sorted(names))})" if names else " (none are defined)"

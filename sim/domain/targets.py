@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, fields
 
 from sim.domain.errors import ConfigError
 from sim.domain.loads import used_pools
+from sim.domain.names import known
 from sim.domain.scenario import Scenario
 from sim.domain.value import Value
 
@@ -47,7 +48,7 @@ class Targets(Value):
         """Refuse a target ``scenario`` cannot measure: it would be judged infeasible forever."""
         s = scenario
         if self.need is not None and self.need not in s.demand:
-            raise ConfigError("targets.need", f"no applicant comes with need '{self.need}'{_known(s.demand)}")
+            raise ConfigError("targets.need", f"no applicant comes with need '{self.need}'{known(s.demand)}")
         if (self.within_days is not None or self.p90_days is not None) and not s.demand:
             raise ConfigError("targets.within_days", f"scenario {s.name} has no applicants to time")
         if self.on_time_share is not None and not any(
@@ -87,9 +88,5 @@ class Costs(Value):
         for pool in self.pools:
             if pool not in pools:
                 raise ConfigError(
-                    f"costs.pools.{pool}", f"no such staff pool in {scenario.name}{_known(pools)}"
+                    f"costs.pools.{pool}", f"no such staff pool in {scenario.name}{known(pools)}"
                 )
-
-
-def _known(names) -> str:
-    return f" (known: {', '.join(sorted(names))})"

@@ -1,0 +1,37 @@
+"""Names in a scenario: what one may hold, and how an error lists the names that exist.
+
+Names become folder names (a preset's ``results/<study>/<scenario>``), table keys, YAML keys
+of a calibrated scenario and the keys of ``configs/labels.yaml``: letters of any script,
+digits, '_' and '-' only, so none can leave a folder, break a table or carry markup. Display
+text belongs in the labels file, which every page escapes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sim.domain.errors import ConfigError
+
+MAX_NAME = 64  # a name is part of a folder's name
+
+
+def is_name(name: object) -> bool:
+    return isinstance(name, str) and 0 < len(name) <= MAX_NAME and all(c.isalnum() or c in "_-" for c in name)
+
+
+def check_names(names: Iterable[object], key: str, keyed: bool = True) -> None:
+    """Raise for the first of ``names`` that is not a name, at ``key.<name>`` (``key`` itself
+    when not ``keyed``: a single name's own key)."""
+    for name in names:
+        if not is_name(name):
+            raise ConfigError(
+                f"{key}.{name}" if keyed else key,
+                f"names may hold only letters, digits, '_' and '-' (at most {MAX_NAME} characters), got "
+                f"{name!r}; display text belongs in configs/labels.yaml",
+            )
+
+
+def known(names: Iterable[str]) -> str:
+    """`` (known: a, b)``, for an error about a name that is not among ``names``."""
+    names = sorted(names)
+    return f" (known: {', '.join(names)})" if names else " (none are defined)"
