@@ -251,6 +251,12 @@ def test_collect_lists_failed_and_unstarted_runs(sweep, tmp_path):
     assert len(c.runs) == 6
     assert sorted(c.missing["status"]) == ["failed", "not started"]
     assert "design=bundled" in c.missing.set_index("status").loc["not started", "overrides"]
+    # a city of these "districts" (told apart by seed) would be undercounted: refused, listed
+    refused = subprocess.run(
+        [sys.executable, "-m", "sim.analysis.city", str(copy), "--by", "seed"], capture_output=True, text=True
+    )
+    assert refused.returncode == 2 and "2 job(s) failed, damaged or not started" in refused.stderr
+    assert not (copy / "collected" / "city.csv").exists()
 
 
 class _Page(HTMLParser):

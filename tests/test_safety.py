@@ -3,6 +3,7 @@ outside the job's folder, or hang the reader; each is refused with its key and e
 (tests/broken_configs/experiment/ holds one preset per hole, checked in tests/test_sweeps.py.)"""
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -189,3 +190,10 @@ def test_a_results_folder_is_read_as_untrusted_data(tmp_path):
     with pytest.raises(ConfigError) as err:
         read_config(tmp_path / "job" / ".hydra" / "config.yaml")
     assert err.value.key == "scenario.name"
+
+
+@pytest.mark.skipif(shutil.which("sbatch") is not None, reason="this machine is a SLURM node")
+def test_slurm_without_slurm_is_refused_before_any_folder(tmp_path):
+    done = sim("--multirun", "hydra/launcher=slurm", f"hydra.sweep.dir={tmp_path}/out")
+    assert done.returncode == 2 and "hydra/launcher: slurm needs SLURM's sbatch" in done.stderr
+    assert not (tmp_path / "out").exists()

@@ -342,3 +342,17 @@ def test_city_totals_are_the_sums_of_their_districts(tmp_path):
         assert table.loc[r, "lead_time_working_days_mean"] == pytest.approx(mine.mean())
         assert table.loc[r, "lead_time_working_days_p90"] == pytest.approx(mine.quantile(0.9))
         assert table.loc[r, "districts"] == "district,district_channels"
+
+
+def test_a_different_sweep_into_the_same_folder_is_named_and_kept_apart(tmp_path):
+    """The second sweep says the folder held another; collect reads its jobs only and lists
+    the first sweep's as not in this sweep."""
+    out = f"hydra.sweep.dir={tmp_path / 'shared'}"
+    first = sim("--multirun", "design=single,bundled", *SMALL, out)
+    assert first.returncode == 0, first.stderr[-1500:]
+    second = sim("--multirun", "design=single", "seed=5", *SMALL, out)
+    assert second.returncode == 0, second.stderr[-1500:]
+    assert "holds another sweep (2 jobs, 2 of them not in this one)" in second.stderr
+    c = collect(tmp_path / "shared")
+    assert list(c.runs["seed"]) == [5]
+    assert list(c.missing["status"]) == ["not in this sweep"] * 2

@@ -23,7 +23,7 @@ from sim.analysis import eventlog
 from sim.domain.errors import refusing
 from sim.experiment.output import DONE, ERROR, damage
 from sim.experiment.safety import read_config
-from sim.experiment.sweep import expand, normalised, params_lines
+from sim.experiment.sweep import expected_jobs, normalised
 
 OUT = "collected"
 
@@ -42,17 +42,6 @@ def job_dirs(sweep: Path) -> list[Path]:
     return sorted(p.parent.parent for p in sweep.glob("*/.hydra/overrides.yaml"))
 
 
-def expected_jobs(sweep: Path) -> list[frozenset[str]]:
-    """The override sets the sweep was asked to run, from its ``multirun.yaml``."""
-    manifest = sweep / "multirun.yaml"
-    if not manifest.exists():
-        return []
-    cfg = read_config(manifest)
-    task = OmegaConf.to_container(cfg.hydra.overrides.task, resolve=False)  # the command line, as text
-    lines = params_lines(OmegaConf.select(cfg, "hydra.sweeper.params")) + task
-    return [normalised(job) for job in expand(lines)]
-
-
 def _overrides(job: Path) -> list[str]:
     return OmegaConf.to_container(read_config(job / ".hydra" / "overrides.yaml"), resolve=False)
 
@@ -69,8 +58,19 @@ def collect(sweep: str | Path) -> Collected:
     sweep = Path(sweep)
     run_rows, rep_frames, missing, jobs, keys = [], [], [], {}, {}
     seen, others = set(), 0
+    expected = set(expected_jobs(sweep))
     for job in job_dirs(sweep):
         overrides = _overrides(job)
+        if expected and normalised(overrides) not in expected:  # left by an earlier, different sweep
+            missing.append(
+                {
+                    "run": job.name,
+                    "overrides": " ".join(overrides),
+                    "status": "not in this sweep",
+                    "error": "",
+                }
+            )
+            continue
         seen.add(normalised(overrides))
         columns = _columns(overrides)
         keys |= dict.fromkeys(columns)
@@ -113,11 +113,8 @@ def collect(sweep: str | Path) -> Collected:
             if key not in reps.columns:
                 reps[key] = value
         rep_frames.append(reps)
-    for expected in expected_jobs(sweep):
-        if expected not in seen:
-            missing.append(
-                {"run": "", "overrides": " ".join(sorted(expected)), "status": "not started", "error": ""}
-            )
+    for job in sorted(expected - seen, key=sorted):
+        missing.append({"run": "", "overrides": " ".join(sorted(job)), "status": "not started", "error": ""})
     runs = pd.DataFrame(run_rows)
     replications = pd.concat(rep_frames, ignore_index=True) if rep_frames else pd.DataFrame()
     missing_table = pd.DataFrame(missing, columns=["run", "overrides", "status", "error"])

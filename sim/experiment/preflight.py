@@ -19,6 +19,7 @@ error it raises, is what ``compose`` gives.
 from __future__ import annotations
 
 import copy
+import shutil
 import sys
 from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
@@ -35,7 +36,7 @@ from sim.domain.errors import ConfigError
 from sim.domain.loads import backlog, batch_loads, offered_loads, used_pools
 from sim.experiment.config import CONFIGS, JOB_NAME, did_you_mean, load, register
 from sim.experiment.safety import check_composed, check_data, check_files
-from sim.experiment.sweep import expand, params_lines
+from sim.experiment.sweep import expand, expected_jobs, normalised, params_lines
 
 MULTIRUN_FLAGS = ("-m", "--multirun")
 CONFIG_DIR_FLAGS = ("-cd", "--config-dir")
@@ -76,10 +77,40 @@ def plan(argv: list[str]) -> list[list[str]] | None:
     fixed = [o.input_line for o in parsed if not o.is_sweep_override()]
     with initialize_config_dir(config_dir=CONFIGS, version_base="1.3"):
         cfg = compose("config", overrides=fixed + search, return_hydra_config=True)
+    check_composed(cfg)  # before anything of it is resolved
+    _launchable(cfg)
     params = OmegaConf.select(cfg, "hydra.sweeper.params")
     jobs = [job + search for job in expand(params_lines(params) + overrides)]
+    _another_sweep(Path(OmegaConf.select(cfg, "hydra.sweep.dir")), jobs)
     _inside_the_sweep(jobs)
     return jobs
+
+
+def _launchable(cfg: DictConfig) -> None:
+    """A cluster launcher needs its cluster: without ``sbatch`` submitit fails only after the
+    sweep's folder is made."""
+    if cfg.hydra.launcher.get("_target_", "").endswith(".SlurmLauncher") and shutil.which("sbatch") is None:
+        raise ConfigError(
+            "hydra/launcher", "slurm needs SLURM's sbatch on this machine; run on the cluster's login node"
+        )
+
+
+def _another_sweep(folder: Path, jobs: list[list[str]]) -> None:
+    """Say so when the sweep's folder holds another sweep's jobs: its list of jobs is replaced,
+    and ``collect`` and ``report`` read this sweep's jobs only (listing the others)."""
+    manifest = folder / "multirun.yaml"
+    if not manifest.is_file():
+        return
+    before = set(expected_jobs(folder))
+    now = {normalised([o for o in job if not o.lstrip("+~").startswith("hydra")]) for job in jobs}
+    if before and before != now:
+        left = len(before - now)
+        print(
+            f"warning: {folder} holds another sweep ({len(before)} jobs, {left} of them not in this one): "
+            "this sweep's list replaces its list, jobs of the same configuration are kept, and collect "
+            "and report read this sweep's jobs only. Pass hydra.sweep.dir=<folder> to keep both apart",
+            file=sys.stderr,
+        )
 
 
 def _search_path(overrides: list[str]) -> list[Path]:

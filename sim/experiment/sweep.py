@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import itertools
 import math
+from pathlib import Path
 
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.core.override_parser.types import Override, RangeSweep
+from omegaconf import OmegaConf
 
 from sim.domain.errors import ConfigError
+from sim.experiment.safety import read_config
 
 MAX_JOBS = 100_000  # a bigger study is several sweeps (the check holds every job's overrides)
 
@@ -57,3 +60,15 @@ def normalised(lines: list[str]) -> frozenset[str]:
 def params_lines(params) -> list[str]:
     """``hydra.sweeper.params`` (a mapping of key to sweep string) as override lines."""
     return [f"{k}={v}" for k, v in (params or {}).items()]
+
+
+def expected_jobs(sweep: Path) -> list[frozenset[str]]:
+    """The override sets the sweep in ``sweep`` was asked to run, from its ``multirun.yaml``
+    (none when it has none)."""
+    manifest = sweep / "multirun.yaml"
+    if not manifest.exists():
+        return []
+    cfg = read_config(manifest)
+    task = OmegaConf.to_container(cfg.hydra.overrides.task, resolve=False)  # the command line, as text
+    lines = params_lines(OmegaConf.select(cfg, "hydra.sweeper.params")) + task
+    return [normalised(job) for job in expand(lines)]
