@@ -50,7 +50,8 @@ def markdown(blocks: list[Block], title: str, command: str = REPORT) -> str:
         elif b.kind == "table":
             lines += [_markdown_table(b.content), ""]
         elif b.kind == "figure":
-            lines += [f"![{_cell(b.caption or Path(str(b.content)).stem)}]({b.content})", ""]
+            alt = re.sub(r"([\[\]])", r"\\\1", _cell(b.caption or Path(str(b.content)).stem))
+            lines += [f"![{alt}]({b.content})", ""]
         elif b.kind == "code":
             lines += ["```bash", str(b.content), "```", ""]
     return "\n".join(lines)
@@ -82,11 +83,10 @@ def html_page(blocks: list[Block], title: str, sweep: Path, command: str = REPOR
 
 
 def _cell(value: object) -> str:
-    """A value as the text of one markdown table cell or link text: on one line, its HTML,
-    pipes and brackets escaped, so a name cannot end the cell, open a tag or a link."""
-    text = " ".join(str(value).split())
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return re.sub(r"([\\|\[\]`])", r"\\\1", text)
+    """A value as the text of one markdown table cell: on one line, with its tags shown as text
+    and its pipes escaped, so a name or label can neither end the cell nor open a tag."""
+    text = " ".join(str(value).split()).replace("<", "&lt;").replace(">", "&gt;")
+    return re.sub(r"([\\|])", r"\\\1", text)
 
 
 def _markdown_table(table: pd.DataFrame) -> str:
