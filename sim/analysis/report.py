@@ -311,9 +311,7 @@ def _one_configuration(
     return (
         runs,
         reps,
-        f" (at {said}; the other values swept are in `collected/runs.csv` and their own sections)"
-        if held
-        else "",
+        f" (at {said}; runs at the other values swept are in `collected/runs.csv`)" if held else "",
     )
 
 
