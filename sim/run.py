@@ -164,19 +164,26 @@ def _decisions(model: Model, cases: pd.DataFrame) -> pd.DataFrame:
     df["item"] = _categories(codes, rec.items)
     # cases are sorted by case number: the need of each decision's case by position
     df["need"] = cases["need"].array.take(np.searchsorted(cases["case"].to_numpy(), df["case"].to_numpy()))
-    df["working_days"] = _working_days(
-        model.centre.office_hours, df["started"].to_numpy(), df["decided"].to_numpy()
-    )
+    hours = model.centre.office_hours
+    df["working_days"] = _working_days(hours, df["started"].to_numpy(), df["decided"].to_numpy())
+    # The legal clock: working days less the time it stood still (uncounted steps, 补正)
+    df["legal_days"] = df["working_days"] - df.pop("paused") / (24.0 if hours is None else hours.day_hours)
     items = model.scenario.items
     commitment = df.pop("commitment").to_numpy()  # 0 on review, 1 on commitment, 2 revoked
     df["on_commitment"], df["revoked"] = commitment > 0, commitment == 2
     for limit, verdict in (("limit_days", "on_time"), ("committed_days", "on_committed")):
         days = [getattr(items[name], limit) if name in items else None for name in rec.items.names]
         df[limit] = np.array([np.nan if v is None else v for v in days], dtype=float)[codes]
-        met = pd.array(df["working_days"] <= df[limit], dtype="boolean")
-        met[df[limit].isna().to_numpy()] = pd.NA
-        df[verdict] = met
+        df[verdict] = _within(df["working_days"], df[limit])
+    df["on_time_legal"] = _within(df["legal_days"], df["limit_days"])
     return df
+
+
+def _within(days: pd.Series, limit: pd.Series) -> pd.arrays.BooleanArray:
+    """Whether each decision took at most its limit; missing where there is no limit."""
+    met = pd.array(days <= limit, dtype="boolean")
+    met[limit.isna().to_numpy()] = pd.NA
+    return met
 
 
 def _requests(model: Model) -> pd.DataFrame:

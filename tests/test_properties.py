@@ -47,6 +47,7 @@ from sim.domain.scenario import (
     Queue,
     RequestClass,
     Requests,
+    Return,
     Specialists,
     Step,
 )
@@ -106,6 +107,7 @@ def scenarios(draw):
             intake=draw(durations),
             review=review,
             steps=steps,
+            choices={"x": draw(st.sampled_from([0.0, 0.5, 1.0]))} if any(s.when for s in steps) else {},
             reduced_steps=draw(
                 st.one_of(
                     st.none(), st.lists(st.sampled_from([s.name for s in steps] or ["review"]), unique=True)
@@ -162,10 +164,15 @@ def scenarios(draw):
 
 @st.composite
 def back_office(draw, department: Department) -> list[Step]:
-    """Up to three steps on the department's staffed pools, some in batches or booked ahead."""
+    """Up to three steps on the department's staffed pools, some in batches or booked ahead;
+    or routed (sim.domain.routes): branches and loops with caps, steps worked on the item's
+    choice ``x``, returns to the applicant, steps the legal clock does not count."""
     pools = [p for p in ("clerks", "reviewers", "inspectors", "leaders") if getattr(department, p)]
     steps = []
-    for k in range(draw(st.integers(0, 3))):
+    n = draw(st.integers(0, 3))
+    if n and draw(st.booleans()):
+        return [routed_step(draw, k, n, pools) for k in range(n)]
+    for k in range(n):
         batch = None
         if draw(st.booleans()):
             batch = Batch(
@@ -187,6 +194,25 @@ def back_office(draw, department: Department) -> list[Step]:
             )
         )
     return steps
+
+
+def routed_step(draw, k: int, n: int, pools: list[str]) -> Step:
+    """Step ``k`` of ``n`` in a random route: branches to any step (itself included) that leave
+    some chance of ending, a cap on some, a choice, a return, an uncounted step."""
+    targets = draw(st.lists(st.integers(0, n - 1), unique=True, max_size=2))
+    share = draw(st.sampled_from([0.2, 0.45]))
+    return Step(
+        name=f"s{k}",
+        pool=draw(st.sampled_from(pools)),
+        work=draw(durations),
+        then={f"s{j}": share for j in targets} if targets or draw(st.booleans()) else None,
+        max_visits=draw(st.sampled_from([None, 1, 2])),
+        when=draw(st.sampled_from([None, None, "x"])),
+        returns=Return(probability=0.3, prepare=draw(durations), documents=0)
+        if draw(st.booleans())
+        else None,
+        counted=draw(st.booleans()),
+    )
 
 
 designs = st.builds(

@@ -2,8 +2,8 @@
 
 Each check uses independent replications and a t-based confidence interval of the
 replication means; the interval must hold the theoretical value and be narrow enough
-(relative half-width bound) that a wrong model could not slip through. The eleven checks form
-one family at 95 % confidence (Bonferroni: 1 - 0.05/10 each), so that a change that merely
+(relative half-width bound) that a wrong model could not slip through. The thirteen checks form
+one family at 95 % confidence (Bonferroni: 1 - 0.05/13 each), so that a change that merely
 reshuffles the random streams does not fail a correct model one time in three.
 """
 
@@ -19,7 +19,7 @@ from sim.analysis.theory import erlang_c, mmc_sojourn, mmc_wait
 from sim.domain.scenario import RequestClass, Requests, Specialists
 from sim.experiment.metrics import steady_cases, summarise
 
-CHECKS = 11  # waiting and utilisation for four M/M/c queues, three Jackson networks
+CHECKS = 13  # waiting and utilisation for four M/M/c queues, four Jackson networks (one with feedback)
 CONFIDENCE = 1 - 0.05 / CHECKS
 
 
@@ -138,6 +138,48 @@ def test_rejected_dossiers_feed_back_to_the_window_as_in_a_jackson_network():
         summarise(run(scenario, SINGLE, seed, record_steps=False))["lead_time_mean"] for seed in range(1, 11)
     ]
     assert_in_interval(leads, expected, max_relative_half_width=0.05)
+
+
+def test_a_routed_back_office_with_loops_is_a_jackson_network_with_feedback():
+    """Review (M/M/3) sends a file on to inspection (M/M/2) with probability 0.4, back to review
+    with 0.1 (a re-review), else it is decided; a failed inspection (0.25) returns it to review.
+    Visits solve v = e + P'v: review 1 / (1 - 0.1 - 0.4 x 0.25), inspection 0.4 x that; each
+    visit is an M/M/c sojourn at the station's total rate, and each pool is busy rate x visits x
+    work / staff (the offered load before the run says the same)."""
+    from sim.domain.loads import offered_loads
+    from sim.domain.routes import expected_visits
+    from sim.domain.scenario import Step
+
+    rate, intake, review, inspect = 1.0, 0.5, 1.2, 1.5
+    scenario = mmc(rate, intake, 2, horizon=20_000, warmup=1_000)
+    scenario.departments["office"] = Department(clerks=2, reviewers=3, inspectors=2)
+    steps = [
+        Step(name="review", work=exp(review), then={"inspection": 0.4, "review": 0.1}),
+        Step(name="inspection", pool="inspectors", work=exp(inspect), then={"review": 0.25}),
+    ]
+    scenario = with_item(scenario, "service", steps=steps)
+    v_review = 1 / (1 - 0.1 - 0.4 * 0.25)
+    v_inspect = 0.4 * v_review
+    assert expected_visits(scenario.items["service"]) == pytest.approx(
+        {"review": v_review, "inspection": v_inspect}
+    )
+    expected = (
+        mmc_sojourn(rate, intake, 2)
+        + v_review * mmc_sojourn(rate * v_review, review, 3)
+        + v_inspect * mmc_sojourn(rate * v_inspect, inspect, 2)
+    )
+    leads, utils, visits = [], [], []
+    for seed in range(1, 11):
+        result = run(scenario, SINGLE, seed, record_steps=True)
+        leads.append(summarise(result)["lead_time_mean"])
+        utils.append(result.resources.set_index("resource").loc["office.reviewers", "utilisation"])
+        steps_ = result.steps[result.steps["activity"] == "review"]
+        visits.append(len(steps_) / result.cases["case"].nunique())
+    assert_in_interval(leads, expected, max_relative_half_width=0.05)
+    busy = rate * v_review * review / 3
+    assert_in_interval(utils, busy, max_relative_half_width=0.02)
+    assert np.mean(visits) == pytest.approx(v_review, rel=0.02)
+    assert offered_loads(scenario, SINGLE)["office.reviewers"] == pytest.approx(busy)
 
 
 @pytest.mark.slow

@@ -8,6 +8,7 @@ import math
 import zoneinfo
 from typing import TYPE_CHECKING
 
+from sim.domain import routes
 from sim.domain.calendars import WEEKDAYS, holiday_date, open_spans, parse_clock, periods, weighted_hours
 from sim.domain.distributions import check
 from sim.domain.errors import ConfigError
@@ -259,6 +260,7 @@ def _steps(s: Scenario, item: Item, k: str) -> None:
             check(step.booking, f"{ks}.booking")
         if step.batch is not None:
             _batch(s, step, ks)
+    routes.check(item, k)
 
 
 def _batch(s: Scenario, step: Step, k: str) -> None:

@@ -23,6 +23,7 @@ from collections import defaultdict
 from sim.domain.calendars import open_spans, weighted_hours
 from sim.domain.design import Design, Steps, Window
 from sim.domain.distributions import mean
+from sim.domain.routes import expected_visits
 from sim.domain.scenario import Scenario
 
 
@@ -38,8 +39,9 @@ def offered_loads(scenario: Scenario, design: Design) -> dict[str, float]:
             item = s.items[name]
             window = "one_stop" if design.window is Window.one_stop else item.department
             work[f"{window}.clerks"] += cases * mean(item.intake) / (1 - item.p_incomplete)
+            visits = expected_visits(item)  # a plain list's: each step's probability
             for step in item.back_office(reduced=design.steps is Steps.reduced):
-                work[f"{item.department}.{step.pool}"] += cases * step.probability * mean(step.work)
+                work[f"{item.department}.{step.pool}"] += cases * visits[step.name] * mean(step.work)
     for cls in s.requests.classes.values():
         onward = cls.rate * arrivals * (1 - cls.p_front)
         if cls.analysis is not None and not cls.urgent:
@@ -75,12 +77,13 @@ def batch_loads(scenario: Scenario, design: Design) -> dict[str, float]:
     for need, rate in s.demand.items():
         for name in s.needs[need]:
             item = s.items[name]
+            visits = expected_visits(item)
             for step in item.back_office(reduced=design.steps is Steps.reduced):
                 batch = step.batch
                 if batch is None or batch.capacity is None:
                     continue
                 key = f"scenario.items.{name}.steps[{item.steps.index(step)}].batch.capacity"
-                files[key] += rate * arrivals * step.probability
+                files[key] += rate * arrivals * visits[step.name]
                 days = max(0, math.ceil((working_days - batch.first_day) / batch.every_days))
                 capacity[key] = len(batch.at) * days * batch.capacity
     return {key: n / capacity[key] if capacity[key] else math.inf for key, n in files.items()}

@@ -68,12 +68,28 @@ class Batch(Value):
 
 
 @dataclass(kw_only=True)
+class Return(Value):
+    """A step that sends the file back to the applicant for supplementary documents (补正):
+    at each visit with ``probability``; the applicant takes ``prepare`` hours to gather
+    ``documents`` more documents and hands them over, and the step is done again."""
+
+    probability: float
+    prepare: Dist
+    documents: int = 1
+
+
+@dataclass(kw_only=True)
 class Step(Value):
     """One internal step of an item's back office (受理 acceptance, 审查 review, 现场核查 site
     inspection, 审批 sign-off, 制证 issuing): done by the department's ``pool`` (reviewers,
     inspectors, leaders, or the window clerks) for ``work`` open hours, for a share
     ``probability`` of files. Files reach it as they come or in a ``batch``; ``booking`` is how
-    many working days ahead a slot is booked (an inspection's), drawn per file."""
+    many working days ahead a slot is booked (an inspection's), drawn per file.
+
+    Routes (``sim.domain.routes``): ``then`` names the next steps by probability (loops back
+    included; the rest ends the file), ``max_visits`` caps a file's visits, ``when`` /
+    ``unless`` name an item's choice drawn once per file, ``returns`` sends the file back to
+    the applicant (补正), and ``counted: false`` stops the statutory clock during the step."""
 
     name: str
     pool: str = "reviewers"
@@ -81,6 +97,12 @@ class Step(Value):
     probability: float = 1.0
     batch: Batch | None = None
     booking: Dist | None = None
+    then: dict[str, float] | None = None
+    max_visits: int | None = None
+    when: str | None = None
+    unless: str | None = None
+    returns: Return | None = None
+    counted: bool = True
 
 
 @dataclass(kw_only=True)
@@ -114,7 +136,9 @@ class Item(Value):
     commits to (承诺时限), both in working days of the back office's calendar. ``commitment``:
     the item may be approved on a signed commitment, when the design does so. ``online``: the
     item can be filed online today (一网通办), so applicants taking up the online channel file it
-    without a trip and have its result posted.
+    without a trip and have its result posted. ``choices``: yes-or-no questions drawn once per
+    file at acceptance, each with the probability of yes (``{expert: 0.3}``: the expert path,
+    all of it or none), which steps name in ``when`` and ``unless``.
     """
 
     department: str
@@ -136,6 +160,7 @@ class Item(Value):
     commitment: Commitment | None = None
     pickup: bool = True
     online: bool = False
+    choices: dict[str, float] = field(default_factory=dict)
 
     def back_office(self, reduced: bool) -> list[Step]:
         """The steps a file of this item goes through (the short form written out as steps)."""

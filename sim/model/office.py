@@ -11,8 +11,10 @@ things make a real back office slow besides its work, and each is modelled from 
   work stretches by 1 / (1 - share);
 - a pool may serve the file whose limit runs out first (earliest due), not the first come.
 
-Every step's draws are made when the case arrives, for the item's full back office, so a design
-that cuts steps meets the same applicants with the same work (common random numbers).
+A file's way through the steps is its route (``sim.domain.routes``): the plain list, or branches,
+loops, choices per file and returns to the applicant. Every step's draws, the route's included,
+are made when the case arrives, for the item's full back office, so a design that cuts steps
+meets the same applicants with the same work (common random numbers): a cut step is passed by.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from collections.abc import Generator
 
 from sim.domain.calendars import WorkingTime, parse_clock
 from sim.domain.design import Design, SiteVisits, Steps
+from sim.domain.routes import branching, routed
 from sim.domain.scenario import Batch, Item, Queue, Step
 from sim.model.centre import Centre
 from sim.model.plans import OFFICE_QUEUE, OFFICE_WORK, SCHEDULED
@@ -82,11 +85,80 @@ class StepSpec:
         span = scenario.horizon + scenario.drain + 24 * 366
         self.releases = Releases(step.batch, self.hours, span) if step.batch else None
 
+        self.counted = step.counted
+        # a route's parts (sim.domain.routes), drawn only where the step has them
+        self.when, self.unless, self.cap = step.when, step.unless, step.max_visits or math.inf
+        ret = step.returns
+        self.returns = streams.uniform(f"return/{step.name}/{item_name}") if ret else None
+        self.p_return = ret.probability if ret else 0.0
+        self.prepare = (
+            streams.sampler(f"return_prepare/{step.name}/{item_name}", ret.prepare) if ret else None
+        )
+        self.return_documents = ret.documents if ret else 0
+        self.next = streams.uniform(f"route/{step.name}/{item_name}") if step.then is not None else None
+        self.then = step.then or {}
+
     def draw(self) -> tuple[float, float] | None:
         """(work, booking days) of one file at this step, or None when the file skips it."""
         if self.chance is not None and self.chance() >= self.p:
             return None
         return self.work(), (self.booking() if self.booking is not None else 0.0)
+
+
+class Route:
+    """How a file of one item goes through its steps: ``draw`` gives its visits in order, each
+    (step index, work, booking days, the applicant's time gathering supplementary documents
+    when the visit returns the file, else None). A plain list draws as it always has."""
+
+    def __init__(self, item: Item, specs: tuple[StepSpec, ...], item_name: str, centre: Centre) -> None:
+        self.specs = specs
+        self.routed, self.branching = routed(item), branching(item)
+        names = [s.name for s in specs]
+        self.then = [[(names.index(t), p) for t, p in s.then.items()] for s in specs]
+        self.choices = [
+            (c, centre.streams.uniform(f"choice/{c}/{item_name}"), p) for c, p in item.choices.items()
+        ]
+
+    def draw(self) -> tuple:
+        if not self.routed:
+            return tuple((k, *d, None) for k, d in enumerate(s.draw() for s in self.specs) if d is not None)
+        chosen = {name: u() < p for name, u, p in self.choices}
+        visits, count = [], [0] * len(self.specs)
+        k = 0 if self.specs else None  # an item decided on the spot has no back office
+        while k is not None:
+            s = self.specs[k]
+            worked = (not s.when or chosen[s.when]) and not (s.unless and chosen[s.unless])
+            if worked and (s.chance is None or s.chance() < s.p):
+                count[k] += 1
+                back = s.returns is not None and s.returns() < s.p_return and count[k] < s.cap
+                visits.append(
+                    (
+                        k,
+                        s.work(),
+                        s.booking() if s.booking is not None else 0.0,
+                        s.prepare() if back else None,
+                    )
+                )
+                if back:
+                    continue  # the file comes back to this step
+            k = self._next(k, count)
+        return tuple(visits)
+
+    def _next(self, k: int, count: list[int]) -> int | None:
+        """The step after ``k``: the list's next, or a branch drawn among those whose cap allows
+        another visit, with the chance of ending kept beside them (None: the file ends)."""
+        if not self.branching:
+            return k + 1 if k + 1 < len(self.specs) else None
+        s = self.specs[k]
+        branches = self.then[k]
+        end = max(0.0, 1.0 - sum(p for _, p in branches))
+        open_ = [(j, p) for j, p in branches if count[j] < self.specs[j].cap]
+        u = s.next() * (end + sum(p for _, p in open_)) if s.next is not None else 1.0
+        for j, p in open_:
+            if u < p:
+                return j
+            u -= p
+        return None
 
 
 class BackOffice:
@@ -99,11 +171,13 @@ class BackOffice:
         self.kept: dict[str, tuple[bool, ...]] = {}
         reduced = design.steps is Steps.reduced
         self.joint_visits = design.site_visits is SiteVisits.joint
+        self.routes: dict[str, Route] = {}
         for name, item in scenario.items.items():
             full = item.back_office(reduced=False)
             cut = {s.name for s in item.back_office(reduced=reduced)}
             self.steps[name] = tuple(StepSpec(name, item, s, centre, short=not item.steps) for s in full)
             self.kept[name] = tuple(s.name in cut for s in full)
+            self.routes[name] = Route(item, self.steps[name], name, centre)
         self.res_code = {name: centre.recorder.resources(name) for name in centre.pools}
 
     def handle(
@@ -112,25 +186,34 @@ class BackOffice:
         item_code: int,
         steps: tuple[StepSpec, ...],
         kept: tuple[bool, ...],
-        work: tuple,
+        visits: tuple,
         due: float,
         path: list[float],
         applicant_waits: bool = True,
+        supplement=None,
     ) -> Generator:
-        """Take one file through its steps (``work``: its draws per step), adding the time to
-        ``path`` (the case's lead-time breakdown along this item) and, when the applicant waits
-        for it, its queueing to the case's waiting."""
+        """Take one file through its ``visits`` (its route's draws), adding the time to ``path``
+        (the case's lead-time breakdown along this item) and, when the applicant waits for it,
+        its queueing to the case's waiting. A visit that returns the file to the applicant runs
+        ``supplement(documents, prepare)`` before the step is visited again. Returns the hours
+        the statutory clock stood still (uncounted steps and returns), in open hours of the
+        back office (elapsed hours without a calendar)."""
         env, rec = self.env, self.centre.recorder
-        for step, keep, drawn in zip(steps, kept, work, strict=True):
-            if drawn is None or not keep:
+        paused = 0.0
+        for k, work, booking, prepare in visits:
+            if not kept[k]:
                 continue
-            hours, effort = step.hours, drawn[0] * step.stretch
+            step = steps[k]
+            hours, effort = step.hours, work * step.stretch
             arrived = env.now
             if step.releases is not None:
                 yield env.timeout(step.releases.next(env.now) - env.now)
-            if drawn[1]:
-                days = drawn[1]
-                slot = env.now + 24 * days if hours is None else hours.finish(env.now, days * hours.day_hours)
+            if booking:
+                slot = (
+                    env.now + 24 * booking
+                    if hours is None
+                    else hours.finish(env.now, booking * hours.day_hours)
+                )
                 if self.joint_visits:  # 联合踏勘: come with the visit already booked, if sooner
                     if env.now <= c.visit_at <= slot:
                         slot = c.visit_at
@@ -150,3 +233,15 @@ class BackOffice:
             path[OFFICE_QUEUE] += start - enqueue
             path[OFFICE_WORK] += env.now - start
             rec.step(c.id, item_code, step.activity, self.res_code[step.pool.name], enqueue, start, env.now)
+            if prepare is not None:  # 补正: the clock stands still until the documents are in
+                back = env.now
+                yield from supplement(step.return_documents, prepare)
+                if step.counted:
+                    paused += self._open_hours(back, env.now)
+            if not step.counted:
+                paused += self._open_hours(arrived, env.now)
+        return paused
+
+    def _open_hours(self, a: float, b: float) -> float:
+        hours = self.centre.office_hours
+        return b - a if hours is None else hours.open_hours(b) - hours.open_hours(a)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Generator
+from functools import partial
 
 import simpy
 
@@ -50,6 +51,8 @@ class Permits:
         self.centre, self.design, self.env = centre, design, centre.env
         self.window_hours, self.office_hours = centre.window_hours, centre.office_hours
         self.act = {a: rec.activities(a) for a in ACTIVITIES}
+        if any(s.returns for item in scenario.items.values() for s in item.steps):
+            self.act["supplement"] = rec.activities("supplement")  # the applicant's 补正
         self.office = BackOffice(centre, design)
         items = {name: ItemSpec(name, centre, design, self.office) for name in scenario.items}
         self.plans = {need: NeedPlan(need, scenario, design, centre, items) for need in scenario.demand}
@@ -134,7 +137,7 @@ class Permits:
         else:
             c.intake = [(s.intake(),) for s in specs]
         if plan.any_back_office:
-            c.work = [tuple(step.draw() for step in s.steps) for s in specs]
+            c.work = [s.route.draw() for s in specs]
         if plan.any_commitment:
             c.falsified = [s.falsified() < s.p_false if s.falsified else False for s in specs]
         if self._channel_draw is not None:
@@ -202,24 +205,27 @@ class Permits:
         started = c.accepted_at[i]
         for d in plan.deps[i]:
             started = max(started, c.available_at[d])
-        verdict = 0
+        verdict, paused = 0, 0.0
         if spec.steps:
             due = self._due(c, i, started) if spec.due_first else 0.0
+            supplement = partial(self._supplement, c, i, path) if spec.returns else None
             if spec.on_commitment:  # decided now on the signed commitment; the office checks after
                 office_only = [0.0] * len(PARTS)  # its time is the office's, not the applicant's
                 env.process(
                     self.office.handle(
-                        c, spec.code, spec.steps, spec.kept, c.work[i], due, office_only, False
+                        c, spec.code, spec.steps, spec.kept, c.work[i], due, office_only, False, supplement
                     )
                 )
                 verdict = 2 if c.falsified[i] else 1
             else:
-                yield from self.office.handle(c, spec.code, spec.steps, spec.kept, c.work[i], due, path)
+                paused = yield from self.office.handle(
+                    c, spec.code, spec.steps, spec.kept, c.work[i], due, path, True, supplement
+                )
         if plan.decided_waits[i]:  # joint approval: final once the items it needs are decided
             got = yield env.all_of([c.ready[d] for d in plan.decided_waits[i]])
             for other in got.values():
                 path = later(path, other)
-        self.recorder.decision((c.id, spec.code, verdict, c.accepted_at[i], started, env.now))
+        self.recorder.decision((c.id, spec.code, verdict, c.accepted_at[i], started, env.now, paused))
         if plan.deps_met_by is DECIDED:
             c.available_at[i] = env.now
         if c.ready[i] is not None:
@@ -236,6 +242,24 @@ class Permits:
                 yield from self._pickup_held(c, path)
             self._close(c, path)
         return path
+
+    def _supplement(self, c: Case, i: int, path: list[float], documents: int, prepare: float) -> Generator:
+        """补正: the applicant gathers the supplementary documents the reviewer asked for and hands
+        them over, at the item's window (a trip, or a specialist's) unless filed online or
+        accepted tolerantly (sent in); then the file goes back to the step."""
+        env, plan = self.env, c.plan
+        now = env.now
+        channel = plan.channel_for(c.channel, (i,))
+        yield env.timeout(prepare)
+        if channel != ONLINE and not plan.specs[i].tolerant and self.window_hours is not None:
+            yield env.timeout(self.window_hours.next_open(env.now) - env.now)
+        path[APPLICANT] += env.now - now
+        if channel != ONLINE and not plan.specs[i].tolerant:
+            self.windows.trip(c, plan.window[i], channel)
+        c.documents += documents  # not a rework: that counts dossiers sent back at the window
+        if self.recorder.record_steps:
+            applicant = self.res_code["applicant"]
+            self.recorder.step(c.id, plan.specs[i].code, self.act["supplement"], applicant, now, now, env.now)
 
     def _due(self, c: Case, i: int, started: float) -> float:
         """When item ``i``'s limit runs out, in working days of the back office: the bundle's own

@@ -72,7 +72,8 @@ class ItemSpec:
         self.falsified = streams.uniform(f"false_commitment/{name}") if promise and promise.p_false else None
         self.p_false = promise.p_false if promise else 0.0
         self.on_commitment = promise is not None and design.approval is Approval.on_commitment
-        self.steps, self.kept = office.steps[name], office.kept[name]
+        self.steps, self.kept, self.route = office.steps[name], office.kept[name], office.routes[name]
+        self.returns = any(s.returns is not None for s in self.steps)  # 补正 during review
         committed = design.limits is Limits.committed and item.committed_days is not None
         self.limit_days = item.committed_days if committed else item.limit_days
         self.due_first = any(s.due_first for s, keep in zip(self.steps, self.kept, strict=True) if keep)
@@ -245,5 +246,5 @@ class Case:
         self.id = id
         self.arrival = arrival
         self.n_fail = plan.zeros
-        self.work = plan.empties  # per item, each back-office step's (work, booking) or None
+        self.work = plan.empties  # per item, its file's visits of back-office steps (Route.draw)
         self.ready = self.settled = self.accepted = self.falsified = plan.nones

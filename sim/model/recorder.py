@@ -62,7 +62,7 @@ CASE_FLOAT_COLUMNS = ("arrival", "completion", "waiting", *PARTS)
 STEP_INT_COLUMNS = ("case", "item", "activity", "resource")
 STEP_FLOAT_COLUMNS = ("enqueue", "start", "end")
 DECISION_INT_COLUMNS = ("case", "item", "commitment")  # 0 on review, 1 on commitment, 2 revoked
-DECISION_FLOAT_COLUMNS = ("accepted", "started", "decided")
+DECISION_FLOAT_COLUMNS = ("accepted", "started", "decided", "paused")  # paused: the legal clock's stops
 REQUEST_INT_COLUMNS = (
     "request",
     "class",

@@ -1,0 +1,162 @@
+"""How a file moves through an item's back office: its route.
+
+Written plainly, ``steps`` is a list: a file takes each step in order, each with its own
+``probability`` (drawn independently). That is the simplest route. Real files do more, and a
+step may say so:
+
+- ``then``: where the file goes next, by probability, loops back included (a re-review, a
+  failed inspection back to the step before); what the probabilities leave ends the file's
+  back office. A routed file starts at the first step listed, and ``probability`` stays 1
+  (branches say who skips what).
+- ``max_visits``: a file visits the step at most so many times; a branch that would exceed it
+  is dropped and the others keep their odds against each other (and against ending).
+- ``when`` / ``unless``: the step is worked only by files that drew yes (``when``) or no
+  (``unless``) on one of the item's ``choices``, drawn once per file at acceptance: the expert
+  path, all of it or none. A file that does not work a step passes it, going on as it would
+  after it.
+- ``returns``: at each visit the reviewer may send the file back to the applicant for
+  supplementary documents (补正); the applicant gathers and hands them over, and the step is
+  done again (a visit, within ``max_visits``).
+- ``counted: false``: the statutory clock stops while the file is at the step (行政许可法 art.
+  45: hearings, testing, inspection, quarantine, appraisal and expert review are not counted in
+  the limit); it stops during a return to the applicant too (art. 32: the limit runs from a
+  complete application).
+
+Everything a file does is drawn when its case arrives, as the list's draws are, so a design
+meets the same files (common random numbers).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.domain.distributions import check as check_dist
+from sim.domain.errors import ConfigError
+from sim.domain.names import check_names, known
+
+if TYPE_CHECKING:  # an Item checks its route when it is made
+    from sim.domain.scenario import Item
+
+MAX_VISITS = 1000  # expected step visits of one file: more is a slipped digit, not an office
+MAX_RETURN_DOCUMENTS = 1000
+
+
+def routed(item: Item) -> bool:
+    """Whether the item's steps say more than the plain list (each in order, by its own chance)."""
+    return bool(item.choices) or any(
+        s.then is not None or s.max_visits is not None or s.when or s.unless or s.returns for s in item.steps
+    )
+
+
+def branching(item: Item) -> bool:
+    """Whether the file's next step is drawn after each step (some step says ``then``)."""
+    return any(s.then is not None for s in item.steps)
+
+
+def expected_visits(item: Item) -> dict[str, float]:
+    """Each step's expected visits that a file works (returns included), per file; caps are
+    left out, so this is an upper bound where a cap binds. A plain list's is each step's
+    probability."""
+    if not routed(item):  # the short form (review, inspection) written out as steps too
+        return {s.name: s.probability for s in item.back_office(reduced=False)}
+    steps = item.steps
+    if branching(item):
+        index = {s.name: k for k, s in enumerate(steps)}
+        moves = np.zeros((len(steps), len(steps)))
+        for k, s in enumerate(steps):
+            for target, p in (s.then or {}).items():
+                moves[k, index[target]] += p
+        start = np.zeros(len(steps))
+        start[0] = 1.0
+        passes = np.linalg.solve(np.eye(len(steps)) - moves.T, start)
+    else:
+        passes = np.array([s.probability for s in steps])
+    return {s.name: float(v) * _worked(item, s) / _returned(s) for s, v in zip(steps, passes, strict=True)}
+
+
+def _worked(item: Item, step) -> float:
+    """The share of files that work the step when they reach it (its choice drawn yes or no)."""
+    if step.when:
+        return item.choices[step.when]
+    if step.unless:
+        return 1 - item.choices[step.unless]
+    return 1.0
+
+
+def _returned(step) -> float:
+    """1 - the chance a visit sends the file back (each return makes one more visit)."""
+    return 1 - step.returns.probability if step.returns else 1.0
+
+
+def check(item: Item, key: str) -> None:
+    """Raise ConfigError for the first problem of ``item``'s route (``key``: the item's key)."""
+    steps = item.steps
+    names = [s.name for s in steps]
+    check_names(item.choices, f"{key}.choices")
+    for choice, p in item.choices.items():
+        _share(p, f"{key}.choices.{choice}")
+    if item.choices and not steps:
+        raise ConfigError(f"{key}.choices", "choices pick steps: write the back office as steps")
+    branches = branching(item)
+    for i, s in enumerate(steps):
+        ks = f"{key}.steps[{i}]"
+        if branches and s.probability != 1:
+            raise ConfigError(
+                f"{ks}.probability",
+                "a routed file takes the branches its steps' `then` say: leave probability 1",
+            )
+        for target, p in (s.then or {}).items():
+            if target not in names:
+                raise ConfigError(f"{ks}.then.{target}", f"unknown step '{target}'{known(names)}")
+            _share(p, f"{ks}.then.{target}")
+        total = sum((s.then or {}).values())
+        if total > 1 + 1e-9:
+            raise ConfigError(f"{ks}.then", f"the branches' probabilities add up to {total:g}, more than 1")
+        if s.max_visits is not None and not 1 <= s.max_visits <= MAX_VISITS:
+            raise ConfigError(
+                f"{ks}.max_visits", f"must be a whole number from 1 to {MAX_VISITS}, got {s.max_visits}"
+            )
+        for field in ("when", "unless"):
+            choice = getattr(s, field)
+            if choice and choice not in item.choices:
+                raise ConfigError(f"{ks}.{field}", f"unknown choice '{choice}'{known(item.choices)}")
+        if s.when and s.unless:
+            raise ConfigError(f"{ks}.unless", "a step names one choice: when or unless")
+        if s.returns is not None:
+            r = s.returns
+            if not (math.isfinite(r.probability) and 0 <= r.probability < 1):
+                raise ConfigError(
+                    f"{ks}.returns.probability",
+                    f"must be a probability in [0, 1) (1 returns every file forever), got {r.probability}",
+                )
+            check_dist(r.prepare, f"{ks}.returns.prepare")
+            if not 0 <= r.documents <= MAX_RETURN_DOCUMENTS:
+                raise ConfigError(
+                    f"{ks}.returns.documents", f"must be from 0 to {MAX_RETURN_DOCUMENTS}, got {r.documents}"
+                )
+    if branches:
+        _ends(item, key)
+
+
+def _ends(item: Item, key: str) -> None:
+    """Refuse a route a file might never leave (a loop with no way out: caps only shorten a
+    route, they do not make one end) or whose expected visits are absurd."""
+    try:
+        visits = expected_visits(item)
+    except np.linalg.LinAlgError:
+        visits = {}
+    worst = max(visits.values(), default=math.inf)
+    if not (math.isfinite(worst) and min(visits.values()) >= -1e-9 and worst <= MAX_VISITS):
+        raise ConfigError(
+            f"{key}.steps",
+            "the route has a loop a file never leaves (some branch out of it must end the file or lead on), "
+            f"or more than {MAX_VISITS} expected visits of a step",
+        )
+
+
+def _share(p: float, key: str) -> None:
+    if not (math.isfinite(p) and 0 <= p <= 1):
+        raise ConfigError(key, f"must be a probability in [0, 1], got {p}")
