@@ -10,8 +10,8 @@ from builders import det
 
 from sim import SINGLE, ConfigError, Department, Design, Item, Scenario, run
 from sim.domain.calendars import Calendar
-from sim.domain.design import BUNDLED, Limits, Routing, Steps
-from sim.domain.scenario import Batch, Hours, Queue, Step
+from sim.domain.design import BUNDLED, Approval, Limits, Routing, Steps
+from sim.domain.scenario import Batch, Commitment, Hours, Queue, Step
 from sim.model import Model
 from sim.model.recorder import PARTS
 from sim.run import tables
@@ -265,6 +265,11 @@ def test_the_promise_is_the_critical_path_of_the_limits_the_design_works_to():
     bundled = replace(scenario, bundle_limits={"abc": 3})
     assert promised_days(bundled, BUNDLED) == {"abc": 3}
     assert promised_days(replace(scenario, items=items | {"c": item()}), SINGLE) == {"abc": None}
+    joint = Design(routing=Routing.parallel, joint_approval=True)
+    assert promised_days(scenario, joint) == {"abc": 5}  # b beside a: the longer of 3 and 5
+    signed = replace(scenario, items=items | {"b": replace(items["b"], commitment=Commitment(replaces=[]))})
+    on_commitment = Design(routing=Routing.parallel, approval=Approval.on_commitment)
+    assert promised_days(signed, on_commitment) == {"abc": 4}  # b decided at acceptance: a 3, c 4
 
 
 def test_staffing_and_estimates_both_reach_the_back_office(compose):

@@ -204,7 +204,9 @@ def _blocks(collected: Collected, sweep: Path, figures: Path, labels: Labels) ->
             "committed limit (承诺时限), counted in working days from when the item could start "
             "(accepted, and its prerequisites' outputs available) to its decision, at the base "
             "staffing (all replications); the items that miss either in more than one decision in a "
-            "hundred are named.",
+            "hundred are named. Offices report the statutory limit by the law's clock, which stops for "
+            "expert review, testing, inspection and hearings (行政许可法 art. 45) and while the applicant "
+            "gathers supplementary documents (补正): the steps a scenario marks `counted: false`.",
         ),
         render.Block("table", labels.frame(tables.compliance_table(decisions, conf.scenario.warmup, labels))),
     ]
