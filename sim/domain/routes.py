@@ -57,9 +57,9 @@ def branching(item: Item) -> bool:
 
 
 def expected_visits(item: Item) -> dict[str, float]:
-    """Each step's expected visits that a file works (returns included), per file; caps are
-    left out, so this is an upper bound where a cap binds. A plain list's is each step's
-    probability."""
+    """Each step's expected visits that a file works (returns included), per file; a cap is
+    counted for returns and left out of loops (there this is an upper bound). A plain list's
+    is each step's probability."""
     if not routed(item):  # the short form (review, inspection) written out as steps too
         return {s.name: s.probability for s in item.back_office(reduced=False)}
     steps = item.steps
@@ -74,7 +74,7 @@ def expected_visits(item: Item) -> dict[str, float]:
         passes = np.linalg.solve(np.eye(len(steps)) - moves.T, start)
     else:
         passes = np.array([s.probability for s in steps])
-    return {s.name: float(v) * _worked(item, s) / _returned(s) for s, v in zip(steps, passes, strict=True)}
+    return {s.name: float(v) * _worked(item, s) * _returned(s) for s, v in zip(steps, passes, strict=True)}
 
 
 def _worked(item: Item, step) -> float:
@@ -87,8 +87,12 @@ def _worked(item: Item, step) -> float:
 
 
 def _returned(step) -> float:
-    """1 - the chance a visit sends the file back (each return makes one more visit)."""
-    return 1 - step.returns.probability if step.returns else 1.0
+    """Visits per pass when each visit may return the file (and so make one more visit): 1 / (1
+    - r), or with a cap of m visits 1 + r + ... + r^(m-1) (exact where only returns repeat it)."""
+    if not step.returns:
+        return 1.0
+    r = step.returns.probability
+    return (1 - r**step.max_visits) / (1 - r) if step.max_visits else 1 / (1 - r)
 
 
 def check(item: Item, key: str) -> None:
