@@ -124,6 +124,14 @@ class WorkingTime:
         """The end of the open period at or after ``t``."""
         return self.ends[bisect.bisect_right(self.ends, t)]
 
+    def closing(self, t: float) -> float:
+        """When the windows close after ``t``, open at ``t``: the end of the open time running on
+        from ``t``, periods that touch (midnight in a round-the-clock calendar) joined."""
+        k = bisect.bisect_right(self.ends, t)
+        while k + 1 < len(self.starts) and self.starts[k + 1] <= self.ends[k]:
+            k += 1
+        return self.ends[k] if k < len(self.ends) else math.inf
+
     def open_hours(self, t: float) -> float:
         """Open hours from time 0 to ``t``."""
         k = bisect.bisect_right(self.starts, t) - 1

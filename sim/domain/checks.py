@@ -176,6 +176,8 @@ def _item(s: Scenario, name: str, k: str) -> None:
         if pre not in s.items:
             raise ConfigError(f"{k}.prerequisites[{i}]", f"unknown item '{pre}'{known(s.items)}")
     check(item.intake, f"{k}.intake")
+    if item.entry is not None:
+        check(item.entry, f"{k}.entry")
     if item.review is not None:
         check(item.review, f"{k}.review")
     if not (0 <= item.p_incomplete < 1):

@@ -39,6 +39,8 @@ def offered_loads(scenario: Scenario, design: Design) -> dict[str, float]:
             item = s.items[name]
             window = "one_stop" if design.window is Window.one_stop else item.department
             work[f"{window}.clerks"] += cases * mean(item.intake) / (1 - item.p_incomplete)
+            if item.entry is not None and item.back_office(reduced=False):  # the clerk's own work
+                work[f"{window}.clerks"] += cases * mean(item.entry)
             visits = expected_visits(item)  # a plain list's: each step's probability
             for step in item.back_office(reduced=design.steps is Steps.reduced):
                 work[f"{item.department}.{step.pool}"] += cases * visits[step.name] * mean(step.work)

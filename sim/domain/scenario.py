@@ -119,6 +119,9 @@ class Commitment(Value):
 class Item(Value):
     """One permit or service (事项), owned by a department.
 
+    ``intake`` is the window's work with the applicant there (checking, signing); ``entry`` the
+    clerk's own work on the accepted dossier after the applicant has left (data entry,
+    scanning), by the same window's clerks in their open hours, before the back office.
     ``p_incomplete`` is the chance that one submission of the dossier is rejected at intake;
     the applicant then spends ``prepare`` fixing it and comes back. Told everything once up
     front (the design's one-time notice), the chance is ``p_incomplete * notice_factor``. An
@@ -144,6 +147,7 @@ class Item(Value):
     department: str
     documents: list[str] = field(default_factory=list)
     intake: Dist
+    entry: Dist | None = None
     review: Dist | None = None
     p_incomplete: float = 0.0
     notice_factor: float = 1.0

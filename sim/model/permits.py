@@ -30,6 +30,8 @@ from sim.model.plans import (
     DELIVERY,
     IN_HAND,
     IN_PERSON,
+    OFFICE_QUEUE,
+    OFFICE_WORK,
     ONLINE,
     PARTS,
     Case,
@@ -53,6 +55,8 @@ class Permits:
         self.act = {a: rec.activities(a) for a in ACTIVITIES}
         if any(s.returns for item in scenario.items.values() for s in item.steps):
             self.act["supplement"] = rec.activities("supplement")  # the applicant's 补正
+        if any(item.entry for item in scenario.items.values()):
+            self.act["entry"] = rec.activities("entry")  # the window clerk's own work
         self.office = BackOffice(centre, design)
         items = {name: ItemSpec(name, centre, design, self.office) for name in scenario.items}
         self.plans = {need: NeedPlan(need, scenario, design, centre, items) for need in scenario.demand}
@@ -138,6 +142,8 @@ class Permits:
             c.intake = [(s.intake(),) for s in specs]
         if plan.any_back_office:
             c.work = [s.route.draw() for s in specs]
+        if plan.any_entry:
+            c.entry = [s.entry() if s.entry is not None else 0.0 for s in specs]
         if plan.any_commitment:
             c.falsified = [s.falsified() < s.p_false if s.falsified else False for s in specs]
         if self._channel_draw is not None:
@@ -211,16 +217,10 @@ class Permits:
             supplement = partial(self._supplement, c, i, path) if spec.returns else None
             if spec.on_commitment:  # decided now on the signed commitment; the office checks after
                 office_only = [0.0] * len(PARTS)  # its time is the office's, not the applicant's
-                env.process(
-                    self.office.handle(
-                        c, spec.code, spec.steps, spec.kept, c.work[i], due, office_only, False, supplement
-                    )
-                )
+                env.process(self._office(c, i, due, office_only, False, supplement))
                 verdict = 2 if c.falsified[i] else 1
             else:
-                paused = yield from self.office.handle(
-                    c, spec.code, spec.steps, spec.kept, c.work[i], due, path, True, supplement
-                )
+                paused = yield from self._office(c, i, due, path, True, supplement)
         if plan.decided_waits[i]:  # joint approval: final once the items it needs are decided
             got = yield env.all_of([c.ready[d] for d in plan.decided_waits[i]])
             for other in got.values():
@@ -242,6 +242,41 @@ class Permits:
                 yield from self._pickup_held(c, path)
             self._close(c, path)
         return path
+
+    def _office(self, c: Case, i: int, due: float, path: list[float], waits: bool, supplement) -> Generator:
+        """Item ``i``'s file after acceptance: the window clerk's own work on it, then its back
+        office. Returns the hours the legal clock stood still."""
+        spec = c.plan.specs[i]
+        if spec.entry is not None:
+            yield from self._entry(c, i, path)
+        return (
+            yield from self.office.handle(
+                c, spec.code, spec.steps, spec.kept, c.work[i], due, path, waits, supplement
+            )
+        )
+
+    def _entry(self, c: Case, i: int, path: list[float]) -> Generator:
+        """The clerk's own work on the accepted dossier (data entry, scanning) at the window that
+        took it in, in the windows' open hours, with the applicant gone."""
+        env, plan = self.env, c.plan
+        window = plan.upfront_window if plan.in_upfront[i] else plan.window[i]
+        pool = self.windows.pools[window]
+        enqueue = env.now
+        seat = pool.seize(c)
+        if seat is not c:
+            yield seat
+        start, work = env.now, c.entry[i]
+        yield env.timeout(
+            work if self.window_hours is None else self.window_hours.finish(start, work) - start
+        )
+        pool.free(seat)
+        path[OFFICE_QUEUE] += start - enqueue
+        path[OFFICE_WORK] += env.now - start
+        if self.recorder.record_steps:
+            code = plan.specs[i].code
+            self.recorder.step(
+                c.id, code, self.act["entry"], self.res_code[pool.name], enqueue, start, env.now
+            )
 
     def _supplement(self, c: Case, i: int, path: list[float], documents: int, prepare: float) -> Generator:
         """补正: the applicant gathers the supplementary documents the reviewer asked for and hands

@@ -24,6 +24,7 @@ from sim.domain.design import (
     Routing,
     Window,
 )
+from sim.domain.distributions import mean
 from sim.domain.scenario import Scenario
 from sim.model.centre import ONE_STOP, Centre
 from sim.model.recorder import PARTS
@@ -54,6 +55,9 @@ class ItemSpec:
         self.code = centre.recorder.items(name)
         self.department = item.department
         self.intake = streams.sampler(f"intake/{name}", item.intake)
+        self.intake_mean = mean(item.intake)  # what a clerk expects a visit to take
+        # the clerk's own work after the applicant has left (data entry, scanning)
+        self.entry = streams.sampler(f"entry/{name}", item.entry) if item.entry else None
         # The number of failed submissions is geometric: drawn by inversion from one uniform.
         # Its work (intakes, fixes) is drawn for the failures without one-time notice, so every
         # design consumes the streams alike; with it, the same uniform gives fewer failures.
@@ -115,6 +119,7 @@ class NeedPlan:
         # What a case of this need draws on arrival.
         self.any_incomplete = any(s.log_p for s in self.specs)
         self.any_back_office = any(s.steps for s in self.specs)
+        self.any_entry = any(s.entry is not None for s in self.specs)
         self.any_commitment = any(s.falsified for s in self.specs)
         self.zeros, self.nones, self.empties = (0,) * n, (None,) * n, ((),) * n
         # A bundle's own committed limit runs from the merged dossier's acceptance.

@@ -4,6 +4,13 @@ accepted, what each visit hands over and costs, and the trips counted.
 A visit waits for the windows to open and for a clerk (sent home at closing, a lost trip, when
 the scenario says so), hands in the parts still due, and is told which are incomplete; only
 those come back, after the applicant has fixed them.
+
+An applicant is at the window only while the dossier is checked with them: a clerk calls the
+next number only when the open time left today covers that applicant's expected service (the
+items' mean intake), and finishes an applicant already called even past closing. One not
+called is first in line at the next opening (``at_closing: serve``: the number stays good) or
+comes back then, a trip of its own (``send_home``). The clerk's own work on an accepted
+dossier (``Item.entry``: data entry, scanning) comes after the applicant has left.
 """
 
 from __future__ import annotations
@@ -76,9 +83,30 @@ class Windows:
                         helper.free(seat)
                     continue
             start = env.now
+            if on_site and self.window_hours is not None:
+                opening = self.window_hours.next_open(start)
+                if opening > start:  # called while closed: kept the place, served at the opening
+                    yield env.timeout(opening - start)
+                    start = opening
+                closing = self.window_hours.closing(start)
+                if start + self._expected(c, items, merged) > closing:
+                    # too little time left today: the window stops calling numbers
+                    back = self.window_hours.next_open(closing)
+                    if not self.send_home:  # the number stays good: first in line at the next opening
+                        yield env.timeout(back - start)
+                        start = back
+                    else:  # sent home: back at the next opening, a trip of its own
+                        c.waiting += start - enqueue
+                        path[WINDOW_QUEUE] += start - enqueue
+                        pool.free(turn)
+                        if helper is not None:
+                            helper.free(seat)
+                        path[APPLICANT] += back - start
+                        yield env.timeout(back - start)
+                        continue
             c.waiting += start - enqueue
             path[WINDOW_QUEUE] += start - enqueue
-            yield env.timeout(self._hand_in(c, items, k, merged, start))
+            yield env.timeout(self._hand_in(c, items, k, merged, start, on_site))
             path[WINDOW_SERVICE] += env.now - start
             pool.free(turn)
             if helper is not None:
@@ -112,8 +140,18 @@ class Windows:
         c.waiting += env.now - enqueue
         return False
 
-    def _hand_in(self, c: Case, items: list[int], k: int, merged: bool, start: float) -> float:
-        """Count the documents of attempt ``k`` handed over and return how long intake takes."""
+    def _expected(self, c: Case, items: list[int], merged: bool) -> float:
+        """How long a clerk expects the visit to take: the items' mean intake (merged: as one
+        dossier)."""
+        means = [c.plan.specs[i].intake_mean for i in items]
+        if len(means) == 1:
+            return means[0]
+        return c.plan.merged_intake(means) if merged else sum(means)
+
+    def _hand_in(self, c: Case, items: list[int], k: int, merged: bool, start: float, present: bool) -> float:
+        """Count the documents of attempt ``k`` handed over and return how long intake takes:
+        with the applicant present, its work straight through (past closing if it runs over);
+        an online dossier in the clerks' open hours."""
         plan = c.plan
         if len(items) == 1:  # the common case, without the generic sums
             i = items[0]
@@ -128,7 +166,7 @@ class Windows:
                 c.documents += sum(plan.submit_docs[i] for i in items)
                 work = sum(works)
         hours = self.window_hours
-        return work if hours is None else hours.finish(start, work) - start
+        return work if hours is None or present else hours.finish(start, work) - start
 
     def _verdict(self, c: Case, items: list[int], k: int, merged: bool, path: list[float]) -> list[int]:
         """Accept the complete parts of attempt ``k`` (a merged dossier: all or none) and return
