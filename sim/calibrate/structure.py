@@ -67,7 +67,8 @@ def infer(log: Log) -> Structure:
     intakes = steps.loc[steps["activity"] == "intake", "start"]
     # Opening hours from the weeks applicants arrived in (after the last arrival, intakes thin out
     # and quiet weekdays would read as holidays).
-    calendar, notes = _calendar(intakes[intakes <= log.arrivals.max()], start)
+    seen = pd.concat([log.arrivals.reset_index(drop=True), intakes[intakes <= log.arrivals.max()]])
+    calendar, notes = _calendar(seen, start)
     working = WorkingTime(calendar, start.date(), span + 24 * 400)
     s = Structure(
         start_date=start.date().isoformat(),
@@ -100,13 +101,15 @@ def _clock(start: pd.Timestamp):
     return hours
 
 
-def _calendar(intakes: pd.Series, start: pd.Timestamp) -> tuple[Calendar, dict[str, str]]:
-    """Opening periods per weekday from when intakes start: a weekday is open when it has
-    intakes on at least half as many of its dates as the busiest weekday (a Sunday opened as a
-    make-up workday now and then stays closed); a quarter-hour is open when it holds at least
-    ``OPEN_SHARE`` of a typical open quarter's intakes. Open weekdays with no intake at all are
-    holidays; other days with intakes, make-up workdays."""
-    local = intakes.dt
+def _calendar(times: pd.Series, start: pd.Timestamp) -> tuple[Calendar, dict[str, str]]:
+    """Opening periods per weekday from when applicants arrive and intakes start (a clerk
+    calls no one closing would cut, so intake starts alone stop short of closing; applicants
+    come until it): a weekday is open when it has such events on at least half as many of its
+    dates as the busiest weekday (a Sunday opened as a make-up workday now and then stays
+    closed); a quarter-hour is open when it holds at least ``OPEN_SHARE`` of a typical open
+    quarter's events. Open weekdays with no event at all are holidays; other days with events,
+    make-up workdays."""
+    local = times.dt
     minute = (local.hour * 60 + local.minute) // BIN_MINUTES
     counts = pd.crosstab(local.day_of_week, minute)
     span = pd.Series(pd.date_range(local.date.min(), local.date.max(), freq="D"))
@@ -136,7 +139,8 @@ def _calendar(intakes: pd.Series, start: pd.Timestamp) -> tuple[Calendar, dict[s
         else f"too few intakes a day ({daily.median():.0f}) to tell a holiday from a quiet day: none inferred"
     )
     return calendar, {
-        "calendars.office": f"fitted from {len(intakes):,} intake starts: open quarter-hours per weekday; "
+        "calendars.office": f"fitted from {len(times):,} arrivals and intake starts: open quarter-hours "
+        "per weekday; "
         f"{said}; {len(workdays)} weekend days with intakes as make-up workdays"
     }
 
