@@ -98,12 +98,6 @@ class StepSpec:
         self.next = streams.uniform(f"route/{step.name}/{item_name}") if step.then is not None else None
         self.then = step.then or {}
 
-    def draw(self) -> tuple[float, float] | None:
-        """(work, booking days) of one file at this step, or None when the file skips it."""
-        if self.chance is not None and self.chance() >= self.p:
-            return None
-        return self.work(), (self.booking() if self.booking is not None else 0.0)
-
 
 class Route:
     """How a file of one item goes through its steps: ``draw`` gives its visits in order, each
@@ -119,9 +113,14 @@ class Route:
             (c, centre.streams.uniform(f"choice/{c}/{item_name}"), p) for c, p in item.choices.items()
         ]
 
-    def draw(self) -> tuple:
-        if not self.routed:
-            return tuple((k, *d, None) for k, d in enumerate(s.draw() for s in self.specs) if d is not None)
+    def draw(self) -> list[tuple]:
+        """One file's visits."""
+        if not self.routed:  # each step in order by its own chance: drawn as the list always was
+            visits = []
+            for k, s in enumerate(self.specs):
+                if s.chance is None or s.chance() < s.p:
+                    visits.append((k, s.work(), s.booking() if s.booking is not None else 0.0, None))
+            return visits
         chosen = {name: u() < p for name, u, p in self.choices}
         visits, count = [], [0] * len(self.specs)
         k = 0 if self.specs else None  # an item decided on the spot has no back office
@@ -142,7 +141,7 @@ class Route:
                 if back:
                     continue  # the file comes back to this step
             k = self._next(k, count)
-        return tuple(visits)
+        return visits
 
     def _next(self, k: int, count: list[int]) -> int | None:
         """The step after ``k``: the list's next, or a branch drawn among those whose cap allows

@@ -219,6 +219,10 @@ class Permits:
                 office_only = [0.0] * len(PARTS)  # its time is the office's, not the applicant's
                 env.process(self._office(c, i, due, office_only, False, supplement))
                 verdict = 2 if c.falsified[i] else 1
+            elif spec.entry is None:  # straight to the back office (the common case, one generator less)
+                paused = yield from self.office.handle(
+                    c, spec.code, spec.steps, spec.kept, c.work[i], due, path, True, supplement
+                )
             else:
                 paused = yield from self._office(c, i, due, path, True, supplement)
         if plan.decided_waits[i]:  # joint approval: final once the items it needs are decided

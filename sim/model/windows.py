@@ -143,9 +143,10 @@ class Windows:
     def _expected(self, c: Case, items: list[int], merged: bool) -> float:
         """How long a clerk expects the visit to take: the items' mean intake (merged: as one
         dossier)."""
-        means = [c.plan.specs[i].intake_mean for i in items]
-        if len(means) == 1:
-            return means[0]
+        specs = c.plan.specs
+        if len(items) == 1:
+            return specs[items[0]].intake_mean
+        means = [specs[i].intake_mean for i in items]
         return c.plan.merged_intake(means) if merged else sum(means)
 
     def _hand_in(self, c: Case, items: list[int], k: int, merged: bool, start: float, present: bool) -> float:
