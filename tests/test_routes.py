@@ -53,7 +53,8 @@ def test_a_file_returned_for_supplementary_documents_costs_a_trip_documents_and_
     assert only_trace(r) == [
         ("permit", "intake", "A.clerks", 0, 1),
         ("permit", "review", "A.reviewers", 1, 11),
-        ("permit", "supplement", "applicant", 11, 31),  # 补正: gathering and handing over
+        ("permit", "supplement", "applicant", 11, 31),  # 补正: gathering the documents
+        ("permit", "hand_in", "A.clerks", 31, 31),  # handing them over at the window: a trip
         ("permit", "review", "A.reviewers", 31, 41),  # reviewed again
         ("permit", "inspection", "A.inspectors", 41, 45),
         ("permit", "pickup", "A.clerks", 48, 48),
@@ -171,3 +172,13 @@ def test_a_route_a_file_could_not_follow_is_refused_by_key(steps, key, message):
     with pytest.raises(ConfigError) as err:
         with_item(permit(Step(name="review", work=det(1))), "permit", steps=steps)
     assert err.value.key == key and message in str(err.value)
+
+
+def test_the_journey_marks_the_trip_that_hands_in_supplementary_documents():
+    from sim.analysis import journeys
+
+    r = run(returned_once(), SINGLE, seed=1)
+    case = int(r.cases["case"].iloc[0])
+    path = journeys.journey(r, case)
+    assert int(path["trip"].sum()) == int(r.cases.set_index("case").loc[case, "trips"]) == 3
+    assert path.loc[path["activity"] == "hand_in", "arrives"].tolist() == [31.0 / 24]

@@ -12,7 +12,8 @@ import pandas as pd
 
 from sim.run import RunResult, run
 
-WINDOW_ACTIVITIES = ("intake", "pickup")  # a visit to a window: the applicant's trip
+# a visit to a window: the applicant's trip (hand_in: supplementary documents handed over)
+WINDOW_ACTIVITIES = ("intake", "pickup", "hand_in")
 
 
 def rerun(conf) -> RunResult:
@@ -47,8 +48,9 @@ def journey(result: RunResult, case: int) -> pd.DataFrame:
     steps["activity"] = steps["activity"].astype(str)
     steps["item"] = steps["item"].astype(str)
     visit = steps["activity"].isin(WINDOW_ACTIVITIES)
-    # an applicant arrives at a window when queueing for intake, and when a result is handed over
-    steps["arrives"] = np.where(steps["activity"] == "pickup", steps["start"], steps["enqueue"])
+    # an applicant arrives at a window when queueing for intake, and when a result or supplementary
+    # documents are handed over
+    steps["arrives"] = np.where(steps["activity"] == "intake", steps["enqueue"], steps["start"])
     steps["trip"] = visit & ~steps.duplicated(["lane", "arrives"])
     steps.loc[~visit, "arrives"] = np.nan
     return steps.sort_values(["enqueue", "start"]).reset_index(drop=True)[

@@ -55,6 +55,7 @@ class Permits:
         self.act = {a: rec.activities(a) for a in ACTIVITIES}
         if any(s.returns for item in scenario.items.values() for s in item.steps):
             self.act["supplement"] = rec.activities("supplement")  # the applicant's 补正
+            self.act["hand_in"] = rec.activities("hand_in")  # ... handed over at the window
         if any(item.entry for item in scenario.items.values()):
             self.act["entry"] = rec.activities("entry")  # the window clerk's own work
         self.office = BackOffice(centre, design)
@@ -287,18 +288,23 @@ class Permits:
         them over, at the item's window (a trip, or a specialist's) unless filed online or
         accepted tolerantly (sent in); then the file goes back to the step."""
         env, plan = self.env, c.plan
-        now = env.now
+        now, code, window = env.now, plan.specs[i].code, plan.window[i]
         channel = plan.channel_for(c.channel, (i,))
+        in_person = channel != ONLINE and not plan.specs[i].tolerant
         yield env.timeout(prepare)
-        if channel != ONLINE and not plan.specs[i].tolerant and self.window_hours is not None:
+        if in_person and self.window_hours is not None:
             yield env.timeout(self.window_hours.next_open(env.now) - env.now)
         path[APPLICANT] += env.now - now
-        if channel != ONLINE and not plan.specs[i].tolerant:
-            self.windows.trip(c, plan.window[i], channel)
         c.documents += documents  # not a rework: that counts dossiers sent back at the window
-        if self.recorder.record_steps:
+        record = self.recorder.record_steps
+        if record:
             applicant = self.res_code["applicant"]
-            self.recorder.step(c.id, plan.specs[i].code, self.act["supplement"], applicant, now, now, env.now)
+            self.recorder.step(c.id, code, self.act["supplement"], applicant, now, now, env.now)
+        if in_person:  # handed over at the window, as a result is picked up: a trip, no queue
+            self.windows.trip(c, window, channel)
+            if record:
+                clerks, t = self.res_code[f"{window}.clerks"], env.now
+                self.recorder.step(c.id, code, self.act["hand_in"], clerks, t, t, t)
 
     def _due(self, c: Case, i: int, started: float) -> float:
         """When item ``i``'s limit runs out, in working days of the back office: the bundle's own
