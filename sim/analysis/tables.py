@@ -3,6 +3,8 @@ functions of data frames, formatted for a reader (intervals as "mean [low, high]
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from sim.analysis import charts
@@ -179,7 +181,10 @@ def change(r) -> str:
 
 
 def ci(mean: float, low: float, high: float, fmt: str) -> str:
+    """ "mean [low, high]"; "mean (n=1)" where one replication gives no interval."""
     mean, low, high = (x + 0.0 for x in (mean, low, high))  # no "-0.0"
+    if (math.isnan(low) or math.isnan(high)) and not math.isnan(mean):
+        return f"{mean:{fmt}} (n=1)"
     return f"{mean:{fmt}} [{low:{fmt}}, {high:{fmt}}]"
 
 
