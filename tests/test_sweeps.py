@@ -356,3 +356,32 @@ def test_a_different_sweep_into_the_same_folder_is_named_and_kept_apart(tmp_path
     c = collect(tmp_path / "shared")
     assert list(c.runs["seed"]) == [5]
     assert list(c.missing["status"]) == ["not in this sweep"] * 2
+
+
+def test_a_report_states_the_replications_of_one_configuration_and_its_intervals_use_them(tmp_path):
+    """A sweep that also varies a staff count: the main sections are one configuration's
+    (2 replications), not the two counts pooled as if they were 4."""
+    from sim.analysis.report import build
+    from sim.experiment.stats import t_interval
+
+    out = tmp_path / "held"
+    done = sim(
+        "--multirun",
+        "design=single,bundled",
+        "scenario.departments.market.reviewers=18,20",
+        *SMALL,
+        f"hydra.sweep.dir={out}",
+    )
+    assert done.returncode == 0, done.stderr[-1500:]
+    text = build(out).read_text()
+    assert "2 replications per configuration (at scenario.departments.market.reviewers=" in text
+    reps = collect(out).replications
+    held = int(text.split("scenario.departments.market.reviewers=")[1].split(";")[0])
+    one = reps[(reps["design"] == "single") & (reps["scenario.departments.market.reviewers"] == held)]
+    assert len(one) == 2
+    row = next(line for line in text.splitlines() if line.startswith("| Lead time (working days) | mean"))
+    single = float(row.split("|")[3])  # the headline's single-item mean: this configuration's two
+    assert single == pytest.approx(one["lead_time_working_days_mean"].mean(), abs=0.051)
+    summary = text.split("## Summary")[1].split("##")[0]
+    mean, low, high = t_interval(one["lead_time_working_days_mean"])
+    assert f"{mean:.1f}" in summary and low < mean < high
