@@ -8,7 +8,8 @@ import math
 import zoneinfo
 from typing import TYPE_CHECKING
 
-from sim.domain import routes
+from sim.domain import bounds, routes
+from sim.domain.bounds import FIRST_DATE, LAST_DATE, MAX_HOURS, MAX_SIZE, MAX_STAFF
 from sim.domain.calendars import WEEKDAYS, holiday_date, open_spans, parse_clock, periods, weighted_hours
 from sim.domain.distributions import check
 from sim.domain.errors import ConfigError
@@ -18,13 +19,6 @@ if TYPE_CHECKING:  # a Scenario runs these checks when it is made
     from sim.domain.scenario import Item, Scenario, Step
 
 BACK_OFFICE_ROLES = ("reviewers", "inspectors", "leaders")
-
-# Bounds that catch a slipped digit before it turns into an hour-long run or a memory blow-up.
-# A delay modelled as a pool (a public notice's 1,000 "reviewers") in a city-sized office.
-MAX_STAFF = 1_000_000
-MAX_SIZE = 10_000  # a city's district is a few hundred times a district scenario
-MAX_HOURS = 24 * 365 * 100
-FIRST_DATE, LAST_DATE = dt.date(1700, 1, 1), dt.date(2262, 1, 1)
 
 
 def validate(scenario: Scenario, key: str = "scenario") -> None:
@@ -36,14 +30,14 @@ def validate(scenario: Scenario, key: str = "scenario") -> None:
     check_names(s.documents, f"{key}.documents")
     check_names(s.departments, f"{key}.departments")
     check_names(s.items, f"{key}.items")
-    _staff(s.one_stop.clerks, f"{key}.one_stop.clerks", minimum=1)
+    bounds.staff(s.one_stop.clerks, f"{key}.one_stop.clerks", minimum=1)
     _calendars(s, key)
     for name, dept in s.departments.items():
         k = f"{key}.departments.{name}"
-        _staff(dept.clerks, f"{k}.clerks", minimum=1)
-        _staff(dept.reviewers, f"{k}.reviewers", minimum=1)
-        _staff(dept.inspectors, f"{k}.inspectors", minimum=0)
-        _staff(dept.leaders, f"{k}.leaders", minimum=0)
+        bounds.staff(dept.clerks, f"{k}.clerks", minimum=1)
+        bounds.staff(dept.reviewers, f"{k}.reviewers", minimum=1)
+        bounds.staff(dept.inspectors, f"{k}.inspectors", minimum=0)
+        bounds.staff(dept.leaders, f"{k}.leaders", minimum=0)
         for role, share in dept.background.items():
             if role not in BACK_OFFICE_ROLES:
                 raise ConfigError(
@@ -86,7 +80,7 @@ def validate(scenario: Scenario, key: str = "scenario") -> None:
         k = f"{key}.bundle_limits.{need}"
         if need not in s.needs:
             raise ConfigError(k, f"unknown need '{need}'{known(s.needs)}")
-        _days(days, k)
+        bounds.days(days, k)
     if not s.demand:
         raise ConfigError(f"{key}.demand", "give an arrival rate (per hour) for at least one need")
     if not (math.isfinite(s.size) and 0 < s.size <= MAX_SIZE):
@@ -102,9 +96,9 @@ def validate(scenario: Scenario, key: str = "scenario") -> None:
     for name in ("mail", "pickup_delay"):
         if getattr(s, name) is not None:
             check(getattr(s, name), f"{key}.{name}")
-    _hours(s.horizon, f"{key}.horizon", positive=True)
-    _hours(s.warmup, f"{key}.warmup")
-    _hours(s.drain, f"{key}.drain")
+    bounds.hours(s.horizon, f"{key}.horizon", positive=True)
+    bounds.hours(s.warmup, f"{key}.warmup")
+    bounds.hours(s.drain, f"{key}.drain")
     _dates(s, key)
     _work(s, key)
     _someone_comes(s, key)
@@ -191,7 +185,7 @@ def _item(s: Scenario, name: str, k: str) -> None:
                 raise ConfigError(
                     f"{k}.commitment.replaces[{i}]", f"'{doc}' is not one of the item's documents"
                 )
-        _probability(item.commitment.p_false, f"{k}.commitment.p_false")
+        bounds.probability(item.commitment.p_false, f"{k}.commitment.p_false")
     for i, doc in enumerate(item.minor_documents):
         if doc not in item.documents:
             raise ConfigError(f"{k}.minor_documents[{i}]", f"'{doc}' is not one of the item's documents")
@@ -221,7 +215,7 @@ def _item(s: Scenario, name: str, k: str) -> None:
     _steps(s, item, k)
     for limit in ("limit_days", "committed_days"):
         if getattr(item, limit) is not None:
-            _days(getattr(item, limit), f"{k}.{limit}")
+            bounds.days(getattr(item, limit), f"{k}.{limit}")
     if None not in (item.limit_days, item.committed_days) and item.committed_days > item.limit_days:
         raise ConfigError(
             f"{k}.committed_days",
@@ -257,7 +251,7 @@ def _steps(s: Scenario, item: Item, k: str) -> None:
                 f"(departments.{item.department}.{step.pool})",
             )
         check(step.work, f"{ks}.work")
-        _probability(step.probability, f"{ks}.probability")
+        bounds.probability(step.probability, f"{ks}.probability")
         if step.booking is not None:
             check(step.booking, f"{ks}.booking")
         if step.batch is not None:
@@ -280,7 +274,7 @@ def _batch(s: Scenario, step: Step, k: str) -> None:
             f"must be from 0 to every_days - 1 ({b.every_days - 1}), got {b.first_day}",
         )
     if b.capacity is not None:
-        _staff(b.capacity, f"{k}.batch.capacity", minimum=1)
+        bounds.staff(b.capacity, f"{k}.batch.capacity", minimum=1)
     group = "windows" if step.pool == "clerks" else "back_office"
     name = getattr(s.hours, group)
     weekly = periods(s.calendars[name], name) if name is not None else {}  # checked already
@@ -306,7 +300,7 @@ def _channels(s: Scenario, key: str) -> None:
             raise ConfigError(k, f"shares must be finite and >= 0, got {shares}")
         if abs(sum(shares) - 1) > 1e-9:
             raise ConfigError(k, f"in_person + online + specialist must be 1, got {sum(shares):g}")
-    _staff(s.specialists.staff, f"{key}.specialists.staff", minimum=0)
+    bounds.staff(s.specialists.staff, f"{key}.specialists.staff", minimum=0)
     if s.specialists.staff == 0 and any(mix.specialist > 0 for mix in s.channels.values()):
         raise ConfigError(
             f"{key}.specialists.staff", "a channel sends applicants to specialists, but there are none"
@@ -330,7 +324,7 @@ def _requests(s: Scenario, key: str) -> None:
             if getattr(cls, part) is not None:
                 check(getattr(cls, part), f"{kc}.{part}")
         for part in ("p_front", "p_unsettled"):
-            _probability(getattr(cls, part), f"{kc}.{part}")
+            bounds.probability(getattr(cls, part), f"{kc}.{part}")
         for i, department in enumerate(cls.departments):
             if department not in s.departments:
                 raise ConfigError(
@@ -343,14 +337,14 @@ def _requests(s: Scenario, key: str) -> None:
             raise ConfigError(
                 f"{kc}.involved", f"must be from 1 to the {pool} departments listed, got {cls.involved}"
             )
-        _days(cls.deadline_days, f"{kc}.deadline_days")
+        bounds.days(cls.deadline_days, f"{kc}.deadline_days")
     if not r.classes:
         return
     if s.specialists.staff == 0:
         raise ConfigError(
             f"{key}.specialists.staff", "requests are taken up by specialists, but there are none"
         )
-    _staff(r.coordinators, f"{k}.coordinators", minimum=1)
+    bounds.staff(r.coordinators, f"{k}.coordinators", minimum=1)
     if not 1 <= r.meeting.capacity <= MAX_STAFF:
         raise ConfigError(
             f"{k}.meeting.capacity",
@@ -359,27 +353,17 @@ def _requests(s: Scenario, key: str) -> None:
     for part in ("meeting", "report"):
         periodic = getattr(r, part)
         if periodic is not None:
-            _days(periodic.every_days, f"{k}.{part}.every_days")
+            bounds.days(periodic.every_days, f"{k}.{part}.every_days")
             if not 0 <= periodic.first_day <= MAX_HOURS / 24:
                 raise ConfigError(
                     f"{k}.{part}.first_day", f"must be a day number >= 0, got {periodic.first_day}"
                 )
             parse_clock(periodic.at, f"{k}.{part}.at")
     if r.satisfaction is not None:
-        _probability(r.satisfaction.on_time, f"{k}.satisfaction.on_time")
-        _days(r.satisfaction.halving_days, f"{k}.satisfaction.halving_days")
+        bounds.probability(r.satisfaction.on_time, f"{k}.satisfaction.on_time")
+        bounds.days(r.satisfaction.halving_days, f"{k}.satisfaction.halving_days")
     if not (0 < r.reviewer_share <= 1):
         raise ConfigError(f"{k}.reviewer_share", f"must be a share in (0, 1], got {r.reviewer_share}")
-
-
-def _probability(x: float, key: str) -> None:
-    if not 0 <= x <= 1:
-        raise ConfigError(key, f"must be a probability in [0, 1], got {x}")
-
-
-def _days(x: float, key: str) -> None:
-    if not (math.isfinite(x) and 0 < x <= MAX_HOURS / 24):
-        raise ConfigError(key, f"must be a number of days > 0 and at most {MAX_HOURS // 24}, got {x}")
 
 
 def _dates(s: Scenario, key: str) -> None:
@@ -428,7 +412,7 @@ def _calendars(s: Scenario, key: str) -> None:
             raise ConfigError(k, "list at least one 'HH:MM': staff change")
         for clock, staff in changes.items():
             parse_clock(clock, f"{k}.{clock}")
-            _staff(staff, f"{k}.{clock}", minimum=1)
+            bounds.staff(staff, f"{k}.{clock}", minimum=1)
     profile = s.demand_profile
     if profile is not None:
         for part, size in (("hour_of_day", 24), ("day_of_week", 7)):
@@ -438,14 +422,3 @@ def _calendars(s: Scenario, key: str) -> None:
                 raise ConfigError(k, f"needs {size} values, got {len(values)}")
             if not all(math.isfinite(v) and v >= 0 for v in values) or max(values) <= 0:
                 raise ConfigError(k, "multipliers must be finite, >= 0, and not all 0")
-
-
-def _staff(n: int, key: str, minimum: int) -> None:
-    if not (minimum <= n <= MAX_STAFF):
-        raise ConfigError(key, f"staff must be a whole number from {minimum} to {MAX_STAFF}, got {n}")
-
-
-def _hours(x: float, key: str, positive: bool = False) -> None:
-    if not (math.isfinite(x) and (x > 0 if positive else x >= 0) and x <= MAX_HOURS):
-        bound = "> 0" if positive else ">= 0"
-        raise ConfigError(key, f"must be a number of hours {bound} and at most {MAX_HOURS}, got {x}")

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.domain.bounds import probability
 from sim.domain.distributions import check as check_dist
 from sim.domain.errors import ConfigError
 from sim.domain.names import check_names, known
@@ -101,7 +102,7 @@ def check(item: Item, key: str) -> None:
     names = [s.name for s in steps]
     check_names(item.choices, f"{key}.choices")
     for choice, p in item.choices.items():
-        _share(p, f"{key}.choices.{choice}")
+        probability(p, f"{key}.choices.{choice}")
     if item.choices and not steps:
         raise ConfigError(f"{key}.choices", "choices pick steps: write the back office as steps")
     branches = branching(item)
@@ -115,7 +116,7 @@ def check(item: Item, key: str) -> None:
         for target, p in (s.then or {}).items():
             if target not in names:
                 raise ConfigError(f"{ks}.then.{target}", f"unknown step '{target}'{known(names)}")
-            _share(p, f"{ks}.then.{target}")
+            probability(p, f"{ks}.then.{target}")
         total = sum((s.then or {}).values())
         if total > 1 + 1e-9:
             raise ConfigError(f"{ks}.then", f"the branches' probabilities add up to {total:g}, more than 1")
@@ -159,8 +160,3 @@ def _ends(item: Item, key: str) -> None:
             "the route has a loop a file never leaves (some branch out of it must end the file or lead on), "
             f"or more than {MAX_VISITS} expected visits of a step",
         )
-
-
-def _share(p: float, key: str) -> None:
-    if not (math.isfinite(p) and 0 <= p <= 1):
-        raise ConfigError(key, f"must be a probability in [0, 1], got {p}")
