@@ -82,28 +82,39 @@ class Windows:
                     if helper is not None:
                         helper.free(seat)
                     continue
-            start = env.now
-            if on_site and self.window_hours is not None:
+            start, sent_home_until = env.now, None
+            while on_site and self.window_hours is not None:
                 opening = self.window_hours.next_open(start)
                 if opening > start:  # called while closed: kept the place, served at the opening
                     yield env.timeout(opening - start)
                     start = opening
                 closing = self.window_hours.closing(start)
-                if start + self._expected(c, items, merged) > closing:
-                    # too little time left today: the window stops calling numbers
-                    back = self.window_hours.next_open(closing)
-                    if not self.send_home:  # the number stays good: first in line at the next opening
-                        yield env.timeout(back - start)
-                        start = back
-                    else:  # sent home: back at the next opening, a trip of its own
-                        c.waiting += start - enqueue
-                        path[WINDOW_QUEUE] += start - enqueue
-                        pool.free(turn)
-                        if helper is not None:
-                            helper.free(seat)
-                        path[APPLICANT] += back - start
-                        yield env.timeout(back - start)
-                        continue
+                if start + self._expected(c, items, merged) <= closing:
+                    break
+                # too little time left today: the window stops calling numbers, and the clerk is free
+                back = self.window_hours.next_open(closing)
+                pool.free(turn)
+                if helper is not None:
+                    helper.free(seat)
+                if self.send_home:  # back at the next opening, a trip of its own
+                    sent_home_until = back
+                    break
+                # the number stays good: in line again at the next opening, no trip more
+                yield env.timeout(back - start)
+                if helper is not None:
+                    seat = helper.seize(c)
+                    if seat is not c:
+                        yield seat
+                turn = pool.seize(c)
+                if turn is not c:
+                    yield turn
+                start = env.now
+            if sent_home_until is not None:
+                c.waiting += start - enqueue
+                path[WINDOW_QUEUE] += start - enqueue
+                path[APPLICANT] += sent_home_until - start
+                yield env.timeout(sent_home_until - start)
+                continue
             c.waiting += start - enqueue
             path[WINDOW_QUEUE] += start - enqueue
             yield env.timeout(self._hand_in(c, items, k, merged, start, on_site))
