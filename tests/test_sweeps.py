@@ -385,3 +385,38 @@ def test_a_report_states_the_replications_of_one_configuration_and_its_intervals
     summary = text.split("## Summary")[1].split("##")[0]
     mean, low, high = t_interval(one["lead_time_working_days_mean"])
     assert f"{mean:.1f}" in summary and low < mean < high
+
+
+def test_a_report_of_ones_own_configs_regenerates_with_its_folder_and_lists_only_used_pools(tmp_path):
+    """README: the regenerate commands run as printed, --config-dir included; a catalogue pool
+    the scenario gives no work (the fire service here) is neither listed nor charted."""
+    import shlex
+
+    from sim.analysis.report import build
+
+    folder = tmp_path / "mine" / "scenario"
+    folder.mkdir(parents=True)
+    (folder / "mine.yaml").write_text(
+        "defaults:\n  - restaurant\n  - _self_\nname: mine\n"
+        "needs: {open_restaurant: [business_licence, tax_registration]}\n"
+    )
+    out = tmp_path / "sweep"
+    args = [
+        "--config-dir",
+        str(folder.parent),
+        "--multirun",
+        "scenario=mine",
+        "design=single,bundled",
+        *SMALL,
+    ]
+    done = sim(*args, f"hydra.sweep.dir={out}")
+    assert done.returncode == 0, done.stderr[-1500:]
+    text = build(out).read_text()
+    command = text.split("## Regenerate every number")[1].split("```bash\n")[1].split("\n")[0]
+    assert f"--config-dir {folder.parent}" in command
+    again = subprocess.run(
+        [sys.executable, *shlex.split(command)[1:]], capture_output=True, text=True, check=False
+    )
+    assert again.returncode == 0, again.stderr[-1500:]
+    assert "already complete" in again.stderr + again.stdout
+    assert "Fire" not in text.split("## Scenario and staffing used")[1]

@@ -308,3 +308,14 @@ def test_a_shares_interval_stays_inside_0_and_1_and_is_the_t_interval_far_from_t
     wide = np.random.default_rng(3).normal(0.5, 0.02, 30)
     assert interval("finished_share", wide)[1:] == pytest.approx(t_interval(wide)[1:], abs=1e-3)
     assert interval("lead_time_mean", [-1.0, 1.0]) == t_interval([-1.0, 1.0])  # not a share
+
+
+def test_a_sweep_whose_folder_name_would_be_too_long_is_refused(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "sim", "--multirun", "design=single,bundled", f"scenario.name={'x' * 60}",
+         *(f"scenario.departments.{d}.reviewers=20" for d in ("market", "fire", "tax", "city")),
+         "seed=12345678", "scenario.horizon=500", f"hydra.sweep.dir={tmp_path / 'out'}"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2 and "would be" in done.stderr and "(at most 255)" in done.stderr
+    assert not (tmp_path / "out").exists()

@@ -35,7 +35,9 @@ def reproduce_command(sweep: Path) -> str:
     manifest = read_config(sweep / "multirun.yaml")
     given = OmegaConf.to_container(manifest.hydra.overrides, resolve=False)  # the command line, as text
     hydra_overrides = [o for o in given["hydra"] if not o.startswith("hydra.mode=")]
-    args = " ".join(shlex.quote(o) for o in [*given["task"], *hydra_overrides])
+    sources = OmegaConf.to_container(manifest.hydra.runtime.config_sources, resolve=False)
+    folders = [f"--config-dir {shlex.quote(s['path'])}" for s in sources if s["provider"] == "command-line"]
+    args = " ".join([*folders, *(shlex.quote(o) for o in [*given["task"], *hydra_overrides])])
     return f"python -m sim --multirun {args}\npython -m sim.analysis.report {shlex.quote(str(sweep))}"
 
 
@@ -92,6 +94,7 @@ def _blocks(collected: Collected, sweep: Path, figures: Path, labels: Labels) ->
     at_base = runs[runs["staffing_scale"] == scale]
     by_scale = _configs_by_scale(collected, runs)
     configs = _with_headcount(tables.pooled(reps), by_scale)  # a row per design and staffing, seeds pooled
+    configs = _used_pools_only(configs, by_scale[scale])
     stage = {d: k for k, d in enumerate(charts.presets_first(configs["design"]))}
     configs = configs.sort_values(
         ["design", "staffing_scale"], key=lambda c: c.map(stage) if c.name == "design" else c
@@ -315,6 +318,19 @@ def _one_configuration(
         reps,
         f" (at {said}; runs at the other values swept are in `collected/runs.csv`)" if held else "",
     )
+
+
+def _used_pools_only(configs: pd.DataFrame, conf: SimConfig) -> pd.DataFrame:
+    """``configs`` without the utilisation of staff pools no item of the scenario gives work (a
+    catalogue's other departments, busy only with their background work): neither listed nor
+    charted."""
+    used = set(used_pools(conf.scenario))
+    unused = [
+        c
+        for c in configs.columns
+        if c.startswith("utilisation:") and "." in (pool := c.split(":")[1]) and pool not in used
+    ]
+    return configs.drop(columns=unused)
 
 
 def _with_headcount(configs: pd.DataFrame, by_scale: dict[float, SimConfig]) -> pd.DataFrame:

@@ -82,7 +82,7 @@ def plan(argv: list[str]) -> list[list[str]] | None:
     params = OmegaConf.select(cfg, "hydra.sweeper.params")
     jobs = [job + search for job in expand(params_lines(params) + overrides)]
     _another_sweep(Path(OmegaConf.select(cfg, "hydra.sweep.dir")), jobs)
-    _inside_the_sweep(jobs)
+    _inside_the_sweep(jobs, OmegaConf.to_container(cfg.hydra.job.config.override_dirname, resolve=False))
     return jobs
 
 
@@ -131,13 +131,32 @@ def _search_path(overrides: list[str]) -> list[Path]:
     return folders
 
 
-def _inside_the_sweep(jobs: list[list[str]]) -> None:
-    """A job's folder is named after its overrides: a value with a '/' would put it elsewhere."""
-    for o in OverridesParser.create().parse_overrides([line for job in jobs for line in job]):
-        if not o.get_key_element().lstrip("+~").startswith("hydra") and "/" in o.get_value_element_as_str():
+def _inside_the_sweep(jobs: list[list[str]], naming: dict) -> None:
+    """A job's folder is named after its overrides (those not excluded from its name): a value
+    with a '/' would put it elsewhere, and a name over 255 bytes cannot be made at all."""
+    excluded = set(naming.get("exclude_keys") or ())
+    kv, sep = str(naming.get("kv_sep", "=")), str(naming.get("item_sep", ","))
+    parser = OverridesParser.create()
+    for job in jobs:
+        named = [
+            o
+            for o in parser.parse_overrides(job)
+            if not o.get_key_element().lstrip("+~").startswith("hydra")
+            and o.get_key_element() not in excluded
+        ]
+        for o in named:
+            if "/" in o.get_value_element_as_str():
+                raise ConfigError(
+                    o.get_key_element(),
+                    "a job's folder is named after its overrides: a value in a sweep may not hold '/'",
+                )
+        name = sep.join(f"{o.get_key_element()}{kv}{o.get_value_element_as_str()}" for o in named)
+        if len(name.encode()) > 255:
+            longest = max(named, key=lambda o: len(o.get_value_element_as_str()))
             raise ConfigError(
-                o.get_key_element(),
-                "a job's folder is named after its overrides: a value in a sweep may not hold '/'",
+                longest.get_key_element(),
+                f"a job's folder is named after its overrides and would be {len(name.encode())} bytes "
+                "(at most 255): set long text in a preset, or name fewer values on the command line",
             )
 
 
@@ -233,10 +252,15 @@ def unknown_key(err: HydraException) -> ConfigError | None:
     """Hydra's refusal of a key the schema does not have, as our error with the nearest known key."""
     cause = err.__cause__
     while cause is not None:
-        schema = getattr(cause, "object_type", None)
-        if isinstance(cause, OmegaConfBaseException) and cause.key is not None and is_dataclass(schema):
-            known = [f.name for f in fields(schema)]
-            if cause.key not in known:
+        if isinstance(cause, OmegaConfBaseException) and cause.key is not None:
+            schema, parent = getattr(cause, "object_type", None), getattr(cause, "parent_node", None)
+            if is_dataclass(schema):
+                known = [f.name for f in fields(schema)]
+            elif isinstance(parent, DictConfig):  # a name the mapping has not got (a department, an item)
+                known = [str(k) for k in parent]
+            else:
+                known = None
+            if known is not None and cause.key not in known:
                 return ConfigError(
                     cause.full_key, f"unknown key '{cause.key}'{did_you_mean(str(cause.key), known)}"
                 )
