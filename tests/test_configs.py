@@ -135,3 +135,13 @@ def test_the_design_files_of_the_presets_are_the_presets(compose, preset):
     from sim.domain.design import PRESETS
 
     assert compose([f"design={preset}"]).design == PRESETS[preset]
+
+
+def test_the_field_reference_is_the_schema_as_it_is():
+    """configs/REFERENCE.md is generated from the schema: a key added or changed without
+    regenerating it fails here (python -m sim.experiment.reference > configs/REFERENCE.md)."""
+    from sim.experiment.reference import reference
+
+    committed = (Path(CONFIGS) / "REFERENCE.md").read_text()
+    assert committed == reference(), "regenerate: python -m sim.experiment.reference > configs/REFERENCE.md"
+    assert "| `then` | mapping of name to float or null | null |" in committed  # a key from each layer
