@@ -381,3 +381,18 @@ def test_a_page_built_from_hostile_names_runs_no_script_in_a_real_browser(tmp_pa
     dom = _browser(tmp_path, "--virtual-time-budget=5000", "--dump-dom", page.as_uri()).stdout
     assert "<title>" in dom and "owned</title>" not in dom and "<img" not in dom and "<script" not in dom
     assert "&lt;script&gt;" in dom  # shown as text
+
+
+def test_a_planners_own_labels_come_first_and_a_bad_one_is_refused_by_its_key(tmp_path):
+    (tmp_path / "labels.yaml").write_text(
+        "items:\n  pharmacy_licence: {zh: 药品经营许可证}\n  food_permit: {en: Food licence}\n"
+    )
+    labels = Labels("en", (tmp_path,))
+    assert labels.of("items", "pharmacy_licence") == "药品经营许可证"  # one language stands for both
+    assert labels.of("items", "food_permit") == "Food licence"  # over the shipped label
+    assert Labels("zh", (tmp_path,)).of("items", "food_permit") == "Food licence"
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "labels.yaml").write_text("items:\n  x: [a, b]\n")
+    with pytest.raises(sim.ConfigError, match=r"items.x: a label is"):
+        Labels("en", (bad,)).of("items", "x")

@@ -388,8 +388,9 @@ def test_a_report_states_the_replications_of_one_configuration_and_its_intervals
 
 
 def test_a_report_of_ones_own_configs_regenerates_with_its_folder_and_lists_only_used_pools(tmp_path):
-    """README: the regenerate commands run as printed, --config-dir included; a catalogue pool
-    the scenario gives no work (the fire service here) is neither listed nor charted."""
+    """README: the regenerate commands run as printed, --config-dir included; the folder's own
+    labels name what it adds; a catalogue pool the scenario gives no work (the fire service
+    here) is neither listed nor charted."""
     import shlex
 
     from sim.analysis.report import build
@@ -400,6 +401,7 @@ def test_a_report_of_ones_own_configs_regenerates_with_its_folder_and_lists_only
         "defaults:\n  - restaurant\n  - _self_\nname: mine\n"
         "needs: {open_restaurant: [business_licence, tax_registration]}\n"
     )
+    (folder.parent / "labels.yaml").write_text("scenarios:\n  mine: {en: My own office}\n")
     out = tmp_path / "sweep"
     args = [
         "--config-dir",
@@ -420,3 +422,4 @@ def test_a_report_of_ones_own_configs_regenerates_with_its_folder_and_lists_only
     assert again.returncode == 0, again.stderr[-1500:]
     assert "already complete" in again.stderr + again.stdout
     assert "Fire" not in text.split("## Scenario and staffing used")[1]
+    assert text.startswith("# Sweep: My own office")  # the folder's own labels, read by the report

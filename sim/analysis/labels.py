@@ -1,8 +1,11 @@
-"""Display labels for reports and charts, in English or Chinese, from ``configs/labels.yaml``.
+"""Display labels for reports and charts, in English or Chinese, from ``configs/labels.yaml``
+and from a ``labels.yaml`` in each folder of a planner's own configs (``--config-dir``), whose
+entries come first.
 
 Code names (``bundled``, ``market.reviewers``) stay in the tidy tables for machines; a reader
-sees ``Bundled (一件事)`` or ``市场监管 审核人员``. A name the file lacks is shown as its code name
-with underscores as spaces, so a planner's own scenario reads before anyone labels it.
+sees ``Bundled (一件事)`` or ``市场监管 审核人员``. A name the files lack is shown as its code name
+with underscores as spaces, so a planner's own scenario reads before anyone labels it; a label
+given in one language only stands for both.
 """
 
 from __future__ import annotations
@@ -14,7 +17,9 @@ from pathlib import Path
 import pandas as pd
 from omegaconf import OmegaConf
 
+from sim.domain.errors import ConfigError
 from sim.experiment.config import CONFIGS
+from sim.experiment.safety import read_config
 
 LANGUAGES = ("en", "zh")
 FILE = Path(CONFIGS) / "labels.yaml"
@@ -31,13 +36,29 @@ COLUMN_KINDS = {
 
 
 @cache
-def _file() -> dict:
-    return OmegaConf.to_container(OmegaConf.load(FILE))
+def _files(folders: tuple[Path, ...]) -> dict:
+    """The shipped labels with each folder's ``labels.yaml`` over them, kind by kind."""
+    merged = OmegaConf.to_container(OmegaConf.load(FILE))
+    for folder in folders:
+        path = Path(folder) / "labels.yaml"
+        if not path.is_file():
+            continue
+        theirs = OmegaConf.to_container(read_config(path), resolve=False)  # a planner's file: untrusted
+        for kind, entries in (theirs or {}).items():
+            for code, entry in (entries or {}).items():
+                if not (isinstance(entry, dict) and entry and set(entry) <= set(LANGUAGES)):
+                    raise ConfigError(
+                        f"{path}: {kind}.{code}",
+                        f"a label is {{en: ..., zh: ...}} (either or both), got {entry!r}",
+                    )
+                merged.setdefault(str(kind), {})[str(code)] = {k: str(v) for k, v in entry.items()}
+    return merged
 
 
 @dataclass(frozen=True)
 class Labels:
     lang: str = "en"
+    folders: tuple[Path, ...] = ()  # a planner's config folders, whose labels.yaml come first
 
     def __post_init__(self) -> None:
         if self.lang not in LANGUAGES:
@@ -51,11 +72,13 @@ class Labels:
             if not role:
                 return self.of("departments", code)
             return f"{self.of('departments', department)} {self.of('roles', role)}"
-        entry = _file().get(kind, {}).get(code)
-        return entry[self.lang] if entry else code.replace("_", " ")
+        entry = _files(self.folders).get(kind, {}).get(code)
+        if not entry:
+            return code.replace("_", " ")
+        return entry.get(self.lang) or next(iter(entry.values()))
 
     def has(self, kind: str, code: str) -> bool:
-        return code in _file().get(kind, {})
+        return code in _files(self.folders).get(kind, {})
 
     def design(self, code: str) -> str:
         return self.of("designs", code)

@@ -35,10 +35,16 @@ def reproduce_command(sweep: Path) -> str:
     manifest = read_config(sweep / "multirun.yaml")
     given = OmegaConf.to_container(manifest.hydra.overrides, resolve=False)  # the command line, as text
     hydra_overrides = [o for o in given["hydra"] if not o.startswith("hydra.mode=")]
-    sources = OmegaConf.to_container(manifest.hydra.runtime.config_sources, resolve=False)
-    folders = [f"--config-dir {shlex.quote(s['path'])}" for s in sources if s["provider"] == "command-line"]
+    folders = [f"--config-dir {shlex.quote(str(folder))}" for folder in config_dirs(sweep)]
     args = " ".join([*folders, *(shlex.quote(o) for o in [*given["task"], *hydra_overrides])])
     return f"python -m sim --multirun {args}\npython -m sim.analysis.report {shlex.quote(str(sweep))}"
+
+
+def config_dirs(sweep: Path) -> tuple[Path, ...]:
+    """The planner's config folders the sweep ran with (``--config-dir``), from its manifest."""
+    manifest = read_config(sweep / "multirun.yaml")
+    sources = OmegaConf.to_container(manifest.hydra.runtime.config_sources, resolve=False)
+    return tuple(Path(s["path"]) for s in sources if s["provider"] == "command-line")
 
 
 def build(sweep: str | Path, lang: str = "en") -> Path:
@@ -46,7 +52,7 @@ def build(sweep: str | Path, lang: str = "en") -> Path:
     is one), or of an attribution or staffing search sweep on its own, with display labels in
     ``lang`` (``en`` or ``zh``)."""
     sweep = Path(sweep)
-    labels = Labels(lang)
+    labels = Labels(lang, config_dirs(sweep))
     collected = collect(sweep)
     orderings = shapley.read(sweep)
     attribution_sweep = sweep
