@@ -182,3 +182,78 @@ def test_the_journey_marks_the_trip_that_hands_in_supplementary_documents():
     path = journeys.journey(r, case)
     assert int(path["trip"].sum()) == int(r.cases.set_index("case").loc[case, "trips"]) == 3
     assert path.loc[path["activity"] == "hand_in", "arrives"].tolist() == [31.0 / 24]
+
+
+def recorded_office() -> Scenario:
+    """An office as its log records it: no window (the file is filed straight to the back office),
+    an extraneous delay before the second step, the office's own activity names, a pool of
+    another department, the result issued electronically."""
+    base = permit(Step(name="review", work=det(1)))
+    base = replace(base, departments={**base.departments, "B": Department(reviewers=2)})
+    return with_item(
+        base,
+        "permit",
+        intake=None,
+        pickup=False,
+        steps=[
+            Step(name="check", work=det(2), label="T02 Check confirmation of receipt"),
+            Step(name="decide", pool="B.reviewers", work=det(3), delay=det(5), label="Decide (B)"),
+        ],
+    )
+
+
+def test_an_office_without_windows_runs_its_own_activities_with_delays_and_other_pools():
+    r = run(recorded_office(), SINGLE, seed=1)
+    assert only_trace(r) == [
+        ("permit", "T02 Check confirmation of receipt", "A.reviewers", 0, 2),
+        ("permit", "Decide (B)", "B.reviewers", 7, 10),  # 5 h of delay before its queue
+    ]
+    assert case_values(r, "lead_time") == 10
+    assert case_values(r, "trips") == 0 and case_values(r, "documents") == 0
+    steps = r.steps[r.steps["activity"] == "Decide (B)"]
+    assert (steps["enqueue"] - steps["start"]).eq(0).all()  # the delay is not queueing
+
+
+def test_a_file_starts_where_first_says_and_the_steps_visits_follow():
+    """Half the files start at the check, half at the decision (about 1,200 files)."""
+    scenario = recorded_office()
+    item = scenario.items["permit"]
+    steps = [replace(item.steps[0], then={"decide": 1.0}), replace(item.steps[1], then={})]
+    scenario = replace(
+        with_item(scenario, "permit", steps=steps, first={"check": 0.5, "decide": 0.5}),
+        demand={"get": 0.02},
+        horizon=60_000,
+    )
+    r = run(scenario, SINGLE, seed=3)
+    firsts = r.steps.sort_values(["case", "start"]).groupby("case")["activity"].first().astype(str)
+    share = firsts.eq("T02 Check confirmation of receipt").mean()
+    assert 0.46 < share < 0.54
+    assert expected_visits(scenario.items["permit"]) == pytest.approx({"check": 0.5, "decide": 1.0})
+
+
+@pytest.mark.parametrize(
+    ("change", "key", "message"),
+    [
+        ({"first": {"nowhere": 1.0}}, "scenario.items.permit.first.nowhere", "unknown step"),
+        ({"first": {"check": 0.5}}, "scenario.items.permit.first", "add up to 0.5"),
+        ({"p_incomplete": 0.1, "prepare": det(1)}, "scenario.items.permit.p_incomplete", "no window"),
+    ],
+)
+def test_an_office_route_that_cannot_be_followed_is_refused_by_key(change, key, message):
+    with pytest.raises(ConfigError) as err:
+        with_item(recorded_office(), "permit", **change)
+    assert err.value.key == key and message in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("step", "key", "message"),
+    [
+        (Step(name="x", pool="C.reviewers", work=det(1)), "pool", "unknown department 'C'"),
+        (Step(name="x", pool="B.inspectors", work=det(1)), "pool", "'B' has no inspectors"),
+        (Step(name="x", work=det(1), label="a\nb"), "label", "printable"),
+    ],
+)
+def test_a_step_of_an_office_is_refused_by_key(step, key, message):
+    with pytest.raises(ConfigError) as err:
+        with_item(recorded_office(), "permit", steps=[step])
+    assert err.value.key == f"scenario.items.permit.steps[0].{key}" and message in str(err.value)

@@ -169,7 +169,11 @@ def _item(s: Scenario, name: str, k: str) -> None:
     for i, pre in enumerate(item.prerequisites):
         if pre not in s.items:
             raise ConfigError(f"{k}.prerequisites[{i}]", f"unknown item '{pre}'{known(s.items)}")
-    check(item.intake, f"{k}.intake")
+    if item.intake is not None:
+        check(item.intake, f"{k}.intake")
+    elif item.p_incomplete or item.entry is not None:
+        culprit = "p_incomplete" if item.p_incomplete else "entry"
+        raise ConfigError(f"{k}.{culprit}", "an item with no window (no intake) has no dossier checked there")
     if item.entry is not None:
         check(item.entry, f"{k}.entry")
     if item.review is not None:
@@ -237,19 +241,17 @@ def _steps(s: Scenario, item: Item, k: str) -> None:
     for i, name in enumerate(item.reduced_steps or []):
         if name not in names and name not in ("review", "inspection"):
             raise ConfigError(f"{k}.reduced_steps[{i}]", f"unknown step '{name}'{known(names)}")
-    dept = s.departments[item.department]
     for i, step in enumerate(item.steps):
         ks = f"{k}.steps[{i}]"
         check_names([step.name], f"{ks}.name", keyed=False)
+        where, role = step.where(item.department)
+        if where not in s.departments:
+            raise ConfigError(f"{ks}.pool", f"unknown department '{where}'{known(s.departments)}")
         roles = ("clerks", *BACK_OFFICE_ROLES)
-        if step.pool not in roles:
-            raise ConfigError(f"{ks}.pool", f"unknown pool '{step.pool}'; use {', '.join(roles)}")
-        if getattr(dept, step.pool) < 1:
-            raise ConfigError(
-                f"{ks}.pool",
-                f"department '{item.department}' has no {step.pool} "
-                f"(departments.{item.department}.{step.pool})",
-            )
+        if role not in roles:
+            raise ConfigError(f"{ks}.pool", f"unknown pool '{role}'; use {', '.join(roles)}")
+        if getattr(s.departments[where], role) < 1:
+            raise ConfigError(f"{ks}.pool", f"'{where}' has no {role} (departments.{where}.{role})")
         check(step.work, f"{ks}.work")
         bounds.probability(step.probability, f"{ks}.probability")
         if step.booking is not None:
@@ -275,7 +277,7 @@ def _batch(s: Scenario, step: Step, k: str) -> None:
         )
     if b.capacity is not None:
         bounds.staff(b.capacity, f"{k}.batch.capacity", minimum=1)
-    group = "windows" if step.pool == "clerks" else "back_office"
+    group = "windows" if step.where("")[1] == "clerks" else "back_office"
     name = getattr(s.hours, group)
     weekly = periods(s.calendars[name], name) if name is not None else {}  # checked already
     for i, clock in enumerate(b.at):

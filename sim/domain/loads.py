@@ -38,12 +38,13 @@ def offered_loads(scenario: Scenario, design: Design) -> dict[str, float]:
         for name in s.needs[need]:
             item = s.items[name]
             window = "one_stop" if design.window is Window.one_stop else item.department
-            work[f"{window}.clerks"] += cases * mean(item.intake) / (1 - item.p_incomplete)
+            if item.intake is not None:
+                work[f"{window}.clerks"] += cases * mean(item.intake) / (1 - item.p_incomplete)
             if item.entry is not None and item.back_office(reduced=False):  # the clerk's own work
                 work[f"{window}.clerks"] += cases * mean(item.entry)
             visits = expected_visits(item)  # a plain list's: each step's probability
             for step in item.back_office(reduced=design.steps is Steps.reduced):
-                work[f"{item.department}.{step.pool}"] += cases * visits[step.name] * mean(step.work)
+                work[".".join(step.where(item.department))] += cases * visits[step.name] * mean(step.work)
     for cls in s.requests.classes.values():
         onward = cls.rate * arrivals * (1 - cls.p_front)
         if cls.analysis is not None and not cls.urgent:
@@ -104,15 +105,17 @@ def backlog(scenario: Scenario, loads: dict[str, float]) -> float:
 
 def used_pools(scenario: Scenario) -> list[str]:
     """The staff pools some design gives work to: each demanded item's department's window
-    clerks and back-office pools, the one-stop window, the specialists when a channel or the
+    clerks (an item with a window) and back-office pools, the one-stop window (some item has one), the specialists when a channel or the
     requests use them, and the request service's coordinators and departments."""
     s = scenario
-    pools = {"one_stop.clerks"}
+    windows = any(s.items[name].intake is not None for need in s.demand for name in s.needs[need])
+    pools = {"one_stop.clerks"} if windows else set()
     for need in s.demand:
         for name in s.needs[need]:
             item = s.items[name]
-            pools.add(f"{item.department}.clerks")
-            pools |= {f"{item.department}.{step.pool}" for step in item.back_office(reduced=False)}
+            if item.intake is not None or item.pickup:
+                pools.add(f"{item.department}.clerks")
+            pools |= {".".join(step.where(item.department)) for step in item.back_office(reduced=False)}
     if s.specialists.staff and (s.requests.classes or any(m.specialist for m in s.channels.values())):
         pools.add("specialists")
     if s.requests.classes:

@@ -17,6 +17,7 @@ step may say so:
 - ``returns``: at each visit the reviewer may send the file back to the applicant for
   supplementary documents (补正); the applicant gathers and hands them over, and the step is
   done again (a visit, within ``max_visits``).
+- ``first`` (the item's): where a file starts, by probability, when not at the first step.
 - ``counted: false``: the statutory clock stops while the file is at the step (行政许可法 art.
   45: hearings, testing, inspection, quarantine, appraisal and expert review are not counted in
   the limit); it stops during a return to the applicant too (art. 32: the limit runs from a
@@ -43,12 +44,18 @@ if TYPE_CHECKING:  # an Item checks its route when it is made
 
 MAX_VISITS = 1000  # expected step visits of one file: more is a slipped digit, not an office
 MAX_RETURN_DOCUMENTS = 1000
+MAX_LABEL = 200  # characters of an office's own name for a step
 
 
 def routed(item: Item) -> bool:
     """Whether the item's steps say more than the plain list (each in order, by its own chance)."""
-    return bool(item.choices) or any(
-        s.then is not None or s.max_visits is not None or s.when or s.unless or s.returns for s in item.steps
+    return (
+        bool(item.choices)
+        or bool(item.first)
+        or any(
+            s.then is not None or s.max_visits is not None or s.when or s.unless or s.returns
+            for s in item.steps
+        )
     )
 
 
@@ -64,17 +71,18 @@ def expected_visits(item: Item) -> dict[str, float]:
     if not routed(item):  # the short form (review, inspection) written out as steps too
         return {s.name: s.probability for s in item.back_office(reduced=False)}
     steps = item.steps
+    index = {s.name: k for k, s in enumerate(steps)}
+    start = np.zeros(len(steps))
+    for target, p in (item.first or {steps[0].name: 1.0}).items():
+        start[index[target]] += p
     if branching(item):
-        index = {s.name: k for k, s in enumerate(steps)}
         moves = np.zeros((len(steps), len(steps)))
         for k, s in enumerate(steps):
             for target, p in (s.then or {}).items():
                 moves[k, index[target]] += p
-        start = np.zeros(len(steps))
-        start[0] = 1.0
         passes = np.linalg.solve(np.eye(len(steps)) - moves.T, start)
-    else:
-        passes = np.array([s.probability for s in steps])
+    else:  # in order from where the file starts, each step by its own chance
+        passes = np.cumsum(start) * np.array([s.probability for s in steps])
     return {s.name: float(v) * _worked(item, s) * _returned(s) for s, v in zip(steps, passes, strict=True)}
 
 
@@ -106,8 +114,16 @@ def check(item: Item, key: str) -> None:
     if item.choices and not steps:
         raise ConfigError(f"{key}.choices", "choices pick steps: write the back office as steps")
     branches = branching(item)
+    if item.first is not None:
+        _first(item.first, names, f"{key}.first")
     for i, s in enumerate(steps):
         ks = f"{key}.steps[{i}]"
+        if s.delay is not None:
+            check_dist(s.delay, f"{ks}.delay")
+        if s.label is not None and not (0 < len(s.label) <= MAX_LABEL and s.label.isprintable()):
+            raise ConfigError(
+                f"{ks}.label", f"must be printable text of 1 to {MAX_LABEL} characters, got {s.label[:80]!r}"
+            )
         if branches and s.probability != 1:
             raise ConfigError(
                 f"{ks}.probability",
@@ -144,6 +160,17 @@ def check(item: Item, key: str) -> None:
                 )
     if branches:
         _ends(item, key)
+
+
+def _first(first: dict[str, float], names: list[str], key: str) -> None:
+    if not names:
+        raise ConfigError(key, "where a file starts among its steps: write the back office as steps")
+    for target, p in first.items():
+        if target not in names:
+            raise ConfigError(f"{key}.{target}", f"unknown step '{target}'{known(names)}")
+        probability(p, f"{key}.{target}")
+    if not abs(sum(first.values()) - 1) <= 1e-3:
+        raise ConfigError(key, f"the starts' probabilities add up to {sum(first.values()):g}, not 1")
 
 
 def _ends(item: Item, key: str) -> None:

@@ -89,7 +89,14 @@ class Step(Value):
     Routes (``sim.domain.routes``): ``then`` names the next steps by probability (loops back
     included; the rest ends the file), ``max_visits`` caps a file's visits, ``when`` /
     ``unless`` name an item's choice drawn once per file, ``returns`` sends the file back to
-    the applicant (补正), and ``counted: false`` stops the statutory clock during the step."""
+    the applicant (补正), and ``counted: false`` stops the statutory clock during the step.
+
+    ``pool`` may name another department's pool (``fire.reviewers``): a calibrated office's
+    people work across items. ``delay`` is how long, on the clock, a file waits before the
+    step's queue for reasons neither the queue nor the calendar explains (a third party, a
+    timer: an extraneous delay, as estimated from an office's log). ``label`` is the office's
+    own name for the activity, which the event log writes instead of ``name`` (several steps may
+    share one: the same activity reached from different places)."""
 
     name: str
     pool: str = "reviewers"
@@ -103,6 +110,13 @@ class Step(Value):
     unless: str | None = None
     returns: Return | None = None
     counted: bool = True
+    delay: Dist | None = None
+    label: str | None = None
+
+    def where(self, department: str) -> tuple[str, str]:
+        """The (department, role) of the pool that does the step for an item of ``department``."""
+        other, dot, role = self.pool.rpartition(".")
+        return (other, role) if dot else (department, self.pool)
 
 
 @dataclass(kw_only=True)
@@ -141,12 +155,17 @@ class Item(Value):
     item can be filed online today (一网通办), so applicants taking up the online channel file it
     without a trip and have its result posted. ``choices``: yes-or-no questions drawn once per
     file at acceptance, each with the probability of yes (``{expert: 0.3}``: the expert path,
-    all of it or none), which steps name in ``when`` and ``unless``.
+    all of it or none), which steps name in ``when`` and ``unless``. ``first``: where a routed
+    file starts, by probability (default: the first step listed).
+
+    An item with no ``intake`` has no window: its file reaches the back office when the case
+    arrives (filed online, by post or from another office), without a trip or a clerk, as an
+    office whose log records no window works.
     """
 
     department: str
     documents: list[str] = field(default_factory=list)
-    intake: Dist
+    intake: Dist | None = None
     entry: Dist | None = None
     review: Dist | None = None
     p_incomplete: float = 0.0
@@ -165,6 +184,7 @@ class Item(Value):
     pickup: bool = True
     online: bool = False
     choices: dict[str, float] = field(default_factory=dict)
+    first: dict[str, float] | None = None
 
     def back_office(self, reduced: bool) -> list[Step]:
         """The steps a file of this item goes through (the short form written out as steps)."""

@@ -65,13 +65,14 @@ class StepSpec:
 
     def __init__(self, item_name: str, item: Item, step: Step, centre: Centre, short: bool) -> None:
         streams, scenario = centre.streams, centre.scenario
-        department = scenario.departments[item.department]
+        where, role = step.where(item.department)
+        department = scenario.departments[where]
         self.name = step.name
-        self.activity = centre.recorder.activities(step.name)
-        self.pool = centre.pools[f"{item.department}.{step.pool}"]
-        self.hours = centre.window_hours if step.pool == "clerks" else centre.office_hours
-        self.stretch = 1 / (1 - department.background.get(step.pool, 0.0))
-        self.due_first = step.pool != "clerks" and department.queue is Queue.earliest_due
+        self.activity = centre.recorder.activities(step.label or step.name)
+        self.pool = centre.pools[f"{where}.{role}"]
+        self.hours = centre.window_hours if role == "clerks" else centre.office_hours
+        self.stretch = 1 / (1 - department.background.get(role, 0.0))
+        self.due_first = role != "clerks" and department.queue is Queue.earliest_due
         # A step some files skip draws its chance from "<step>/<item>" and its work from
         # "<step>_time/<item>"; one every file goes through draws its work from "<step>/<item>".
         chance = step.probability < 1 or (short and step.name == "inspection")
@@ -82,6 +83,7 @@ class StepSpec:
         self.booking = (
             streams.sampler(f"booking/{step.name}/{item_name}", step.booking) if step.booking else None
         )
+        self.delay = streams.sampler(f"delay/{step.name}/{item_name}", step.delay) if step.delay else None
         span = scenario.horizon + scenario.drain + 24 * 366
         self.releases = Releases(step.batch, self.hours, span) if step.batch else None
 
@@ -102,7 +104,8 @@ class StepSpec:
 class Route:
     """How a file of one item goes through its steps: ``draw`` gives its visits in order, each
     (step index, work, booking days, the applicant's time gathering supplementary documents
-    when the visit returns the file, else None). A plain list draws as it always has."""
+    when the visit returns the file, else None, and the delay before the step's queue). A plain
+    list draws as it always has."""
 
     def __init__(self, item: Item, specs: tuple[StepSpec, ...], item_name: str, centre: Centre) -> None:
         self.specs = specs
@@ -112,6 +115,8 @@ class Route:
         self.choices = [
             (c, centre.streams.uniform(f"choice/{c}/{item_name}"), p) for c, p in item.choices.items()
         ]
+        self.first = [(names.index(t), p) for t, p in (item.first or {}).items()]
+        self.start = centre.streams.uniform(f"route_first/{item_name}") if item.first else None
 
     def draw(self) -> list[tuple]:
         """One file's visits."""
@@ -119,25 +124,20 @@ class Route:
             visits = []
             for k, s in enumerate(self.specs):
                 if s.chance is None or s.chance() < s.p:
-                    visits.append((k, s.work(), s.booking() if s.booking is not None else 0.0, None))
+                    visits.append((k, s.work(), _draw(s.booking), None, _draw(s.delay)))
             return visits
         chosen = {name: u() < p for name, u, p in self.choices}
         visits, count = [], [0] * len(self.specs)
         k = 0 if self.specs else None  # an item decided on the spot has no back office
+        if self.start is not None:
+            k = _pick(self.first, self.start() * sum(p for _, p in self.first))
         while k is not None:
             s = self.specs[k]
             worked = (not s.when or chosen[s.when]) and not (s.unless and chosen[s.unless])
             if worked and (s.chance is None or s.chance() < s.p):
                 count[k] += 1
                 back = s.returns is not None and s.returns() < s.p_return and count[k] < s.cap
-                visits.append(
-                    (
-                        k,
-                        s.work(),
-                        s.booking() if s.booking is not None else 0.0,
-                        s.prepare() if back else None,
-                    )
-                )
+                visits.append((k, s.work(), _draw(s.booking), s.prepare() if back else None, _draw(s.delay)))
                 if back:
                     continue  # the file comes back to this step
             k = self._next(k, count)
@@ -153,11 +153,20 @@ class Route:
         end = max(0.0, 1.0 - sum(p for _, p in branches))
         open_ = [(j, p) for j, p in branches if count[j] < self.specs[j].cap]
         u = s.next() * (end + sum(p for _, p in open_)) if s.next is not None else 1.0
-        for j, p in open_:
-            if u < p:
-                return j
-            u -= p
-        return None
+        return _pick(open_, u)
+
+
+def _pick(branches: list[tuple[int, float]], u: float) -> int | None:
+    """The branch a draw ``u`` falls in (None: past them all, the file ends)."""
+    for j, p in branches:
+        if u < p:
+            return j
+        u -= p
+    return None
+
+
+def _draw(sampler) -> float:
+    return sampler() if sampler is not None else 0.0
 
 
 class BackOffice:
@@ -199,12 +208,14 @@ class BackOffice:
         back office (elapsed hours without a calendar)."""
         env, rec = self.env, self.centre.recorder
         paused = 0.0
-        for k, work, booking, prepare in visits:
+        for k, work, booking, prepare, delay in visits:
             if not kept[k]:
                 continue
             step = steps[k]
             hours, effort = step.hours, work * step.stretch
             arrived = env.now
+            if delay:
+                yield env.timeout(delay)
             if step.releases is not None:
                 yield env.timeout(step.releases.next(env.now) - env.now)
             if booking:

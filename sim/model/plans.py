@@ -44,6 +44,10 @@ def later(path: list[float], other: list[float]) -> list[float]:
     return list(other) if sum(other) > sum(path) else path
 
 
+def _nothing() -> float:
+    return 0.0
+
+
 class ItemSpec:
     """An item compiled for the run: its samplers, its back office under the design, the limit
     its back office works to, and its record code."""
@@ -54,8 +58,9 @@ class ItemSpec:
         self.name = name
         self.code = centre.recorder.items(name)
         self.department = item.department
-        self.intake = streams.sampler(f"intake/{name}", item.intake)
-        self.intake_mean = mean(item.intake)  # what a clerk expects a visit to take
+        self.window = item.intake is not None  # else filed straight to the back office
+        self.intake = streams.sampler(f"intake/{name}", item.intake) if self.window else _nothing
+        self.intake_mean = mean(item.intake) if self.window else 0.0  # what a clerk expects a visit to take
         # the clerk's own work after the applicant has left (data entry, scanning)
         self.entry = streams.sampler(f"entry/{name}", item.entry) if item.entry else None
         # The number of failed submissions is geometric: drawn by inversion from one uniform.
