@@ -1,15 +1,22 @@
-"""An office's event log, read and checked: CSV or parquet with a column mapping, or XES; then
-paired into steps (a start with its complete).
+"""An office's event log, read and checked: CSV or parquet with a column mapping, or XES
+(``.xes`` or ``.xes.gz``); then its steps: a start paired with its complete, or, for an
+activity the log records only when it completes (most real logs), the complete alone, its
+start left to be estimated (``sim.calibrate.starts``).
 
 Column names default to XES's (``case:concept:name``, ``concept:name``, ``time:timestamp``,
 ``lifecycle:transition``, ``org:resource``) and ``item``, as ``sim.analysis.eventlog`` writes
-them; ``mapping`` names an office's own columns (``{"case": "ticket_id", ...}``). A missing
-column or an unparseable timestamp is an error naming it; events that cannot be paired
-(a start with no complete, a complete before its start) are dropped and listed as warnings.
+them; ``mapping`` names an office's own columns (``{"case": "ticket_id", ...}``). Only the case,
+the activity and the time are required: without a lifecycle every event is a completion,
+without a resource nobody is known, without an item the log is one process. A missing column
+or an unparseable timestamp is an error naming it; local times that a daylight-saving change
+makes ambiguous are read as the first of the two (summer time), those it skips are moved past
+the gap, and both are counted in ``warnings``; events that cannot be paired (a start with no
+complete, a complete before its start) are dropped and listed as warnings.
 """
 
 from __future__ import annotations
 
+import gzip
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from sim.domain.errors import ConfigError
+from sim.domain.names import known
 
 # What calibration reads, and its default column (XES names; ``item`` and ``need`` are ours).
 COLUMNS = {
@@ -29,7 +37,9 @@ COLUMNS = {
     "item": "item",
     "need": "case:need",
 }
-REQUIRED = ("case", "activity", "timestamp", "lifecycle", "resource", "item")
+REQUIRED = ("case", "activity", "timestamp")
+OPTIONAL = {"lifecycle": "complete", "resource": "", "item": "", "need": ""}  # and the value without them
+MAX_EVENTS = 20_000_000  # a log of more is refused while it is read (memory: ~1 GB a 10 M events)
 ARRIVE, DONE = "arrive", "done"  # the export's arrival and completion events, when present
 # XES lifecycle transitions read: when the file reached the step's queue (optional), began, ended.
 LIFECYCLE = ("schedule", "start", "complete")
@@ -53,10 +63,11 @@ def read(path: str | Path, mapping: dict[str, str] | None = None, timezone: str 
     path = Path(path)
     if not path.is_file():
         raise ConfigError("log", f"no such file: {path}")
-    if path.suffix not in (".xes", ".parquet", ".csv"):
-        raise ConfigError("log", f"{path.name}: read .csv, .parquet or .xes")
+    kind = ".xes" if path.name.lower().endswith(".xes.gz") else path.suffix
+    if kind not in (".xes", ".parquet", ".csv"):
+        raise ConfigError("log", f"{path.name}: read .csv, .parquet, .xes or .xes.gz")
     try:
-        if path.suffix == ".xes":
+        if kind == ".xes":
             frame = _xes(path)
         elif path.suffix == ".parquet":
             frame = pd.read_parquet(path)
@@ -68,8 +79,8 @@ def read(path: str | Path, mapping: dict[str, str] | None = None, timezone: str 
         raise ConfigError(
             "log", f"{path.name} is not UTF-8 text (byte {err.start}); save it as UTF-8"
         ) from None
-    except (ValueError, OSError, ET.ParseError) as err:  # pandas' and pyarrow's errors are ValueErrors
-        raise ConfigError("log", f"{path.name} cannot be read as {path.suffix[1:]}: {err}") from None
+    except (ValueError, OSError, EOFError, ET.ParseError) as err:  # pandas' and pyarrow's are ValueErrors
+        raise ConfigError("log", f"{path.name} cannot be read as {kind[1:]}: {err}") from None
     if frame.empty:
         raise ConfigError("log", f"{path.name} holds no events")
     return from_frame(frame, mapping, timezone)
@@ -91,12 +102,19 @@ def from_frame(
                 f"the log has no column '{columns[name]}' (it has {', '.join(map(str, frame.columns))}); "
                 f"name it with {name}=<column>",
             )
+    if len(frame) > MAX_EVENTS:
+        raise ConfigError("log", f"{len(frame):,} events, more than the {MAX_EVENTS:,} calibration reads")
+    for name in OPTIONAL:
+        if name in (mapping or {}) and columns[name] not in frame.columns:
+            there = known(map(str, frame.columns))
+            raise ConfigError(f"mapping.{name}", f"the log has no column '{columns[name]}'{there}")
     events = pd.DataFrame({name: frame[columns[name]] for name in REQUIRED})
-    events["need"] = frame[columns["need"]].astype(str) if columns["need"] in frame.columns else ""
-    for name in ("case", "activity", "lifecycle", "resource", "item"):
+    for name, default in OPTIONAL.items():
+        events[name] = frame[columns[name]].fillna(default) if columns[name] in frame.columns else default
+    for name in ("case", "activity", "lifecycle", "resource", "item", "need"):
         events[name] = events[name].astype(str)
-    events["time"] = _timestamps(events.pop("timestamp"), timezone, columns["timestamp"])
     warnings = []
+    events["time"] = _timestamps(events.pop("timestamp"), timezone, columns["timestamp"], warnings)
     kinds = events["lifecycle"].str.lower()
     other = ~kinds.isin(LIFECYCLE)
     if other.any():
@@ -117,17 +135,15 @@ def from_frame(
         warnings.append(f"{len(idle):,} cases with no complete step (only arrival or done events): left out")
         arrivals = arrivals.drop(idle)
     if steps.empty:
-        raise ConfigError(
-            "log", "no step has both a start and a complete event: durations cannot be measured"
-        )
+        raise ConfigError("log", "no step completes in the log: nothing to measure")
     return Log(events, steps, arrivals, timezone, warnings)
 
 
-def _timestamps(values: pd.Series, timezone: str, column: str) -> pd.Series:
+def _timestamps(values: pd.Series, timezone: str, column: str, warnings: list[str]) -> pd.Series:
     if isinstance(values.dtype, pd.DatetimeTZDtype):
         return values.dt.tz_convert(timezone)
     if pd.api.types.is_datetime64_dtype(values):
-        return values.dt.tz_localize(timezone)
+        return _local(values, timezone, warnings)
     text = values.astype(str)
     aware = text.str.contains(r"(?:[+-]\d\d:?\d\d|Z)$", regex=True)
     parsed = pd.Series(pd.NaT, index=values.index, dtype=f"datetime64[ns, {timezone}]")
@@ -137,7 +153,7 @@ def _timestamps(values: pd.Series, timezone: str, column: str) -> pd.Series:
         ).dt.tz_convert(timezone)
     if (~aware).any():
         naive = pd.to_datetime(text[~aware], format="ISO8601", errors="coerce")
-        parsed[~aware] = naive.dt.tz_localize(timezone)
+        parsed[~aware] = _local(naive, timezone, warnings)
     bad = parsed.isna()
     if bad.any():
         at = int(np.flatnonzero(bad.to_numpy())[0])
@@ -148,10 +164,34 @@ def _timestamps(values: pd.Series, timezone: str, column: str) -> pd.Series:
     return parsed
 
 
+def _local(naive: pd.Series, timezone: str, warnings: list[str]) -> pd.Series:
+    """Local times in ``timezone``: an hour a daylight-saving change repeats read as its first
+    (summer time), one it skips moved past the gap; each counted in ``warnings``."""
+    try:
+        return naive.dt.tz_localize(timezone)
+    except (ValueError, OverflowError):  # pytz's AmbiguousTimeError and NonExistentTimeError
+        pass
+    marked = naive.dt.tz_localize(timezone, ambiguous="NaT", nonexistent="NaT")
+    first = naive.dt.tz_localize(timezone, ambiguous=np.ones(len(naive), bool), nonexistent="shift_forward")
+    gap = naive.notna() & marked.isna()
+    skipped = int((first.dt.tz_localize(None) != naive)[gap].sum())
+    if gap.any():
+        warnings.append(
+            f"{int(gap.sum()) - skipped:,} local times in an hour a daylight-saving change repeats "
+            f"(read as summer time) and {skipped:,} in one it skips (moved past the gap), in {timezone}"
+        )
+    return first
+
+
 def _pairs(events: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     """The k-th start of a case's (activity, item, resource) with its k-th complete, and its
     k-th schedule when the log has them (``queued``; else missing)."""
     key = ["case", "activity", "item", "resource"]
+    started = events["activity"].isin(set(events.loc[events["lifecycle"] == "start", "activity"]))
+    alone = events[~started & (events["lifecycle"] == "complete")]
+    unknown = pd.Series(pd.NaT, index=alone.index, dtype=events["time"].dtype)
+    completes = alone.rename(columns={"time": "end"}).assign(queued=unknown, start=unknown)
+    events = events[started]
     ranked = events.assign(k=events.groupby([*key, "lifecycle"]).cumcount())
     part = {kind: ranked[ranked["lifecycle"] == kind] for kind in LIFECYCLE}
     steps = part["start"].merge(
@@ -173,22 +213,28 @@ def _pairs(events: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
             f"{int(skewed.sum()):,} steps out of order, such as complete before start (clock skew): dropped"
         )
     steps = steps[~skewed]
-    steps = steps.rename(columns={"time_s": "start", "time_e": "end"})[
-        [*key, "need", "queued", "start", "end"]
-    ]
-    return steps.sort_values(["case", "start"], kind="stable", ignore_index=True), warnings
+    steps = steps.rename(columns={"time_s": "start", "time_e": "end"})
+    columns = [*key, "need", "queued", "start", "end"]
+    steps = pd.concat([steps[columns], completes[columns]]) if len(completes) else steps[columns]
+    return steps.sort_values(["case", "end"], kind="stable", ignore_index=True), warnings
 
 
 def _xes(path: Path) -> pd.DataFrame:
     """An XES file's events as rows, with their trace's attributes as ``case:<key>`` columns
     (read as a stream: a trace's attributes come before its events). XES has no use for a
     document type, so one (where entities would be declared: an entity bomb) is refused."""
-    rows, case, event = [], None, None
-    with path.open("rb") as file:
+    opener = gzip.open if path.suffix.lower() == ".gz" else open
+    with opener(path, "rb") as file:
         head = file.read(4096)
     if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
         raise ConfigError("log", f"{path.name} declares a document type or entities, which XES does not use")
-    for kind, element in ET.iterparse(path, events=("start", "end")):
+    with opener(path, "rb") as file:
+        return _xes_rows(file, path.name)
+
+
+def _xes_rows(file, name: str) -> pd.DataFrame:
+    rows, case, event = [], None, None
+    for kind, element in ET.iterparse(file, events=("start", "end")):
         tag = element.tag.rpartition("}")[2]
         if kind == "start":
             if tag == "trace":
@@ -198,6 +244,8 @@ def _xes(path: Path) -> pd.DataFrame:
             continue
         if tag == "event":
             rows.append(case | event)
+            if len(rows) > MAX_EVENTS:
+                raise ConfigError("log", f"{name}: more than the {MAX_EVENTS:,} events calibration reads")
             event = None
             element.clear()
         elif tag == "trace":
