@@ -22,16 +22,25 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.calibrate import discovery, measures
 from sim.calibrate.logs import Log, from_frame, read
+from sim.calibrate.mapping import read_mapping
 from sim.calibrate.report import write_report
 from sim.calibrate.scenario_file import load, scenario_dict, to_yaml
 from sim.calibrate.structure import Structure, infer
-from sim.calibrate.validation import compare, model_measures, office_measures
+from sim.calibrate.validation import compare, judge, log_measures, model_measures, office_log, office_measures
 from sim.domain.errors import ConfigError
 from sim.domain.names import check_names
 from sim.domain.scenario import Scenario
 
 MAX_ITEMS = 200
+ROLES = ("clerks", "reviewers", "inspectors", "leaders")
+
+
+def _pooled(resources: pd.Series) -> bool:
+    """Whether every staffed resource is a pool ``department.role``, as the simulator exports them."""
+    staffed = resources[~resources.isin(["applicant", "post"])]
+    return bool(staffed.str.rpartition(".")[2].isin(ROLES).all())
 
 
 @dataclass
@@ -63,6 +72,9 @@ class Calibration:
 
     def validate(self, replications: int = 5, seed: int = 0) -> pd.DataFrame:
         """The calibrated model's lead times and weekly completions beside the log's own."""
+        if self.structure.estimated is not None:  # an office's own log: the logs side by side
+            office = measures.figures(office_log(self.structure), self.structure.span)
+            return judge(office, log_measures(self.scenario, self.structure, replications, seed))
         office = office_measures(self.log, self.structure, self.scenario)
         model = model_measures(self.scenario, self.structure, replications, seed)
         return compare(office, model)
@@ -89,10 +101,14 @@ def calibrate(
     mapping: dict[str, str] | None = None,
     timezone: str = "Asia/Shanghai",
     max_items: int = MAX_ITEMS,
+    mapping_file: str | Path | None = None,
 ) -> Calibration:
     """Read ``log`` (a file or a frame of events), infer its scenario, fit its durations. A
     log of more than ``max_items`` items is refused before anything is fitted (each item's
-    steps cost fits and figures: 2,000 items take half an hour)."""
+    steps cost fits and figures: 2,000 items take half an hour). The simulator's own export is
+    read as its windows and pools (``sim.calibrate.structure``); any other log as its office's
+    own activities and people (``sim.calibrate.discovery``), with ``mapping_file`` (YAML:
+    ``people: {person: pool}``, ``activities: {activity: {pool: pool}}``) over what is found."""
     check_names([name], "--name", keyed=False)
     events = (
         from_frame(log, mapping, timezone) if isinstance(log, pd.DataFrame) else read(log, mapping, timezone)
@@ -102,7 +118,12 @@ def calibrate(
         raise ConfigError(
             "log", f"{items:,} items, more than the {max_items:,} calibration takes unasked (--max-items N)"
         )
-    structure = infer(events)
+    own = (events.steps["activity"] == "intake").any() and _pooled(events.steps["resource"])
+    if own:
+        structure = infer(events)
+    else:
+        people, activities = read_mapping(mapping_file, events) if mapping_file else ({}, {})
+        structure = discovery.infer(events, name, people, activities)
     data = scenario_dict(structure, name, timezone)
     header = (
         f"Calibrated from an event log of {len(events.events):,} events and {events.arrivals.size:,} cases "

@@ -1,5 +1,15 @@
 """Durations fitted by maximum likelihood (scipy.stats), the family picked by AIC, the fit
-judged by a Kolmogorov-Smirnov test; a sample no family fits is kept as it is (empirical)."""
+judged by a Kolmogorov-Smirnov test; a sample no family fits is kept as it is (empirical).
+
+An empirical distribution keeps the means of ``EMPIRICAL_POINTS`` equal shares of the sorted
+sample, each drawn equally often: its mean is the sample's, and each quantile lies within the
+share it falls in (the sample's quantiles themselves, drawn uniformly, would overweight the
+tail: the maximum drawn as often as the median). A sample with zeros (more than
+``ZERO_SHARE`` of it: instants, such as a waiting that did not happen) is kept empirical, since
+no family here has an atom at zero; so is one whose best family would leave the schema's bounds.
+A large sample is fitted on ``FIT_SAMPLE`` of its values (a fixed seed), which is as exact as
+the KS test needs and keeps a million events under a minute.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +19,13 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from sim.domain.distributions import Dist, DistKind
+from sim.domain.distributions import MAX_CV, MAX_DURATION, Dist, DistKind
 
 FAMILIES = {"exponential": stats.expon, "lognormal": stats.lognorm, "gamma": stats.gamma}
 POOR_FIT = 0.001  # KS p-value under which the best family is refused for the sample itself
-EMPIRICAL_POINTS = 200  # an empirical distribution keeps this many quantiles of the sample
+EMPIRICAL_POINTS = 200  # an empirical distribution keeps the means of this many equal shares
+ZERO_SHARE = 0.01
+FIT_SAMPLE = 5000
 
 
 @dataclass(frozen=True)
@@ -45,8 +57,14 @@ def fit(sample: np.ndarray) -> Fit:
         raise ValueError("no durations to fit")
     positive = x[x > 0]
     if len(positive) < 2 or np.ptp(positive) == 0:
+        if 0 < len(positive) < len(x):  # some instants, the rest one value
+            return Fit(empirical(x), len(x), {}, 0.0, 1.0)
         value = float(positive[0]) if len(positive) else 0.0
         return Fit(Dist(dist=DistKind.deterministic, value=value), len(x), {}, 0.0, 1.0)
+    if np.mean(x <= 0) > ZERO_SHARE:
+        return Fit(empirical(x), len(x), {}, 0.0, 1.0)
+    if len(positive) > FIT_SAMPLE:
+        positive = np.random.default_rng(0).choice(positive, FIT_SAMPLE, replace=False)
     aic, params = {}, {}
     for name, family in FAMILIES.items():
         p = family.fit(positive, floc=0)
@@ -54,11 +72,18 @@ def fit(sample: np.ndarray) -> Fit:
         aic[name] = 2 * (len(p) - 1) - 2 * float(np.sum(family.logpdf(positive, *p)))
     best = min(aic, key=aic.get)
     ks = stats.kstest(positive, FAMILIES[best].cdf, args=params[best])
-    if ks.pvalue < POOR_FIT:
-        quantiles = np.quantile(x, np.linspace(0, 1, min(EMPIRICAL_POINTS, len(x))))
-        dist = Dist(dist=DistKind.empirical, values=[float(v) for v in quantiles])
-        return Fit(dist, len(x), aic, float(ks.statistic), float(ks.pvalue))  # the refused family's KS
-    return Fit(_dist(best, params[best]), len(x), aic, float(ks.statistic), float(ks.pvalue))
+    dist = _dist(best, params[best])
+    bounded = (dist.cv or 0) <= MAX_CV and dist.mean <= MAX_DURATION
+    if ks.pvalue < POOR_FIT or not bounded:
+        return Fit(empirical(x), len(x), aic, float(ks.statistic), float(ks.pvalue))  # the refused KS
+    return Fit(dist, len(x), aic, float(ks.statistic), float(ks.pvalue))
+
+
+def empirical(x: np.ndarray) -> Dist:
+    """The means of ``EMPIRICAL_POINTS`` equal shares of the sorted sample (fewer for a smaller
+    sample: each value then its own share)."""
+    shares = np.array_split(np.sort(x), min(EMPIRICAL_POINTS, len(x)))
+    return Dist(dist=DistKind.empirical, values=[float(np.mean(share)) for share in shares])
 
 
 def _dist(name: str, p: tuple) -> Dist:

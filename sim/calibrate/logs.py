@@ -36,9 +36,12 @@ COLUMNS = {
     "resource": "org:resource",
     "item": "item",
     "need": "case:need",
+    "group": "org:group",
+    "channel": "case:channel",
 }
 REQUIRED = ("case", "activity", "timestamp")
-OPTIONAL = {"lifecycle": "complete", "resource": "", "item": "", "need": ""}  # and the value without them
+# and the value without them
+OPTIONAL = {"lifecycle": "complete", "resource": "", "item": "", "need": "", "group": "", "channel": ""}
 MAX_EVENTS = 20_000_000  # a log of more is refused while it is read (memory: ~1 GB a 10 M events)
 ARRIVE, DONE = "arrive", "done"  # the export's arrival and completion events, when present
 # XES lifecycle transitions read: when the file reached the step's queue (optional), began, ended.
@@ -47,7 +50,8 @@ LIFECYCLE = ("schedule", "start", "complete")
 
 @dataclass
 class Log:
-    """Events (``case``, ``activity``, ``lifecycle``, ``time``, ``resource``, ``item``, ``need``),
+    """Events (``case``, ``activity``, ``lifecycle``, ``time``, ``resource``, ``item``, ``need``,
+    ``group``, ``channel``),
     their steps (a row per start paired with its complete: ``start``, ``end``), each case's
     arrival time, the time zone, and what was dropped and why."""
 
@@ -56,6 +60,7 @@ class Log:
     arrivals: pd.Series
     timezone: str
     warnings: list[str] = field(default_factory=list)
+    unused: list[str] = field(default_factory=list)  # the log's columns calibration does not read
 
 
 def read(path: str | Path, mapping: dict[str, str] | None = None, timezone: str = "Asia/Shanghai") -> Log:
@@ -111,8 +116,9 @@ def from_frame(
     events = pd.DataFrame({name: frame[columns[name]] for name in REQUIRED})
     for name, default in OPTIONAL.items():
         events[name] = frame[columns[name]].fillna(default) if columns[name] in frame.columns else default
-    for name in ("case", "activity", "lifecycle", "resource", "item", "need"):
-        events[name] = events[name].astype(str)
+    for name in ("case", "activity", *OPTIONAL):
+        events[name] = events[name].astype(str).str.strip()
+    unused = sorted(set(map(str, frame.columns)) - {columns[name] for name in COLUMNS})
     warnings = []
     events["time"] = _timestamps(events.pop("timestamp"), timezone, columns["timestamp"], warnings)
     kinds = events["lifecycle"].str.lower()
@@ -135,8 +141,9 @@ def from_frame(
         warnings.append(f"{len(idle):,} cases with no complete step (only arrival or done events): left out")
         arrivals = arrivals.drop(idle)
     if steps.empty:
-        raise ConfigError("log", "no step completes in the log: nothing to measure")
-    return Log(events, steps, arrivals, timezone, warnings)
+        why = f" ({'; '.join(warnings)})" if warnings else ""
+        raise ConfigError("log", f"no step left to measure{why}")
+    return Log(events, steps, arrivals, timezone, warnings, unused)
 
 
 def _timestamps(values: pd.Series, timezone: str, column: str, warnings: list[str]) -> pd.Series:
@@ -214,7 +221,7 @@ def _pairs(events: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
         )
     steps = steps[~skewed]
     steps = steps.rename(columns={"time_s": "start", "time_e": "end"})
-    columns = [*key, "need", "queued", "start", "end"]
+    columns = [*key, "need", "group", "channel", "queued", "start", "end"]
     steps = pd.concat([steps[columns], completes[columns]]) if len(completes) else steps[columns]
     return steps.sort_values(["case", "end"], kind="stable", ignore_index=True), warnings
 

@@ -20,23 +20,28 @@ def scenario_dict(s: Structure, name: str, timezone: str) -> dict:
         "name": name,
         "start_date": s.start_date,
         "timezone": timezone,
-        "documents": {doc: doc.replace("_", " ") for item in s.items.values() for doc in item["documents"]},
+        "documents": {
+            doc: doc.replace("_", " ") for item in s.items.values() for doc in item.get("documents", [])
+        },
         "departments": {d: dict(sorted(roles.items())) for d, roles in sorted(s.staff.items())},
         "items": s.items,
         "needs": s.needs,
         "demand": s.demand,
-        "calendars": {
+        "calendars": {}
+        if s.calendar is None
+        else {
             "office": {
                 "open": s.calendar.open,
                 "holidays": s.calendar.holidays,
                 "workdays": s.calendar.workdays,
             }
         },
-        "hours": {"windows": "office", "back_office": "office"},
+        "hours": s.groups,
         **s.delivery,
+        **({"channels": s.channels} if s.channels else {}),
         "demand_profile": s.profile,
         "horizon": float(math.ceil(s.span)),
-        "warmup": min(WARMUP, math.floor(s.span / 4)),
+        "warmup": min(WARMUP, math.floor(s.span / 4)) if s.warmup is None else s.warmup,
         "drain": 24.0 * DRAIN_DAYS,
     }
 

@@ -25,6 +25,7 @@ from sim.domain.errors import ConfigError
 WINDOW = ("intake", "pickup")  # activities at a window
 APPLICANT, POST = "applicant", "post"
 BIN_MINUTES = 15
+MIN_SPAN = 4  # quarter-hours: the shortest opening, and the shortest closed gap within a day
 OPEN_SHARE = 0.1  # a quarter-hour is open when it holds this share of a typical open quarter's intakes
 BOOKED = 0.25  # working days a step's files wait before its queue, typically, to read as a booking
 RELEASE_SHARE = 0.15  # a minute of the day holding this share of a step's starts is a release time
@@ -35,8 +36,8 @@ class Structure:
     """The pieces of a scenario, each with its provenance (``notes``: dotted key -> text)."""
 
     start_date: str
-    calendar: Calendar
-    hours: WorkingTime
+    calendar: Calendar | None  # none: around the clock
+    hours: WorkingTime | None
     span: float  # hours from start_date to the last arrival
     staff: dict[str, dict[str, int]]
     items: dict[str, dict]
@@ -48,6 +49,11 @@ class Structure:
     cases: int = 0
     notes: dict[str, str] = field(default_factory=dict)
     samples: dict[str, np.ndarray] = field(default_factory=dict)  # each fit's durations, for its plot
+    warmup: float | None = None  # none: the scenario file's default
+    groups: dict[str, str] = field(default_factory=lambda: {"windows": "office", "back_office": "office"})
+    channels: dict[str, dict[str, float]] = field(default_factory=dict)
+    pools: object = None  # sim.calibrate.pools.Pools, for a log of people
+    estimated: pd.DataFrame | None = None  # each step with its estimated start, work and waiting
 
 
 def infer(log: Log) -> Structure:
@@ -68,7 +74,7 @@ def infer(log: Log) -> Structure:
     # Opening hours from the weeks applicants arrived in (after the last arrival, intakes thin out
     # and quiet weekdays would read as holidays).
     seen = pd.concat([log.arrivals.reset_index(drop=True), intakes[intakes <= log.arrivals.max()]])
-    calendar, notes = _calendar(seen, start)
+    calendar, notes = calendar_of(seen, start)
     working = WorkingTime(calendar, start.date(), span + 24 * 400)
     s = Structure(
         start_date=start.date().isoformat(),
@@ -101,7 +107,7 @@ def _clock(start: pd.Timestamp):
     return hours
 
 
-def _calendar(times: pd.Series, start: pd.Timestamp) -> tuple[Calendar, dict[str, str]]:
+def calendar_of(times: pd.Series, start: pd.Timestamp) -> tuple[Calendar, dict[str, str]]:
     """Opening periods per weekday from when applicants arrive and intakes start (a clerk
     calls no one closing would cut, so intake starts alone stop short of closing; applicants
     come until it): a weekday is open when it has such events on at least half as many of its
@@ -146,15 +152,19 @@ def _calendar(times: pd.Series, start: pd.Timestamp) -> tuple[Calendar, dict[str
 
 
 def _periods(bins: list[int]) -> list[str]:
-    """Consecutive quarter-hours as "HH:MM-HH:MM" periods."""
-    out, run = [], []
-    for b in [*sorted(bins), None]:
-        if run and (b is None or b != run[-1] + 1):
-            a, z = run[0] * BIN_MINUTES, (run[-1] + 1) * BIN_MINUTES
+    """Open quarter-hours as "HH:MM-HH:MM" periods without fragments: a gap shorter than
+    ``MIN_SPAN`` quarters is bridged, a period shorter than it dropped."""
+    runs: list[list[int]] = []
+    for b in sorted(bins):
+        if runs and b - runs[-1][1] <= MIN_SPAN:
+            runs[-1][1] = b
+        else:
+            runs.append([b, b])
+    out = []
+    for first, last in runs:
+        if last + 1 - first >= MIN_SPAN:
+            a, z = first * BIN_MINUTES, (last + 1) * BIN_MINUTES
             out.append(f"{a // 60:02d}:{a % 60:02d}-{z // 60:02d}:{z % 60:02d}")
-            run = []
-        if b is not None:
-            run.append(b)
     return out
 
 

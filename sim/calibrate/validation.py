@@ -13,12 +13,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from sim.calibrate import measures
 from sim.calibrate.logs import DONE, Log
 from sim.calibrate.structure import Structure
 from sim.domain.design import PRESETS
 from sim.domain.scenario import Scenario
 from sim.experiment.replications import replicate
-from sim.experiment.stats import t_interval
+from sim.experiment.stats import share_interval, t_interval
 
 QUANTILES = (("mean", None), ("P50", 0.5), ("P90", 0.9))
 
@@ -81,3 +82,95 @@ def compare(office: dict[str, float], model: pd.DataFrame) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+# What the office's figure is held to for each measure (issue 32's bar): a relative gap, an
+# absolute one (points of a share), or a bound on a distance. Measures without one are shown.
+TOLERANCES = {
+    "cases per week": ("relative", 0.10),
+    "events per case": ("relative", 0.10),
+    "mean case duration (hours)": ("relative", 0.15),
+    "P90 case duration (hours)": ("relative", 0.20),
+    "share done within an hour": ("absolute", 0.10),
+    "rework share": ("absolute", 0.03),
+    "variant coverage": ("at least", 0.60),
+    "directly-follows distance": ("at most", 0.30),
+}
+
+
+def office_log(s: Structure) -> pd.DataFrame:
+    """The office's completions as measures read them (hours since the scenario's start)."""
+    est = s.estimated
+    return pd.DataFrame({"case": est["case"], "activity": est["activity"], "t": est["t1"]})
+
+
+def log_measures(scenario: Scenario, s: Structure, replications: int, seed: int = 0) -> pd.DataFrame:
+    """Each replication's figures and distances from the office's log."""
+    office = office_log(s)
+    result = replicate(scenario, PRESETS["single"], seed, replications, record_steps=True, progress=False)
+    steps = result.tables["steps"]
+    rows = []
+    for _, g in steps.groupby("replication"):
+        model = pd.DataFrame({"case": g["case"], "activity": g["activity"].astype(str), "t": g["end"]})
+        rows.append(measures.figures(model, s.span) | measures.distances(office, model))
+    return pd.DataFrame(rows)
+
+
+def judge(office: dict[str, float], model: pd.DataFrame) -> pd.DataFrame:
+    """A row per measure: the office's figure; the model's mean with its 95 % interval over the
+    replications (shares kept in [0, 1]); the span one run like the log falls in (95 %
+    prediction: mean ± t·s·√(1 + 1/n)); "office inside" that span; the tolerance and whether
+    the model's mean keeps it. Distances have no office figure: the office is at 0 from itself."""
+    n = len(model)
+    t = stats.t.ppf(0.975, n - 1) if n > 1 else np.nan
+    rows = []
+    for measure in model.columns:
+        values = model[measure].to_numpy(float)
+        share = "share" in measure or measure == "variant coverage"
+        mean, low, high = (share_interval if share else t_interval)(values)
+        spread = t * values.std(ddof=1) * np.sqrt(1 + 1 / n) if n > 1 else np.nan
+        a, b = mean - spread, mean + spread
+        if share:
+            a, b = max(a, 0.0), min(b, 1.0)
+        value = office.get(measure)
+        kind, tol = TOLERANCES.get(measure, (None, None))
+        rows.append(
+            {
+                "measure": measure,
+                "office": "" if value is None else _num(value),
+                f"model (mean, 95 % CI, n={n})": f"{_num(mean)} [{_num(low)}, {_num(high)}]",
+                "one run like the log (95 %)": "" if value is None else f"{_num(a)} to {_num(b)}",
+                "office inside": "" if value is None else ("yes" if a <= value <= b else "no"),
+                "tolerance": _tolerance(kind, tol),
+                "within tolerance": _kept(kind, tol, mean, value),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _num(v: float) -> str:
+    return f"{v:.3g}" if abs(v) < 1000 else f"{v:,.0f}"
+
+
+def _tolerance(kind: str | None, tol: float | None) -> str:
+    if kind is None:
+        return ""
+    if kind == "relative":
+        return f"±{tol:.0%}"
+    if kind == "absolute":
+        return f"±{100 * tol:.0f} points"
+    return f"{kind} {tol:g}"
+
+
+def _kept(kind: str | None, tol: float | None, mean: float, value: float | None) -> str:
+    if kind is None:
+        return ""
+    if kind == "at least":
+        ok = mean >= tol
+    elif kind == "at most":
+        ok = mean <= tol
+    elif kind == "relative":
+        ok = abs(mean - value) <= tol * abs(value)
+    else:
+        ok = abs(mean - value) <= tol
+    return "yes" if ok else "no"

@@ -174,10 +174,15 @@ def open_spans(
 
 
 def weighted_hours(
-    spans: list[tuple[float, float]], start_weekday: int, hour_of_day: list[float], day_of_week: list[float]
+    spans: list[tuple[float, float]],
+    start_weekday: int,
+    hour_of_day: list[float],
+    day_of_week: list[float],
+    week: list[float] = (),
 ) -> float:
     """Hours of ``spans`` (sorted, apart) weighted by a demand profile (hour of the day, weekday
-    from ``start_weekday`` at time 0): the expected arrivals at a rate of one an hour."""
+    from ``start_weekday`` at time 0, week of the run): the expected arrivals at a rate of one
+    an hour."""
     if not spans:
         return 0.0
     edges = np.array(spans).ravel()  # a0, b0, a1, b1, ...: open hours climb inside each span
@@ -186,4 +191,6 @@ def weighted_hours(
     open_share = np.diff(np.interp(hours, edges, climbed))  # open part of each clock hour
     h = hours[:-1]
     weight = np.asarray(hour_of_day)[h % 24] * np.asarray(day_of_week)[(start_weekday + h // 24) % 7]
+    if len(week):
+        weight = weight * np.asarray([*week, 1.0])[np.minimum(h // 168, len(week))]
     return float(open_share @ weight)

@@ -21,6 +21,9 @@ if TYPE_CHECKING:  # a Scenario runs these checks when it is made
 BACK_OFFICE_ROLES = ("reviewers", "inspectors", "leaders")
 
 
+MAX_WEEKS = 5300  # a century of weekly multipliers
+
+
 def validate(scenario: Scenario, key: str = "scenario") -> None:
     """Raise ConfigError for the first problem found in ``scenario``."""
     s = scenario
@@ -114,7 +117,7 @@ def _work(s: Scenario, key: str) -> None:
         if not (math.isfinite(getattr(s, name)) and getattr(s, name) > 0):
             raise ConfigError(f"{key}.{name}", f"must be a number > 0, got {getattr(s, name)}")
     profile = s.demand_profile
-    peak = max(profile.hour_of_day) * max(profile.day_of_week) if profile else 1.0
+    peak = profile.peak() if profile else 1.0
     submissions = {name: 1 / (1 - item.p_incomplete) for name, item in s.items.items()}
     per_hour = sum(rate * sum(submissions[i] for i in s.needs[need]) for need, rate in s.demand.items())
     per_hour += sum(c.rate for c in s.requests.classes.values())
@@ -146,7 +149,7 @@ def _someone_comes(s: Scenario, key: str) -> None:
             f"no applicant could arrive: the windows' calendar '{name}' never opens before the horizon",
         )
     if profile is not None and not weighted_hours(
-        spans, start.weekday(), profile.hour_of_day, profile.day_of_week
+        spans, start.weekday(), profile.hour_of_day, profile.day_of_week, profile.week
     ):
         raise ConfigError(
             f"{key}.demand_profile",
@@ -417,10 +420,12 @@ def _calendars(s: Scenario, key: str) -> None:
             bounds.staff(staff, f"{k}.{clock}", minimum=1)
     profile = s.demand_profile
     if profile is not None:
-        for part, size in (("hour_of_day", 24), ("day_of_week", 7)):
+        for part, size in (("hour_of_day", 24), ("day_of_week", 7), ("week", None)):
             values = getattr(profile, part)
             k = f"{key}.demand_profile.{part}"
-            if len(values) != size:
-                raise ConfigError(k, f"needs {size} values, got {len(values)}")
+            if size is None and not values:
+                continue
+            if len(values) != (size or min(len(values), MAX_WEEKS)):
+                raise ConfigError(k, f"needs {size or f'at most {MAX_WEEKS:,}'} values, got {len(values)}")
             if not all(math.isfinite(v) and v >= 0 for v in values) or max(values) <= 0:
                 raise ConfigError(k, "multipliers must be finite, >= 0, and not all 0")

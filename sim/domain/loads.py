@@ -105,7 +105,8 @@ def backlog(scenario: Scenario, loads: dict[str, float]) -> float:
 
 def used_pools(scenario: Scenario) -> list[str]:
     """The staff pools some design gives work to: each demanded item's department's window
-    clerks (an item with a window) and back-office pools, the one-stop window (some item has one), the specialists when a channel or the
+    clerks (an item with a window) and back-office pools, the one-stop window (some item has
+    one), the specialists when a channel or the
     requests use them, and the request service's coordinators and departments."""
     s = scenario
     windows = any(s.items[name].intake is not None for need in s.demand for name in s.needs[need])
@@ -147,7 +148,9 @@ def _arrivals_per_rate(s: Scenario, windows_open: list[tuple[float, float]], sta
     profile = s.demand_profile
     if profile is None:
         return sum(b - a for a, b in windows_open)
-    return weighted_hours(windows_open, start.weekday(), profile.hour_of_day, profile.day_of_week)
+    return weighted_hours(
+        windows_open, start.weekday(), profile.hour_of_day, profile.day_of_week, profile.week
+    )
 
 
 def _staff(s: Scenario, pool: str) -> int:

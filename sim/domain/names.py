@@ -35,3 +35,17 @@ def known(names: Iterable[str]) -> str:
     """`` (known: a, b)``, for an error about a name that is not among ``names``."""
     names = sorted(names)
     return f" (known: {', '.join(names)})" if names else " (none are defined)"
+
+
+def name_from(text: str, taken: set[str], width: int = 40) -> str:
+    """A name made from ``text`` (an office's own activity name, say): every run of other
+    characters one '_', at most ``width`` characters, numbered when ``taken`` holds it already
+    (and added to ``taken``)."""
+    stem = "_".join("".join(c if c.isalnum() or c in "_-" else " " for c in str(text)).split())[:width]
+    stem = stem.strip("_-") or "step"
+    name, k = stem, 1
+    while name in taken:
+        k += 1
+        name = f"{stem}_{k}"
+    taken.add(name)
+    return name

@@ -222,11 +222,18 @@ class Hours(Value):
 
 @dataclass(kw_only=True)
 class Profile(Value):
-    """Arrival-rate multipliers: by hour of the day (24 values, 0 = midnight to 1 am) and by
-    weekday (7 values, Monday first). The rates in ``demand`` are multiplied by both."""
+    """Arrival-rate multipliers: by hour of the day (24 values, 0 = midnight to 1 am), by
+    weekday (7 values, Monday first) and by week of the run (``week``: week 0 begins at
+    ``start_date``; weeks past the list at 1), as a calibrated office's log had them. The rates
+    in ``demand`` are multiplied by all three."""
 
     hour_of_day: list[float] = field(default_factory=lambda: [1.0] * 24)
     day_of_week: list[float] = field(default_factory=lambda: [1.0] * 7)
+    week: list[float] = field(default_factory=list)
+
+    def peak(self) -> float:
+        """The largest product of the multipliers (the rate arrivals are thinned from)."""
+        return max(self.hour_of_day) * max(self.day_of_week) * max([*self.week, 1.0])
 
 
 @dataclass(kw_only=True)

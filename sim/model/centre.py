@@ -104,7 +104,8 @@ class Centre:
         profile = scenario.demand_profile
         self._hourly = tuple(profile.hour_of_day) if profile else None
         self._daily = tuple(profile.day_of_week) if profile else None
-        self.peak = max(self._hourly) * max(self._daily) if profile else 1.0
+        self._weekly = tuple(profile.week) if profile else ()
+        self.peak = profile.peak() if profile else 1.0
         self.thinning = profile is not None
         self.services: list[Service] = []
         self.snapshots: dict[str, dict[str, tuple[float, float, float, float]]] = {}
@@ -198,7 +199,8 @@ class Centre:
         """Probability that a candidate arrival at ``t`` is kept: the demand profile at ``t``
         relative to its peak."""
         day = int(t // 24)
-        return self._hourly[int(t % 24)] * self._daily[(self.start_weekday + day) % 7] / self.peak
+        week = self._weekly[day // 7] if day // 7 < len(self._weekly) else 1.0
+        return self._hourly[int(t % 24)] * self._daily[(self.start_weekday + day) % 7] * week / self.peak
 
 
 @contextmanager

@@ -1,0 +1,236 @@
+"""A scenario from the log of any office: its own activities, people and routes, as they are.
+
+Where ``sim.calibrate.structure`` reads the simulator's own export (windows, intake, pools named
+``department.role``), this reads a log as an office keeps it: activities under their own names,
+people (or nobody) as resources, most often completions only. Every activity becomes a step
+(``sim.calibrate.routing``) labelled with the office's name, done by a pool of people
+(``sim.calibrate.pools``), with its work and the waiting before it estimated from the log
+(``sim.calibrate.starts``). Cases arrive when their first step starts, at any hour, shaped by
+hour of day and weekday as the log's were; the file goes straight to the back office (the log
+records no window), and its result needs no pickup (none is recorded).
+
+Work keeps the calendar fitted from when steps complete, unless the log keeps only dates, or
+more than ``OUTSIDE`` of its completions fall outside that calendar (an office working around
+the clock, or a system that completes steps at night): then work is on the clock.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from sim.calibrate import pools as pools_
+from sim.calibrate import routing as routing_
+from sim.calibrate.logs import Log
+from sim.calibrate.starts import estimate
+from sim.calibrate.structure import Structure, _digits, _fitted, calendar_of
+from sim.domain.calendars import WorkingTime, periods
+from sim.domain.names import name_from
+
+OUTSIDE = 0.1
+CHANNELS = {  # how offices name their channels -> the simulator's (lower case, words)
+    "online": ("internet", "online", "web", "e-mail", "email", "digital", "app", "portal"),
+    "in_person": ("desk", "counter", "window", "balie", "in person", "walk-in", "office", "front desk"),
+    "post": ("post", "mail", "letter", "paper"),
+}
+
+
+def infer(log: Log, name: str, people: dict[str, str], activities: dict[str, dict]) -> Structure:
+    """The structure of ``log``'s office; ``people`` (person -> pool) and ``activities``
+    (activity -> {pool}) from the mapping file override what is discovered."""
+    steps = log.steps
+    start = steps["end"].min().normalize()
+    clock = _hours_since(start)
+    ends = steps["end"]
+    dated = bool(((ends.dt.hour == 0) & (ends.dt.minute == 0) & (ends.dt.second == 0)).mean() > 0.99)
+    span = float(clock(ends).max()) + 1e-9
+    s = Structure(
+        start_date=start.date().isoformat(),
+        calendar=None,
+        hours=None,
+        span=span,
+        staff={},
+        items={},
+        needs={},
+        demand={},
+        profile={},
+        fits={},
+        cases=int(steps["case"].nunique()),
+        warmup=0.0,
+        groups={},
+    )
+    s.notes["warmup"] = "none: a log holds the cases begun in its span, so it starts from an empty office too"
+    open_hours = _work_calendar(s, ends, start, dated)
+    est = estimate(steps, clock, open_hours, dated)
+    pool_of = pools_.discover(
+        steps.rename(columns={"end": "time"}),
+        people,
+        {a: m["pool"] for a, m in activities.items() if "pool" in m},
+    )
+    _staff(s, pool_of)
+    taken: set[str] = set()
+    items = {i: name_from(i or name, taken) for i in sorted(est["item"].unique())}
+    est = est.assign(item=est["item"].map(items) if len(items) > 1 else name)
+    for item, rows in est.groupby("item"):
+        _item(s, item, rows, pool_of)
+    arrivals = est[est["first"]].set_index("case")[["t0", "item"]]
+    _demand(s, arrivals)
+    _channels(s, log, est)
+    s.estimated = est
+    return s
+
+
+def _hours_since(start: pd.Timestamp):
+    def hours(times: pd.Series) -> pd.Series:
+        return (times - start) / pd.Timedelta(hours=1)
+
+    return hours
+
+
+def _work_calendar(s: Structure, ends: pd.Series, start: pd.Timestamp, dated: bool):
+    """Fit the office calendar from completions, keep it for the back office where it holds
+    them, and return the open-hours counter work is measured in."""
+    if dated:
+        s.notes["hours"] = (
+            "the log keeps dates only: work on the clock, taken as instant (no time of day to time it)"
+        )
+        return lambda a, b: np.asarray(b) - np.asarray(a)
+    calendar, notes = calendar_of(ends, start)
+    weekly = periods(calendar, "calendar")
+    local = ends.dt.day_of_week.to_numpy(), (ends.dt.hour + ends.dt.minute / 60).to_numpy()
+    inside = np.zeros(len(ends), bool)
+    for day, spans in weekly.items():
+        for a, b in spans:
+            inside |= (local[0] == day) & (local[1] >= a) & (local[1] <= b)
+    outside = 1 - inside.mean()
+    if outside > OUTSIDE:
+        s.notes["hours"] = (
+            f"work on the clock: {outside:.0%} of completions fall outside the best-fitting office hours "
+            f"(more than {OUTSIDE:.0%})"
+        )
+        return lambda a, b: np.asarray(b) - np.asarray(a)
+    s.calendar = calendar
+    s.hours = WorkingTime(calendar, start.date(), s.span + 24 * 400)
+    s.groups = {"back_office": "office"}
+    s.notes["calendars.office"] = (
+        notes["calendars.office"].replace("arrivals and intake starts", "step completions")
+        + f"; {outside:.1%} of completions fall outside it"
+    )
+    return s.hours.open_hours_between
+
+
+def _staff(s: Structure, pools: pools_.Pools) -> None:
+    for pool, n in sorted(pools.staff.items()):
+        s.staff[pool] = {"reviewers": n}
+        who = pools.people.get(pool, [])
+        s.notes[f"departments.{pool}.reviewers"] = (
+            f"people active in a typical week (median over weeks) of the {len(who)} in this pool, from "
+            f"{pools.how}: {', '.join(who[:12])}{' ...' if len(who) > 12 else ''}"
+            if who
+            else "the log names no one for these activities: one, its work instant"
+        )
+    s.pools = pools
+
+
+def _item(s: Structure, item: str, rows: pd.DataFrame, pools: pools_.Pools) -> None:
+    """One item's steps: the route among its states, each state's waiting as its delay, and
+    each activity's work (one fit per activity, shared by its states)."""
+    rows = rows.sort_values(["case", "t1"], kind="stable")
+    r = routing_.discover(rows)
+    key = f"items.{item}"
+    works: dict[str, dict] = {}
+    steps = []
+    for k, ((_, activity), step_name) in enumerate(zip(r.states, r.names, strict=True)):
+        here = f"{key}.steps.{step_name}"
+        of = rows[r.of_row == k]
+        if activity not in works:
+            works[activity] = _fitted(s, f"{here}.work", rows.loc[rows["activity"] == activity, "work"])
+        else:
+            s.notes[f"{here}.work"] = f"as the other steps of '{activity}' (one fit per activity)"
+        step = {
+            "name": step_name,
+            "label": activity,
+            "pool": f"{pools.of_activity[activity]}.reviewers",
+            "work": works[activity],
+        }
+        wait = of.loc[~of["first"], "wait"]
+        if len(wait) and wait.max() > 0:
+            step["delay"] = _fitted(s, f"{here}.delay", wait)
+            s.notes[f"{here}.delay"] += " (clock hours from the previous step to this one's start)"
+        step["then"] = r.then[k]
+        step["max_visits"] = r.max_visits[k]
+        steps.append(step)
+    s.notes[f"{key}.steps"] = (
+        f"{len(r.states)} steps over {rows['activity'].nunique()} activities "
+        f"({'each reached from a given previous activity' if r.order == 2 else 'one per activity'}), "
+        f"routes counted from {rows['case'].nunique():,} cases"
+    )
+    s.items[item] = {
+        "department": pools.of_activity[rows["activity"].iloc[0]],
+        "first": r.first,
+        "steps": steps,
+        "pickup": False,
+    }
+    s.notes[f"{key}.pickup"] = "the log records no pickup: results reach applicants without one"
+
+
+def _demand(s: Structure, arrivals: pd.DataFrame) -> None:
+    """Arrival rates per clock hour (cases arrive at any hour, as online filings do), shaped
+    by hour of day and weekday (rate in each against the mean, over the hours of the span)."""
+    for item, cases in arrivals.groupby("item"):
+        s.needs[item] = [item]
+        s.demand[item] = _digits(len(cases) / s.span)
+        s.notes[f"demand.{item}"] = f"fitted from {len(cases):,} cases over {s.span:,.0f} hours"
+    t = arrivals["t0"].to_numpy()
+    hours = np.arange(math.ceil(s.span))
+    start_weekday = pd.Timestamp(s.start_date).weekday()
+    came = np.bincount(np.floor(t).astype(int), minlength=len(hours))[: len(hours)]
+    mean = came.mean()
+    profile = {}
+    for key, index, size in (
+        ("hour_of_day", hours % 24, 24),
+        ("day_of_week", (hours // 24 + start_weekday) % 7, 7),
+    ):
+        exposure = np.bincount(index, minlength=size)
+        counts = np.bincount(index, weights=came, minlength=size)
+        profile[key] = [
+            round(float(c / e / mean), 3) if e else 0.0 for c, e in zip(counts, exposure, strict=True)
+        ]
+    # Each week's multiplier: its arrivals against what the hour and weekday profile expects
+    # of it at the mean rate (the last, partial week over its own hours).
+    shape = (
+        np.asarray(profile["hour_of_day"])[hours % 24]
+        * np.asarray(profile["day_of_week"])[(hours // 24 + start_weekday) % 7]
+    )
+    expected = np.bincount(hours // 168, weights=shape * mean)
+    weekly = np.bincount(hours // 168, weights=came, minlength=len(expected))
+    profile["week"] = [
+        round(float(v), 3) for v in np.divide(weekly, expected, out=np.ones_like(weekly), where=expected > 0)
+    ]
+    s.profile = profile
+    s.notes["demand_profile"] = (
+        f"fitted from {len(t):,} arrivals: the rate in each hour of the day, weekday and week of the log "
+        f"against the mean (weekly counts' variance {weekly.var():.1f}, their mean {weekly.mean():.1f}; "
+        "Poisson alone: equal). The weeks replay the log's; for a forecast, drop `week`"
+    )
+
+
+def _channels(s: Structure, log: Log, est: pd.DataFrame) -> None:
+    """Channel take-up from the log's channel of each case (online, in person; by post counts as
+    online: filed without a trip)."""
+    channel = est[est["first"]].set_index("case")["channel"].str.lower()
+    if (channel == "").all():
+        return
+    kind = channel.map(lambda c: next((k for k, words in CHANNELS.items() if c in words), "other"))
+    shares = kind.value_counts(normalize=True)
+    online = float(shares.get("online", 0) + shares.get("post", 0))
+    in_person = 1 - online
+    for item in s.items:
+        s.channels[item] = {"in_person": round(in_person, 4), "online": round(1 - round(in_person, 4), 4)}
+        s.items[item]["online"] = True
+    other = sorted(set(channel[kind == "other"]))
+    found = ", ".join(f"{k} {v:.1%}" for k, v in shares.items())
+    odd = f"; not recognised, counted in person: {', '.join(other[:10])}" if other else ""
+    s.notes["channels"] = f"from {len(channel):,} cases: {found} (by post counted online: no trip){odd}"
