@@ -221,7 +221,7 @@ HOSTILE = Path(__file__).parent / "hostile_logs"
         ("latin1.csv", "latin1.csv is not UTF-8 text"),
         ("truncated.xes", "truncated.xes cannot be read as xes"),
         ("entity_bomb.xes", "entity_bomb.xes declares a document type or entities"),
-        ("out_of_order.csv", "no step left to measure (1 steps out of order),
+        ("out_of_order.csv", "no step left to measure (1 steps out of order"),
     ],
 )
 def test_a_hostile_log_is_refused_with_exit_2_and_nothing_written(name, message, tmp_path):
