@@ -29,6 +29,7 @@ from sim.calibrate.report import write_report
 from sim.calibrate.scenario_file import load, scenario_dict, to_yaml
 from sim.calibrate.structure import Structure, infer
 from sim.calibrate.validation import compare, judge, log_measures, model_measures, office_log, office_measures
+from sim.domain.distributions import mean
 from sim.domain.errors import ConfigError
 from sim.domain.names import check_names
 from sim.domain.scenario import Scenario
@@ -61,7 +62,7 @@ class Calibration:
                     "parameter": key,
                     "n": f.n,
                     "family": f.family,
-                    "mean": f.dist.mean,
+                    "mean": mean(f.dist),
                     "cv": f.dist.cv,
                     "ks": f.ks,
                     "p": f.p,

@@ -28,7 +28,17 @@ def main(argv: list[str] | None = None) -> int:
         metavar="FIELD=COLUMN",
         help=f"the log's column for a field ({', '.join(COLUMNS)}); XES names by default",
     )
-    parser.add_argument("--timezone", default="Asia/Shanghai", help="the office's IANA time zone")
+    parser.add_argument(
+        "--timezone",
+        default="Asia/Shanghai",
+        help="the office's IANA time zone, for timestamps without an offset (default: Asia/Shanghai)",
+    )
+    parser.add_argument(
+        "--mapping",
+        type=Path,
+        metavar="FILE",
+        help="YAML of what the log does not say: people: {person: pool}, activities: {name: {pool: p}}",
+    )
     parser.add_argument(
         "--validate",
         type=int,
@@ -55,11 +65,14 @@ def main(argv: list[str] | None = None) -> int:
         mapping[field] = column
     if not 0 <= args.validate <= MAX_VALIDATE:
         parser.error(f"--validate {args.validate}: from 0 to {MAX_VALIDATE} replications")
-    found = calibrate(args.log, args.name, mapping, args.timezone, args.max_items)
+    found = calibrate(args.log, args.name, mapping, args.timezone, args.max_items, args.mapping)
     for warning in found.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     path = found.write(args.out, args.validate, overwrite=args.force)
-    print(f"scenario: {path}\nreport: {args.out / 'calibration.md'}")
+    print(
+        f"scenario: {path}\nreport: {args.out / 'calibration.md'}\n"
+        f"run it: python -m sim --config-dir {args.out} scenario={args.name}"
+    )
     return 0
 
 

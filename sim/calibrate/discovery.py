@@ -61,7 +61,9 @@ def infer(log: Log, name: str, people: dict[str, str], activities: dict[str, dic
         warmup=0.0,
         groups={},
     )
-    s.notes["warmup"] = "none: a log holds the cases begun in its span, so it starts from an empty office too"
+    s.notes["warmup"] = (
+        "no warm-up: a log holds the cases begun in its span, so it starts from an empty office too"
+    )
     open_hours = _work_calendar(s, ends, start, dated)
     est = estimate(steps, clock, open_hours, dated)
     pool_of = pools_.discover(

@@ -45,7 +45,8 @@ class Fit:
 
     def note(self) -> str:
         """The provenance a scenario file carries next to the parameter."""
-        return f"fitted from {self.n:,} durations: {self.family}, KS D={self.ks:.3f} (p={self.p:.2g})"
+        test = f", KS D={self.ks:.3f} (p={self.p:.2g})" if math.isfinite(self.ks) else ""
+        return f"fitted from {self.n:,} durations: {self.family}{test}"
 
 
 def fit(sample: np.ndarray) -> Fit:
@@ -58,18 +59,25 @@ def fit(sample: np.ndarray) -> Fit:
     positive = x[x > 0]
     if len(positive) < 2 or np.ptp(positive) == 0:
         if 0 < len(positive) < len(x):  # some instants, the rest one value
-            return Fit(empirical(x), len(x), {}, 0.0, 1.0)
+            return Fit(empirical(x), len(x), {}, math.nan, math.nan)
         value = float(positive[0]) if len(positive) else 0.0
         return Fit(Dist(dist=DistKind.deterministic, value=value), len(x), {}, 0.0, 1.0)
-    if np.mean(x <= 0) > ZERO_SHARE:
-        return Fit(empirical(x), len(x), {}, 0.0, 1.0)
+    if np.mean(x <= 0) > ZERO_SHARE:  # kept as it is, untested (NaN: no family to test)
+        return Fit(empirical(x), len(x), {}, math.nan, math.nan)
     if len(positive) > FIT_SAMPLE:
         positive = np.random.default_rng(0).choice(positive, FIT_SAMPLE, replace=False)
     aic, params = {}, {}
     for name, family in FAMILIES.items():
-        p = family.fit(positive, floc=0)
-        params[name] = p
-        aic[name] = 2 * (len(p) - 1) - 2 * float(np.sum(family.logpdf(positive, *p)))
+        try:
+            with np.errstate(all="ignore"):
+                p = family.fit(positive, floc=0)
+                score = 2 * (len(p) - 1) - 2 * float(np.sum(family.logpdf(positive, *p)))
+        except (ValueError, RuntimeError, FloatingPointError):  # the optimiser found no maximum
+            continue
+        if math.isfinite(score):
+            params[name], aic[name] = p, score
+    if not aic:
+        return Fit(empirical(x), len(x), {}, 0.0, 0.0)
     best = min(aic, key=aic.get)
     ks = stats.kstest(positive, FAMILIES[best].cdf, args=params[best])
     dist = _dist(best, params[best])
@@ -80,9 +88,11 @@ def fit(sample: np.ndarray) -> Fit:
 
 
 def empirical(x: np.ndarray) -> Dist:
-    """The means of ``EMPIRICAL_POINTS`` equal shares of the sorted sample (fewer for a smaller
-    sample: each value then its own share)."""
-    shares = np.array_split(np.sort(x), min(EMPIRICAL_POINTS, len(x)))
+    """The means of ``EMPIRICAL_POINTS`` equal shares of the sorted sample; a sample of at most
+    twice as many values, itself."""
+    if len(x) <= 2 * EMPIRICAL_POINTS:  # small enough to keep whole
+        return Dist(dist=DistKind.empirical, values=[float(v) for v in np.sort(x)])
+    shares = np.array_split(np.sort(x), EMPIRICAL_POINTS)
     return Dist(dist=DistKind.empirical, values=[float(np.mean(share)) for share in shares])
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib import ticker
 from scipy import stats
 
 from sim.analysis import charts, render
@@ -17,91 +18,134 @@ from sim.analysis import charts, render
 if TYPE_CHECKING:
     from sim.calibrate import Calibration
 
-_UNITS = {"prepare": "hours on the clock", "booking": "working days"}
-_DENSITY = {
-    "exponential": lambda d, x: stats.expon.pdf(x, scale=d.mean),
-    "lognormal": lambda d, x: stats.lognorm.pdf(
+MAX_PANELS = 24  # per figure: the fits with most durations; the table lists every one
+_UNITS = {"prepare": "hours on the clock", "booking": "working days", "delay": "hours on the clock"}
+_CDF = {
+    "exponential": lambda d, x: stats.expon.cdf(x, scale=d.mean),
+    "lognormal": lambda d, x: stats.lognorm.cdf(
         x, np.sqrt(np.log1p(d.cv**2)), scale=d.mean / np.sqrt(1 + d.cv**2)
     ),
-    "gamma": lambda d, x: stats.gamma.pdf(x, 1 / d.cv**2, scale=d.mean * d.cv**2),
+    "gamma": lambda d, x: stats.gamma.cdf(x, 1 / d.cv**2, scale=d.mean * d.cv**2),
 }
 
 
 def fit_figure(c: Calibration, item: str) -> plt.Figure:
-    """One panel per fitted duration of ``item``: the sample's histogram and the fitted density."""
+    """One panel per fitted duration of ``item`` (the ``MAX_PANELS`` with most durations): the
+    sample's empirical CDF against the fitted distribution's, on a log axis (durations of an
+    office's log span seconds to months), with the share of instants, which a log axis cannot
+    show, in the legend."""
     keys = [k for k in c.structure.fits if k.startswith(f"items.{item}.")]
-    columns = min(4, len(keys))
-    rows = -(-len(keys) // columns)
-    fig, axes = plt.subplots(rows, columns, figsize=(3.2 * columns, 2.6 * rows), squeeze=False)
+    keys = sorted(keys, key=lambda k: -c.structure.fits[k].n)[:MAX_PANELS]
+    columns = max(1, min(4, len(keys)))
+    rows = max(1, -(-len(keys) // columns))
+    fig, axes = plt.subplots(rows, columns, figsize=(3.3 * columns, 2.7 * rows), squeeze=False)
     for ax in axes.flat[len(keys) :]:
         ax.axis("off")
     for ax, key in zip(axes.flat, keys, strict=False):
         f = c.structure.fits[key]
-        sample = c.structure.samples[key]
-        top = np.quantile(sample, 0.99) if len(sample) else 1.0
-        ax.hist(sample[sample <= top], bins=40, density=True, color="#c6dbef", label=f"log ({f.n:,})")
-        if f.family in _DENSITY:
-            x = np.linspace(top / 400, top, 200)
-            ax.plot(x, _DENSITY[f.family](f.dist, x), color="#08306b", label=f.family)
-        ax.set_title(key.removeprefix(f"items.{item}.").replace(".work", ""), fontsize=9)
-        ax.set_xlabel(_UNITS.get(key.rpartition(".")[2], "open hours"))
-        ax.legend(fontsize=7, frameon=False)
+        sample = np.sort(c.structure.samples[key])
+        positive = sample[sample > 0]
+        zeros = 1 - len(positive) / max(len(sample), 1)
+        label = f"log ({f.n:,}{f'; {zeros:.0%} instant' if zeros else ''})"
+        if len(positive):
+            ax.step(
+                positive,
+                np.arange(len(sample) - len(positive) + 1, len(sample) + 1) / len(sample),
+                where="post",
+                color="#6baed6",
+                lw=2,
+                label=label,
+            )
+            x = np.geomspace(positive[0], positive[-1], 200) if positive[-1] > positive[0] else positive[:1]
+            ax.plot(x, _model_cdf(f.dist, x), color="#08306b", lw=1, label=f.family)
+            ax.set_xscale("log")
+            ax.xaxis.set_minor_formatter(ticker.NullFormatter())
+        else:
+            ax.text(0.5, 0.5, f"all {f.n:,} instant", ha="center", transform=ax.transAxes)
+        ax.set_ylim(0, 1.02)
+        title = key.removeprefix(f"items.{item}.").removeprefix("steps.")
+        ax.set_title(title if len(title) <= 42 else title[:40] + "…", fontsize=8)
+        ax.set_xlabel(_UNITS.get(key.rpartition(".")[2], "open hours"), fontsize=8)
+        ax.tick_params(labelsize=7)
+        ax.legend(fontsize=6, frameon=False, loc="lower right")
     for row in axes:
-        row[0].set_ylabel("density")
-    fig.suptitle(f"{item}: durations in the log and the fitted distributions", fontsize=10)
+        row[0].set_ylabel("share done within")
+    fig.suptitle(f"{item}: durations in the log (ECDF) and the fitted distributions", fontsize=10)
     fig.tight_layout()
     return fig
 
 
+def _model_cdf(d, x: np.ndarray) -> np.ndarray:
+    if d.dist.value in _CDF:
+        return _CDF[d.dist.value](d, x)
+    values = np.sort(np.asarray(d.values if d.values is not None else [d.value], dtype=float))
+    return np.searchsorted(values, x, side="right") / len(values)
+
+
 def write_report(c: Calibration, out: Path, validation: pd.DataFrame | None = None) -> Path:
-    figures = out / "figures"
+    figures, st = out / "figures", c.structure
+    name = c.scenario.name
     blocks = [
         render.Block("h2", "What was read"),
         render.Block(
             "p",
-            f"{c.events:,} events of {c.structure.cases:,} cases; "
+            f"{c.events:,} events of {st.cases:,} cases, local times read in {c.log.timezone} "
+            "(`--timezone`; Asia/Shanghai unless given); "
             + ("; ".join(c.warnings) if c.warnings else "nothing dropped")
-            + f". The scenario: `scenario/{c.scenario.name}.yaml` (run it with "
-            f"`python -m sim --config-dir {out} scenario={c.scenario.name}`).",
+            + (f". Columns not read: {', '.join(c.log.unused[:20])}" if c.log.unused else "")
+            + ".",
         ),
+        render.Block(
+            "p",
+            f"Run the scenario: `python -m sim --config-dir {out} scenario={name}`; its log beside this "
+            f"one: `python -m sim.calibrate LOG --name {name} --out {out} --force --validate 20`.",
+        ),
+    ]
+    how = [
+        st.notes[k]
+        for k in ("hours", "calendars.office", "demand_profile", "channels", "warmup")
+        if k in st.notes
+    ]
+    how += [v for k, v in st.notes.items() if k.startswith("items.") and k.endswith(".steps")]
+    if how:
+        blocks.append(render.Block("p", " ".join(f"{h[0].upper()}{h[1:]}." for h in how)))
+    blocks += [
         render.Block("h2", "Fitted durations"),
         render.Block(
             "p",
             "Maximum-likelihood fits of exponential, lognormal and gamma (scipy.stats), the family with "
-            "the lowest AIC kept unless a Kolmogorov-Smirnov test refuses it (p < 0.001: the sample's "
-            "quantiles are kept instead, as an empirical distribution). Work in open hours of the "
-            "fitted calendar; the applicant's preparation on the clock.",
+            "the lowest AIC kept unless a Kolmogorov-Smirnov test refuses it (p < 0.001), or the "
+            "sample has instants, or the fit would leave the schema's bounds: then the sample itself "
+            "(empirical: the means of 200 equal shares, keeping its mean). Hours: work in open hours of "
+            "the fitted calendar (on the clock without one); delays and preparation on the clock; "
+            "bookings in working days. Every fit with its AIC per family is in `fits.csv`.",
         ),
         render.Block("table", _fits_table(c)),
     ]
-    for item in c.structure.items:
+    for item in st.items:
         charts.save(fit_figure(c, item), figures, f"fits_{item}")
         blocks.append(render.Block("figure", f"figures/fits_{item}.png", f"{item}: log and fit"))
-    staff = pd.DataFrame(
-        [{"pool": f"{d}.{r}", "staff": n} for d, roles in c.structure.staff.items() for r, n in roles.items()]
-    )
+    blocks += [render.Block("h2", "Staff and demand"), render.Block("table", _staff_table(c))]
+    per = "per hour" if st.groups.get("windows") is None else "per open hour"
     demand = pd.DataFrame(
-        [
-            {"need": n, "items": " → ".join(c.structure.needs[n]), "per open hour": r}
-            for n, r in c.structure.demand.items()
-        ]
+        [{"need": n, "items": " → ".join(st.needs[n]), f"arrivals {per}": r} for n, r in st.demand.items()]
     )
-    blocks += [
-        render.Block("h2", "Staff and demand"),
-        render.Block("table", staff),
-        render.Block("table", demand),
-    ]
+    blocks.append(render.Block("table", demand))
     if validation is not None:
         blocks += [
             render.Block("h2", "The model beside the office"),
             render.Block(
                 "p",
                 "The calibrated scenario simulated as the office works today (single-item processing), "
-                "replications with 95 % t intervals, beside the log's own measures over the same weeks.",
+                "each measure over independent replications (95 % intervals: t, or Wilson's for a share), "
+                'beside the office\'s log measured the same way. "Office inside" is yes only when the '
+                'office\'s figure lies in the span one run like the log falls in; "within tolerance" '
+                "holds the model's mean to the stated tolerance. A distance is the model's from the "
+                "office's log (0: the same).",
             ),
             render.Block("table", validation),
         ]
-    title = f"Calibration: {c.scenario.name}"
+    title = f"Calibration: {name}"
     command = "python -m sim.calibrate"
     (out / "calibration.md").write_text(render.markdown(blocks, title, command))
     (out / "calibration.html").write_text(render.html_page(blocks, title, out, command))
@@ -109,11 +153,29 @@ def write_report(c: Calibration, out: Path, validation: pd.DataFrame | None = No
 
 
 def _fits_table(c: Calibration) -> pd.DataFrame:
+    """A row per fit, its key shortened (the item's steps), without the AICs (in fits.csv)."""
     table = c.fits()
+    single = len(c.structure.items) == 1
+    table["parameter"] = table["parameter"].map(
+        lambda k: k.split(".steps.", 1)[1] if single and ".steps." in k else k
+    )
+    table["unit"] = table["parameter"].map(lambda k: _UNITS.get(k.rpartition(".")[2], "open hours"))
     table["mean"] = table["mean"].map(lambda v: "" if pd.isna(v) else f"{v:.3g}")
     table["cv"] = table["cv"].map(lambda v: "" if pd.isna(v) else f"{v:.2f}")
-    table["ks"] = table["ks"].map(lambda v: f"{v:.3f}")
-    table["p"] = table["p"].map(lambda v: f"{v:.2g}")
-    aic = [col for col in table.columns if col.startswith("aic:")]
-    table[aic] = table[aic].map(lambda v: "" if pd.isna(v) else f"{v:,.0f}")
-    return table
+    table["ks"] = table["ks"].map(lambda v: "" if pd.isna(v) else f"{v:.3f}")
+    table["p"] = table["p"].map(lambda v: "" if pd.isna(v) else f"{v:.2g}")
+    return table[["parameter", "n", "family", "mean", "cv", "unit", "ks", "p"]]
+
+
+def _staff_table(c: Calibration) -> pd.DataFrame:
+    pools = c.structure.pools
+    rows = []
+    for department, roles in c.structure.staff.items():
+        for role, n in roles.items():
+            row = {"pool": f"{department}.{role}", "staff": n}
+            if pools is not None:
+                people = pools.people.get(department, [])
+                done = sorted(a for a, p in pools.of_activity.items() if p == department)
+                row |= {"people in the log": len(people), "activities": ", ".join(done)}
+            rows.append(row)
+    return pd.DataFrame(rows)

@@ -140,14 +140,14 @@ def calendar_of(times: pd.Series, start: pd.Timestamp) -> tuple[Calendar, dict[s
     workdays = [d.isoformat() for d in all_days if d.weekday() not in open_days and d in busy]
     calendar = Calendar(open=opened, holidays=holidays, workdays=workdays if 0 in open_days else [])
     said = (
-        f"{len(holidays)} weekdays without intake taken as holidays"
+        f"{len(holidays)} weekdays without events taken as holidays"
         if tell
-        else f"too few intakes a day ({daily.median():.0f}) to tell a holiday from a quiet day: none inferred"
+        else f"too few events a day ({daily.median():.0f}) to tell a holiday from a quiet day: none inferred"
     )
     return calendar, {
         "calendars.office": f"fitted from {len(times):,} arrivals and intake starts: open quarter-hours "
         "per weekday; "
-        f"{said}; {len(workdays)} weekend days with intakes as make-up workdays"
+        f"{said}; {len(workdays)} weekend days with events as make-up workdays"
     }
 
 
