@@ -22,9 +22,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.calibrate import discovery, measures
+from sim.calibrate.discovery import infer as discover
 from sim.calibrate.logs import Log, from_frame, read
 from sim.calibrate.mapping import read_mapping
+from sim.calibrate.measures import figures
 from sim.calibrate.report import write_report
 from sim.calibrate.scenario_file import load, scenario_dict, to_yaml
 from sim.calibrate.structure import Structure, infer
@@ -74,7 +75,7 @@ class Calibration:
     def validate(self, replications: int = 5, seed: int = 0) -> pd.DataFrame:
         """The calibrated model's lead times and weekly completions beside the log's own."""
         if self.structure.estimated is not None:  # an office's own log: the logs side by side
-            office = measures.figures(office_log(self.structure), self.structure.span)
+            office = figures(office_log(self.structure), self.structure.span)
             return judge(office, log_measures(self.scenario, self.structure, replications, seed))
         office = office_measures(self.log, self.structure, self.scenario)
         model = model_measures(self.scenario, self.structure, replications, seed)
@@ -124,7 +125,7 @@ def calibrate(
         structure = infer(events)
     else:
         people, activities = read_mapping(mapping_file, events) if mapping_file else ({}, {})
-        structure = discovery.infer(events, name, people, activities)
+        structure = discover(events, name, people, activities)
     data = scenario_dict(structure, name, timezone)
     header = (
         f"Calibrated from an event log of {len(events.events):,} events and {events.arrivals.size:,} cases "

@@ -21,11 +21,11 @@ import math
 import numpy as np
 import pandas as pd
 
-from sim.calibrate import pools as pools_
-from sim.calibrate import routing as routing_
 from sim.calibrate.logs import Log
+from sim.calibrate.pools import Pools, find_pools
+from sim.calibrate.routing import find_routes
 from sim.calibrate.starts import estimate
-from sim.calibrate.structure import Structure, _digits, _fitted, calendar_of
+from sim.calibrate.structure import Structure, calendar_of, digits, fitted
 from sim.domain.calendars import WorkingTime, periods
 from sim.domain.names import name_from
 
@@ -66,7 +66,7 @@ def infer(log: Log, name: str, people: dict[str, str], activities: dict[str, dic
     )
     open_hours = _work_calendar(s, ends, start, dated)
     est = estimate(steps, clock, open_hours, dated)
-    pool_of = pools_.discover(
+    pool_of = find_pools(
         steps.rename(columns={"end": "time"}),
         people,
         {a: m["pool"] for a, m in activities.items() if "pool" in m},
@@ -123,7 +123,7 @@ def _work_calendar(s: Structure, ends: pd.Series, start: pd.Timestamp, dated: bo
     return s.hours.open_hours_between
 
 
-def _staff(s: Structure, pools: pools_.Pools) -> None:
+def _staff(s: Structure, pools: Pools) -> None:
     for pool, n in sorted(pools.staff.items()):
         s.staff[pool] = {"reviewers": n}
         who = pools.people.get(pool, [])
@@ -136,11 +136,11 @@ def _staff(s: Structure, pools: pools_.Pools) -> None:
     s.pools = pools
 
 
-def _item(s: Structure, item: str, rows: pd.DataFrame, pools: pools_.Pools) -> None:
+def _item(s: Structure, item: str, rows: pd.DataFrame, pools: Pools) -> None:
     """One item's steps: the route among its states, each state's waiting as its delay, and
     each activity's work (one fit per activity, shared by its states)."""
     rows = rows.sort_values(["case", "t1"], kind="stable")
-    r = routing_.discover(rows)
+    r = find_routes(rows)
     key = f"items.{item}"
     works: dict[str, dict] = {}
     steps = []
@@ -148,7 +148,7 @@ def _item(s: Structure, item: str, rows: pd.DataFrame, pools: pools_.Pools) -> N
         here = f"{key}.steps.{step_name}"
         of = rows[r.of_row == k]
         if activity not in works:
-            works[activity] = _fitted(s, f"{here}.work", rows.loc[rows["activity"] == activity, "work"])
+            works[activity] = fitted(s, f"{here}.work", rows.loc[rows["activity"] == activity, "work"])
         else:
             s.notes[f"{here}.work"] = f"as the other steps of '{activity}' (one fit per activity)"
         step = {
@@ -159,7 +159,7 @@ def _item(s: Structure, item: str, rows: pd.DataFrame, pools: pools_.Pools) -> N
         }
         wait = of.loc[~of["first"], "wait"]
         if len(wait) and wait.max() > 0:
-            step["delay"] = _fitted(s, f"{here}.delay", wait)
+            step["delay"] = fitted(s, f"{here}.delay", wait)
             s.notes[f"{here}.delay"] += " (clock hours from the previous step to this one's start)"
         step["then"] = r.then[k]
         step["max_visits"] = r.max_visits[k]
@@ -183,7 +183,7 @@ def _demand(s: Structure, arrivals: pd.DataFrame) -> None:
     by hour of day and weekday (rate in each against the mean, over the hours of the span)."""
     for item, cases in arrivals.groupby("item"):
         s.needs[item] = [item]
-        s.demand[item] = _digits(len(cases) / s.span)
+        s.demand[item] = digits(len(cases) / s.span)
         s.notes[f"demand.{item}"] = f"fitted from {len(cases):,} cases over {s.span:,.0f} hours"
     t = arrivals["t0"].to_numpy()
     hours = np.arange(math.ceil(s.span))

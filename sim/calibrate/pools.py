@@ -37,7 +37,7 @@ class Pools:
     how: str = ""
 
 
-def discover(events: pd.DataFrame, people_map: dict[str, str], activity_map: dict[str, str]) -> Pools:
+def find_pools(events: pd.DataFrame, people_map: dict[str, str], activity_map: dict[str, str]) -> Pools:
     """Pools from ``events`` (``activity``, ``resource``, ``group``, ``time``), with the mapping
     file's ``people`` (person -> pool) and activities' pools taking precedence."""
     named = events[events["resource"] != ""]

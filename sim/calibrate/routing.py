@@ -39,7 +39,7 @@ class Routing:
     order: int
 
 
-def discover(steps: pd.DataFrame) -> Routing:
+def find_routes(steps: pd.DataFrame) -> Routing:
     """The routing of ``steps`` (``case``, ``activity``, sorted by case and time)."""
     case = steps["case"].to_numpy()
     activity = steps["activity"].to_numpy(str)

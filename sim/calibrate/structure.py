@@ -196,14 +196,14 @@ def _items(s: Structure, steps: pd.DataFrame) -> None:
         spec: dict = {"department": department, "documents": [f"{item}_dossier"]}
         key = f"items.{item}"
         s.notes[f"{key}.documents"] = "not in the log: one dossier stands for the item's documents (estimate)"
-        spec["intake"] = _fitted(s, f"{key}.intake", intake["open"])
+        spec["intake"] = fitted(s, f"{key}.intake", intake["open"])
         prepare = g[g["activity"] == "prepare"]
         spec["p_incomplete"] = round(len(prepare) / len(intake), 4)
         s.notes[f"{key}.p_incomplete"] = (
             f"fitted from {len(intake):,} intakes: the share followed by the applicant fixing the dossier"
         )
         if len(prepare):
-            spec["prepare"] = _fitted(s, f"{key}.prepare", prepare["clock"])
+            spec["prepare"] = fitted(s, f"{key}.prepare", prepare["clock"])
         back = g[~g["activity"].isin([*WINDOW, "prepare", "mail"]) & (g["resource"] != APPLICANT)]
         cases = g["case"].nunique()
         ranked = back.assign(k=back.groupby("case").cumcount()).groupby("activity")["k"].median()
@@ -213,7 +213,7 @@ def _items(s: Structure, steps: pd.DataFrame) -> None:
             rows = back[back["activity"] == name]
             pool = rows["resource"].iloc[0].partition(".")[2]
             here = f"{key}.steps.{name}"
-            step = {"name": name, "pool": pool, "work": _fitted(s, f"{here}.work", rows["open"])}
+            step = {"name": name, "pool": pool, "work": fitted(s, f"{here}.work", rows["open"])}
             share = rows["case"].nunique() / cases
             if share < 0.99:
                 step["probability"] = round(share, 4)
@@ -233,7 +233,7 @@ def _items(s: Structure, steps: pd.DataFrame) -> None:
             elif len(days) and (np.median(days) >= BOOKED if queued else pool == "inspectors"):
                 # Waiting before its queue (or, without schedule events, before an inspection:
                 # site visits are booked) is a booked slot.
-                step["booking"] = _fitted(s, f"{here}.booking", pd.Series(days))
+                step["booking"] = fitted(s, f"{here}.booking", pd.Series(days))
                 s.notes[f"{here}.booking"] += " (working days from the previous step" + (
                     ")" if queued else ", queueing included)"
                 )
@@ -251,7 +251,7 @@ def _deliveries(s: Structure, steps: pd.DataFrame) -> None:
     (a fixed seed: the same file gives the same scenario)."""
     mail = steps[steps["activity"] == "mail"]
     if len(mail):
-        s.delivery["mail"] = _fitted(s, "mail", mail["clock"])
+        s.delivery["mail"] = fitted(s, "mail", mail["clock"])
     pickups = steps[steps["activity"] == "pickup"]
     if len(pickups) < 2:
         return
@@ -267,7 +267,7 @@ def _deliveries(s: Structure, steps: pd.DataFrame) -> None:
     low = np.where(at_opening, np.clip(closed - ready, 0, None), came - ready)
     delay = low + np.random.default_rng(0).uniform(size=len(came)) * (came - ready - low)
     delay = delay[np.isfinite(delay) & (delay >= 0)]
-    s.delivery["pickup_delay"] = _fitted(s, "pickup_delay", pd.Series(delay))
+    s.delivery["pickup_delay"] = fitted(s, "pickup_delay", pd.Series(delay))
     s.notes["pickup_delay"] += (
         f" (clock hours from told to coming; {int(at_opening.sum()):,} who came at an opening drawn "
         "between the closing before it and it)"
@@ -285,7 +285,7 @@ def _releases(starts: pd.Series) -> list[str]:
     return [f"{m // 60:02d}:{m % 60:02d}" for m in sorted(at.index)]
 
 
-def _fitted(s: Structure, key: str, sample: pd.Series) -> dict:
+def fitted(s: Structure, key: str, sample: pd.Series) -> dict:
     """Fit ``sample``, keep the fit and its sample, and return the duration as a scenario
     writes it (four significant digits: more would be noise)."""
     f = fit(sample.to_numpy())
@@ -294,13 +294,13 @@ def _fitted(s: Structure, key: str, sample: pd.Series) -> dict:
     s.notes[key] = f.note()
     d = f.dist
     out = {"dist": f.family, "mean": d.mean, "cv": d.cv, "value": d.value}
-    out = {k: v if isinstance(v, str) else _digits(v) for k, v in out.items() if v is not None}
+    out = {k: v if isinstance(v, str) else digits(v) for k, v in out.items() if v is not None}
     if d.values is not None:
-        out["values"] = [_digits(v) for v in d.values]
+        out["values"] = [digits(v) for v in d.values]
     return out
 
 
-def _digits(v: float) -> float:
+def digits(v: float) -> float:
     return float(f"{v:.4g}")
 
 

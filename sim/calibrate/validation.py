@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sim.calibrate import measures
 from sim.calibrate.logs import DONE, Log
+from sim.calibrate.measures import distances, figures
 from sim.calibrate.structure import Structure
 from sim.domain.design import PRESETS
 from sim.domain.scenario import Scenario
@@ -112,7 +112,7 @@ def log_measures(scenario: Scenario, s: Structure, replications: int, seed: int 
     rows = []
     for _, g in steps.groupby("replication"):
         model = pd.DataFrame({"case": g["case"], "activity": g["activity"].astype(str), "t": g["end"]})
-        rows.append(measures.figures(model, s.span) | measures.distances(office, model))
+        rows.append(figures(model, s.span) | distances(office, model))
     return pd.DataFrame(rows)
 
 
