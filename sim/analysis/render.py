@@ -27,7 +27,7 @@ _TEMPLATES = jinja2.Environment(
 
 @dataclass(frozen=True)
 class Block:
-    kind: str  # "h2", "summary", "p", "table", "figure" (figures/<name>.png), "code"
+    kind: str  # "h2", "h3", "summary", "p", "table", "figure" (figures/<name>.png), "code"
     content: object
     caption: str = ""
 
@@ -45,6 +45,8 @@ def markdown(blocks: list[Block], title: str, command: str = REPORT) -> str:
     for b in blocks:
         if b.kind == "h2":
             lines += [f"## {b.content}", ""]
+        elif b.kind == "h3":
+            lines += [f"### {_cell(b.content)}", ""]
         elif b.kind in ("p", "summary"):
             lines += [str(b.content), ""]
         elif b.kind == "table":
@@ -66,6 +68,8 @@ def html_page(blocks: list[Block], title: str, sweep: Path, command: str = REPOR
             anchor = f"s{len(toc) + 1}"
             toc.append((anchor, str(b.content)))
             items.append({"kind": "h2", "id": anchor, "text": str(b.content)})
+        elif b.kind == "h3":
+            items.append({"kind": "h3", "text": str(b.content)})
         elif b.kind in ("p", "summary"):
             items.append({"kind": b.kind, "html": Markup(_MD.renderInline(str(b.content)))})
         elif b.kind == "table":

@@ -17,6 +17,7 @@ listed in ``warnings``.
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,6 +54,7 @@ class Calibration:
     text: str  # the scenario's YAML, with provenance comments
     warnings: list[str]
     events: int
+    command: str = "python -m sim.calibrate LOG"  # what made it, to make it again
 
     def fits(self) -> pd.DataFrame:
         """A row per fitted duration: its key, sample size, family, mean, cv, KS and AIC."""
@@ -133,4 +135,8 @@ def calibrate(
         "estimate to review.\nWarnings while reading: " + ("; ".join(events.warnings) or "none") + "."
     )
     text = to_yaml(data, structure.notes, header)
-    return Calibration(events, structure, load(text), text, events.warnings, len(events.events))
+    source = "FRAME" if isinstance(log, pd.DataFrame) else shlex.quote(str(log))
+    again = f"python -m sim.calibrate {source} --name {name} --timezone {timezone}"
+    again += "".join(f" --map {k}={shlex.quote(v)}" for k, v in (mapping or {}).items())
+    again += f" --mapping {shlex.quote(str(mapping_file))}" if mapping_file else ""
+    return Calibration(events, structure, load(text), text, events.warnings, len(events.events), again)

@@ -147,10 +147,10 @@ def _item(s: Structure, item: str, rows: pd.DataFrame, pools: Pools) -> None:
     for k, ((_, activity), step_name) in enumerate(zip(r.states, r.names, strict=True)):
         here = f"{key}.steps.{step_name}"
         of = rows[r.of_row == k]
+        fit_key = f"{key}.activities.{name_from(activity, set())}.work"
         if activity not in works:
-            works[activity] = fitted(s, f"{here}.work", rows.loc[rows["activity"] == activity, "work"])
-        else:
-            s.notes[f"{here}.work"] = f"as the other steps of '{activity}' (one fit per activity)"
+            works[activity] = fitted(s, fit_key, rows.loc[rows["activity"] == activity, "work"])
+        s.notes[f"{here}.work"] = f"{s.notes[fit_key]} (one fit per activity, its every step)"
         step = {
             "name": step_name,
             "label": activity,

@@ -97,8 +97,8 @@ def write_report(c: Calibration, out: Path, validation: pd.DataFrame | None = No
         ),
         render.Block(
             "p",
-            f"Run the scenario: `python -m sim --config-dir {out} scenario={name}`; its log beside this "
-            f"one: `python -m sim.calibrate LOG --name {name} --out {out} --force --validate 20`.",
+            f"Run the scenario: `python -m sim --config-dir {out} scenario={name}`; calibrate again with "
+            f"its log beside the office's: `{c.command} --out {out} --force --validate 20`.",
         ),
     ]
     how = [
@@ -120,7 +120,7 @@ def write_report(c: Calibration, out: Path, validation: pd.DataFrame | None = No
             "the fitted calendar (on the clock without one); delays and preparation on the clock; "
             "bookings in working days. Every fit with its AIC per family is in `fits.csv`.",
         ),
-        render.Block("table", _fits_table(c)),
+        *_fits_tables(c),
     ]
     for item in st.items:
         charts.save(fit_figure(c, item), figures, f"fits_{item}")
@@ -152,19 +152,36 @@ def write_report(c: Calibration, out: Path, validation: pd.DataFrame | None = No
     return out / "calibration.md"
 
 
-def _fits_table(c: Calibration) -> pd.DataFrame:
-    """A row per fit, its key shortened (the item's steps), without the AICs (in fits.csv)."""
+def _fits_tables(c: Calibration) -> list[render.Block]:
+    """The fits as one table per unit (work in open hours, delays on the clock, ...), each row
+    named by what it times (the item's prefix left out where there is one item), without the
+    AICs (they are in fits.csv)."""
     table = c.fits()
     single = len(c.structure.items) == 1
-    table["parameter"] = table["parameter"].map(
-        lambda k: k.split(".steps.", 1)[1] if single and ".steps." in k else k
-    )
-    table["unit"] = table["parameter"].map(lambda k: _UNITS.get(k.rpartition(".")[2], "open hours"))
+    kind = table["parameter"].str.rpartition(".")[2]
+    unit = kind.map(lambda k: _UNITS.get(k, "open hours"))
+
+    def short(key: str) -> str:
+        key = key.rpartition(".")[0] if key.rpartition(".")[2] in ("work", "delay") else key
+        if single:
+            for part in (".steps.", ".activities."):
+                if part in key:
+                    return key.split(part, 1)[1]
+        return key
+
+    table["parameter"] = table["parameter"].map(short)
     table["mean"] = table["mean"].map(lambda v: "" if pd.isna(v) else f"{v:.3g}")
     table["cv"] = table["cv"].map(lambda v: "" if pd.isna(v) else f"{v:.2f}")
     table["ks"] = table["ks"].map(lambda v: "" if pd.isna(v) else f"{v:.3f}")
     table["p"] = table["p"].map(lambda v: "" if pd.isna(v) else f"{v:.2g}")
-    return table[["parameter", "n", "family", "mean", "cv", "unit", "ks", "p"]]
+    blocks = []
+    for (what, u), rows in table.groupby([kind, unit], sort=False):
+        heading = {"work": "Work", "delay": "Delays before a step"}.get(
+            what, what.replace("_", " ").capitalize()
+        )
+        blocks.append(render.Block("h3", f"{heading}, in {u}"))
+        blocks.append(render.Block("table", rows[["parameter", "n", "family", "mean", "cv", "ks", "p"]]))
+    return blocks
 
 
 def _staff_table(c: Calibration) -> pd.DataFrame:
