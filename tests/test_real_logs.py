@@ -147,6 +147,23 @@ def test_an_office_s_own_names_become_valid_names_and_stay_as_labels():
     assert [s.name for s in steps] == ["T02_Check_confirmation_of_receipt", "审查_复核", "x" * 40]
 
 
+def test_an_office_s_names_are_data_in_the_scenario_and_the_report(tmp_path):
+    """A tab, 300 characters, markup: names stay valid, labels printable and at most 200
+    characters, and the report shows the markup as text."""
+    names = ["Reg\tister", "y" * 300, "<script>alert(1)</script> | *b*"]
+    rows = [
+        (f"c{k}", a, f"2024-03-0{1 + k % 5} {9 + i:02d}:00:00", "Ann")
+        for k in range(6)
+        for i, a in enumerate(names)
+    ]
+    found = calibrate(office(rows), name="mine")
+    steps = found.scenario.items["mine"].steps
+    assert [s.label for s in steps] == ["Reg ister", "y" * 200, names[2]]
+    found.write(tmp_path, replications=2)
+    page = (tmp_path / "calibration.html").read_text()
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
 def test_a_mapping_file_names_pools_and_its_mistakes_list_what_exists(tmp_path):
     rows = [
         (f"c{k}", a, f"2024-03-0{1 + k % 5} {9 + i:02d}:00:00", p)

@@ -26,6 +26,7 @@ import pandas as pd
 
 from sim.domain.errors import ConfigError
 from sim.domain.names import known
+from sim.domain.routes import MAX_LABEL
 
 # What calibration reads, and its default column (XES names; ``item`` and ``need`` are ours).
 COLUMNS = {
@@ -118,6 +119,8 @@ def from_frame(
         events[name] = frame[columns[name]].fillna(default) if columns[name] in frame.columns else default
     for name in ("case", "activity", *OPTIONAL):
         events[name] = events[name].astype(str).str.strip()
+    # An activity's name is shown and written back as the office wrote it, within what a label holds.
+    events["activity"] = events["activity"].str.replace(r"[\x00-\x1f\x7f]", " ", regex=True).str[:MAX_LABEL]
     unused = sorted(set(map(str, frame.columns)) - {columns[name] for name in COLUMNS})
     warnings = []
     events["time"] = _timestamps(events.pop("timestamp"), timezone, columns["timestamp"], warnings)

@@ -60,6 +60,7 @@ def fit_figure(c: Calibration, item: str) -> plt.Figure:
             ax.plot(x, _model_cdf(f.dist, x), color="#08306b", lw=1, label=f.family)
             ax.set_xscale("log")
             ax.xaxis.set_minor_formatter(ticker.NullFormatter())
+            ax.legend(fontsize=6, frameon=False, loc="lower right")
         else:
             ax.text(0.5, 0.5, f"all {f.n:,} instant", ha="center", transform=ax.transAxes)
         ax.set_ylim(0, 1.02)
@@ -67,7 +68,6 @@ def fit_figure(c: Calibration, item: str) -> plt.Figure:
         ax.set_title(title if len(title) <= 42 else title[:40] + "…", fontsize=8)
         ax.set_xlabel(_UNITS.get(key.rpartition(".")[2], "open hours"), fontsize=8)
         ax.tick_params(labelsize=7)
-        ax.legend(fontsize=6, frameon=False, loc="lower right")
     for row in axes:
         row[0].set_ylabel("share done within")
     fig.suptitle(f"{item}: durations in the log (ECDF) and the fitted distributions", fontsize=10)
