@@ -145,3 +145,17 @@ def test_the_field_reference_is_the_schema_as_it_is():
     committed = (Path(CONFIGS) / "REFERENCE.md").read_text()
     assert committed == reference(), "regenerate: python -m sim.experiment.reference > configs/REFERENCE.md"
     assert "| `then` | mapping of name to float or null | null |" in committed  # a key from each layer
+
+
+def test_published_figures_set_on_the_command_line_annotate_and_never_name_a_folder(compose):
+    """`published.source=...` on the command line once crashed (published was null); its text,
+    like every published figure, only annotates the report, so no job folder carries it."""
+    from dataclasses import fields
+
+    from sim.experiment.config import Published
+
+    conf = compose(["published.source='Xiamen, 2024: a report'", "published.time=0.65"])
+    assert conf.published.source == "Xiamen, 2024: a report" and conf.published.reported()
+    assert not compose([]).published.reported()
+    excluded = OmegaConf.load(Path(CONFIGS) / "config.yaml").hydra.job.config.override_dirname.exclude_keys
+    assert {f"published.{f.name}" for f in fields(Published)} <= set(excluded)

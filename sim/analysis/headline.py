@@ -127,7 +127,7 @@ def published(conf: SimConfig, compared: pd.DataFrame, promised: dict, labels: L
     both as lived (simulated lead time) and as promised (the limits' critical path, weighted by
     demand)."""
     source = conf.published
-    if source is None:
+    if not source.reported():
         return None
     stages = [d for d in PRESETS if d != "single" and d in set(compared["design"])]
     rows: dict[str, dict] = {}

@@ -42,6 +42,12 @@ class Published:
     satisfied: float | None = None  # share of firms satisfied
     source: str = ""
 
+    def reported(self) -> bool:
+        """Whether the source reports any figure (an empty ``Published`` reports none)."""
+        return any(
+            getattr(self, f) is not None for f in ("time", "trips", "documents", "requests", "satisfied")
+        )
+
 
 @dataclass(kw_only=True)
 class Attribution:
@@ -64,7 +70,7 @@ class SimConfig:
     design: Design
     staffing: Staffing = field(default_factory=Staffing)
     estimates: Estimates = field(default_factory=Estimates)
-    published: Published | None = None
+    published: Published = field(default_factory=Published)  # none reported unless set
     attribution: Attribution = field(default_factory=Attribution)
     targets: Targets = field(default_factory=Targets)
     costs: Costs = field(default_factory=Costs)
