@@ -205,6 +205,9 @@ def _requests(model: Model) -> pd.DataFrame:
     satisfied = pd.array(df["satisfied"] == 1, dtype="boolean")
     satisfied[(df["satisfied"] < 0).to_numpy()] = pd.NA
     df["satisfied"] = satisfied
+    resolved = pd.array(df["resolved"] == 1, dtype="boolean")
+    resolved[(df["resolved"] < 0).to_numpy()] = pd.NA
+    df["resolved"] = resolved  # a hard request closed unresolved: closed, not resolved
     order = [
         "request",
         "class",

@@ -23,6 +23,7 @@ from sim.domain.scenario import (
     Scenario,
     Specialists,
 )
+from sim.experiment.metrics import summarise_requests
 from sim.model import Model
 from sim.run import tables
 
@@ -172,6 +173,27 @@ def test_what_departments_cannot_settle_closes_at_the_sitting():
     assert req["escalation"] == "unsettled" and req["closed_at"] == 48.0 and not req["overdue"]
 
 
+@pytest.mark.parametrize("unresolved, closed", [(0.0, 48.0 + 2000.0), (1.0, 48.0)])
+def test_a_hard_request_waits_for_its_policy_change_or_is_closed_unresolved(unresolved, closed):
+    """Front 2 h, analysis 3 h, then the joint meeting on day 2 (48 h) takes it up: the policy
+    change takes 2,000 h more, or the request is closed unresolved at the hearing. No
+    department works on it."""
+    meeting = Meeting(first_day=2, at="00:00", every_days=7, capacity=5)
+    scenario = office({"land_use": cls(policy=det(2000), p_unresolved=unresolved)}, meeting=meeting)
+    r = scripted(scenario, [(10, "submit", "land_use")])
+    (req,) = by_request(r)
+    assert req["tier"] == "back" and req["escalation"] == "policy" and req["heard"] == 48.0
+    assert req["closed_at"] == closed and req["closed"] and req["resolved"] == (unresolved == 0)
+    assert list(r.request_steps["activity"]) == ["front", "analysis", "hearing"]
+
+
+def test_a_hard_request_still_waiting_at_the_horizon_is_open_and_counted_so():
+    r = run(office({"land_use": cls(rate=0.01, policy=det(5_000))}), SINGLE, seed=1)
+    m = summarise_requests(r)
+    assert len(r.requests) > 3 and r.requests["resolved"].isna().all() and not r.requests["closed"].any()
+    assert m["requests_closed_share"] == 0 and m["requests_unresolved_share"] == 0
+
+
 @pytest.mark.parametrize(
     "effect, tight_close, slow_close", [("priority", 205.0, 210.0), ("none", 210.0, 205.0)]
 )
@@ -265,6 +287,8 @@ def test_requests_settled_at_the_front_leave_permits_untouched():
         ({"departments": ["Z"]}, "scenario.requests.classes.x.departments[0]"),
         ({"involved": 3}, "scenario.requests.classes.x.involved"),
         ({"deadline_days": -1.0}, "scenario.requests.classes.x.deadline_days"),
+        ({"p_unresolved": 0.5}, "scenario.requests.classes.x.p_unresolved"),
+        ({"policy": det(100), "urgent": True}, "scenario.requests.classes.x.urgent"),
     ],
 )
 def test_bad_request_classes_are_refused_by_key(change, key):

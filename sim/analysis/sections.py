@@ -103,12 +103,15 @@ def request_blocks(collected: Collected, conf: SimConfig, fig) -> list[render.Bl
         ", ".join(f"{names[k]}={row[k]}" for k in varied) or "all runs" for _, row in table.iterrows()
     ]
     published = conf.published
+    n = "/".join(map(str, sorted(set(table["n"].astype(int)))))
     out = [
         render.Block("h2", "Requests through the tiers"),
         render.Block(
             "p",
             "Per configuration, over requests arriving after the warm-up: requests per run, the share "
-            "closed by the horizon, working days to close (mean with 95 % CI, and P90), the tier each "
+            "closed by the horizon and the share closed unresolved (hard requests told their policy "
+            f"change will not come), each with its 95 % interval over the configuration's {n} "
+            "replications, working days to close (mean with 95 % CI, and P90), the tier each "
             "reached, the share with a department part past its supervision deadline, the share of firms "
             "satisfied (an explicit assumption of the scenario, not data), and utilisation of the "
             "specialists, the coordinators and the meeting's seats.",

@@ -88,11 +88,18 @@ def requests_table(t: pd.DataFrame, published) -> pd.DataFrame:
         def pct(m: str, r=r) -> str:
             return f"{100 * r[m]:.1f} %" if m in r and pd.notna(r[m]) else ""
 
+        def pct_ci(m: str, r=r) -> str:
+            """A share with its interval from the configuration's replications, in per cent."""
+            if m not in r or pd.isna(r[m]):
+                return ""
+            return ci(*(100 * r[k] for k in (m, f"{m}:ci_low", f"{m}:ci_high")), ".1f") + " %"
+
         rows.append(
             {
                 "configuration": r["configuration"],
                 "requests": f"{r['requests']:,.0f}",
-                "closed by horizon": pct("requests_closed_share"),
+                "closed by horizon": pct_ci("requests_closed_share"),
+                "of which unresolved": pct_ci("requests_unresolved_share"),
                 "days to close": ci(
                     r["request_days_mean"],
                     r["request_days_mean:ci_low"],

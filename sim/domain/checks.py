@@ -325,11 +325,19 @@ def _requests(s: Scenario, key: str) -> None:
             raise ConfigError(
                 f"{kc}.visits", f"must be a whole number of trips from 0 to 1000, got {cls.visits}"
             )
-        for part in ("front", "analysis", "work"):
+        for part in ("front", "analysis", "work", "policy"):
             if getattr(cls, part) is not None:
                 check(getattr(cls, part), f"{kc}.{part}")
-        for part in ("p_front", "p_unsettled"):
+        for part in ("p_front", "p_unsettled", "p_unresolved"):
             bounds.probability(getattr(cls, part), f"{kc}.{part}")
+        if cls.p_unresolved and cls.policy is None:
+            raise ConfigError(
+                f"{kc}.p_unresolved", "only a hard request (policy: its duration) is closed unresolved"
+            )
+        if cls.policy is not None and cls.urgent:
+            raise ConfigError(
+                f"{kc}.urgent", "a hard request waits for a policy change: it is not urgent work"
+            )
         for i, department in enumerate(cls.departments):
             if department not in s.departments:
                 raise ConfigError(

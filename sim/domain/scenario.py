@@ -267,6 +267,12 @@ class RequestClass(Value):
     ``p_unsettled``, when the departments' work alone cannot settle it. ``urgent`` requests go
     from the front straight to the meeting, which dispatches them ahead of all other work.
     Arrivals are Poisson at ``rate`` per hour, shaped like the permit demand.
+
+    A hard request (``policy`` set) needs a policy or planning change (land use, zoning, a
+    higher level's approval) that no department's work can give: the middle tier analyses it
+    and puts it before the joint meeting, which takes it up; the change then takes ``policy``
+    hours on the clock (months), and the request closes resolved; a share ``p_unresolved`` is
+    closed unresolved at the hearing instead (the firm told why it cannot be done).
     """
 
     rate: float
@@ -280,6 +286,8 @@ class RequestClass(Value):
     deadline_days: float = 10.0
     p_unsettled: float = 0.0
     urgent: bool = False
+    policy: Dist | None = None
+    p_unresolved: float = 0.0
 
 
 @dataclass(kw_only=True)

@@ -77,8 +77,9 @@ def _mean_p90(name: str, values: np.ndarray, of: str = "") -> dict[str, float]:
 
 def summarise_requests(result: RunResult) -> dict[str, float]:
     """Request statistics over post-warm-up arrivals: the share closed by the horizon (the
-    article's "closed" count), working days to close overall and by class, the tier reached,
-    overdue and satisfied shares, and overdue parts per department. Empty without requests."""
+    article's "closed" count) and the share closed unresolved, working days to close overall
+    and by class, the tier reached, overdue and satisfied shares, and overdue parts per
+    department. Empty without requests."""
     requests = result.requests
     if not len(requests):
         return {}
@@ -91,6 +92,9 @@ def summarise_requests(result: RunResult) -> dict[str, float]:
         if n
         else np.nan,
     }
+    by_horizon = done[done["closed_at"] <= result.info["horizon"]]
+    # closed unresolved: a hard request told it cannot be done (closed, in the article's count too)
+    out["requests_unresolved_share"] = float(by_horizon["resolved"].eq(False).sum() / n) if n else np.nan
     out |= _mean_p90("request_days", done["working_days_to_close"].to_numpy())
     for name, group in done.groupby("class", observed=False):
         out |= _mean_p90("request_days", group["working_days_to_close"].to_numpy(), of=f":{name}")

@@ -73,6 +73,7 @@ REQUEST_INT_COLUMNS = (
     "n_departments",
     "specialist_trips",
     "satisfied",
+    "resolved",  # 1 closed resolved, 0 closed unresolved (a hard request), -1 open
 )
 REQUEST_FLOAT_COLUMNS = ("arrival", "closed_at", "deadline", "heard")
 OVERDUE_INT_COLUMNS = ("department", "overdue")

@@ -33,8 +33,8 @@ from sim.model.pools import MonitoredResource
 
 TIERS = ("front", "middle", "back")
 FRONT, MIDDLE, BACK = range(3)
-ESCALATIONS = ("none", "overdue", "unsettled", "urgent")
-NONE, OVERDUE, UNSETTLED, URGENT = range(4)
+ESCALATIONS = ("none", "overdue", "unsettled", "urgent", "policy")
+NONE, OVERDUE, UNSETTLED, URGENT, POLICY = range(5)
 NORMAL, PUSHED = 0, -1  # queue priorities: permits and requests alike are NORMAL
 
 
@@ -57,6 +57,9 @@ class _ClassSpec:
         self.satisfaction = streams.uniform(f"request_satisfaction/{name}")
         self.departments = tuple(cls.departments) or tuple(centre.scenario.departments)
         self.involved = cls.involved or len(self.departments)
+        # a hard request's policy change, drawn only for a class that has one
+        self.policy = streams.sampler(f"request_policy/{name}", cls.policy) if cls.policy else None
+        self.unresolved = streams.uniform(f"request_unresolved/{name}") if cls.policy else None
 
 
 class _Part:
@@ -81,7 +84,9 @@ class _Request:
         "id",
         "overdue",
         "parts",
+        "policy",
         "remaining",
+        "resolved",
         "settled_front",
         "spec",
         "tier",
@@ -185,6 +190,8 @@ class Desk:
         r.departments = [pool.pop(int(spec.pick() * len(pool))) for _ in range(spec.involved)]
         r.work = [spec.work() if spec.work else 0.0 for _ in r.departments]
         r.u_satisfied = spec.satisfaction()
+        r.policy = spec.policy() if spec.policy else 0.0
+        r.resolved = not (spec.unresolved and spec.unresolved() < cls.p_unresolved)
         r.tier, r.escalation, r.overdue = FRONT, NONE, ()
         r.parts = []
         r.deadline = r.heard = r.agenda_at = math.nan
@@ -209,6 +216,13 @@ class Desk:
             return
         r.tier = MIDDLE
         yield from self._staffed(r, self.act["analysis"], self.coordinators, r.analysis, self.office_hours)
+        if cls.policy is not None:  # a policy or planning change: the leaders take it up, then it waits
+            r.tier, r.escalation = BACK, POLICY
+            yield self._put_on_agenda(r)
+            if r.resolved:
+                yield env.timeout(r.policy)
+            self._close(r)
+            return
         done = self._dispatch(r, NORMAL)
         yield done | env.timeout(r.deadline - env.now)
         if not done.triggered:  # past the deadline with parts open: up to the meeting
@@ -386,6 +400,7 @@ class Desk:
                 len(involved),
                 r.spec.cls.visits,
                 satisfied,
+                int(r.resolved) if not math.isnan(closed) else -1,
                 r.arrival,
                 closed,
                 r.deadline,
