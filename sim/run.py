@@ -169,8 +169,9 @@ def _decisions(model: Model, cases: pd.DataFrame) -> pd.DataFrame:
     # The legal clock: working days less the time it stood still (uncounted steps, 补正)
     df["legal_days"] = df["working_days"] - df.pop("paused") / (24.0 if hours is None else hours.day_hours)
     items = model.scenario.items
-    commitment = df.pop("commitment").to_numpy()  # 0 on review, 1 on commitment, 2 revoked
-    df["on_commitment"], df["revoked"] = commitment > 0, commitment == 2
+    commitment = df.pop("commitment").to_numpy()  # 0 on review, 1 on commitment, 2 revoked, 3 by rules
+    df["on_commitment"], df["revoked"] = (commitment == 1) | (commitment == 2), commitment == 2
+    df["by_rules"] = commitment == 3  # 智能办: decided at acceptance by the item's rules
     for limit, verdict in (("limit_days", "on_time"), ("committed_days", "on_committed")):
         days = [getattr(items[name], limit) if name in items else None for name in rec.items.names]
         df[limit] = np.array([np.nan if v is None else v for v in days], dtype=float)[codes]

@@ -10,7 +10,7 @@ import pytest
 from builders import Inspection, chain, det, with_item
 
 from sim import BUNDLED, SINGLE, Checklist, Delivery, Department, Design, Routing, Window, run
-from sim.domain.design import Forms, HeldDocuments, Licences
+from sim.domain.design import Decisions, Forms, HeldDocuments, Licences
 
 
 def traces(result):
@@ -282,3 +282,28 @@ def test_joint_site_visits_bring_a_later_booking_to_the_visit_already_booked():
     assert only_trace(run(early, parallel, seed=1)) == only_trace(
         run(early, replace(parallel, site_visits=SiteVisits.joint), seed=1)
     )
+
+
+def test_automatic_approval_decides_a_standard_file_at_acceptance_and_the_rest_as_before():
+    """智能办: with rules deciding, every file of an item that is all standard is decided at
+    intake, no back office and no pickup; by a person, the same files go the usual way. About
+    half of a half-standard item's files are decided by rules, the same ones whatever the other
+    levers (common random numbers)."""
+    base = chain()
+    rules = replace(SINGLE, decisions=Decisions.by_rules)
+    standard = with_item(base, "a", automatable=0.999999)
+    r = run(standard, rules, seed=1)
+    a = r.steps[r.steps["item"] == "a"]
+    assert set(a["activity"]) == {"intake"}
+    decided = r.decisions[r.decisions["item"] == "a"]
+    assert decided["by_rules"].all() and (decided["decided"] == decided["accepted"]).all()
+    assert set(run(standard, SINGLE, seed=1).steps.query("item == 'a'")["activity"]) == {
+        "intake",
+        "review",
+        "pickup",
+    }
+    half = with_item(base, "a", automatable=0.5)
+    by_rules = run(half, rules, seed=2).decisions.query("item == 'a'").set_index("case")["by_rules"]
+    assert 0.4 < by_rules.mean() < 0.6
+    both = run(half, replace(rules, delivery=BUNDLED.delivery), seed=2).decisions.query("item == 'a'")
+    assert both.set_index("case")["by_rules"].equals(by_rules)

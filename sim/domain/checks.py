@@ -181,6 +181,7 @@ def _item(s: Scenario, name: str, k: str) -> None:
         check(item.entry, f"{k}.entry")
     if item.review is not None:
         check(item.review, f"{k}.review")
+    bounds.probability(item.automatable, f"{k}.automatable")
     if not (0 <= item.p_incomplete < 1):
         raise ConfigError(
             f"{k}.p_incomplete",

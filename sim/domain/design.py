@@ -1,4 +1,4 @@
-"""How a need is served: seventeen independent levers, and the presets built from them.
+"""How a need is served: eighteen independent levers, and the presets built from them.
 
 Each lever can be switched alone, so a planner can see what it contributes:
 
@@ -40,7 +40,11 @@ Each lever can be switched alone, so a planner can see what it contributes:
 - ``specialists``: whether enterprise service specialists (企服专员, 帮办代办) are offered to
   make the trips for a firm. Which channels are offered is the design's; how many applicants
   take an offered channel up is demand (``Scenario.channels``): one whose channel is not
-  offered comes in person.
+  offered comes in person;
+- ``decisions`` (智能办, one of the next steps the article announces): every file decided by a
+  person after its back office, or the standard cases an item's rules can decide
+  (``Item.automatable``, drawn per file under every design) decided at acceptance, in seconds,
+  without the back office; the exceptions go to a person as before. No preset has it on yet.
 """
 
 from __future__ import annotations
@@ -116,6 +120,11 @@ class SiteVisits(Enum):
     joint = "joint"
 
 
+class Decisions(Enum):
+    by_person = "by_person"
+    by_rules = "by_rules"
+
+
 class Online(Enum):
     per_item = "per_item"
     whole_need = "whole_need"
@@ -140,6 +149,7 @@ class Design(Value):
     site_visits: SiteVisits = SiteVisits.separate
     online: Online = Online.per_item
     specialists: bool = False
+    decisions: Decisions = Decisions.by_person
 
     @property
     def label(self) -> str:

@@ -156,7 +156,8 @@ class Item(Value):
     without a trip and have its result posted. ``choices``: yes-or-no questions drawn once per
     file at acceptance, each with the probability of yes (``{expert: 0.3}``: the expert path,
     all of it or none), which steps name in ``when`` and ``unless``. ``first``: where a routed
-    file starts, by probability (default: the first step listed).
+    file starts, by probability (default: the first step listed). ``automatable``: the share of
+    files standard enough for rules to decide (智能办), when the design decides by rules.
 
     An item with no ``intake`` has no window: its file reaches the back office when the case
     arrives (filed online, by post or from another office), without a trip or a clerk, as an
@@ -185,6 +186,7 @@ class Item(Value):
     online: bool = False
     choices: dict[str, float] = field(default_factory=dict)
     first: dict[str, float] | None = None
+    automatable: float = 0.0
 
     def back_office(self, reduced: bool) -> list[Step]:
         """The steps a file of this item goes through (the short form written out as steps)."""

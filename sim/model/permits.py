@@ -147,6 +147,8 @@ class Permits:
             c.entry = [s.entry() if s.entry is not None else 0.0 for s in specs]
         if plan.any_commitment:
             c.falsified = [s.falsified() < s.p_false if s.falsified else False for s in specs]
+        if plan.any_automatic:
+            c.automatic = [s.automatic() < s.p_automatic if s.automatic else False for s in specs]
         if self._channel_draw is not None:
             u = self._channel_draw()
             if plan.channel_map is not None:
@@ -213,7 +215,9 @@ class Permits:
         for d in plan.deps[i]:
             started = max(started, c.available_at[d])
         verdict, paused = 0, 0.0
-        if spec.steps:
+        if spec.by_rules and c.automatic[i]:  # 智能办: a standard case, decided by rules at once
+            verdict = 3
+        elif spec.steps:
             due = self._due(c, i, started) if spec.due_first else 0.0
             supplement = partial(self._supplement, c, i, path) if spec.returns else None
             if spec.on_commitment:  # decided now on the signed commitment; the office checks after

@@ -14,6 +14,7 @@ from sim.domain.design import (
     Acceptance,
     Approval,
     Checklist,
+    Decisions,
     Design,
     Forms,
     HeldDocuments,
@@ -81,6 +82,10 @@ class ItemSpec:
         self.falsified = streams.uniform(f"false_commitment/{name}") if promise and promise.p_false else None
         self.p_false = promise.p_false if promise else 0.0
         self.on_commitment = promise is not None and design.approval is Approval.on_commitment
+        # 智能办: whether rules could decide this file, drawn under every design
+        self.automatic = streams.uniform(f"automatic/{name}") if item.automatable else None
+        self.p_automatic = item.automatable
+        self.by_rules = design.decisions is Decisions.by_rules
         self.steps, self.kept, self.route = office.steps[name], office.kept[name], office.routes[name]
         self.returns = any(s.returns is not None for s in self.steps)  # 补正 during review
         committed = design.limits is Limits.committed and item.committed_days is not None
@@ -126,6 +131,7 @@ class NeedPlan:
         self.any_back_office = any(s.steps for s in self.specs)
         self.any_entry = any(s.entry is not None for s in self.specs)
         self.any_commitment = any(s.falsified for s in self.specs)
+        self.any_automatic = any(s.automatic for s in self.specs)
         self.zeros, self.nones, self.empties = (0,) * n, (None,) * n, ((),) * n
         # A bundle's own committed limit runs from the merged dossier's acceptance.
         bundle = design.limits is Limits.committed and bool(self.upfront)
@@ -257,4 +263,4 @@ class Case:
         self.arrival = arrival
         self.n_fail = plan.zeros
         self.work = plan.empties  # per item, its file's visits of back-office steps (Route.draw)
-        self.ready = self.settled = self.accepted = self.falsified = plan.nones
+        self.ready = self.settled = self.accepted = self.falsified = self.automatic = plan.nones

@@ -61,7 +61,8 @@ PARTS = (
 CASE_FLOAT_COLUMNS = ("arrival", "completion", "waiting", *PARTS)
 STEP_INT_COLUMNS = ("case", "item", "activity", "resource")
 STEP_FLOAT_COLUMNS = ("enqueue", "start", "end")
-DECISION_INT_COLUMNS = ("case", "item", "commitment")  # 0 on review, 1 on commitment, 2 revoked
+# commitment: 0 on review, 1 on commitment, 2 revoked, 3 by rules (智能办)
+DECISION_INT_COLUMNS = ("case", "item", "commitment")
 DECISION_FLOAT_COLUMNS = ("accepted", "started", "decided", "paused")  # paused: the legal clock's stops
 REQUEST_INT_COLUMNS = (
     "request",
