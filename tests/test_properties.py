@@ -27,7 +27,9 @@ from sim import (
 from sim.domain.checks import validate
 from sim.domain.design import (
     Acceptance,
+    Application,
     Approval,
+    Decisions,
     Forms,
     HeldDocuments,
     Licences,
@@ -138,6 +140,9 @@ def scenarios(draw):
             inspection=inspection,
             pickup=draw(st.booleans()),
             online=draw(st.booleans()),
+            automatable=draw(st.sampled_from([0.0, 0.0, 0.5, 1.0])),
+            proactive=draw(st.sampled_from([0.0, 0.0, 0.5, 1.0])),
+            proactive_delay=draw(st.one_of(st.none(), durations)),
         )
     names = list(items)
     needs = {f"need{k}": draw(st.lists(st.sampled_from(names), min_size=1, unique=True)) for k in range(2)}
@@ -234,6 +239,8 @@ designs = st.builds(
     online=st.sampled_from(Online),
     site_visits=st.sampled_from(SiteVisits),
     specialists=st.booleans(),
+    decisions=st.sampled_from(Decisions),
+    application=st.sampled_from(Application),
 )
 
 
@@ -276,8 +283,15 @@ PAPER_LEVERS = {
     "acceptance": Acceptance.tolerant,
     "approval": Approval.on_commitment,
     "joint_approval": True,
+    "application": Application.proactive,
 }
-TRIP_LEVERS = {"acceptance": Acceptance.tolerant, "online": Online.whole_need, "specialists": True}
+TRIP_LEVERS = {
+    "acceptance": Acceptance.tolerant,
+    "online": Online.whole_need,
+    "specialists": True,
+    "decisions": Decisions.by_rules,
+    "application": Application.proactive,
+}
 SAVINGS = [("documents", lever, value) for lever, value in PAPER_LEVERS.items()] + [
     ("trips", lever, value) for lever, value in TRIP_LEVERS.items()
 ]

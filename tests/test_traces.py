@@ -10,7 +10,7 @@ import pytest
 from builders import Inspection, chain, det, with_item
 
 from sim import BUNDLED, SINGLE, Checklist, Delivery, Department, Design, Routing, Window, run
-from sim.domain.design import Decisions, Forms, HeldDocuments, Licences
+from sim.domain.design import Application, Decisions, Forms, HeldDocuments, Licences
 
 
 def traces(result):
@@ -307,3 +307,29 @@ def test_automatic_approval_decides_a_standard_file_at_acceptance_and_the_rest_a
     assert 0.4 < by_rules.mean() < 0.6
     both = run(half, replace(rules, delivery=BUNDLED.delivery), seed=2).decisions.query("item == 'a'")
     assert both.set_index("case")["by_rules"].equals(by_rules)
+
+
+def test_a_case_found_from_shared_data_is_served_without_applying_and_the_rest_apply():
+    """免申办: with every item of the need able to find its applicants, found cases make no trip
+    and hand over no document; their files start after the eligibility delay (3 h) and the
+    results are in hand. By request, the same cases apply as before; about half are found when
+    the share is a half, the same ones under every design."""
+    base = with_item(
+        with_item(chain(), "a", proactive=0.999999, proactive_delay=det(3)), "b", proactive=0.999999
+    )
+    proactive = replace(SINGLE, application=Application.proactive)
+    r = run(base, proactive, seed=1)
+    assert set(r.steps["activity"]) == {"review"}  # no intake, no pickup
+    assert case_values(r, "trips") == 0 and case_values(r, "documents") == 0
+    a = r.decisions[r.decisions["item"] == "a"].merge(r.cases[["case", "arrival"]], on="case")
+    assert (a["accepted"] - a["arrival"]).round(9).eq(3).all()
+    assert run(base, SINGLE, seed=1).cases["trips"].min() > 0
+    half = with_item(with_item(chain(), "a", proactive=0.5), "b", proactive=0.9)
+    found = run(half, proactive, seed=2).cases.set_index("case")["trips"].eq(0)
+    assert 0.4 < found.mean() < 0.6  # a case is found when both items can find it: the smaller share
+    again = (
+        run(half, replace(proactive, delivery=BUNDLED.delivery), seed=2)
+        .cases.set_index("case")["trips"]
+        .eq(0)
+    )
+    assert again.equals(found)

@@ -182,6 +182,9 @@ def _item(s: Scenario, name: str, k: str) -> None:
     if item.review is not None:
         check(item.review, f"{k}.review")
     bounds.probability(item.automatable, f"{k}.automatable")
+    bounds.probability(item.proactive, f"{k}.proactive")
+    if item.proactive_delay is not None:
+        check(item.proactive_delay, f"{k}.proactive_delay")
     if not (0 <= item.p_incomplete < 1):
         raise ConfigError(
             f"{k}.p_incomplete",

@@ -1,4 +1,4 @@
-"""How a need is served: eighteen independent levers, and the presets built from them.
+"""How a need is served: nineteen independent levers, and the presets built from them.
 
 Each lever can be switched alone, so a planner can see what it contributes:
 
@@ -44,7 +44,12 @@ Each lever can be switched alone, so a planner can see what it contributes:
 - ``decisions`` (智能办, one of the next steps the article announces): every file decided by a
   person after its back office, or the standard cases an item's rules can decide
   (``Item.automatable``, drawn per file under every design) decided at acceptance, in seconds,
-  without the back office; the exceptions go to a person as before. No preset has it on yet.
+  without the back office; the exceptions go to a person as before. No preset has it on yet;
+- ``application`` (免申办, another announced next step): every applicant applies, or those the
+  office finds eligible from shared data (an item's ``proactive`` share; a case is found when
+  every item of its need can find it, drawn per case under every design) are served without
+  applying: no trip, no document, no window, each item started ``proactive_delay`` after
+  eligibility and its result in hand electronically; the rest apply as before. In no preset.
 """
 
 from __future__ import annotations
@@ -125,6 +130,11 @@ class Decisions(Enum):
     by_rules = "by_rules"
 
 
+class Application(Enum):
+    on_request = "on_request"
+    proactive = "proactive"
+
+
 class Online(Enum):
     per_item = "per_item"
     whole_need = "whole_need"
@@ -150,6 +160,7 @@ class Design(Value):
     online: Online = Online.per_item
     specialists: bool = False
     decisions: Decisions = Decisions.by_person
+    application: Application = Application.on_request
 
     @property
     def label(self) -> str:

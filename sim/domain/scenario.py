@@ -158,6 +158,9 @@ class Item(Value):
     all of it or none), which steps name in ``when`` and ``unless``. ``first``: where a routed
     file starts, by probability (default: the first step listed). ``automatable``: the share of
     files standard enough for rules to decide (智能办), when the design decides by rules.
+    ``proactive``: the share of applicants the office can find eligible from shared data and
+    serve without an application (免申办), ``proactive_delay`` the hours from eligibility to the
+    file's start, when the design serves them so.
 
     An item with no ``intake`` has no window: its file reaches the back office when the case
     arrives (filed online, by post or from another office), without a trip or a clerk, as an
@@ -187,6 +190,8 @@ class Item(Value):
     choices: dict[str, float] = field(default_factory=dict)
     first: dict[str, float] | None = None
     automatable: float = 0.0
+    proactive: float = 0.0
+    proactive_delay: Dist | None = None
 
     def back_office(self, reduced: bool) -> list[Step]:
         """The steps a file of this item goes through (the short form written out as steps)."""

@@ -34,6 +34,8 @@ from sim.model.plans import (
     OFFICE_WORK,
     ONLINE,
     PARTS,
+    PROACTIVE,
+    SCHEDULED,
     Case,
     ItemSpec,
     NeedPlan,
@@ -149,11 +151,17 @@ class Permits:
             c.falsified = [s.falsified() < s.p_false if s.falsified else False for s in specs]
         if plan.any_automatic:
             c.automatic = [s.automatic() < s.p_automatic if s.automatic else False for s in specs]
+        if plan.found is not None:
+            found = plan.found() < plan.p_found
+            c.found_delays = [s.found_delay() if s.found_delay else 0.0 for s in specs]
+            c.found = found and plan.proactive
         if self._channel_draw is not None:
             u = self._channel_draw()
             if plan.channel_map is not None:
                 in_person, online, if_online, if_specialist = plan.channel_map
                 c.channel = IN_PERSON if u < in_person else if_online if u < online else if_specialist
+        if c.found:  # drawn its channel like anyone (common random numbers), came by none
+            c.channel = PROACTIVE
         if self._mail is not None:
             c.mail = self._mail()
         if self._pickup_delay is not None:
@@ -178,7 +186,7 @@ class Permits:
         handed in on its own is served by its item's process alone). ``path`` is the case's
         lead-time breakdown so far; each item carries its own, and the last to finish is the case's."""
         env, plan = self.env, c.plan
-        if plan.upfront:
+        if plan.upfront and not c.found:
             yield from self.windows.visit(c, plan.upfront_window, list(plan.upfront), True, path)
         if len(plan.specs) == 1:
             path = yield from self._item(c, 0, path)
@@ -203,7 +211,13 @@ class Permits:
             got = yield env.all_of(waits)
             for other in got.values():
                 path = later(path, other)
-        if plan.in_upfront[i]:
+        if c.found:  # 免申办: found from shared data, the file starts without an application
+            delay = c.found_delays[i]
+            if delay:
+                yield env.timeout(delay)
+                path[SCHEDULED] += delay
+            self.windows.accept(c, [i], path)
+        elif plan.in_upfront[i]:
             path = later(path, (yield c.accepted[i]))
         elif plan.sequential:  # one item is due at a time
             yield from self.windows.visit(c, plan.window[i], [i], False, path)
@@ -240,7 +254,7 @@ class Permits:
         if c.ready[i] is not None:
             c.ready[i].succeed(list(path))
         # Decided at the window while the applicant is there, or issued electronically: in hand.
-        if spec.pickup and env.now != c.accepted_at[i]:
+        if spec.pickup and env.now != c.accepted_at[i] and not c.found:
             yield from self._deliver(c, i, path)
         if plan.deps_met_by is IN_HAND:
             c.available_at[i] = env.now
@@ -394,7 +408,7 @@ class Permits:
                 c.trips,
                 c.specialist_trips,
                 c.documents,
-                plan.distinct_documents,
+                0 if c.found else plan.distinct_documents,  # a case found asks for nothing
                 len(c.windows),
                 c.reworks,
                 c.arrival,

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from sim.domain.design import (
     Acceptance,
+    Application,
     Approval,
     Checklist,
     Decisions,
@@ -33,8 +34,8 @@ from sim.model.recorder import PARTS
 if TYPE_CHECKING:  # the back office compiles its steps before the plans that use them
     from sim.model.office import BackOffice
 
-CHANNELS = ("in_person", "online", "specialist")
-IN_PERSON, ONLINE, SPECIALIST = range(3)
+CHANNELS = ("in_person", "online", "specialist", "proactive")  # proactive: 免申办, no application
+IN_PERSON, ONLINE, SPECIALIST, PROACTIVE = range(4)
 # When an item's output is available to the items needing it.
 ACCEPTED, DECIDED, IN_HAND = "accepted", "decided", "in hand"
 WINDOW_QUEUE, WINDOW_SERVICE, APPLICANT, OFFICE_QUEUE, OFFICE_WORK, SCHEDULED, DELIVERY = range(len(PARTS))
@@ -86,6 +87,12 @@ class ItemSpec:
         self.automatic = streams.uniform(f"automatic/{name}") if item.automatable else None
         self.p_automatic = item.automatable
         self.by_rules = design.decisions is Decisions.by_rules
+        # 免申办: the share found eligible from shared data, and the time from eligibility to start
+        self.p_found = item.proactive
+        delay = item.proactive_delay
+        self.found_delay = (
+            streams.sampler(f"proactive_delay/{name}", delay) if delay and item.proactive else None
+        )
         self.steps, self.kept, self.route = office.steps[name], office.kept[name], office.routes[name]
         self.returns = any(s.returns is not None for s in self.steps)  # 补正 during review
         committed = design.limits is Limits.committed and item.committed_days is not None
@@ -132,6 +139,10 @@ class NeedPlan:
         self.any_entry = any(s.entry is not None for s in self.specs)
         self.any_commitment = any(s.falsified for s in self.specs)
         self.any_automatic = any(s.automatic for s in self.specs)
+        # A case is found (免申办) when every item of its need can find it: drawn under every design.
+        self.p_found = min(s.p_found for s in self.specs)
+        self.found = centre.streams.uniform(f"proactive/{need}") if self.p_found else None
+        self.proactive = design.application is Application.proactive
         self.zeros, self.nones, self.empties = (0,) * n, (None,) * n, ((),) * n
         # A bundle's own committed limit runs from the merged dossier's acceptance.
         bundle = design.limits is Limits.committed and bool(self.upfront)
@@ -256,6 +267,8 @@ class Case:
     pending: dict[str, list[int]] | None = None  # parallel routing: items about to go in together
     held: tuple[int, ...] = ()  # results held for one pickup at the one-stop window
     visit_at = -math.inf  # joint site visits: when the case's booked visit takes place
+    found = False  # 免申办: found eligible from shared data and served without applying
+    found_delays: list[float] | tuple = ()
 
     def __init__(self, plan: NeedPlan, id: int, arrival: float) -> None:
         self.plan = plan

@@ -195,15 +195,19 @@ class Windows:
             accepted = c.plan.upfront if merged else items
         else:
             accepted = () if merged else [i for i in items if n_fail[i] <= k]
+        self.accept(c, accepted, path)
+        return failing
+
+    def accept(self, c: Case, items, path: list[float]) -> None:
+        """Accept ``items`` now: their clocks start, and items waiting for them take ``path``."""
         now = self.env.now
         joint = c.plan.deps_met_by is ACCEPTED
-        for i in accepted:
+        for i in items:
             c.accepted_at[i] = now
             if joint:  # the items needing it may start now
                 c.available_at[i] = now
             if c.accepted[i] is not None:
                 c.accepted[i].succeed(list(path))
-        return failing
 
     def trip(self, c: Case, window: str, channel: int) -> None:
         """A visit to a window by ``channel``: the applicant's trip, a specialist's on their
