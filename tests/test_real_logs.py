@@ -134,14 +134,19 @@ def test_local_times_in_a_daylight_saving_change_are_read_and_counted():
     assert any("1 in one it skips" in w for w in found.warnings)
 
 
-def test_an_office_s_own_names_become_valid_names_and_stay_as_labels():
-    names = ["T02 Check confirmation of receipt", "审查 (复核)", "x" * 90]
+def in_turn(names: list[str]) -> pd.DataFrame:
+    """Six cases on six March days, each doing ``names`` in turn an hour apart, all by Ann."""
     rows = [
         (f"c{k}", a, f"2024-03-0{1 + k % 5} {9 + i:02d}:00:00", "Ann")
         for k in range(6)
         for i, a in enumerate(names)
     ]
-    found = calibrate(office(rows), name="mine")
+    return office(rows)
+
+
+def test_an_office_s_own_names_become_valid_names_and_stay_as_labels():
+    names = ["T02 Check confirmation of receipt", "审查 (复核)", "x" * 90]
+    found = calibrate(in_turn(names), name="mine")
     steps = found.scenario.items["mine"].steps
     assert [s.label for s in steps] == names
     assert [s.name for s in steps] == ["T02_Check_confirmation_of_receipt", "审查_复核", "x" * 40]
@@ -151,12 +156,7 @@ def test_an_office_s_names_are_data_in_the_scenario_and_the_report(tmp_path):
     """A tab, 300 characters, markup: names stay valid, labels printable and at most 200
     characters, and the report shows the markup as text."""
     names = ["Reg\tister", "y" * 300, "<script>alert(1)</script> | *b*"]
-    rows = [
-        (f"c{k}", a, f"2024-03-0{1 + k % 5} {9 + i:02d}:00:00", "Ann")
-        for k in range(6)
-        for i, a in enumerate(names)
-    ]
-    found = calibrate(office(rows), name="mine")
+    found = calibrate(in_turn(names), name="mine")
     steps = found.scenario.items["mine"].steps
     assert [s.label for s in steps] == ["Reg ister", "y" * 200, names[2]]
     found.write(tmp_path, replications=2)

@@ -39,12 +39,12 @@ class Structure:
     calendar: Calendar | None  # none: around the clock
     hours: WorkingTime | None
     span: float  # hours from start_date to the last arrival
-    staff: dict[str, dict[str, int]]
-    items: dict[str, dict]
-    needs: dict[str, list[str]]
-    demand: dict[str, float]
-    profile: dict[str, list[float]]
-    fits: dict[str, Fit]
+    staff: dict[str, dict[str, int]] = field(default_factory=dict)
+    items: dict[str, dict] = field(default_factory=dict)
+    needs: dict[str, list[str]] = field(default_factory=dict)
+    demand: dict[str, float] = field(default_factory=dict)
+    profile: dict[str, list[float]] = field(default_factory=dict)
+    fits: dict[str, Fit] = field(default_factory=dict)
     delivery: dict[str, dict] = field(default_factory=dict)  # the post's time and the pickup delay
     cases: int = 0
     notes: dict[str, str] = field(default_factory=dict)
@@ -81,12 +81,6 @@ def infer(log: Log) -> Structure:
         calendar=calendar,
         hours=working,
         span=span,
-        staff={},
-        items={},
-        needs={},
-        demand={},
-        profile={},
-        fits={},
         cases=int(log.arrivals.size),
         notes=notes,
     )
