@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from dataclasses import replace
 
 from sim import Department, Dist, DistKind, Inspection, Item, OneStop, Scenario
@@ -117,3 +119,13 @@ def office(horizon: float = 8760.0) -> Scenario:
         warmup=672.0,
         drain=4000.0,
     )
+
+
+def run_from_folder(config_dir, scenario: str, run_dir) -> None:
+    """Run ``scenario`` of a folder of configs as a planner would (``python -m sim --config-dir``),
+    and fail with its error output unless it runs."""
+    command = [sys.executable, "-m", "sim", "--config-dir", str(config_dir), f"scenario={scenario}"]
+    ran = subprocess.run(
+        [*command, "progress=false", f"hydra.run.dir={run_dir}"], capture_output=True, text=True
+    )
+    assert ran.returncode == 0, ran.stderr[-2000:]

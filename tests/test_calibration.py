@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from builders import office
+from builders import office, run_from_folder
 from scipy import stats
 
 import sim
@@ -190,21 +190,7 @@ def test_the_command_reads_xes_and_writes_a_scenario_that_runs(known, tmp_path):
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "The model beside the office" in (out / "calibration.md").read_text()
-    ran = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sim",
-            "--config-dir",
-            str(out),
-            "scenario=from_xes",
-            "progress=false",
-            f"hydra.run.dir={tmp_path / 'run'}",
-        ],
-        capture_output=True,
-        text=True,
-    )
-    assert ran.returncode == 0, ran.stderr[-2000:]
+    run_from_folder(out, "from_xes", tmp_path / "run")
     refused = subprocess.run(
         [sys.executable, "-m", "sim.calibrate", str(tmp_path / "nope.csv")], capture_output=True, text=True
     )

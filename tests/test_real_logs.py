@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from builders import run_from_folder
 
 from sim import SINGLE, ConfigError, run
 from sim.analysis import eventlog
@@ -96,21 +97,7 @@ def test_the_bare_command_calibrates_a_helpdesk_of_people_and_its_scenario_runs(
     # delays drawn independently per step spread the cases' durations wider than the help desk's
     # (its closings come at fixed times, whatever the wait before): the P90 is missed, and said
     assert rows["P90 case duration (hours)"].rstrip(" |").endswith("no")
-    ran = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sim",
-            "--config-dir",
-            str(out),
-            "scenario=helpdesk",
-            "progress=false",
-            f"hydra.run.dir={tmp_path / 'run'}",
-        ],
-        capture_output=True,
-        text=True,
-    )
-    assert ran.returncode == 0, ran.stderr[-2000:]
+    run_from_folder(out, "helpdesk", tmp_path / "run")
 
 
 def office(rows: list[tuple[str, str, str, str]]) -> pd.DataFrame:
