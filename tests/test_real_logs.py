@@ -207,3 +207,17 @@ def test_the_measures_of_a_log_against_itself_are_zero_and_its_figures_its_own()
     f = measures.figures(log, span=168.0)
     assert f["cases per week"] == 2 and f["events per case"] == 2.5 and f["rework share"] == 0.5
     assert f["share done within an hour"] == 0.5 and f["mean case duration (hours)"] == 14.75
+
+
+def test_a_replayed_busy_week_raises_the_work_bound_rather_than_refusing_the_office(fines):
+    """The run's work bound counts candidate arrivals at the profile's peak; a log whose busiest
+    week is far above its mean would pass the default and be refused, so the file raises it."""
+    from dataclasses import replace
+
+    from sim.calibrate.scenario_file import WORK_LIMIT, scenario_dict
+
+    s = fines.structure
+    assert "work_limit" not in scenario_dict(s, "fines", "Europe/Rome")
+    spiky = replace(s, profile={**s.profile, "week": [1e7]}, notes=dict(s.notes))
+    raised = scenario_dict(spiky, "fines", "Europe/Rome")["work_limit"]
+    assert raised > WORK_LIMIT and "work_limit" in spiky.notes

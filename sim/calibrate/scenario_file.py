@@ -4,6 +4,7 @@ its provenance as a comment, and the file is checked by loading it as the simula
 from __future__ import annotations
 
 import math
+from dataclasses import fields
 
 import yaml
 from omegaconf import OmegaConf
@@ -13,6 +14,7 @@ from sim.domain.scenario import Scenario
 
 WARMUP = 672.0  # four weeks: an estimate (the log's office was running before its first event)
 DRAIN_DAYS = 365  # time for the cases open at the end to finish
+WORK_LIMIT = next(f.default for f in fields(Scenario) if f.name == "work_limit")  # the schema's bound
 
 
 def scenario_dict(s: Structure, name: str, timezone: str) -> dict:
@@ -43,7 +45,22 @@ def scenario_dict(s: Structure, name: str, timezone: str) -> dict:
         "horizon": float(math.ceil(s.span)),
         "warmup": min(WARMUP, math.floor(s.span / 4)) if s.warmup is None else s.warmup,
         "drain": 24.0 * DRAIN_DAYS,
+        **_work_limit(s),
     }
+
+
+def _work_limit(s: Structure) -> dict:
+    """The run's work bound, raised where the log's own volume would pass the default: the
+    bound counts every candidate arrival at the profile's peak, which a spiky profile (a
+    replayed busy week) multiplies far beyond the arrivals that come."""
+    profile = s.profile or {}
+    peak = max(profile.get("hour_of_day", [1.0])) * max(profile.get("day_of_week", [1.0]))
+    peak *= max([*profile.get("week", []), 1.0])
+    bound = sum(s.demand.values()) * peak * math.ceil(s.span) * 1.1
+    if bound <= WORK_LIMIT:
+        return {}
+    s.notes["work_limit"] = "raised to the log's own volume at the demand profile's peak"
+    return {"work_limit": float(math.ceil(bound))}
 
 
 def to_yaml(data: dict, notes: dict[str, str], header: str) -> str:
