@@ -221,3 +221,24 @@ def test_a_replayed_busy_week_raises_the_work_bound_rather_than_refusing_the_off
     spiky = replace(s, profile={**s.profile, "week": [1e7]}, notes=dict(s.notes))
     raised = scenario_dict(spiky, "fines", "Europe/Rome")["work_limit"]
     assert raised > WORK_LIMIT and "work_limit" in spiky.notes
+
+
+def test_a_small_scattered_log_works_on_the_clock_and_its_first_case_starts_on_day_one():
+    """A few events at scattered hours hold no opening of an hour: work runs on the clock (it
+    once failed on an empty calendar). The first case started the evening before the day of
+    the log's first completion (a negative arrival, once a crash)."""
+    rows = []
+    for k in range(8):
+        day, hour = 1 + k, (k * 5) % 24
+        rows += [(f"c{k}", "Register", f"2024-03-{day:02d} {hour:02d}:10:00", "Ann")]
+        rows += [(f"c{k}", "Decide", f"2024-03-{day:02d} {(hour + 7) % 24:02d}:40:00", "Bob")]
+    log = office(rows).assign(**{"lifecycle:transition": "complete"})
+    early = [("c0", "Register", "2024-02-29 23:00:00", "Ann", "start")]
+    log = pd.concat([pd.DataFrame(early, columns=log.columns), log], ignore_index=True)
+    log.loc[log.index[1], "time:timestamp"] = "2024-03-01 01:00:00"  # c0's Register completes after midnight
+    found = calibrate(log, name="scattered")
+    assert (
+        found.scenario.hours.back_office is None and "too few completions" in found.structure.notes["hours"]
+    )
+    assert found.structure.estimated["t0"].min() >= 0
+    assert found.validate(replications=2)["measure"].size > 0

@@ -41,7 +41,10 @@ def infer(log: Log, name: str, people: dict[str, str], activities: dict[str, dic
     """The structure of ``log``'s office; ``people`` (person -> pool) and ``activities``
     (activity -> {pool}) from the mapping file override what is discovered."""
     steps = log.steps
-    start = steps["end"].min().normalize()
+    start = min(
+        steps["end"].min(), steps["start"].min() if steps["start"].notna().any() else steps["end"].min()
+    )
+    start = start.normalize()
     clock = _hours_since(start)
     ends = steps["end"]
     dated = bool(((ends.dt.hour == 0) & (ends.dt.minute == 0) & (ends.dt.second == 0)).mean() > 0.99)
@@ -60,6 +63,8 @@ def infer(log: Log, name: str, people: dict[str, str], activities: dict[str, dic
     )
     open_hours = _work_calendar(s, ends, start, dated)
     est = estimate(steps, clock, open_hours, dated)
+    # A first step whose estimated work reaches back before the first day starts at midnight.
+    est["t0"] = est["t0"].clip(lower=0.0)
     pool_of = find_pools(
         steps.rename(columns={"end": "time"}),
         people,
@@ -92,8 +97,11 @@ def _work_calendar(s: Structure, ends: pd.Series, start: pd.Timestamp, dated: bo
         s.notes["hours"] = (
             "the log keeps dates only: work on the clock, taken as instant (no time of day to time it)"
         )
-        return lambda a, b: np.asarray(b) - np.asarray(a)
+        return _clock_hours
     calendar, notes = calendar_of(ends, start)
+    if not calendar.open:
+        s.notes["hours"] = "work on the clock: too few completions at any hour to fit office hours"
+        return _clock_hours
     weekly = periods(calendar, "calendar")
     local = ends.dt.day_of_week.to_numpy(), (ends.dt.hour + ends.dt.minute / 60).to_numpy()
     inside = np.zeros(len(ends), bool)
@@ -106,7 +114,7 @@ def _work_calendar(s: Structure, ends: pd.Series, start: pd.Timestamp, dated: bo
             f"work on the clock: {outside:.0%} of completions fall outside the best-fitting office hours "
             f"(more than {OUTSIDE:.0%})"
         )
-        return lambda a, b: np.asarray(b) - np.asarray(a)
+        return _clock_hours
     s.calendar = calendar
     s.hours = WorkingTime(calendar, start.date(), s.span + 24 * 400)
     s.groups = {"back_office": "office"}
@@ -115,6 +123,11 @@ def _work_calendar(s: Structure, ends: pd.Series, start: pd.Timestamp, dated: bo
         + f"; {outside:.1%} of completions fall outside it"
     )
     return s.hours.open_hours_between
+
+
+def _clock_hours(a, b) -> np.ndarray:
+    """Hours between ``a`` and ``b`` on the clock (work around the clock)."""
+    return np.asarray(b) - np.asarray(a)
 
 
 def _staff(s: Structure, pools: Pools) -> None:

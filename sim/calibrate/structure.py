@@ -120,7 +120,8 @@ def calendar_of(times: pd.Series, start: pd.Timestamp) -> tuple[Calendar, dict[s
     opened = {}
     for day in days:
         bins = [int(b) for b in counts.columns if counts.loc[day, b] >= OPEN_SHARE * typical]
-        opened[WEEKDAYS[day]] = _periods(bins)
+        if periods := _periods(bins):  # a day of fragments only stays closed
+            opened[WEEKDAYS[day]] = periods
     dates = pd.Series(sorted(set(local.date)))
     first, last = dates.iloc[0], dates.iloc[-1]
     all_days = pd.date_range(first, last, freq="D").date
