@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from sim.calibrate import Calibration
 
 MAX_PANELS = 24  # per figure: the fits with most durations; the table lists every one
+ECDF_POINTS = 500  # steps drawn of a sample's ECDF (every one, for a smaller sample)
 _UNITS = {"prepare": "hours on the clock", "booking": "working days", "delay": "hours on the clock"}
 _CDF = {
     "exponential": lambda d, x: stats.expon.cdf(x, scale=d.mean),
@@ -48,9 +49,13 @@ def fit_figure(c: Calibration, item: str) -> plt.Figure:
         zeros = 1 - len(positive) / max(len(sample), 1)
         label = f"log ({f.n:,}{f'; {zeros:.0%} instant' if zeros else ''})"
         if len(positive):
+            share = np.arange(len(sample) - len(positive) + 1, len(sample) + 1) / len(sample)
+            if len(positive) > ECDF_POINTS:  # as many steps as a panel can show: a lighter figure
+                keep = np.linspace(0, len(positive) - 1, ECDF_POINTS).astype(int)
+                positive, share = positive[keep], share[keep]
             ax.step(
                 positive,
-                np.arange(len(sample) - len(positive) + 1, len(sample) + 1) / len(sample),
+                share,
                 where="post",
                 color="#6baed6",
                 lw=2,
@@ -64,7 +69,7 @@ def fit_figure(c: Calibration, item: str) -> plt.Figure:
         else:
             ax.text(0.5, 0.5, f"all {f.n:,} instant", ha="center", transform=ax.transAxes)
         ax.set_ylim(0, 1.02)
-        title = key.removeprefix(f"items.{item}.").removeprefix("steps.")
+        title = key.removeprefix(f"items.{item}.").removeprefix("steps.").removeprefix("activities.")
         ax.set_title(title if len(title) <= 42 else title[:40] + "…", fontsize=8)
         ax.set_xlabel(_UNITS.get(key.rpartition(".")[2], "open hours"), fontsize=8)
         ax.tick_params(labelsize=7)
