@@ -242,3 +242,22 @@ def test_a_small_scattered_log_works_on_the_clock_and_its_first_case_starts_on_d
     )
     assert found.structure.estimated["t0"].min() >= 0
     assert found.validate(replications=2)["measure"].size > 0
+
+
+def test_an_item_column_makes_an_item_per_kind_of_case_each_with_its_own_route_and_demand():
+    """Fines of vehicle class A and the rest as two items (a case attribute); a column naming
+    items per event, several in a case, takes each case as its first step's item, and says so."""
+    log = pd.read_csv(FINES, dtype=str, keep_default_na=False)
+    first = log.groupby("case:concept:name")["vehicleClass"].transform("first")
+    log["kind"] = first.map(lambda v: "class_a" if v == "A" else "other")
+    found = calibrate(log, name="fines", timezone="Europe/Rome", mapping={"item": "kind"})
+    s = found.scenario
+    assert set(s.items) == {"class_a", "other"} and s.needs == {"class_a": ["class_a"], "other": ["other"]}
+    cases = log.groupby("kind")["case:concept:name"].nunique()
+    ratio = s.demand["class_a"] / s.demand["other"]
+    assert ratio == pytest.approx(cases["class_a"] / cases["other"], rel=0.01)
+    assert found.validate(replications=3)["measure"].size
+    log["kind"] = log["concept:name"].str[:4]  # an item per event: varies within cases
+    mixed = calibrate(log, name="fines", timezone="Europe/Rome", mapping={"item": "kind"})
+    assert any("cases name more than one item: each taken as its first step's" in w for w in mixed.warnings)
+    assert set(mixed.scenario.items) == {"fines"}  # every case begins with Create Fine: one item

@@ -71,6 +71,13 @@ def infer(log: Log, name: str, people: dict[str, str], activities: dict[str, dic
         {a: m["pool"] for a, m in activities.items() if "pool" in m},
     )
     _staff(s, pool_of)
+    # An item is what a case is for: a case takes its first step's item (a log naming items per
+    # event, several in a case, would otherwise split cases the model serves whole).
+    first_item = est.groupby("case")["item"].transform("first")
+    mixed = est.loc[first_item != est["item"], "case"].nunique()
+    if mixed:
+        log.warnings.append(f"{mixed:,} cases name more than one item: each taken as its first step's")
+    est = est.assign(item=first_item)
     taken: set[str] = set()
     items = {i: name_from(i or name, taken) for i in sorted(est["item"].unique())}
     est = est.assign(item=est["item"].map(items) if len(items) > 1 else name)
