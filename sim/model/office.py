@@ -124,7 +124,8 @@ class Route:
             visits = []
             for k, s in enumerate(self.specs):
                 if s.chance is None or s.chance() < s.p:
-                    visits.append((k, s.work(), _draw(s.booking), None, _draw(s.delay)))
+                    booking = s.booking() if s.booking is not None else 0.0  # inline: the hot path
+                    visits.append((k, s.work(), booking, None, s.delay() if s.delay is not None else 0.0))
             return visits
         chosen = {name: u() < p for name, u, p in self.choices}
         visits, count = [], [0] * len(self.specs)

@@ -139,6 +139,7 @@ class NeedPlan:
         self.any_entry = any(s.entry is not None for s in self.specs)
         self.any_commitment = any(s.falsified for s in self.specs)
         self.any_automatic = any(s.automatic for s in self.specs)
+        self.windowless = not all(s.window for s in self.specs)  # some item is filed without a window
         # A case is found (免申办) when every item of its need can find it: drawn under every design.
         self.p_found = min(s.p_found for s in self.specs)
         self.found = centre.streams.uniform(f"proactive/{need}") if self.p_found else None

@@ -54,7 +54,7 @@ class Windows:
         one; a merged dossier counts shared documents once and is accepted when all is complete.
         """
         env, pool = self.env, self.pools[window]
-        if not any(c.plan.specs[i].window for i in items):  # no window: filed straight to the back office
+        if c.plan.windowless and not any(c.plan.specs[i].window for i in items):  # filed straight in
             self._verdict(c, items, 0, merged, path)
             return
         channel = c.plan.channel_for(c.channel, items)
