@@ -284,7 +284,7 @@ def _batch(s: Scenario, step: Step, k: str) -> None:
         )
     if b.capacity is not None:
         bounds.staff(b.capacity, f"{k}.batch.capacity", minimum=1)
-    group = "windows" if step.where("")[1] == "clerks" else "back_office"
+    group = "windows" if step.role == "clerks" else "back_office"
     name = getattr(s.hours, group)
     weekly = periods(s.calendars[name], name) if name is not None else {}  # checked already
     for i, clock in enumerate(b.at):

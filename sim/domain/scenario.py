@@ -113,10 +113,15 @@ class Step(Value):
     delay: Dist | None = None
     label: str | None = None
 
+    @property
+    def role(self) -> str:
+        """The role of the pool that does the step (clerks, reviewers, ...)."""
+        return self.pool.rpartition(".")[2]
+
     def where(self, department: str) -> tuple[str, str]:
         """The (department, role) of the pool that does the step for an item of ``department``."""
-        other, dot, role = self.pool.rpartition(".")
-        return (other, role) if dot else (department, self.pool)
+        other = self.pool.rpartition(".")[0]
+        return (other or department, self.role)
 
 
 @dataclass(kw_only=True)
