@@ -94,6 +94,7 @@ def tables(model: Model) -> RunResult:
     info = tags | {
         "horizon": scenario.horizon,
         "warmup": scenario.warmup,
+        "far_trip_hours": scenario.away.trip_hours,
         "arrived": model.permits.arrived,
         "requests_arrived": model.desk.arrived if model.desk else 0,
         "requests_open_at_end": len(model.desk.open) if model.desk else 0,

@@ -130,7 +130,7 @@ def test_preflight_composer_gives_what_compose_gives():
             assert str(ours.value) == str(hydra_error.value)
 
 
-@pytest.mark.parametrize("preset", ["single", "one_stop_window", "bundled", "full_standard"])
+@pytest.mark.parametrize("preset", ["single", "one_stop_window", "bundled", "full_standard", "next_steps"])
 def test_the_design_files_of_the_presets_are_the_presets(compose, preset):
     from sim.domain.design import PRESETS
 

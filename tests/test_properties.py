@@ -30,6 +30,7 @@ from sim.domain.design import (
     Application,
     Approval,
     Decisions,
+    Filing,
     Forms,
     HeldDocuments,
     Licences,
@@ -40,6 +41,7 @@ from sim.domain.design import (
     Steps,
 )
 from sim.domain.scenario import (
+    Away,
     Batch,
     ChannelMix,
     Commitment,
@@ -143,6 +145,7 @@ def scenarios(draw):
             automatable=draw(st.sampled_from([0.0, 0.0, 0.5, 1.0])),
             proactive=draw(st.sampled_from([0.0, 0.0, 0.5, 1.0])),
             proactive_delay=draw(st.one_of(st.none(), durations)),
+            anywhere=draw(st.booleans()),
         )
     names = list(items)
     needs = {f"need{k}": draw(st.lists(st.sampled_from(names), min_size=1, unique=True)) for k in range(2)}
@@ -159,6 +162,11 @@ def scenarios(draw):
         bundle_limits=draw(st.dictionaries(st.sampled_from(list(needs)), st.sampled_from([0.2, 3.0]))),
         channels=draw(st.dictionaries(st.sampled_from(list(needs)), st.sampled_from(MIXES))),
         specialists=Specialists(staff=draw(st.integers(1, 2))),
+        away=Away(
+            share=draw(st.sampled_from([0.0, 0.5, 1.0])),
+            trip_hours=1.0,
+            forward=draw(st.one_of(st.none(), durations)),
+        ),
         one_stop=OneStop(clerks=draw(st.integers(1, 3))),
         mail=draw(st.one_of(st.none(), durations)),
         pickup_delay=draw(st.one_of(st.none(), durations)),
@@ -241,6 +249,7 @@ designs = st.builds(
     specialists=st.booleans(),
     decisions=st.sampled_from(Decisions),
     application=st.sampled_from(Application),
+    filing=st.sampled_from(Filing),
 )
 
 
@@ -292,9 +301,11 @@ TRIP_LEVERS = {
     "decisions": Decisions.by_rules,
     "application": Application.proactive,
 }
-SAVINGS = [("documents", lever, value) for lever, value in PAPER_LEVERS.items()] + [
-    ("trips", lever, value) for lever, value in TRIP_LEVERS.items()
-]
+SAVINGS = (
+    [("documents", lever, value) for lever, value in PAPER_LEVERS.items()]
+    + [("trips", lever, value) for lever, value in TRIP_LEVERS.items()]
+    + [("far_trips", "filing", Filing.any_centre)]
+)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

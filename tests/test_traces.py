@@ -10,7 +10,8 @@ import pytest
 from builders import Inspection, chain, det, with_item
 
 from sim import BUNDLED, SINGLE, Checklist, Delivery, Department, Design, Routing, Window, run
-from sim.domain.design import Application, Decisions, Forms, HeldDocuments, Licences
+from sim.domain.design import Application, Decisions, Filing, Forms, HeldDocuments, Licences
+from sim.domain.scenario import Away
 
 
 def traces(result):
@@ -333,3 +334,31 @@ def test_a_case_found_from_shared_data_is_served_without_applying_and_the_rest_a
         .eq(0)
     )
     assert again.equals(found)
+
+
+def test_filing_at_any_centre_saves_far_trips_and_costs_the_forwarding():
+    """跨域办: an applicant whose nearest centre is another district's makes every trip to the
+    competent centre a far trip; filing at any centre, where both items may be filed anywhere,
+    none is far, and each accepted dossier reaches its back office 4 h later (reviews start at
+    5 and 24, not 1 and 16: the single chain's trace moved by the forwarding). A need with an
+    item that must be filed at home keeps its far trips and its trace."""
+    away = replace(chain(), away=Away(share=0.999999, trip_hours=2.0, forward=det(4)))
+    anywhere = with_item(with_item(away, "a", anywhere=True), "b", anywhere=True)
+    home = run(anywhere, SINGLE, seed=1)
+    assert case_values(home, "far_trips") == case_values(home, "trips") == 4
+    any_centre = replace(SINGLE, filing=Filing.any_centre)
+    r = run(anywhere, any_centre, seed=1)
+    assert only_trace(r) == [
+        ("a", "intake", "A.clerks", 0, 1),
+        ("a", "review", "A.reviewers", 5, 15),
+        ("a", "pickup", "A.clerks", 18, 18),
+        ("b", "intake", "B.clerks", 18, 20),
+        ("b", "review", "B.reviewers", 24, 29),
+        ("b", "pickup", "B.clerks", 32, 32),
+    ]
+    assert case_values(r, "far_trips") == 0 and case_values(r, "trips") == 4
+    assert case_values(r, "lead_time") == 24 + 2 * 4
+    only_a = with_item(away, "a", anywhere=True)
+    kept = run(only_a, any_centre, seed=1)
+    assert case_values(kept, "far_trips") == 4
+    assert only_trace(kept) == only_trace(run(only_a, SINGLE, seed=1))

@@ -314,6 +314,10 @@ def _channels(s: Scenario, key: str) -> None:
         raise ConfigError(
             f"{key}.specialists.staff", "a channel sends applicants to specialists, but there are none"
         )
+    bounds.probability(s.away.share, f"{key}.away.share")
+    bounds.hours(s.away.trip_hours, f"{key}.away.trip_hours")
+    if s.away.forward is not None:
+        check(s.away.forward, f"{key}.away.forward")
 
 
 def _requests(s: Scenario, key: str) -> None:

@@ -1,4 +1,4 @@
-"""How a need is served: nineteen independent levers, and the presets built from them.
+"""How a need is served: twenty independent levers, and the presets built from them.
 
 Each lever can be switched alone, so a planner can see what it contributes:
 
@@ -49,7 +49,12 @@ Each lever can be switched alone, so a planner can see what it contributes:
   office finds eligible from shared data (an item's ``proactive`` share; a case is found when
   every item of its need can find it, drawn per case under every design) are served without
   applying: no trip, no document, no window, each item started ``proactive_delay`` after
-  eligibility and its result in hand electronically; the rest apply as before. In no preset.
+  eligibility and its result in hand electronically; the rest apply as before;
+- ``filing`` (跨域办, the third announced next step): an applicant files at the centre competent
+  for them, or at any centre (通办) where every item of the need may be filed anywhere
+  (``Item.anywhere``): one whose nearest centre is another district's (``Scenario.away``) then
+  makes no far trip, and the receiving centre passes the accepted dossier on, which takes its
+  ``forward`` hours before the back office. The three next steps are in ``next_steps`` only.
 """
 
 from __future__ import annotations
@@ -135,6 +140,11 @@ class Application(Enum):
     proactive = "proactive"
 
 
+class Filing(Enum):
+    home_centre = "home_centre"
+    any_centre = "any_centre"
+
+
 class Online(Enum):
     per_item = "per_item"
     whole_need = "whole_need"
@@ -161,6 +171,7 @@ class Design(Value):
     specialists: bool = False
     decisions: Decisions = Decisions.by_person
     application: Application = Application.on_request
+    filing: Filing = Filing.home_centre
 
     @property
     def label(self) -> str:
@@ -207,9 +218,18 @@ FULL_STANDARD = replace(
     online=Online.whole_need,
     specialists=True,
 )
+# The article's announced next steps (承诺办 is the committed limits, already in the bundle): the
+# full standard with 智能办, 免申办 and 跨域办 on.
+NEXT_STEPS = replace(
+    FULL_STANDARD,
+    decisions=Decisions.by_rules,
+    application=Application.proactive,
+    filing=Filing.any_centre,
+)
 PRESETS = {
     "single": SINGLE,
     "one_stop_window": ONE_STOP_WINDOW,
     "bundled": BUNDLED,
     "full_standard": FULL_STANDARD,
+    "next_steps": NEXT_STEPS,
 }

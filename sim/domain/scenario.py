@@ -165,7 +165,8 @@ class Item(Value):
     files standard enough for rules to decide (智能办), when the design decides by rules.
     ``proactive``: the share of applicants the office can find eligible from shared data and
     serve without an application (免申办), ``proactive_delay`` the hours from eligibility to the
-    file's start, when the design serves them so.
+    file's start, when the design serves them so. ``anywhere``: the item may be filed at any
+    district's centre (通办 lists), when the design lets applicants do so (跨域办).
 
     An item with no ``intake`` has no window: its file reaches the back office when the case
     arrives (filed online, by post or from another office), without a trip or a clerk, as an
@@ -197,6 +198,7 @@ class Item(Value):
     automatable: float = 0.0
     proactive: float = 0.0
     proactive_delay: Dist | None = None
+    anywhere: bool = False
 
     def back_office(self, reduced: bool) -> list[Step]:
         """The steps a file of this item goes through (the short form written out as steps)."""
@@ -264,6 +266,20 @@ class Specialists(Value):
     """The pool of enterprise service specialists; a specialist is taken for each visit to a window."""
 
     staff: int = 0
+
+
+@dataclass(kw_only=True)
+class Away(Value):
+    """Applicants away from the centre competent for them (跨域办's demand): a ``share`` of cases
+    whose nearest centre is another district's (a firm registered in one district and run in
+    another, a resident living elsewhere), drawn per case under every design. Each of their
+    in-person trips to the competent centre is a far trip, ``trip_hours`` longer than a trip
+    to the nearest centre; filing at any centre, the receiving centre takes ``forward`` hours to
+    pass an accepted dossier on (收受分离: scanned and sent, originals by courier)."""
+
+    share: float = 0.0
+    trip_hours: float = 0.0
+    forward: Dist | None = None
 
 
 @dataclass(kw_only=True)
@@ -371,6 +387,7 @@ class Scenario(Value):
     applicants visit windows only while they are open, in-person arrivals come only then
     (rates are per open hour, shaped by ``demand_profile``), and work pauses while closed.
     ``requests`` is the enterprise request service with its tiers (none by default).
+    ``away``: applicants whose nearest centre is not the competent one (none by default).
     ``held_by``: which body (a department or any other) issues and holds a document
     (``{legal_rep_id: public_security}``), so that a design that fetches held documents (免提交)
     needs no copy.
@@ -414,6 +431,7 @@ class Scenario(Value):
     shifts: dict[str, dict[str, int]] = field(default_factory=dict)
     channels: dict[str, ChannelMix] = field(default_factory=dict)
     specialists: Specialists = field(default_factory=Specialists)
+    away: Away = field(default_factory=Away)
     requests: Requests = field(default_factory=Requests)
     horizon: float
     warmup: float = 0.0

@@ -1,7 +1,7 @@
 """Lever orderings for a Shapley attribution: one job runs one antithetic pair of orderings.
 
 A lever's Shapley value is its marginal effect averaged over every order in which the levers
-could be switched on, from a start design to a target. With nineteen levers every order (or
+could be switched on, from a start design to a target. With twenty levers every order (or
 every subset) is out of reach, so orderings are sampled, in antithetic pairs (an ordering and
 its reverse: a lever early in one is late in the other, which cancels much of the sampling
 error). Ordering k runs the designs met along it, each on the same replications, so every

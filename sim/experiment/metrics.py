@@ -9,7 +9,7 @@ from sim.domain.targets import Targets
 from sim.model.recorder import PARTS
 from sim.run import RunResult
 
-CASE_METRICS = ("lead_time", "lead_time_working_days", "trips", "documents", "waiting", "reworks")
+CASE_METRICS = ("lead_time", "lead_time_working_days", "trips", "documents", "waiting", "reworks", "far_trips")
 
 
 def steady_cases(result: RunResult) -> pd.DataFrame:
@@ -33,6 +33,8 @@ def summarise(result: RunResult, targets: Targets | None = None) -> dict[str, fl
         out[f"{metric}_mean"] = float(values.mean()) if len(values) else np.nan
         out[f"{metric}_p50"] = float(np.percentile(values, 50)) if len(values) else np.nan
         out[f"{metric}_p90"] = float(np.percentile(values, 90)) if len(values) else np.nan
+    # 跨域办: the applicants' hours of travel beyond their nearest centre, per case
+    out["far_travel_hours_mean"] = out["far_trips_mean"] * result.info.get("far_trip_hours", 0.0)
     for part in PARTS:  # the lead-time breakdown, hours: the means add up to the mean lead time
         out[f"part:{part}_mean"] = float(done[part].mean()) if len(done) else np.nan
     decisions = result.decisions[result.decisions["case"].isin(done["case"])]

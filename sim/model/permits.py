@@ -162,6 +162,11 @@ class Permits:
                 c.channel = IN_PERSON if u < in_person else if_online if u < online else if_specialist
         if c.found:  # drawn its channel like anyone (common random numbers), came by none
             c.channel = PROACTIVE
+        if plan.away is not None:
+            c.away = plan.away() < plan.p_away
+            forward = plan.forward() if plan.forward is not None else 0.0
+            if c.away and plan.anywhere:  # filed at the nearest centre, which passes it on
+                c.forward = forward
         if self._mail is not None:
             c.mail = self._mail()
         if self._pickup_delay is not None:
@@ -229,6 +234,9 @@ class Permits:
         for d in plan.deps[i]:
             started = max(started, c.available_at[d])
         verdict, paused = 0, 0.0
+        if c.forward and not c.found:  # 跨域办: on its way from the receiving centre
+            yield env.timeout(c.forward)
+            path[SCHEDULED] += c.forward
         if spec.by_rules and c.automatic[i]:  # 智能办: a standard case, decided by rules at once
             verdict = 3
         elif spec.steps:
@@ -407,6 +415,7 @@ class Permits:
                 c.channel,
                 c.trips,
                 c.specialist_trips,
+                c.far_trips,
                 c.documents,
                 0 if c.found else plan.distinct_documents,  # a case found asks for nothing
                 len(c.windows),

@@ -17,6 +17,7 @@ from sim.domain.design import (
     Checklist,
     Decisions,
     Design,
+    Filing,
     Forms,
     HeldDocuments,
     Licences,
@@ -144,6 +145,13 @@ class NeedPlan:
         self.p_found = min(s.p_found for s in self.specs)
         self.found = centre.streams.uniform(f"proactive/{need}") if self.p_found else None
         self.proactive = design.application is Application.proactive
+        # Away from the competent centre (跨域办's demand): drawn per case under every design, as is
+        # the forwarding time; filed near only when every item of the need may be filed anywhere.
+        away = scenario.away
+        self.p_away = away.share
+        self.away = centre.streams.uniform(f"away/{need}") if away.share else None
+        self.forward = centre.streams.sampler(f"forward/{need}", away.forward) if away.share and away.forward else None
+        self.anywhere = design.filing is Filing.any_centre and all(scenario.items[n].anywhere for n in names)
         self.zeros, self.nones, self.empties = (0,) * n, (None,) * n, ((),) * n
         # A bundle's own committed limit runs from the merged dossier's acceptance.
         bundle = design.limits is Limits.committed and bool(self.upfront)
@@ -262,7 +270,9 @@ class Case:
     shared empty tuples; counts start at the class's zeros."""
 
     channel = IN_PERSON
-    trips = specialist_trips = documents = reworks = 0
+    trips = specialist_trips = far_trips = documents = reworks = 0
+    away = False  # nearest centre another district's: trips to the competent centre are far trips
+    forward = 0.0  # 跨域办: hours the receiving centre takes to pass the dossier on
     windows: frozenset[str] = frozenset()  # the windows visited in person or by a specialist
     waiting = mail = pickup_delay = 0.0
     pending: dict[str, list[int]] | None = None  # parallel routing: items about to go in together

@@ -40,6 +40,7 @@ CASE_INT_COLUMNS = (
     "channel",
     "trips",
     "specialist_trips",
+    "far_trips",
     "documents",
     "distinct_documents",
     "windows",

@@ -214,6 +214,8 @@ class Windows:
         behalf, or none online."""
         if channel == IN_PERSON:
             c.trips += 1
+            if c.away and not c.plan.anywhere:  # to the competent centre, another district's
+                c.far_trips += 1
         elif channel == SPECIALIST:
             c.specialist_trips += 1
         else:
