@@ -25,7 +25,7 @@ def test_a_pharmacy_list_written_from_service_guides_becomes_a_scenario_that_run
             "sim.calibrate.itemlist",
             str(LISTS / "pharmacy.csv"),
             "--name",
-            "pharmacy",
+            "my_pharmacy",
             "--out",
             str(tmp_path),
         ],
@@ -33,16 +33,17 @@ def test_a_pharmacy_list_written_from_service_guides_becomes_a_scenario_that_run
         text=True,
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    assert f"run it: python -m sim --config-dir {tmp_path} scenario=pharmacy" in done.stdout
-    scenario = sim.load_scenario("pharmacy", config_dir=tmp_path)
-    licence, filing = scenario.items["药品经营许可证核发_零售"], scenario.items["第二类医疗器械经营备案"]
+    assert f"run it: python -m sim --config-dir {tmp_path} scenario=my_pharmacy" in done.stdout
+    scenario = sim.load_scenario("my_pharmacy", config_dir=tmp_path)
+    # the filing is the catalogue's (by its Chinese name), the licence a new item of the list's
+    licence, filing = scenario.items["药品经营许可证核发_零售"], scenario.items["device_filing"]
     assert (licence.limit_days, licence.committed_days, licence.pickup) == (20, 10, True)
-    assert licence.documents[1:2] == ["business_licence"] and "执业药师注册证" in scenario.documents
+    assert licence.documents[1:3] == ["business_licence", "pharmacist_cert"]  # catalogue documents by name
     assert filing.on_the_spot and not filing.pickup and filing.online
-    assert scenario.needs["pharmacy"] == [
+    assert scenario.needs["my_pharmacy"] == [
         "business_licence",
         "药品经营许可证核发_零售",
-        "第二类医疗器械经营备案",
+        "device_filing",
         "tax_registration",
     ]
     assert scenario.items["business_licence"] == sim.load_scenario("startup").items["business_licence"]
@@ -51,11 +52,19 @@ def test_a_pharmacy_list_written_from_service_guides_becomes_a_scenario_that_run
         "zh": "药品经营许可证核发（零售）",
         "en": "Pharmacy retail licence",
     }
-    text = (tmp_path / "scenario" / "pharmacy.yaml").read_text()
+    text = (tmp_path / "scenario" / "my_pharmacy.yaml").read_text()
     assert "its times and rejections: the catalogue's conventions (E)" in text
     for design in (SINGLE, BUNDLED):
         cases = replicate(scenario, design, 0, 1, progress=False).tables["cases"]
-        assert (cases["need"] == "pharmacy").sum() > 50
+        assert (cases["need"] == "my_pharmacy").sum() > 50
+
+
+def test_a_list_may_not_take_a_shipped_scenarios_name(tmp_path):
+    """--config-dir puts a folder after the shipped configs: a folder's 'pharmacy' would never
+    run, the shipped one would, silently. The name is refused, nothing written."""
+    with pytest.raises(ConfigError, match="'pharmacy' is a shipped scenario"):
+        write(read_list(LISTS / "pharmacy.csv"), "pharmacy", tmp_path / "configs")
+    assert not (tmp_path / "configs").exists()
 
 
 def test_the_catalogue_goes_out_as_a_list_and_comes_back_the_same(tmp_path):

@@ -194,6 +194,7 @@ def _blocks(collected: Collected, sweep: Path, figures: Path, labels: Labels) ->
         ]
     if sensitivity:
         out += sections.sensitivity_blocks(sensitivity, labels, fig)
+    out += sections.provenance_blocks(conf.scenario, sensitivity)
     if conf.targets.any:
         out += [
             render.Block("h2", "Against the targets"),

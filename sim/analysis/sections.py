@@ -12,6 +12,7 @@ from omegaconf import OmegaConf
 from sim.analysis import charts, journey_charts, journeys, render, tables
 from sim.analysis.collect import Collected
 from sim.analysis.labels import Labels
+from sim.domain.scenario import Scenario
 from sim.experiment.config import SimConfig, load, register
 from sim.experiment.safety import read_config
 
@@ -139,3 +140,38 @@ def request_blocks(collected: Collected, conf: SimConfig, fig) -> list[render.Bl
             )
         )
     return out
+
+
+def provenance_blocks(scenario: Scenario, sensitivity: dict) -> list[render.Block]:
+    """Where the scenario's inputs come from (its ``provenance``), the estimates that move the
+    headline most first, when the sensitivity study ran; a catalogue's items and departments
+    that none of the scenario's needs uses are left out."""
+    items = {i for need in scenario.needs.values() for i in need}
+    departments = {scenario.items[i].department for i in items}
+
+    def used(key: str) -> bool:
+        part, _, rest = key.partition(".")
+        name = rest.partition(".")[0]
+        return (
+            name == "*"
+            or ((part != "items" or name in items)
+            and (part != "departments" or name in departments))
+        )
+
+    provenance = {k: v for k, v in scenario.provenance.items() if used(k)}
+    if not provenance:
+        return []
+    tags = pd.Series([s.tag.value for s in provenance.values()]).value_counts()
+    return [
+        render.Block("h2", "Where the inputs come from"),
+        render.Block(
+            "p",
+            f"{len(provenance)} inputs described by the scenario: {tags.get('S', 0)} sourced (S), "
+            f"{tags.get('R', 0)} recalled from a statute or figure not retrieved (R: verify before citing), "
+            f"{tags.get('E', 0)} estimates (E). A key with * covers every name there; a named key is its "
+            "exception. Where the sensitivity study ran (+experiment=sensitivity), an estimate's row says "
+            "how many points the lived-time reduction moved between its low and high case; those rows "
+            "come first, the largest first.",
+        ),
+        render.Block("table", tables.provenance_table(provenance, sensitivity)),
+    ]

@@ -35,6 +35,7 @@ from sim.domain.distributions import mean
 from sim.domain.errors import ConfigError
 from sim.domain.names import check_names
 from sim.domain.scenario import Scenario
+from sim.experiment.config import check_own_scenario_name
 
 MAX_ITEMS = 200
 ROLES = ("clerks", "reviewers", "inspectors", "leaders")
@@ -114,6 +115,7 @@ def calibrate(
     own activities and people (``sim.calibrate.discovery``), with ``mapping_file`` (YAML:
     ``people: {person: pool}``, ``activities: {activity: {pool: pool}}``) over what is found."""
     check_names([name], "--name", keyed=False)
+    check_own_scenario_name(name, "--name")
     events = (
         from_frame(log, mapping, timezone) if isinstance(log, pd.DataFrame) else read(log, mapping, timezone)
     )

@@ -1,6 +1,6 @@
 """An office's item list (政务服务事项实施清单) in, a scenario out; and the catalogue out as a list.
 
-    python -m sim.calibrate.itemlist LIST.csv --name pharmacy --out my_configs/
+    python -m sim.calibrate.itemlist LIST.csv --name my_pharmacy --out my_configs/
     python -m sim.calibrate.itemlist --export catalogue.csv      # the shipped catalogue as a list
 
 A planner holds their items as a list, a row per item: its name, department, statutory and
@@ -45,7 +45,7 @@ from omegaconf import OmegaConf
 from sim.calibrate.scenario_file import to_yaml
 from sim.domain.errors import ConfigError, refusing
 from sim.domain.names import check_names, name_from
-from sim.experiment.config import CONFIGS
+from sim.experiment.config import CONFIGS, check_own_scenario_name
 from sim.experiment.loading import load_scenario  # checks a scenario as a run would
 
 MAX_BYTES = 2_000_000
@@ -120,6 +120,7 @@ def read_list(path: Path) -> list[dict[str, str]]:
 def scenario_from(rows: list[dict[str, str]], name: str) -> tuple[dict, dict, dict[str, str]]:
     """(the scenario's YAML data, its labels, provenance notes by dotted key) from the list."""
     check_names([name], "--name", keyed=False)
+    check_own_scenario_name(name, "--name")
     cat, labels = catalogue()
     item_by_zh = {v["zh"]: k for k, v in labels["items"].items()}
     dept_by_zh = {v["zh"]: k for k, v in labels["departments"].items()}
@@ -132,6 +133,8 @@ def scenario_from(rows: list[dict[str, str]], name: str) -> tuple[dict, dict, di
         "needs": {name: {"en": name.replace("_", " "), "zh": name}},
     }
     notes: dict[str, str] = {}
+    sources: dict[str, str] = {}
+    new_items: list[str] = []
     order = []
     for i, row in enumerate(rows):
         key = f"list[{i}]"
@@ -147,11 +150,13 @@ def scenario_from(rows: list[dict[str, str]], name: str) -> tuple[dict, dict, di
         if known_item and department != cat["items"][item]["department"]:
             spec["department"] = department
         here, source = f"items.{item}", row.get("source") or "not given"
+        sources[item] = source
         if known_item:
             notes[here] = f"the catalogue's item, with the list's values; source: {source}"
         else:
             notes[here] = f"new; source: {source}; its times and rejections: the catalogue's conventions (E)"
             new_labels["items"][item] = {"zh": text, "en": row.get("item_en") or text}
+            new_items.append(item)
         for field in ("limit_days", "committed_days"):
             if row.get(field):
                 spec[field] = _days(row[field], f"{key}.{field}")
@@ -188,7 +193,31 @@ def scenario_from(rows: list[dict[str, str]], name: str) -> tuple[dict, dict, di
     data["needs"] = {name: list(dict.fromkeys(order))}
     data["demand"] = {name: DEMAND}
     notes[f"demand.{name}"] = "E: arrivals per open hour, a small share of a district's; set your own"
+    data["provenance"] = _provenance(notes, sources, new_items)
     return {k: v for k, v in data.items() if v != {}}, new_labels, notes
+
+
+def _provenance(notes: dict[str, str], sources: dict[str, str], new_items: list[str]) -> dict:
+    """The notes as data the report shows (``sim.domain.provenance``): what the list says is
+    the office's own record, tagged as its row's source begins (S:, R:, E:; sourced when it says
+    nothing), and a new item's times and rejections the catalogue's conventions (E)."""
+    out = {}
+    for key, note in notes.items():
+        if key.startswith("items.") and key.count(".") == 2:
+            source = sources[key.split(".")[1]]
+            tag = source[0] if re.match(r"^[SRE]\b", source) else "S"
+            out[key] = {"tag": tag, "source": f"the office's item list ({note}): {source}"[:500]}
+    for item in new_items:
+        for field in CONVENTION:
+            out[f"items.{item}.{field}"] = {
+                "tag": "E",
+                "source": "the catalogue's conventions for an item with no measured times",
+            }
+    out[next(k for k in notes if k.startswith("demand."))] = {
+        "tag": "E",
+        "source": "a small share of a district's; set your own",
+    }
+    return out
 
 
 def _department(text: str, cat: dict, by_zh: dict, taken: set, data: dict, labels: dict, key: str) -> str:

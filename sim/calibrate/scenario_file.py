@@ -46,6 +46,24 @@ def scenario_dict(s: Structure, name: str, timezone: str) -> dict:
         "warmup": min(WARMUP, math.floor(s.span / 4)) if s.warmup is None else s.warmup,
         "drain": 24.0 * DRAIN_DAYS,
         **_work_limit(s),
+        "provenance": _provenance(name),
+    }
+
+
+def _provenance(name: str) -> dict:
+    """What the office's own log gave (sourced: its records) and what calibration assumes."""
+    log = f"fitted from the office's own log by python -m sim.calibrate (scenario {name}); see calibration.md"
+    return {
+        "items": {"tag": "S", "source": log},
+        "demand": {"tag": "S", "source": f"{log}: arrivals by hour, weekday and week"},
+        "departments": {
+            "tag": "S",
+            "source": f"{log}: people active in a typical week (the median over weeks)",
+        },
+        "horizon": {
+            "tag": "E",
+            "source": "the log's span; the week multipliers replay its volume, not a forecast",
+        },
     }
 
 

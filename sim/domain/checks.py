@@ -8,7 +8,7 @@ import math
 import zoneinfo
 from typing import TYPE_CHECKING
 
-from sim.domain import bounds, routes
+from sim.domain import bounds, provenance, routes
 from sim.domain.bounds import FIRST_DATE, LAST_DATE, MAX_HOURS, MAX_SIZE, MAX_STAFF
 from sim.domain.calendars import WEEKDAYS, holiday_date, open_spans, parse_clock, periods, weighted_hours
 from sim.domain.distributions import check
@@ -96,6 +96,7 @@ def validate(scenario: Scenario, key: str = "scenario") -> None:
             raise ConfigError(k, f"arrival rate must be a finite number > 0 per hour, got {rate}")
     _channels(s, key)
     _requests(s, key)
+    provenance.check(s.provenance, s, f"{key}.provenance")
     for name in ("mail", "pickup_delay"):
         if getattr(s, name) is not None:
             check(getattr(s, name), f"{key}.{name}")

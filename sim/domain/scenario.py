@@ -16,6 +16,7 @@ from enum import Enum
 from sim.domain.calendars import Calendar
 from sim.domain.checks import validate
 from sim.domain.distributions import Dist
+from sim.domain.provenance import Source
 from sim.domain.value import Value
 
 
@@ -388,6 +389,7 @@ class Scenario(Value):
     (rates are per open hour, shaped by ``demand_profile``), and work pauses while closed.
     ``requests`` is the enterprise request service with its tiers (none by default).
     ``away``: applicants whose nearest centre is not the competent one (none by default).
+    ``provenance``: where the inputs come from, by config path (``sim.domain.provenance``).
     ``held_by``: which body (a department or any other) issues and holds a document
     (``{legal_rep_id: public_security}``), so that a design that fetches held documents (免提交)
     needs no copy.
@@ -432,6 +434,7 @@ class Scenario(Value):
     channels: dict[str, ChannelMix] = field(default_factory=dict)
     specialists: Specialists = field(default_factory=Specialists)
     away: Away = field(default_factory=Away)
+    provenance: dict[str, Source] = field(default_factory=dict)
     requests: Requests = field(default_factory=Requests)
     horizon: float
     warmup: float = 0.0

@@ -19,6 +19,7 @@ from omegaconf import DictConfig, ListConfig, OmegaConf
 from sim.domain.design import PRESETS, Design
 from sim.domain.errors import ConfigError
 from sim.domain.knobs import Estimates, Staffing, applied
+from sim.domain.provenance import check_varied
 from sim.domain.scenario import Scenario
 from sim.domain.targets import Costs, Targets
 
@@ -107,6 +108,7 @@ class SimConfig:
                 "a staffing search needs a target: set targets.within_days and "
                 "targets.share, targets.p90_days, targets.on_time_share or targets.requests_closed_share",
             )
+        check_varied(self.scenario.provenance, [f.name for f in fields(Estimates)], "scenario.provenance")
         a = self.attribution
         if a.towards not in PRESETS:
             known = ", ".join(PRESETS)
@@ -135,6 +137,16 @@ def refuse_unknown_keys(node: DictConfig | ListConfig, path: str = "") -> None:
         child = node[key]
         if isinstance(child, (DictConfig, ListConfig)):
             refuse_unknown_keys(child, full)
+
+
+def check_own_scenario_name(name: str, key: str) -> None:
+    """A folder's scenario must not share a shipped scenario's name: ``--config-dir`` adds the
+    folder after the shipped configs, so the shipped one would run in its place, silently."""
+    if (Path(CONFIGS) / "scenario" / f"{name}.yaml").exists():
+        raise ConfigError(
+            key,
+            f"'{name}' is a shipped scenario, which a folder's scenario cannot replace: choose another name",
+        )
 
 
 def did_you_mean(key: str, known: list[str]) -> str:

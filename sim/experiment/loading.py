@@ -9,7 +9,7 @@ Overrides are written as on the command line (``scenario.…``, ``staffing.scale
 ``ConfigError`` naming its key. The scenario returned is the one that runs, knobs applied.
 A folder of your own configs is searched as ``--config-dir`` is on the command line::
 
-    scenario = sim.load_scenario("pharmacy", config_dir="my_configs")   # my_configs/scenario/pharmacy.yaml
+    scenario = sim.load_scenario("my_pharmacy", config_dir="my_configs")  # my_configs/scenario/…
 """
 
 from __future__ import annotations

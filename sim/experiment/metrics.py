@@ -9,7 +9,15 @@ from sim.domain.targets import Targets
 from sim.model.recorder import PARTS
 from sim.run import RunResult
 
-CASE_METRICS = ("lead_time", "lead_time_working_days", "trips", "documents", "waiting", "reworks", "far_trips")
+CASE_METRICS = (
+    "lead_time",
+    "lead_time_working_days",
+    "trips",
+    "documents",
+    "waiting",
+    "reworks",
+    "far_trips",
+)
 
 
 def steady_cases(result: RunResult) -> pd.DataFrame:

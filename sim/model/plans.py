@@ -150,7 +150,9 @@ class NeedPlan:
         away = scenario.away
         self.p_away = away.share
         self.away = centre.streams.uniform(f"away/{need}") if away.share else None
-        self.forward = centre.streams.sampler(f"forward/{need}", away.forward) if away.share and away.forward else None
+        self.forward = (
+            centre.streams.sampler(f"forward/{need}", away.forward) if away.share and away.forward else None
+        )
         self.anywhere = design.filing is Filing.any_centre and all(scenario.items[n].anywhere for n in names)
         self.zeros, self.nones, self.empties = (0,) * n, (None,) * n, ((),) * n
         # A bundle's own committed limit runs from the merged dossier's acceptance.
