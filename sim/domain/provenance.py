@@ -3,7 +3,7 @@ a source for each input, so a report can show a proposal's reader what the resul
 
 ``Scenario.provenance`` maps a key to its ``Source``. A key names the scenario's inputs as a
 config path does (``items.food_permit.limit_days``); a segment may be ``*`` for every name there
-(``items.*.review``: every item's review). A more specific key wins over a pattern: the
+(``items.*.review``: every item's review). A named key states a pattern's exception: the
 catalogue states its conventions once and its sourced exceptions beside them. ``varied_by``
 names the sensitivity study's estimate (``Estimates``) that multiplies the input, so the report
 can say how far the headline moves with it.
@@ -55,11 +55,6 @@ def paths(value: object, prefix: str = "") -> list[str]:
     return out
 
 
-def matches(pattern: str, path: str) -> bool:
-    a, b = pattern.split("."), path.split(".")
-    return len(a) == len(b) and all(p in ("*", q) for p, q in zip(a, b, strict=True))
-
-
 def check(provenance: dict[str, Source], scenario: object, key: str) -> None:
     """Each key a path of ``scenario`` (patterns matching at least one: a misspelt key would
     tag nothing), each source bounded text."""
@@ -68,11 +63,18 @@ def check(provenance: dict[str, Source], scenario: object, key: str) -> None:
     if len(provenance) > MAX_KEYS:
         raise ConfigError(key, f"at most {MAX_KEYS} entries, got {len(provenance)}")
     held = [p for p in paths(scenario) if not p.startswith("provenance")]
+    exact, lines = set(held), "\n".join(held)  # a pattern is one regular-expression scan of them all
     for name, source in provenance.items():
         k = f"{key}.{name}"
-        if not all(SEGMENT.match(s) for s in name.split(".")):
+        segments = name.split(".")
+        if not all(SEGMENT.match(s) for s in segments):
             raise ConfigError(k, "a key is a config path of names, numbers and '*' (items.*.review)")
-        if not any(matches(name, p) for p in held):
+        if "*" in segments:
+            parts = ("[^.\n]+" if s == "*" else re.escape(s) for s in segments)
+            found = re.search("^" + r"\.".join(parts) + "$", lines, re.MULTILINE) is not None
+        else:
+            found = name in exact
+        if not found:
             raise ConfigError(k, "names no input of the scenario")
         if not 0 < len(source.source) <= MAX_SOURCE:
             raise ConfigError(
@@ -88,8 +90,3 @@ def check_varied(provenance: dict[str, Source], estimates: list[str], key: str) 
                 f"{key}.{name}.varied_by",
                 f"unknown estimate '{source.varied_by}' (known: {', '.join(estimates)})",
             )
-
-
-def specificity(pattern: str) -> int:
-    """How many segments are names, not ``*``: the more, the more specific."""
-    return sum(s != "*" for s in pattern.split("."))
