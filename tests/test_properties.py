@@ -40,21 +40,8 @@ from sim.domain.design import (
     SiteVisits,
     Steps,
 )
-from sim.domain.scenario import (
-    Away,
-    Batch,
-    ChannelMix,
-    Commitment,
-    Meeting,
-    OverdueEffect,
-    OverdueReport,
-    Queue,
-    RequestClass,
-    Requests,
-    Return,
-    Specialists,
-    Step,
-)
+from sim.domain.requests import Meeting, OverdueEffect, OverdueReport, RequestClass, Requests
+from sim.domain.scenario import Away, Batch, ChannelMix, Commitment, Queue, Return, Specialists, Step
 from sim.model.recorder import PARTS
 
 DOCS = [f"d{i}" for i in range(6)]

@@ -11,18 +11,8 @@ from builders import chain, det, exp
 
 from sim import SINGLE, ConfigError, run
 from sim.domain.checks import validate
-from sim.domain.scenario import (
-    Department,
-    Item,
-    Meeting,
-    OverdueEffect,
-    OverdueReport,
-    RequestClass,
-    Requests,
-    Satisfaction,
-    Scenario,
-    Specialists,
-)
+from sim.domain.requests import Meeting, OverdueEffect, OverdueReport, RequestClass, Requests, Satisfaction
+from sim.domain.scenario import Department, Item, Scenario, Specialists
 from sim.experiment.metrics import summarise_requests
 from sim.model import Model
 from sim.run import tables

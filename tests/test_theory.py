@@ -16,7 +16,8 @@ from scipy import stats
 
 from sim import SINGLE, Department, Item, run
 from sim.analysis.theory import erlang_c, mmc_sojourn, mmc_wait
-from sim.domain.scenario import RequestClass, Requests, Specialists
+from sim.domain.requests import RequestClass, Requests
+from sim.domain.scenario import Specialists
 from sim.experiment.metrics import steady_cases, summarise
 
 CHECKS = 13  # waiting and utilisation for four M/M/c queues, four Jackson networks (one with feedback)

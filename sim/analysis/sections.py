@@ -152,10 +152,8 @@ def provenance_blocks(scenario: Scenario, sensitivity: dict) -> list[render.Bloc
     def used(key: str) -> bool:
         part, _, rest = key.partition(".")
         name = rest.partition(".")[0]
-        return (
-            name == "*"
-            or ((part != "items" or name in items)
-            and (part != "departments" or name in departments))
+        return name == "*" or (
+            (part != "items" or name in items) and (part != "departments" or name in departments)
         )
 
     provenance = {k: v for k, v in scenario.provenance.items() if used(k)}

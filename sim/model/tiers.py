@@ -27,7 +27,8 @@ import simpy
 
 from sim.domain.calendars import WorkingTime, parse_clock
 from sim.domain.distributions import Dist, DistKind
-from sim.domain.scenario import Meeting, OverdueEffect, OverdueReport, Queue, RequestClass
+from sim.domain.requests import Meeting, OverdueEffect, OverdueReport, RequestClass
+from sim.domain.scenario import Queue
 from sim.model.centre import Centre
 from sim.model.pools import MonitoredResource
 
