@@ -193,11 +193,11 @@ def scenario_from(rows: list[dict[str, str]], name: str) -> tuple[dict, dict, di
     data["needs"] = {name: list(dict.fromkeys(order))}
     data["demand"] = {name: DEMAND}
     notes[f"demand.{name}"] = "E: arrivals per open hour, a small share of a district's; set your own"
-    data["provenance"] = _provenance(notes, sources, new_items)
+    data["provenance"] = _provenance(notes, sources, new_items, name)
     return {k: v for k, v in data.items() if v != {}}, new_labels, notes
 
 
-def _provenance(notes: dict[str, str], sources: dict[str, str], new_items: list[str]) -> dict:
+def _provenance(notes: dict[str, str], sources: dict[str, str], new_items: list[str], need: str) -> dict:
     """The notes as data the report shows (``sim.domain.provenance``): what the list says is
     the office's own record, tagged as its row's source begins (S:, R:, E:; sourced when it says
     nothing), and a new item's times and rejections the catalogue's conventions (E)."""
@@ -213,7 +213,7 @@ def _provenance(notes: dict[str, str], sources: dict[str, str], new_items: list[
                 "tag": "E",
                 "source": "the catalogue's conventions for an item with no measured times",
             }
-    out[next(k for k in notes if k.startswith("demand."))] = {
+    out[f"demand.{need}"] = {
         "tag": "E",
         "source": "a small share of a district's; set your own",
     }
