@@ -11,7 +11,15 @@ from builders import chain, det, exp
 
 from sim import SINGLE, ConfigError, run
 from sim.domain.checks import validate
-from sim.domain.requests import Meeting, OverdueEffect, OverdueReport, RequestClass, Requests, Satisfaction
+from sim.domain.requests import (
+    FailedWindow,
+    Meeting,
+    OverdueEffect,
+    OverdueReport,
+    RequestClass,
+    Requests,
+    Satisfaction,
+)
 from sim.domain.scenario import Department, Item, Scenario, Specialists
 from sim.experiment.metrics import summarise_requests
 from sim.model import Model
@@ -306,3 +314,45 @@ def test_coordinators_and_specialists_can_work_shifts():
     analysis = r.request_steps[r.request_steps["activity"] == "analysis"].sort_values("start")
     assert list(analysis["enqueue"]) == [12.0, 14.0]
     assert list(analysis["start"]) == [12.0, 15.0]  # two coordinators would have started it at 14
+
+
+def test_the_cant_get_it_done_window_turns_a_twice_rejected_case_into_a_request():
+    """办不成事: a dossier sent back twice (intake 1 h, 10 h to fix each time) is referred, the
+    request settles at the front in 2 h, and the applicant files once more, accepted: 1 + 10 + 1
+    + 2 + 1 = 15 h and three trips, where without the window rejections go on. Every referral is
+    a request of the class's own path, on streams of its own (permits and the class's arrivals
+    meet the same draws either way)."""
+    base = office({"difficulty": cls(p_front=1.0)})
+    scenario = replace(
+        base,
+        departments={"A": Department(clerks=5, reviewers=1), "B": Department(reviewers=1)},
+        items={"p": Item(department="A", intake=det(1), p_incomplete=0.8, prepare=det(10))},
+        demand={"permit": 0.01},
+        specialists=Specialists(staff=5),
+        horizon=20_000,
+    )
+    window = replace(
+        scenario,
+        requests=replace(scenario.requests, failed_window=FailedWindow(after=2, request="difficulty")),
+    )
+    without, with_window = run(scenario, SINGLE, seed=3), run(window, SINGLE, seed=3)
+    before, cases = without.cases.set_index("case"), with_window.cases.set_index("case")
+    referred = before.index[before["reworks"] >= 2]
+    assert len(referred) > 20 and (before.loc[referred, "reworks"] > 2).any()
+    assert (cases.loc[referred, "reworks"] == 2).all() and (cases.loc[referred, "trips"] == 3).all()
+    assert np.allclose(cases.loc[referred, "lead_time"], 15)
+    kept = before.index.difference(referred)
+    assert cases.loc[kept, "lead_time"].equals(before.loc[kept, "lead_time"])
+    requests = with_window.requests
+    assert len(requests) == len(referred) and set(requests["class"]) == {"difficulty_referred"}
+    assert np.allclose(requests["closed_at"] - requests["arrival"], 2)
+
+
+def test_the_window_refers_to_a_class_the_service_has():
+    scenario = office({"difficulty": cls()})
+    with pytest.raises(ConfigError, match="unknown request class 'dificulty'") as error:
+        replace(
+            scenario,
+            requests=replace(scenario.requests, failed_window=FailedWindow(after=2, request="dificulty")),
+        )
+    assert error.value.key == "scenario.requests.failed_window.request"

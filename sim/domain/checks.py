@@ -8,8 +8,8 @@ import math
 import zoneinfo
 from typing import TYPE_CHECKING
 
-from sim.domain import bounds, provenance, routes
-from sim.domain.bounds import FIRST_DATE, LAST_DATE, MAX_HOURS, MAX_SIZE, MAX_STAFF
+from sim.domain import bounds, provenance, requests, routes
+from sim.domain.bounds import FIRST_DATE, LAST_DATE, MAX_SIZE
 from sim.domain.calendars import WEEKDAYS, holiday_date, open_spans, parse_clock, periods, weighted_hours
 from sim.domain.distributions import check
 from sim.domain.errors import ConfigError
@@ -95,7 +95,7 @@ def validate(scenario: Scenario, key: str = "scenario") -> None:
         if not (math.isfinite(rate) and rate > 0):
             raise ConfigError(k, f"arrival rate must be a finite number > 0 per hour, got {rate}")
     _channels(s, key)
-    _requests(s, key)
+    requests.check(s, key)
     provenance.check(s.provenance, s, f"{key}.provenance")
     for name in ("mail", "pickup_delay"):
         if getattr(s, name) is not None:
@@ -319,73 +319,6 @@ def _channels(s: Scenario, key: str) -> None:
     bounds.hours(s.away.trip_hours, f"{key}.away.trip_hours")
     if s.away.forward is not None:
         check(s.away.forward, f"{key}.away.forward")
-
-
-def _requests(s: Scenario, key: str) -> None:
-    r, k = s.requests, f"{key}.requests"
-    check_names(r.classes, f"{k}.classes")
-    for name, cls in r.classes.items():
-        kc = f"{k}.classes.{name}"
-        if not (math.isfinite(cls.rate) and cls.rate > 0):
-            raise ConfigError(
-                f"{kc}.rate", f"arrival rate must be a finite number > 0 per hour, got {cls.rate}"
-            )
-        if not 0 <= cls.visits <= 1000:
-            raise ConfigError(
-                f"{kc}.visits", f"must be a whole number of trips from 0 to 1000, got {cls.visits}"
-            )
-        for part in ("front", "analysis", "work", "policy"):
-            if getattr(cls, part) is not None:
-                check(getattr(cls, part), f"{kc}.{part}")
-        for part in ("p_front", "p_unsettled", "p_unresolved"):
-            bounds.probability(getattr(cls, part), f"{kc}.{part}")
-        if cls.p_unresolved and cls.policy is None:
-            raise ConfigError(
-                f"{kc}.p_unresolved", "only a hard request (policy: its duration) is closed unresolved"
-            )
-        if cls.policy is not None and cls.urgent:
-            raise ConfigError(
-                f"{kc}.urgent", "a hard request waits for a policy change: it is not urgent work"
-            )
-        for i, department in enumerate(cls.departments):
-            if department not in s.departments:
-                raise ConfigError(
-                    f"{kc}.departments[{i}]", f"unknown department '{department}'{known(s.departments)}"
-                )
-        if len(set(cls.departments)) != len(cls.departments):
-            raise ConfigError(f"{kc}.departments", "lists a department twice")
-        pool = len(cls.departments) or len(s.departments)
-        if cls.involved is not None and not 1 <= cls.involved <= pool:
-            raise ConfigError(
-                f"{kc}.involved", f"must be from 1 to the {pool} departments listed, got {cls.involved}"
-            )
-        bounds.days(cls.deadline_days, f"{kc}.deadline_days")
-    if not r.classes:
-        return
-    if s.specialists.staff == 0:
-        raise ConfigError(
-            f"{key}.specialists.staff", "requests are taken up by specialists, but there are none"
-        )
-    bounds.staff(r.coordinators, f"{k}.coordinators", minimum=1)
-    if not 1 <= r.meeting.capacity <= MAX_STAFF:
-        raise ConfigError(
-            f"{k}.meeting.capacity",
-            f"must be a whole number of requests per sitting from 1 to {MAX_STAFF}, got {r.meeting.capacity}",
-        )
-    for part in ("meeting", "report"):
-        periodic = getattr(r, part)
-        if periodic is not None:
-            bounds.days(periodic.every_days, f"{k}.{part}.every_days")
-            if not 0 <= periodic.first_day <= MAX_HOURS / 24:
-                raise ConfigError(
-                    f"{k}.{part}.first_day", f"must be a day number >= 0, got {periodic.first_day}"
-                )
-            parse_clock(periodic.at, f"{k}.{part}.at")
-    if r.satisfaction is not None:
-        bounds.probability(r.satisfaction.on_time, f"{k}.satisfaction.on_time")
-        bounds.days(r.satisfaction.halving_days, f"{k}.satisfaction.halving_days")
-    if not (0 < r.reviewer_share <= 1):
-        raise ConfigError(f"{k}.reviewer_share", f"must be a share in (0, 1], got {r.reviewer_share}")
 
 
 def _dates(s: Scenario, key: str) -> None:

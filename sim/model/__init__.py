@@ -33,6 +33,9 @@ class Model:
         self.desk = Desk(self.centre) if scenario.requests.classes else None
         if self.desk is not None:
             self.centre.serve(self.desk)
+            window = scenario.requests.failed_window
+            if window.after:  # the 办不成事 window: cases the windows keep sending back
+                self.permits.windows.refer, self.permits.windows.refer_after = self.desk.refer, window.after
 
     def run(self) -> None:
         self.centre.run()

@@ -86,6 +86,7 @@ class _Request:
         "overdue",
         "parts",
         "policy",
+        "referral",
         "remaining",
         "resolved",
         "settled_front",
@@ -110,6 +111,13 @@ class Desk:
         self.window_hours, self.office_hours = centre.window_hours, centre.office_hours
         self.names = list(config.classes)
         self.specs = [_ClassSpec(name, cls, self) for name, cls in config.classes.items()]
+        # 办不成事: cases the windows refer take their class's path on streams of their own
+        window = config.failed_window
+        self.referred = (
+            _ClassSpec(f"{window.request}_referred", config.classes[window.request], self)
+            if window.after
+            else None
+        )
         self.departments = sorted({d for spec in self.specs for d in spec.departments})
         rec = self.recorder = centre.recorder
         self.dept_code = {d: rec.departments(d) for d in self.departments}
@@ -175,9 +183,17 @@ class Desk:
         """Open a request of class ``name`` now: what arrivals do, for scripting requests by hand."""
         self._open(self.specs[self.names.index(name)])
 
-    def _open(self, spec: _ClassSpec) -> None:
+    def refer(self) -> simpy.Event:
+        """A case the windows could not get done (办不成事) becomes a request now; the event fires
+        when the request closes."""
+        r = self._open(self.referred)
+        r.referral = self.env.event()
+        return r.referral
+
+    def _open(self, spec: _ClassSpec) -> _Request:
         """Open a request, draw all its work now and start it on its way."""
         r = _Request()
+        r.referral = None
         r.id = self.arrived
         self.arrived += 1
         r.spec = spec
@@ -200,6 +216,7 @@ class Desk:
         r.closed = False
         self.open[r.id] = r
         self.env.process(self._serve(r))
+        return r
 
     # -- the request's path ------------------------------------------------------------------
 
@@ -332,6 +349,8 @@ class Desk:
 
     def _close(self, r: _Request) -> None:
         r.closed = True
+        if r.referral is not None:  # the referred applicant may file again
+            r.referral.succeed()
         del self.open[r.id]
         self._record(r, self.env.now)
         r.parts = []  # its parts point back at it: let reference counting free both, not the collector

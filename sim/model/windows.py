@@ -15,7 +15,7 @@ dossier (``Item.entry``: data entry, scanning) comes after the applicant has lef
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 
 import simpy
 
@@ -25,6 +25,7 @@ from sim.model.plans import (
     ACCEPTED,
     APPLICANT,
     IN_PERSON,
+    OFFICE_QUEUE,
     ONLINE,
     SPECIALIST,
     WINDOW_QUEUE,
@@ -45,6 +46,9 @@ class Windows:
         self.specialists = centre.pools.get("specialists")
         self.send_home = scenario.at_closing is AtClosing.send_home and self.window_hours is not None
         self.act, self.res_code = act, res_code
+        # 办不成事: after this many rejections a case is referred to the request service (None: never)
+        self.refer: Callable[[], simpy.Event] | None = None
+        self.refer_after = 0
 
     def visit(self, c: Case, window: str, items: list[int], merged: bool, path: list[float]) -> Generator:
         """Trips to ``window`` until the dossier for ``items`` is accepted, the time added to ``path``.
@@ -135,6 +139,13 @@ class Windows:
             if not items:
                 return
             c.reworks += 1
+            if c.reworks == self.refer_after:  # 办不成事: the request service puts the dossier right
+                waited = env.now
+                yield self.refer()
+                path[OFFICE_QUEUE] += env.now - waited
+                c.n_fail = tuple(k + 1 if i in items else n for i, n in enumerate(c.n_fail))
+                k += 1
+                continue
             delay = max(c.prepare[i][k] for i in items)
             path[APPLICANT] += delay
             if record:
