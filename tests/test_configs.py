@@ -96,6 +96,10 @@ COMPOSER_JOBS = [
     ["scenario=district_requests", "design=bundled", "scenario.requests.coordinators=3"],
     ["+experiment=tiers", "seed=2"],
     ["~scenario.departments.city", "seed=1"],
+    # a sensitivity case is merged onto one composition without its group: as Hydra merges it
+    ["+experiment=sensitivity", "design=bundled", "sensitivity=review_high"],
+    ["+experiment=sensitivity", "design=single", "sensitivity=base", "estimates.mail=2"],
+    ["scenario=startup", "sensitivity=background_low", "seed=4"],
 ]
 BROKEN_JOBS = [
     ["scenario.horizon=abc"],
@@ -103,6 +107,7 @@ BROKEN_JOBS = [
     ["design=nope"],
     ["design=bundled", "design.routing=sideways"],
     ["+scenario.departments.new={clerks:1,reviewers:1}"],  # a typed map takes no new entry here
+    ["sensitivity=nope"],
 ]
 
 

@@ -291,20 +291,40 @@ class Composer:
         # config groups: the folders of the config directory, and any a composition names
         self._groups = {p.name for p in Path(CONFIGS).iterdir() if p.is_dir()}
         self._bases: dict[tuple[str, ...], DictConfig] = {}
+        self._plain = plain_groups(Path(CONFIGS))
 
     def __call__(self, job: list[str]) -> DictConfig:
-        choices, values = [], []
+        choices, values, options = [], [], []
         for o in self._parser.parse_overrides(job):
-            (choices if self._defaults_list_override(o) else values).append(o)
-        key = tuple(o.input_line for o in choices)
+            if self._plain_choice(o, job):
+                options.append(o)
+            else:
+                (choices if self._defaults_list_override(o) else values).append(o)
+        # a plain group's option is merged onto the composition without its group, where its
+        # default would have been (nothing else sets its key): one composition for all options
+        key = tuple(o.input_line for o in choices) + tuple(f"~{o.key_or_group}" for o in options)
         if key not in self._bases:
             self._bases[key] = self._compose(list(key))
         cfg = copy.deepcopy(self._bases[key])
         try:
+            for o in options:
+                cfg.merge_with(OmegaConf.load(Path(CONFIGS) / o.key_or_group / f"{o.value()}.yaml"))
             _apply(values, cfg)
         except Exception:  # let compose say what is wrong, in its own words
             return self._compose(job)
         return cfg
+
+    def _plain_choice(self, o: Override, job: list[str]) -> bool:
+        """``group=option`` of a plain group, for an option that exists, in a job that searches
+        no other config folder (whose files could set the group's key)."""
+        return (
+            o.key_or_group in self._plain
+            and not (o.is_add() or o.is_force_add() or o.is_delete() or o.is_sweep_override())
+            and o.package is None
+            and isinstance(o.value(), str)
+            and (Path(CONFIGS) / o.key_or_group / f"{o.value()}.yaml").is_file()
+            and not any(arg.startswith(("hydra.searchpath", "+hydra.searchpath")) for arg in job)
+        )
 
     def _defaults_list_override(self, override) -> bool:
         key = override.get_key_element().lstrip("+~")
@@ -319,6 +339,31 @@ class Composer:
 
     def _compose(self, overrides: list[str]) -> DictConfig:
         return _without_hydra(self.whole(overrides))
+
+
+def plain_groups(configs: Path) -> set[str]:
+    """Config groups whose every option only sets values under one top-level key, globally
+    (``# @package _global_``, no defaults list), a key no other config file sets: the
+    sensitivity cases, which set ``estimates``. Merging such an option last gives what Hydra's
+    merge at its place in the defaults list gives."""
+    sets: dict[Path, set[str]] = {}  # the top-level keys each file sets
+    plain: dict[Path, bool] = {}  # global, without a defaults list
+    for path in configs.rglob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        keys = set(OmegaConf.to_container(OmegaConf.create(text)) or {})
+        is_global = "@package _global_" in text.split("\n", 1)[0] or path.parent == configs
+        # a group's file without a package header sets keys under its group's name
+        sets[path] = keys if is_global else {path.relative_to(configs).parts[0]}
+        plain[path] = is_global and "defaults" not in keys and path.parent != configs
+    out = set()
+    for group in (p for p in configs.iterdir() if p.is_dir()):
+        options = list(group.glob("*.yaml"))
+        keys = {k for o in options for k in sets[o]}
+        if not options or len(keys) != 1 or not all(plain[o] for o in options):
+            continue
+        if not any(keys & k for p, k in sets.items() if p.parent != group):
+            out.add(group.name)
+    return out
 
 
 def _without_hydra(cfg: DictConfig) -> DictConfig:
