@@ -11,7 +11,9 @@ message naming the key, exit code 2, and nothing written.
 Jobs that choose the same config-group options share one composition; their other overrides
 are applied to a copy as Hydra applies them after composing (``key=value``, ``+key``,
 ``++key``), so checking a sweep of hundreds of seeds or staff counts costs a few compositions,
-not hundreds. Only Hydra's public API is used (``compose``, the override parser, OmegaConf);
+not hundreds. A sensitivity case (an option of a group whose options only set one global key
+that no other config file sets) is merged onto the one composition without its group. Only
+Hydra's public API is used (``compose``, the override parser, OmegaConf);
 any override the shortcut does not take is composed in full, so what a job gets, or the
 error it raises, is what ``compose`` gives.
 """
