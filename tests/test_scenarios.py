@@ -115,7 +115,7 @@ def test_the_city_table_matches_the_district_files_and_adds_up_to_the_city():
         share, cases, size = float(cells[3].rstrip(" %")), int(cells[4].replace(",", "")), float(cells[5])
         assert OmegaConf.load(README.parent / f"{name.strip('`')}.yaml").size == size, name
         assert cases == round(2_600_000 * share / 100), name
-        assert size == round(cases / 2088), name  # a district_channels year's arrivals
+        assert size == round(cases / 3306), name  # a district_channels year's arrivals
         total += cases
     assert abs(total - 2_600_000) < 2_600_000 * 0.001
 
