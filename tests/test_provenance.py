@@ -91,3 +91,16 @@ def test_an_item_list_writes_its_rows_sources_as_provenance(tmp_path):
     assert p["items.药品经营许可证核发_零售.limit_days"].tag is Tag.R  # the row's source says R:
     assert p["items.药品经营许可证核发_零售.intake"].tag is Tag.E  # the catalogue's conventions
     assert p["items.business_licence.limit_days"].tag is Tag.S  # the catalogue's own, kept
+
+
+def test_a_source_is_text_on_the_page_not_markup(district, tmp_path):
+    from sim.analysis import render
+
+    hostile = replace(
+        district,
+        provenance={**district.provenance, "mail": Source(tag=Tag.E, source="<script>alert(1)</script> | x")},
+    )
+    blocks = sections.provenance_blocks(hostile, {})
+    page = render.html_page(blocks, "provenance", tmp_path)
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "\\|" in render.markdown(blocks, "provenance")  # a cell's pipe cannot split the table
