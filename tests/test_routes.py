@@ -257,3 +257,13 @@ def test_a_step_of_an_office_is_refused_by_key(step, key, message):
     with pytest.raises(ConfigError) as err:
         with_item(recorded_office(), "permit", steps=[step])
     assert err.value.key == f"scenario.items.permit.steps[0].{key}" and message in str(err.value)
+
+
+def test_a_loop_through_a_step_no_file_works_is_refused_not_turned_for_ever():
+    """Passes count whether or not the file works the step: a step that loops on itself with
+    probability close to 1, worked only on a choice drawn with probability 0, would turn about
+    a million times per file with no visit counted against its cap."""
+    looping = Step(name="review", work=det(1), when="expert", then={"review": NEARLY}, max_visits=2)
+    with pytest.raises(ConfigError) as err:
+        with_item(permit(Step(name="review", work=det(1))), "permit", steps=[looping], choices={"expert": 0.0})
+    assert err.value.key == "scenario.items.permit.steps" and "worked or not" in str(err.value)

@@ -79,7 +79,7 @@ def infer(log: Log, name: str, people: dict[str, str], activities: dict[str, dic
         log.warnings.append(f"{mixed:,} cases name more than one item: each taken as its first step's")
     est = est.assign(item=first_item)
     taken: set[str] = set()
-    items = {i: name_from(i or name, taken) for i in sorted(est["item"].unique())}
+    items = {i: name_from(i or name, taken, kind="item") for i in sorted(est["item"].unique())}
     est = est.assign(item=est["item"].map(items) if len(items) > 1 else name)
     for item, rows in est.groupby("item"):
         _item(s, item, rows, pool_of)

@@ -59,7 +59,7 @@ def find_pools(events: pd.DataFrame, people_map: dict[str, str], activity_map: d
             "average linkage, as Simod does)"
         )
     taken: set[str] = set()
-    names = {p: name_from(p, taken) for p in sorted(set(person_pool.values()))}
+    names = {p: name_from(p, taken, kind="pool") for p in sorted(set(person_pool.values()))}
     pool = named["resource"].map(person_pool).map(names).fillna(NOBODY)
     of_activity = pool.groupby(named["activity"]).agg(lambda p: p.value_counts().index[0]).to_dict()
     for activity in events["activity"].unique():

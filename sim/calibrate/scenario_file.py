@@ -11,6 +11,7 @@ from omegaconf import OmegaConf
 
 from sim.calibrate.structure import Structure
 from sim.domain.scenario import Scenario
+from sim.domain.untrusted import yaml_flow
 
 WARMUP = 672.0  # four weeks: an estimate (the log's office was running before its first event)
 DRAIN_DAYS = 365  # time for the cases open at the end to finish
@@ -96,7 +97,7 @@ def _emit(value: dict, path: str, notes: dict[str, str], depth: int) -> list[str
         here = f"{path}.{name}" if path else str(name)
         note = notes.get(here)
         comment = f"  # {' '.join(str(note).split())}" if note else ""  # one line, whatever it says
-        key = _flow(name)  # a name from the log is a YAML scalar, quoted where it must be
+        key = yaml_flow(name)  # a name from the log is a YAML scalar, quoted where it must be
         if isinstance(v, dict) and v and not _leaf(v):
             out.append(f"{pad}{key}:{comment}")
             out += _emit(v, here, notes, depth + 1)
@@ -108,7 +109,7 @@ def _emit(value: dict, path: str, notes: dict[str, str], depth: int) -> list[str
                 out.append(f"{pad}  - {inner[0].strip()}")
                 out += inner[1:]
         else:
-            out.append(f"{pad}{key}: {_flow(v)}{comment}")
+            out.append(f"{pad}{key}: {yaml_flow(v)}{comment}")
     return out
 
 
@@ -117,11 +118,6 @@ def _leaf(v: dict) -> bool:
     if "dist" in v:
         return True
     return all(isinstance(x, list) and all(isinstance(y, str) for y in x) for x in v.values())
-
-
-def _flow(v: object) -> str:
-    text = yaml.safe_dump(v, default_flow_style=True, allow_unicode=True, width=10_000, sort_keys=False)
-    return text.strip().removesuffix("\n...")
 
 
 def load(text: str) -> Scenario:

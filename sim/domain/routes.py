@@ -70,6 +70,15 @@ def expected_visits(item: Item) -> dict[str, float]:
     is each step's probability."""
     if not routed(item):  # the short form (review, inspection) written out as steps too
         return {s.name: s.probability for s in item.back_office(reduced=False)}
+    passes = _passes(item)
+    return {
+        s.name: float(v) * _worked(item, s) * _returned(s) for s, v in zip(item.steps, passes, strict=True)
+    }
+
+
+def _passes(item: Item) -> np.ndarray:
+    """Each step's expected passes per file, worked or not (a step a file's choice skips is
+    passed all the same, and a loop through it turns as often), caps left out."""
     steps = item.steps
     index = {s.name: k for k, s in enumerate(steps)}
     start = np.zeros(len(steps))
@@ -80,10 +89,8 @@ def expected_visits(item: Item) -> dict[str, float]:
         for k, s in enumerate(steps):
             for target, p in (s.then or {}).items():
                 moves[k, index[target]] += p
-        passes = np.linalg.solve(np.eye(len(steps)) - moves.T, start)
-    else:  # in order from where the file starts, each step by its own chance
-        passes = np.cumsum(start) * np.array([s.probability for s in steps])
-    return {s.name: float(v) * _worked(item, s) * _returned(s) for s, v in zip(steps, passes, strict=True)}
+        return np.linalg.solve(np.eye(len(steps)) - moves.T, start)
+    return np.cumsum(start) * np.array([s.probability for s in steps])  # in order, each by its chance
 
 
 def _worked(item: Item, step) -> float:
@@ -177,13 +184,14 @@ def _ends(item: Item, key: str) -> None:
     """Refuse a route a file might never leave (a loop with no way out: caps only shorten a
     route, they do not make one end) or whose expected visits are absurd."""
     try:
-        visits = expected_visits(item)
+        passes = _passes(item)
     except np.linalg.LinAlgError:
-        visits = {}
-    worst = max(visits.values(), default=math.inf)
-    if not (math.isfinite(worst) and min(visits.values()) >= -1e-9 and worst <= MAX_VISITS):
+        passes = np.array([math.inf])
+    worked = np.array(list(expected_visits(item).values())) if np.isfinite(passes).all() else passes
+    worst = float(max(np.max(passes, initial=0.0), np.max(worked, initial=0.0)))
+    if not (math.isfinite(worst) and float(np.min(passes, initial=0.0)) >= -1e-9 and worst <= MAX_VISITS):
         raise ConfigError(
             f"{key}.steps",
             "the route has a loop a file never leaves (some branch out of it must end the file or lead on), "
-            f"or more than {MAX_VISITS} expected visits of a step",
+            f"or more than {MAX_VISITS} expected passes through a step (worked or not) or visits of it",
         )
