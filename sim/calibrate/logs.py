@@ -16,17 +16,22 @@ complete, a complete before its start) are dropped and listed as warnings.
 
 from __future__ import annotations
 
+import csv
 import gzip
-import xml.etree.ElementTree as ET
+import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.parsers import expat
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from sim.domain.errors import ConfigError
 from sim.domain.names import known
 from sim.domain.routes import MAX_LABEL
+from sim.domain.untrusted import clean_column
 
 # What calibration reads, and its default column (XES names; ``item`` and ``need`` are ours).
 COLUMNS = {
@@ -43,7 +48,15 @@ COLUMNS = {
 REQUIRED = ("case", "activity", "timestamp")
 # and the value without them
 OPTIONAL = {"lifecycle": "complete", "resource": "", "item": "", "need": "", "group": "", "channel": ""}
-MAX_EVENTS = 20_000_000  # a log of more is refused while it is read (memory: ~1 GB a 10 M events)
+# What a log may hold, checked while it is read: calibrated within a minute and 2 GB on 2 cores.
+MAX_EVENTS = 2_000_000
+MAX_TEXT_BYTES = 512 * 2**20  # of the columns read, decompressed (a CSV's whole size)
+MAX_XES_BYTES = 384 * 2**20  # an XES file, decompressed (markup is most of it: read at ~16 MB/s)
+MAX_COLUMNS = 1000
+MAX_ACTIVITIES = 1000  # distinct activities: each a step with its fits and its routes
+MAX_PEOPLE = 20_000  # distinct resources
+MAX_LISTED = 20  # names a message lists before saying how many more
+YEARS = (1900, 2200)
 ARRIVE, DONE = "arrive", "done"  # the export's arrival and completion events, when present
 # XES lifecycle transitions read: when the file reached the step's queue (optional), began, ended.
 LIFECYCLE = ("schedule", "start", "complete")
@@ -65,63 +78,138 @@ class Log:
 
 
 def read(path: str | Path, mapping: dict[str, str] | None = None, timezone: str = "Asia/Shanghai") -> Log:
-    """Read a log file (``.csv``, ``.parquet`` or ``.xes``)."""
+    """Read a log file (``.csv``, ``.parquet``, ``.xes`` or ``.xes.gz``), bounded while it is
+    read: at most ``MAX_EVENTS`` events and ``MAX_TEXT_BYTES`` of text in the columns read, so
+    that a small compressed file cannot expand without bound before anything is counted."""
     path = Path(path)
+    check_timezone(timezone)
     if not path.is_file():
         raise ConfigError("log", f"no such file: {path}")
-    kind = ".xes" if path.name.lower().endswith(".xes.gz") else path.suffix
+    kind = ".xes" if path.name.lower().endswith(".xes.gz") else path.suffix.lower()
     if kind not in (".xes", ".parquet", ".csv"):
         raise ConfigError("log", f"{path.name}: read .csv, .parquet, .xes or .xes.gz")
+    columns = COLUMNS | (mapping or {})
     try:
         if kind == ".xes":
-            frame = _xes(path)
-        elif path.suffix == ".parquet":
-            frame = pd.read_parquet(path)
+            frame = _xes(path, set(columns.values()))
+        elif kind == ".parquet":
+            frame = _parquet(path, set(columns.values()))
         else:
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+            frame = _csv(path, set(columns.values()))
     except ConfigError:
         raise
     except UnicodeDecodeError as err:
         raise ConfigError(
             "log", f"{path.name} is not UTF-8 text (byte {err.start}); save it as UTF-8"
         ) from None
-    except (ValueError, OSError, EOFError, ET.ParseError) as err:  # pandas' and pyarrow's are ValueErrors
-        raise ConfigError("log", f"{path.name} cannot be read as {kind[1:]}: {err}") from None
+    except (ValueError, OSError, EOFError, pa.ArrowException, csv.Error) as err:
+        raise ConfigError("log", f"{path.name} cannot be read as {kind[1:]}: {str(err)[:300]}") from None
     if frame.empty:
         raise ConfigError("log", f"{path.name} holds no events")
     return from_frame(frame, mapping, timezone)
 
 
+def check_timezone(timezone: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
+        raise ConfigError(
+            "--timezone", f"{str(timezone)[:80]!r} is not an IANA time zone (such as Asia/Shanghai)"
+        ) from None
+
+
+def _too_big(name: str, what: str) -> ConfigError:
+    return ConfigError(
+        "log",
+        f"{name}: {what}; calibration reads at most {MAX_EVENTS:,} events and {MAX_TEXT_BYTES // 2**20:,} MB "
+        "of text in the columns it reads (take a span of the log, or fewer columns)",
+    )
+
+
+def _csv(path: Path, wanted: set[str]) -> pd.DataFrame:
+    """A CSV log's columns that calibration reads (the others by name only, in ``unused``)."""
+    if path.stat().st_size > MAX_TEXT_BYTES:
+        raise _too_big(path.name, f"{path.stat().st_size:,} bytes")
+    header = pd.read_csv(path, dtype=str, nrows=0, encoding="utf-8", engine="c")
+    if len(header.columns) > MAX_COLUMNS:
+        raise ConfigError("log", f"{path.name}: {len(header.columns):,} columns, more than {MAX_COLUMNS:,}")
+    keep = [c for c in header.columns if c in wanted]
+    frame = pd.read_csv(
+        path,
+        dtype=str,
+        keep_default_na=False,
+        encoding="utf-8",
+        usecols=keep or None,
+        nrows=MAX_EVENTS + 1,
+        on_bad_lines="error",
+    )
+    if len(frame) > MAX_EVENTS:
+        raise _too_big(path.name, f"more than {MAX_EVENTS:,} events")
+    return _with_names(frame, header.columns)
+
+
+def _with_names(frame: pd.DataFrame, names) -> pd.DataFrame:
+    """``frame`` and, as empty columns' names, the file's other columns (``Log.unused`` lists them)."""
+    frame.attrs["columns"] = [str(c) for c in names]
+    return frame
+
+
+def _parquet(path: Path, wanted: set[str]) -> pd.DataFrame:
+    """A parquet log's columns that calibration reads, batch by batch, counting rows and bytes
+    as they are decompressed (a file of repeated values compresses a thousandfold)."""
+    file = pq.ParquetFile(path)
+    rows = file.metadata.num_rows
+    if rows > MAX_EVENTS:
+        raise _too_big(path.name, f"{rows:,} events")
+    names = file.schema_arrow.names
+    if len(names) > MAX_COLUMNS:
+        raise ConfigError("log", f"{path.name}: {len(names):,} columns, more than {MAX_COLUMNS:,}")
+    keep = [c for c in names if c in wanted]
+    batches, size = [], 0
+    for batch in file.iter_batches(batch_size=65_536, columns=keep):
+        size += batch.nbytes
+        if size > MAX_TEXT_BYTES:
+            raise _too_big(path.name, f"more than {MAX_TEXT_BYTES // 2**20:,} MB once decompressed")
+        batches.append(batch)
+    frame = pa.Table.from_batches(batches).to_pandas() if batches else pd.DataFrame(columns=keep)
+    return _with_names(frame, names)
+
+
 def from_frame(
     frame: pd.DataFrame, mapping: dict[str, str] | None = None, timezone: str = "Asia/Shanghai"
 ) -> Log:
+    check_timezone(timezone)
     columns = COLUMNS | (mapping or {})
     unknown = set(mapping or {}) - set(COLUMNS)
     if unknown:
         raise ConfigError(
             f"mapping.{sorted(unknown)[0]}", f"not a column calibration reads; use {', '.join(COLUMNS)}"
         )
+    every = frame.attrs.get("columns") or [str(c) for c in frame.columns]
     for name in REQUIRED:
         if columns[name] not in frame.columns:
             raise ConfigError(
                 f"mapping.{name}",
-                f"the log has no column '{columns[name]}' (it has {', '.join(map(str, frame.columns))}); "
+                f"the log has no column '{columns[name]}' (it has {_listed(every)}); "
                 f"name it with {name}=<column>",
             )
     if len(frame) > MAX_EVENTS:
         raise ConfigError("log", f"{len(frame):,} events, more than the {MAX_EVENTS:,} calibration reads")
     for name in OPTIONAL:
         if name in (mapping or {}) and columns[name] not in frame.columns:
-            there = known(map(str, frame.columns))
+            there = known(every[:50])
             raise ConfigError(f"mapping.{name}", f"the log has no column '{columns[name]}'{there}")
     events = pd.DataFrame({name: frame[columns[name]] for name in REQUIRED})
     for name, default in OPTIONAL.items():
         events[name] = frame[columns[name]].fillna(default) if columns[name] in frame.columns else default
     for name in ("case", "activity", *OPTIONAL):
         events[name] = events[name].astype(str).str.strip()
-    # An activity's name is shown and written back as the office wrote it, within what a label holds.
-    events["activity"] = events["activity"].str.replace(r"[\x00-\x1f\x7f]", " ", regex=True).str[:MAX_LABEL]
-    unused = sorted(set(map(str, frame.columns)) - {columns[name] for name in COLUMNS})
+    # Names are shown and written back as the office wrote them, within what a label holds, with
+    # no control or invisible characters (sim.domain.untrusted); each kind of name is bounded.
+    for name in ("activity", "resource", "item", "group", "need", "channel"):
+        events[name] = clean_column(events[name], MAX_LABEL)
+    _distinct(events, columns)
+    unused = sorted(set(every) - {columns[name] for name in COLUMNS})
     warnings = []
     events["time"] = _timestamps(events.pop("timestamp"), timezone, columns["timestamp"], warnings)
     kinds = events["lifecycle"].str.lower()
@@ -149,29 +237,63 @@ def from_frame(
     return Log(events, steps, arrivals, timezone, warnings, unused)
 
 
+def _distinct(events: pd.DataFrame, columns: dict[str, str]) -> None:
+    """Refuse a log of more distinct names of a kind than calibration models (each activity is
+    a step with its fits; each person a row of a clustering)."""
+    for name, most in (("activity", MAX_ACTIVITIES), ("resource", MAX_PEOPLE), ("case", MAX_EVENTS)):
+        n = events[name].nunique()
+        if n > most:
+            raise ConfigError(
+                f"mapping.{name} ({columns[name]})",
+                f"{n:,} distinct values, more than the {most:,} calibration models; "
+                + ("filter the log, or map a coarser column" if name != "case" else "take a span of the log"),
+            )
+
+
+def _listed(names: list[str]) -> str:
+    shown = ", ".join(names[:MAX_LISTED])
+    return shown + (f" and {len(names) - MAX_LISTED:,} more" if len(names) > MAX_LISTED else "")
+
+
 def _timestamps(values: pd.Series, timezone: str, column: str, warnings: list[str]) -> pd.Series:
     if isinstance(values.dtype, pd.DatetimeTZDtype):
-        return values.dt.tz_convert(timezone)
+        return _in_range(values.dt.tz_convert(timezone), values.astype(str), column)
     if pd.api.types.is_datetime64_dtype(values):
-        return _local(values, timezone, warnings)
+        return _local(_in_range(values, values.astype(str), column), timezone, warnings)
     text = values.astype(str)
     aware = text.str.contains(r"(?:[+-]\d\d:?\d\d|Z)$", regex=True)
-    parsed = pd.Series(pd.NaT, index=values.index, dtype=f"datetime64[ns, {timezone}]")
+    parts = []
     if aware.any():
-        parsed[aware] = pd.to_datetime(
-            text[aware], format="ISO8601", utc=True, errors="coerce"
-        ).dt.tz_convert(timezone)
+        utc = pd.to_datetime(text[aware], format="ISO8601", utc=True, errors="coerce")
+        parts.append(_in_range(utc, text[aware], column).dt.tz_convert(timezone))
     if (~aware).any():
         naive = pd.to_datetime(text[~aware], format="ISO8601", errors="coerce")
-        parsed[~aware] = _local(naive, timezone, warnings)
+        parts.append(_local(_in_range(naive, text[~aware], column), timezone, warnings))
+    parsed = pd.concat(parts).reindex(values.index) if len(parts) > 1 else parts[0]
     bad = parsed.isna()
     if bad.any():
         at = int(np.flatnonzero(bad.to_numpy())[0])
         raise ConfigError(
             f"mapping.timestamp ({column})",
-            f"{int(bad.sum()):,} timestamps cannot be read as ISO 8601, e.g. row {at}: '{text.iloc[at]}'",
+            f"{int(bad.sum()):,} timestamps cannot be read as ISO 8601, e.g. row {at}: "
+            f"'{text.iloc[at][:80]}'",
         )
     return parsed
+
+
+def _in_range(times: pd.Series, text: pd.Series, column: str) -> pd.Series:
+    """``times`` in nanoseconds, refused where a year falls outside ``YEARS`` (an office's log
+    of this century; the tables' clock reaches 1677 to 2262)."""
+    years = times.dt.year
+    bad = times.notna() & ((years < YEARS[0]) | (years > YEARS[1]))
+    if bad.any():
+        at = int(np.flatnonzero(bad.to_numpy())[0])
+        raise ConfigError(
+            f"mapping.timestamp ({column})",
+            f"{int(bad.sum()):,} timestamps outside the years {YEARS[0]} to {YEARS[1]}, e.g. row {at}: "
+            f"'{str(text.iloc[at])[:80]}'",
+        )
+    return times.dt.as_unit("ns")
 
 
 def _local(naive: pd.Series, timezone: str, warnings: list[str]) -> pd.Series:
@@ -229,44 +351,91 @@ def _pairs(events: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     return steps.sort_values(["case", "end"], kind="stable", ignore_index=True), warnings
 
 
-def _xes(path: Path) -> pd.DataFrame:
+def _xes(path: Path, wanted: set[str] | None = None) -> pd.DataFrame:
     """An XES file's events as rows, with their trace's attributes as ``case:<key>`` columns
-    (read as a stream: a trace's attributes come before its events). XES has no use for a
-    document type, so one (where entities would be declared: an entity bomb) is refused."""
+    (read as a stream: a trace's attributes come before its events), counting the bytes as they
+    are decompressed and the events as they are read. XES has no use for a document type, so one
+    (where entities would be declared: an entity bomb) is refused wherever it stands."""
     opener = gzip.open if path.suffix.lower() == ".gz" else open
+    reader = _XesReader(path.name, wanted)
     with opener(path, "rb") as file:
-        head = file.read(4096)
-    if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
-        raise ConfigError("log", f"{path.name} declares a document type or entities, which XES does not use")
-    with opener(path, "rb") as file:
-        return _xes_rows(file, path.name)
+        read = 0
+        while chunk := file.read(1 << 20):
+            read += len(chunk)
+            if read > MAX_XES_BYTES:
+                raise _too_big(path.name, f"more than {MAX_XES_BYTES // 2**20:,} MB of XES once decompressed")
+            reader.feed(chunk)
+        reader.feed(b"", True)
+    return reader.frame()
 
 
-def _xes_rows(file, name: str) -> pd.DataFrame:
-    rows, case, event = [], None, None
-    for kind, element in ET.iterparse(file, events=("start", "end")):
-        tag = element.tag.rpartition("}")[2]
-        if kind == "start":
-            if tag == "trace":
-                case = {}
-            elif tag == "event":
-                event = {}
-            continue
-        if tag == "event":
-            rows.append(case | event)
-            if len(rows) > MAX_EVENTS:
-                raise ConfigError("log", f"{name}: more than the {MAX_EVENTS:,} events calibration reads")
-            event = None
-            element.clear()
+class _XesReader:
+    """Expat's callbacks building the events column by column (of the ``wanted`` columns, or
+    all), each distinct text kept once; every attribute's name is kept for ``Log.unused``."""
+
+    def __init__(self, name: str, wanted: set[str] | None) -> None:
+        self.name, self.wanted = name, wanted
+        self.columns: dict[str, list] = {}
+        self.names: dict[str, None] = {}
+        self.events = 0
+        self.case: dict[str, str] | None = None
+        self.event: dict[str, str] | None = None
+        self.text: dict[str, str] = {}
+        self.parser = expat.ParserCreate()
+        self.parser.StartElementHandler = self.start
+        self.parser.EndElementHandler = self.end
+        self.parser.StartDoctypeDeclHandler = self.refuse
+        self.parser.EntityDeclHandler = self.refuse
+
+    def feed(self, data: bytes, last: bool = False) -> None:
+        try:
+            self.parser.Parse(data, last)
+        except expat.ExpatError as err:
+            raise ConfigError("log", f"{self.name} cannot be read as xes: {err}") from None
+
+    def refuse(self, *_) -> None:
+        raise ConfigError("log", f"{self.name} declares a document type or entities, which XES does not use")
+
+    def start(self, tag: str, attributes: dict[str, str]) -> None:
+        tag = tag.rpartition(":")[2]
+        if tag == "trace":
+            self.case = {}
+        elif tag == "event":
+            self.event = {}
+        elif tag in _ATTRIBUTES and "key" in attributes:
+            key, value = attributes["key"], attributes.get("value")
+            value = self.text.setdefault(value, value) if value is not None else None
+            if self.event is not None:
+                self.event[key] = value
+            elif self.case is not None:
+                self.case[f"case:{key}"] = value
+
+    def end(self, tag: str) -> None:
+        tag = tag.rpartition(":")[2]
+        if tag == "event" and self.event is not None:
+            for key, value in (self.case or {}).items() | self.event.items():
+                column = self.columns.get(key)
+                if column is None:
+                    if key not in self.names:
+                        if len(self.names) >= MAX_COLUMNS:
+                            raise ConfigError("log", f"{self.name}: more than {MAX_COLUMNS:,} attributes")
+                        self.names[key] = None
+                    if self.wanted is not None and key not in self.wanted:
+                        continue
+                    column = self.columns[key] = []
+                column.extend([None] * (self.events - len(column)))
+                column.append(value)
+            self.events += 1
+            if self.events > MAX_EVENTS:
+                raise _too_big(self.name, f"more than {MAX_EVENTS:,} events")
+            self.event = None
         elif tag == "trace":
-            case = None
-            element.clear()
-        elif tag in _ATTRIBUTES and element.get("key") is not None:
-            if event is not None:
-                event[element.get("key")] = element.get("value")
-            elif case is not None:
-                case[f"case:{element.get('key')}"] = element.get("value")
-    return pd.DataFrame(rows)
+            self.case = None
+
+    def frame(self) -> pd.DataFrame:
+        for column in self.columns.values():
+            column.extend([None] * (self.events - len(column)))
+        return _with_names(pd.DataFrame(self.columns), list(self.names))
 
 
 _ATTRIBUTES = ("string", "date", "int", "float", "boolean", "id")

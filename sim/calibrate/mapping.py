@@ -18,6 +18,8 @@ import yaml
 from sim.calibrate.logs import Log
 from sim.domain.errors import ConfigError
 from sim.domain.names import check_names, known
+from sim.domain.routes import MAX_LABEL
+from sim.domain.untrusted import clean
 
 MAX_BYTES = 1_000_000
 
@@ -32,7 +34,9 @@ def read_mapping(path: str | Path, log: Log) -> tuple[dict[str, str], dict[str, 
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as err:
-        raise ConfigError("--mapping", f"{path.name} is not UTF-8 YAML: {err}") from None
+        raise ConfigError("--mapping", f"{path.name} is not UTF-8 YAML: {str(err)[:300]}") from None
+    except RecursionError:
+        raise ConfigError("--mapping", f"{path.name} is nested too deeply to be a mapping file") from None
     if not isinstance(data, dict) or set(data) - {"people", "activities"}:
         raise ConfigError(
             "--mapping", "a mapping of people and activities (people: {...}, activities: {...})"
@@ -41,16 +45,19 @@ def read_mapping(path: str | Path, log: Log) -> tuple[dict[str, str], dict[str, 
     activities = data.get("activities") or {}
     if not isinstance(people, dict) or not all(isinstance(v, str) for v in people.values()):
         raise ConfigError("people", "person: pool, one a line")
+    if not isinstance(activities, dict):
+        raise ConfigError("activities", "activity: {pool: name}, one a line (a mapping, not a list)")
     check_names(people.values(), "people")
     there = set(log.steps["activity"])
     out = {}
     for activity, spec in activities.items():
+        activity = clean(str(activity), MAX_LABEL)
         if activity not in there:
             raise ConfigError(
-                f"activities.{activity}", f"no such activity in the log{known(list(there)[:50])}"
+                f"activities.{activity[:80]}", f"no such activity in the log{known(list(there)[:50])}"
             )
         if not isinstance(spec, dict) or set(spec) - {"pool"}:
             raise ConfigError(f"activities.{activity}", "give its pool: {pool: name}")
         check_names([spec.get("pool", "")], f"activities.{activity}.pool", keyed=False)
-        out[str(activity)] = {"pool": spec["pool"]}
+        out[activity] = {"pool": spec["pool"]}
     return {str(k): v for k, v in people.items()}, out
