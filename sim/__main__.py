@@ -9,22 +9,14 @@ from omegaconf.errors import OmegaConfBaseException
 
 from sim.domain.errors import ConfigError
 from sim.experiment.app import main, run_composed
+from sim.experiment.config import message_of
 from sim.experiment.preflight import check
 from sim.experiment.watchdog import mark_command
-
-
-def _message(err: BaseException) -> str:
-    parts = []
-    while err is not None:
-        parts.append(str(err).strip())
-        err = err.__cause__
-    return "\n".join(dict.fromkeys(p for p in parts if p))
-
 
 try:
     checked = check(sys.argv[1:])
 except (ConfigError, HydraException, OmegaConfBaseException, yaml.YAMLError) as err:
-    print(f"config error: {_message(err)}", file=sys.stderr)
+    print(f"config error: {message_of(err)}", file=sys.stderr)
     sys.exit(2)
 mark_command()  # its workers stop when this process is gone
 if checked.run is not None:

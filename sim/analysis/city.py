@@ -20,6 +20,7 @@ import pandas as pd
 
 from sim.analysis.collect import OUT, collect
 from sim.domain.errors import ConfigError, refusing
+from sim.domain.untrusted import write_csv
 from sim.experiment.safety import read_config
 from sim.experiment.stats import t_interval
 
@@ -107,9 +108,9 @@ def main(argv: list[str] | None = None) -> int:
     out = args.sweep / OUT
     out.mkdir(exist_ok=True)
     table.to_parquet(out / "city.parquet", index=False)
-    table.to_csv(out / "city.csv", index=False)
+    write_csv(table, out / "city.csv")
     summed = summary(table)
-    summed.to_csv(out / "city_summary.csv", index=False)
+    write_csv(summed, out / "city_summary.csv")
     for r in summed.to_dict("records"):
         m = "lead_time_working_days_mean"
         print(

@@ -21,6 +21,7 @@ from omegaconf import OmegaConf
 
 from sim.analysis import eventlog
 from sim.domain.errors import refusing
+from sim.domain.untrusted import write_csv
 from sim.experiment.output import DONE, ERROR, damage
 from sim.experiment.safety import read_config
 from sim.experiment.sweep import expected_jobs, normalised
@@ -127,8 +128,8 @@ def write(collected: Collected, sweep: str | Path) -> Path:
     for name in ("runs", "replications"):
         df = getattr(collected, name)
         df.to_parquet(out / f"{name}.parquet", index=False)
-        df.to_csv(out / f"{name}.csv", index=False)
-    collected.missing.to_csv(out / "missing.csv", index=False)
+        write_csv(df, out / f"{name}.csv")
+    write_csv(collected.missing, out / "missing.csv")
     logs = [log for log in (eventlog.job_events(job) for job in collected.jobs.values()) if log is not None]
     if logs:  # the jobs that logged their steps, as one process-mining log (XES: sim.analysis.eventlog)
         eventlog.write(pd.concat(logs, ignore_index=True), out, ("parquet", "csv"))

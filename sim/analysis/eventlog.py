@@ -29,6 +29,7 @@ import pandas as pd
 from omegaconf import OmegaConf
 
 from sim.domain.errors import refusing
+from sim.domain.untrusted import write_csv
 from sim.experiment.output import DONE
 from sim.experiment.safety import read_config
 
@@ -160,7 +161,7 @@ def write(
         if fmt == "parquet":
             log.to_parquet(path, index=False)
         elif fmt == "csv":
-            log.assign(**{TIMESTAMP: log[TIMESTAMP].map(pd.Timestamp.isoformat)}).to_csv(path, index=False)
+            write_csv(log.assign(**{TIMESTAMP: log[TIMESTAMP].map(pd.Timestamp.isoformat)}), path)
         elif fmt == "xes":
             write_xes(log, path)
         out.append(path)

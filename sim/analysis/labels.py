@@ -16,8 +16,11 @@ from pathlib import Path
 
 import pandas as pd
 from omegaconf import OmegaConf
+from omegaconf.errors import OmegaConfBaseException
 
 from sim.domain.errors import ConfigError
+from sim.domain.routes import MAX_LABEL
+from sim.domain.untrusted import clean
 from sim.experiment.config import CONFIGS
 from sim.experiment.safety import read_config
 
@@ -37,21 +40,41 @@ COLUMN_KINDS = {
 
 @cache
 def _files(folders: tuple[Path, ...]) -> dict:
-    """The shipped labels with each folder's ``labels.yaml`` over them, kind by kind."""
+    """The shipped labels with each folder's ``labels.yaml`` over them, kind by kind: a
+    planner's file is untrusted, so each of its labels is checked (a mapping of kinds, each a
+    mapping of code names to ``{en, zh}`` of at most ``MAX_LABEL`` characters of one line)."""
     merged = OmegaConf.to_container(OmegaConf.load(FILE))
     for folder in folders:
         path = Path(folder) / "labels.yaml"
         if not path.is_file():
             continue
-        theirs = OmegaConf.to_container(read_config(path), resolve=False)  # a planner's file: untrusted
-        for kind, entries in (theirs or {}).items():
-            for code, entry in (entries or {}).items():
+        try:
+            theirs = OmegaConf.to_container(read_config(path), resolve=True)
+        except OmegaConfBaseException as err:  # a reference to a key it lacks
+            raise ConfigError(str(path), f"a label is text, not a reference: {str(err)[:200]}") from None
+        if theirs is None:
+            continue
+        if not isinstance(theirs, dict):
+            raise ConfigError(
+                str(path), "a mapping of kinds (items:, departments:, ...), each of code: {en, zh}"
+            )
+        for kind, entries in theirs.items():
+            if not isinstance(entries, dict):
+                raise ConfigError(f"{path}: {kind}", "a mapping of code names to {en: ..., zh: ...}")
+            for code, entry in entries.items():
+                key = f"{path}: {kind}.{str(code)[:80]}"
                 if not (isinstance(entry, dict) and entry and set(entry) <= set(LANGUAGES)):
                     raise ConfigError(
-                        f"{path}: {kind}.{code}",
-                        f"a label is {{en: ..., zh: ...}} (either or both), got {entry!r}",
+                        key, f"a label is {{en: ..., zh: ...}} (either or both), got {str(entry)[:80]!r}"
                     )
-                merged.setdefault(str(kind), {})[str(code)] = {k: str(v) for k, v in entry.items()}
+                for lang, text in entry.items():
+                    if not isinstance(text, (str, int, float)) or not 0 < len(str(text)) <= MAX_LABEL:
+                        raise ConfigError(
+                            f"{key}.{lang}",
+                            f"a label is text of 1 to {MAX_LABEL} characters, got {str(text)[:80]!r}",
+                        )
+                entry = {k: clean(v, MAX_LABEL) for k, v in entry.items()}
+                merged.setdefault(str(kind), {})[str(code)] = entry
     return merged
 
 

@@ -20,6 +20,7 @@ from sim.analysis.collect import OUT
 from sim.analysis.compare import HEADLINE
 from sim.analysis.labels import Labels
 from sim.domain.design import PRESETS, Design
+from sim.domain.untrusted import write_csv
 from sim.experiment.output import DONE, damage
 from sim.experiment.stats import t_interval
 
@@ -111,7 +112,7 @@ def blocks(orderings: pd.DataFrame, figures: Path, regenerate: str, labels: Labe
     (sweep / OUT).mkdir(exist_ok=True)
     for name, table in (("shapley", values), ("orderings", steps)):
         table.to_parquet(sweep / OUT / f"{name}.parquet", index=False)
-        table.to_csv(sweep / OUT / f"{name}.csv", index=False)
+        write_csv(table, sweep / OUT / f"{name}.csv")
     n, pairs, reps = (
         orderings["ordering"].nunique(),
         orderings["pair"].nunique(),

@@ -35,6 +35,7 @@ from sim.domain.distributions import mean
 from sim.domain.errors import ConfigError
 from sim.domain.names import check_names
 from sim.domain.scenario import Scenario
+from sim.domain.untrusted import write_csv
 from sim.experiment.config import check_own_scenario_name
 
 MAX_ITEMS = 200
@@ -90,12 +91,18 @@ class Calibration:
         same name already there (perhaps edited by hand) is kept unless ``overwrite``."""
         out = Path(out)
         path = out / "scenario" / f"{self.scenario.name}.yaml"
-        there = [p for p in (path, out / "fits.csv", out / "calibration.md") if p.exists()]
+        figures = [
+            out / "figures" / f"fits_{item}.{kind}"
+            for item in self.structure.items
+            for kind in ("png", "svg")
+        ]
+        made = (path, out / "fits.csv", out / "calibration.md", out / "calibration.html", *figures)
+        there = [p for p in made if p.exists() or p.is_symlink()]
         if there and not overwrite:
             raise ConfigError("--out", f"{there[0]} exists: choose another folder, or --force to replace it")
         (out / "scenario").mkdir(parents=True, exist_ok=True)
         path.write_text(self.text)
-        self.fits().to_csv(out / "fits.csv", index=False)
+        write_csv(self.fits(), out / "fits.csv")
         write_report(self, out, self.validate(replications) if replications else None)
         return path
 

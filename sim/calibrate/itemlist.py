@@ -34,24 +34,28 @@ from __future__ import annotations
 
 import argparse
 import csv
-import io
 import re
 import sys
 from pathlib import Path
 
 import yaml
 from omegaconf import OmegaConf
+from omegaconf.errors import OmegaConfBaseException
 
+from sim.calibrate.listfile import normal, read_table
 from sim.calibrate.scenario_file import to_yaml
 from sim.domain.errors import ConfigError, refusing
 from sim.domain.names import check_names, name_from
+from sim.domain.untrusted import csv_cell
 from sim.experiment.config import CONFIGS, check_own_scenario_name
 from sim.experiment.loading import load_scenario  # checks a scenario as a run would
+from sim.experiment.safety import MAX_FILE_BYTES, read_config
 
 MAX_BYTES = 2_000_000
 MAX_ROWS = 2000
 COLUMNS = {
     "item": ("item", "事项名称"),
+    "code": ("code", "事项编码"),
     "department": ("department", "实施部门"),
     "limit_days": ("limit_days", "法定办结时限"),
     "committed_days": ("committed_days", "承诺办结时限"),
@@ -88,33 +92,30 @@ def catalogue() -> tuple[dict, dict]:
 
 
 def read_list(path: Path) -> list[dict[str, str]]:
-    """The list's rows by field (English names), checked: UTF-8, bounded, the required columns."""
-    if not path.is_file():
-        raise ConfigError("list", f"no such file: {path}")
-    if path.stat().st_size > MAX_BYTES:
-        raise ConfigError("list", f"{path.name} is larger than {MAX_BYTES:,} bytes")
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise ConfigError(
-            "list", f"{path.name} is not UTF-8 text (byte {err.start}); save it as UTF-8"
-        ) from None
-    rows = list(csv.DictReader(io.StringIO(text)))
-    if not rows:
-        raise ConfigError("list", f"{path.name} holds no rows")
-    if len(rows) > MAX_ROWS:
-        raise ConfigError("list", f"{len(rows):,} rows, more than the {MAX_ROWS:,} an item list may hold")
-    header = [h.strip() for h in rows[0]]
-    field_of = {name: field for field, names in COLUMNS.items() for name in names}
+    """The list's rows by field (English names), checked as ``sim.calibrate.listfile`` reads a
+    table, with the required columns; an item named twice is refused (two rows, two items)."""
+    table = read_table(path, COLUMNS, "list")
     for required in ("item", "department"):
-        if not any(field_of.get(h) == required for h in header):
+        if not any(required in row for row in table.rows) and not _has(table, required):
             raise ConfigError(
-                f"list.{required}", f"no column {' or '.join(COLUMNS[required])} (it has {', '.join(header)})"
+                f"list.{required}",
+                f"no column {' or '.join(COLUMNS[required])} (it has {', '.join(table.header)})",
             )
-    return [
-        {field_of[k.strip()]: (v or "").strip() for k, v in row.items() if k and field_of.get(k.strip())}
-        for row in rows
-    ]
+    seen: dict[str, int] = {}
+    for row, line in zip(table.rows, table.lines, strict=True):
+        item = row.get("item", "")
+        if item in seen:
+            raise ConfigError(
+                f"list row {line}.item", f"'{item[:80]}' is named again (first in row {seen[item]})"
+            )
+        if item:
+            seen[item] = line
+    return table.rows
+
+
+def _has(table, field: str) -> bool:
+    names = {normal(n) for n in COLUMNS[field]}
+    return any(normal(h) in names for h in table.header)
 
 
 def scenario_from(rows: list[dict[str, str]], name: str) -> tuple[dict, dict, dict[str, str]]:
@@ -138,10 +139,12 @@ def scenario_from(rows: list[dict[str, str]], name: str) -> tuple[dict, dict, di
     order = []
     for i, row in enumerate(rows):
         key = f"list[{i}]"
-        text = row.get("item", "")
+        text = row.get("item", "") or row.get("code", "")
         if not text:
             raise ConfigError(f"{key}.item", "every row names its item")
-        item = text if text in cat["items"] else item_by_zh.get(text) or name_from(text, taken_items)
+        code = row.get("code", "")
+        item = code if code in cat["items"] else text if text in cat["items"] else item_by_zh.get(text)
+        item = item or name_from(text, taken_items, kind="item")
         known_item = item in cat["items"]
         department = _department(
             row.get("department", ""), cat, dept_by_zh, taken_depts, data, new_labels, key
@@ -164,7 +167,8 @@ def scenario_from(rows: list[dict[str, str]], name: str) -> tuple[dict, dict, di
         if row.get("documents"):
             docs = []
             for doc in filter(None, (d.strip() for d in SPLIT.split(row["documents"]))):
-                code = doc if doc in cat["documents"] else doc_by_zh.get(doc) or name_from(doc, taken_docs)
+                code = doc_by_zh.get(doc) or name_from(doc, taken_docs, kind="doc")
+                code = doc if doc in cat["documents"] else code
                 if code not in cat["documents"]:
                     data["documents"][code] = doc
                 docs.append(code)
@@ -226,7 +230,7 @@ def _department(text: str, cat: dict, by_zh: dict, taken: set, data: dict, label
     department = text if text in cat["departments"] else by_zh.get(text)
     if department is None:  # new: once per name, whichever row names it first
         department = next((d for d, v in labels["departments"].items() if v["zh"] == text), None)
-        department = department or name_from(text, taken)
+        department = department or name_from(text, taken, kind="department")
         data["departments"][department] = dict(NEW_DEPARTMENT)
         labels["departments"][department] = {"zh": text, "en": text}
     return department
@@ -249,7 +253,7 @@ def _days(text: str, key: str) -> float:
 
 def _count(text: str, key: str) -> int:
     value = re.sub(r"次|trips?", "", text).strip()
-    if not value.isdigit() or int(value) > 100:
+    if not re.fullmatch(r"[0-9]{1,3}", value) or int(value) > 100:
         raise ConfigError(key, f"a whole number of trips from 0 to 100, got {text!r}")
     return int(value)
 
@@ -276,28 +280,53 @@ def write(rows: list[dict[str, str]], name: str, out: Path, overwrite: bool = Fa
         "defaults:\n  - /catalogue/xiamen\n  - _self_\n\n" + to_yaml(data, notes, header).split("\n", 2)[-1]
     )
     text = "\n".join(f"# {line}" for line in header.splitlines()) + "\n" + text
+    if len(text.encode()) > MAX_FILE_BYTES:
+        raise ConfigError(
+            "list",
+            f"it makes a scenario of {len(text.encode()):,} bytes, more than a config file may hold "
+            f"({MAX_FILE_BYTES:,}): split the list by need",
+        )
+    made = [d for d in (out, path.parent) if not d.exists()]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     try:
         load_scenario(name, config_dir=out)
-    except ConfigError:
+    except BaseException:  # nothing of a refused list is left behind
         path.unlink()
+        for folder in reversed(made):
+            folder.rmdir()
         raise
-    existing = yaml.safe_load(label_path.read_text(encoding="utf-8")) if label_path.exists() else {}
+    existing = _labels_there(label_path)
     for part, entries in labels.items():
         existing.setdefault(part, {}).update(entries)
-    label_path.write_text(yaml.safe_dump(existing, allow_unicode=True, sort_keys=True), encoding="utf-8")
+    label_path.write_text(to_yaml(existing, {}, ""), encoding="utf-8")  # text quoted as text
     return path
 
 
-def export(path: Path) -> Path:
-    """The shipped catalogue as an item list (a row per item), which ``write`` reads back."""
+def _labels_there(path: Path) -> dict:
+    """The folder's labels already written (this list's go over them), read as text."""
+    if not path.exists():
+        return {}
+    try:
+        there = OmegaConf.to_container(read_config(path), resolve=True) or {}
+    except OmegaConfBaseException as err:
+        raise ConfigError(str(path), f"cannot be read as labels: {str(err)[:200]}") from None
+    if not isinstance(there, dict) or not all(isinstance(v, dict) for v in there.values()):
+        raise ConfigError(str(path), "a mapping of kinds (items:, departments:, ...), each of code: {en, zh}")
+    return there
+
+
+def export(path: Path, overwrite: bool = False) -> Path:
+    """The shipped catalogue as an item list (a row per item), which ``write`` reads back; a
+    file already there is kept unless ``overwrite``."""
+    if (path.exists() or path.is_symlink()) and not overwrite:
+        raise ConfigError("--export", f"{path} exists: choose another name, or --force to replace it")
     cat, labels = catalogue()
     with path.open("w", encoding="utf-8", newline="") as file:
         out = csv.writer(file)
         out.writerow(
             [
-                "item",
+                "code",
                 "事项名称",
                 "department",
                 "limit_days",
@@ -313,7 +342,8 @@ def export(path: Path) -> Path:
             docs = "；".join(cat["documents"][d] for d in item.get("documents", []))
             visits = 2 if item.get("pickup", True) else 1
             out.writerow(
-                [
+                csv_cell(cell)
+                for cell in [
                     key,
                     zh,
                     item["department"],
@@ -338,13 +368,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--out", type=Path, default=Path("my_configs"), help="the config folder to write into"
     )
-    parser.add_argument("--force", action="store_true", help="replace a scenario of that name in --out")
+    parser.add_argument(
+        "--force", action="store_true", help="replace a scenario of that name in --out (or the --export file)"
+    )
     parser.add_argument(
         "--export", type=Path, metavar="CSV", help="write the shipped catalogue as an item list"
     )
     args = parser.parse_args(argv)
     if args.export:
-        print(f"catalogue: {export(args.export)}")
+        print(f"catalogue: {export(args.export, args.force)}")
         return 0
     if args.list is None or not args.name:
         parser.error("give the list and --name (or --export CSV)")

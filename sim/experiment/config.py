@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 
@@ -147,6 +148,31 @@ def check_own_scenario_name(name: str, key: str) -> None:
             key,
             f"'{name}' is a shipped scenario, which a folder's scenario cannot replace: choose another name",
         )
+
+
+def message_of(err: BaseException) -> str:
+    """An error and the errors that caused it, each said once (Hydra wraps OmegaConf's)."""
+    parts = []
+    while err is not None:
+        parts.append(str(err).strip())
+        err = err.__cause__
+    return "\n".join(dict.fromkeys(p for p in parts if p))
+
+
+def search_path(folders: Sequence[str | Path]) -> str:
+    """The ``hydra.searchpath`` override that adds ``folders`` (``--config-dir``), each quoted so
+    that a path holding ``,``, ``]``, ``'`` or spaces reaches Hydra whole. A path with a
+    backslash or ``${`` is refused: Hydra's grammar would read them as escapes or references."""
+    entries = []
+    for folder in folders:
+        path = str(Path(folder).resolve())
+        if "\\" in path or "${" in path:
+            raise ConfigError(
+                "--config-dir",
+                f"{path[:200]!r}: a folder whose path holds a backslash or '${{' cannot be searched",
+            )
+        entries.append("'file://" + path.replace("'", "\\'") + "'")
+    return f"hydra.searchpath=[{','.join(entries)}]"
 
 
 def did_you_mean(key: str, known: list[str]) -> str:

@@ -17,12 +17,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+import yaml
 from hydra import compose, initialize_config_dir
 from hydra.errors import HydraException
+from omegaconf.errors import OmegaConfBaseException
 
 from sim.domain.design import Design
+from sim.domain.errors import ConfigError
 from sim.domain.scenario import Scenario
-from sim.experiment.config import CONFIGS, SimConfig, load, register
+from sim.experiment.config import CONFIGS, SimConfig, load, message_of, register, search_path
 from sim.experiment.preflight import unknown_key
 from sim.experiment.safety import check_data, check_files
 
@@ -36,7 +39,7 @@ def load_config(
     search = []
     if config_dir is not None:
         check_files([Path(config_dir)])
-        search = [f"hydra.searchpath=[file://{Path(config_dir).resolve()}]"]
+        search = [search_path([config_dir])]
     with initialize_config_dir(config_dir=CONFIGS, version_base="1.3"):
         try:
             cfg = compose(
@@ -44,11 +47,14 @@ def load_config(
             )
         except HydraException as err:
             unknown = unknown_key(err)
-            if unknown is None:
-                raise
-            raise unknown from None
+            raise unknown or ConfigError("scenario", message_of(err)) from None
+        except (OmegaConfBaseException, yaml.YAMLError) as err:
+            raise ConfigError("scenario", message_of(err)) from None
     check_data(cfg)  # nothing of it resolved yet: the same rule as the command line's
-    return load(cfg)
+    try:
+        return load(cfg)
+    except OmegaConfBaseException as err:  # a value the schema cannot hold, a key that is not text
+        raise ConfigError(str(getattr(err, "full_key", None) or "scenario"), message_of(err)) from None
 
 
 def load_scenario(name: str, overrides: Sequence[str] = (), config_dir: str | Path | None = None) -> Scenario:

@@ -36,7 +36,7 @@ from omegaconf.errors import OmegaConfBaseException
 
 from sim.domain.errors import ConfigError
 from sim.domain.loads import backlog, batch_loads, offered_loads, used_pools
-from sim.experiment.config import CONFIGS, JOB_NAME, did_you_mean, load, register
+from sim.experiment.config import CONFIGS, JOB_NAME, did_you_mean, load, register, search_path
 from sim.experiment.safety import check_composed, check_data, check_files
 from sim.experiment.sweep import expand, expected_jobs, normalised, params_lines
 
@@ -71,8 +71,7 @@ def plan(argv: list[str]) -> list[list[str]] | None:
         else:
             overrides.append(arg)
     check_files([Path(CONFIGS), *(Path(d) for d in extra_dirs), *_search_path(overrides)])
-    search = [f"hydra.searchpath=[{','.join('file://' + str(Path(d).resolve()) for d in extra_dirs)}]"]
-    search = search if extra_dirs else []
+    search = [search_path(extra_dirs)] if extra_dirs else []
     if not multirun:
         return [overrides + search]
     parsed = OverridesParser.create().parse_overrides(overrides)

@@ -14,6 +14,7 @@ size-checked and their alias expansion bounded before anything parses them.
 
 from __future__ import annotations
 
+import os
 import re
 import stat
 from collections.abc import Iterator
@@ -64,8 +65,20 @@ def check_files(directories: list[Path]) -> None:
     for directory in directories:
         if not directory.is_dir():
             raise ConfigError(str(directory), "not a folder of configs")
+        _links_stay_inside(directory)
         for path in sorted(directory.rglob("*.yaml")):
             _check_file(path)
+
+
+def _links_stay_inside(directory: Path) -> None:
+    """Refuse a link in ``directory`` (to a file or a folder) that leads out of it: Hydra would
+    read what it points to, and its errors would quote that file."""
+    root = directory.resolve()
+    for folder, subfolders, files in os.walk(directory):
+        for name in [*subfolders, *files]:
+            path = Path(folder) / name
+            if path.is_symlink() and not path.resolve().is_relative_to(root):
+                raise ConfigError(str(path), "a link to a file outside the config folder; refused unread")
 
 
 def read_config(path: Path) -> DictConfig | ListConfig:
