@@ -32,7 +32,7 @@ from sim.calibrate.scenario_file import load, scenario_dict, to_yaml
 from sim.calibrate.structure import Structure, infer
 from sim.calibrate.validation import compare, judge, log_measures, model_measures, office_log, office_measures
 from sim.domain.distributions import mean
-from sim.domain.errors import ConfigError
+from sim.domain.errors import ConfigError, folder_for
 from sim.domain.names import check_names
 from sim.domain.scenario import Scenario
 from sim.domain.untrusted import write_csv
@@ -100,7 +100,7 @@ class Calibration:
         there = [p for p in made if p.exists() or p.is_symlink()]
         if there and not overwrite:
             raise ConfigError("--out", f"{there[0]} exists: choose another folder, or --force to replace it")
-        (out / "scenario").mkdir(parents=True, exist_ok=True)
+        folder_for(out / "scenario", "--out")
         path.write_text(self.text)
         write_csv(self.fits(), out / "fits.csv")
         write_report(self, out, self.validate(replications) if replications else None)

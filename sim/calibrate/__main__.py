@@ -63,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
         if not sep:
             parser.error(f"--map {pair}: write FIELD=COLUMN")
         mapping[field] = column
+    if args.max_items < 1:
+        parser.error(f"--max-items {args.max_items}: at least 1")
     if not 0 <= args.validate <= MAX_VALIDATE:
         parser.error(f"--validate {args.validate}: from 0 to {MAX_VALIDATE} replications")
     found = calibrate(args.log, args.name, mapping, args.timezone, args.max_items, args.mapping)

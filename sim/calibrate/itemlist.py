@@ -44,7 +44,7 @@ from omegaconf.errors import OmegaConfBaseException
 
 from sim.calibrate.listfile import normal, read_table
 from sim.calibrate.scenario_file import to_yaml
-from sim.domain.errors import ConfigError, refusing
+from sim.domain.errors import ConfigError, folder_for, refusing
 from sim.domain.names import check_names, name_from
 from sim.domain.untrusted import csv_cell
 from sim.experiment.config import CONFIGS, check_own_scenario_name
@@ -287,7 +287,7 @@ def write(rows: list[dict[str, str]], name: str, out: Path, overwrite: bool = Fa
             f"({MAX_FILE_BYTES:,}): split the list by need",
         )
     made = [d for d in (out, path.parent) if not d.exists()]
-    path.parent.mkdir(parents=True, exist_ok=True)
+    folder_for(path.parent, "--out")
     path.write_text(text, encoding="utf-8")
     try:
         load_scenario(name, config_dir=out)
@@ -319,8 +319,9 @@ def _labels_there(path: Path) -> dict:
 def export(path: Path, overwrite: bool = False) -> Path:
     """The shipped catalogue as an item list (a row per item), which ``write`` reads back; a
     file already there is kept unless ``overwrite``."""
-    if (path.exists() or path.is_symlink()) and not overwrite:
+    if path.is_dir() or ((path.exists() or path.is_symlink()) and not overwrite):
         raise ConfigError("--export", f"{path} exists: choose another name, or --force to replace it")
+    folder_for(path.parent, "--export")
     cat, labels = catalogue()
     with path.open("w", encoding="utf-8", newline="") as file:
         out = csv.writer(file)

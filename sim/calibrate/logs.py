@@ -208,9 +208,15 @@ def from_frame(
     # no control or invisible characters (sim.domain.untrusted); each kind of name is bounded.
     for name in ("activity", "resource", "item", "group", "need", "channel"):
         events[name] = clean_column(events[name], MAX_LABEL)
+    blank = (events["activity"] == "") | (events["case"] == "")
+    if blank.any():  # nothing to name its step by, or no case to put it in
+        warnings_read = [f"{int(blank.sum()):,} events with no activity or no case: dropped"]
+        events = events[~blank]
+    else:
+        warnings_read = []
     _distinct(events, columns)
     unused = sorted(set(every) - {columns[name] for name in COLUMNS})
-    warnings = []
+    warnings = warnings_read
     events["time"] = _timestamps(events.pop("timestamp"), timezone, columns["timestamp"], warnings)
     kinds = events["lifecycle"].str.lower()
     other = ~kinds.isin(LIFECYCLE)

@@ -97,7 +97,7 @@ def _emit(value: dict, path: str, notes: dict[str, str], depth: int) -> list[str
         here = f"{path}.{name}" if path else str(name)
         note = notes.get(here)
         comment = f"  # {' '.join(str(note).split())}" if note else ""  # one line, whatever it says
-        key = yaml_flow(name)  # a name from the log is a YAML scalar, quoted where it must be
+        key = yaml_flow(name, key=True)  # a name from the log is a YAML scalar, quoted where it must be
         if isinstance(v, dict) and v and not _leaf(v):
             out.append(f"{pad}{key}:{comment}")
             out += _emit(v, here, notes, depth + 1)

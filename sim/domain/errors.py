@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 
 class ConfigError(ValueError):
@@ -33,3 +34,15 @@ def refusing(main: Callable[..., int]) -> Callable[..., int]:
             return 2
 
     return wrapped
+
+
+def folder_for(path: Path, key: str) -> Path:
+    """``path`` as a folder to write into, made with its parents; a file in its way or a folder
+    that cannot be made is the planner's ``key`` refused, not a traceback."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise ConfigError(key, f"{path}: a file stands where a folder is needed") from None
+    except OSError as err:
+        raise ConfigError(key, f"{path}: cannot be made ({err.strerror})") from None
+    return path

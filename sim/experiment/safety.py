@@ -23,6 +23,7 @@ from pathlib import Path
 import yaml
 from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig, ListConfig, OmegaConf
+from omegaconf.errors import OmegaConfBaseException
 
 from sim.domain.errors import ConfigError
 from sim.experiment import interpolations
@@ -86,7 +87,11 @@ def read_config(path: Path) -> DictConfig | ListConfig:
     sweep's ``multirun.yaml``), checked as a config file and as data before anything of it is
     resolved: results folders are shared, and a shared folder is untrusted input."""
     _check_file(path)
-    cfg = OmegaConf.load(path)
+    try:
+        cfg = OmegaConf.load(path)
+    except (yaml.YAMLError, OmegaConfBaseException, OSError, AssertionError) as err:
+        # OmegaConf asserts and raises OSError for a file whose top is a number or a string
+        raise ConfigError(str(path), f"not a YAML mapping or list: {str(err)[:200]}") from None
     check_data(cfg)
     return cfg
 
