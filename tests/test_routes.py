@@ -265,5 +265,7 @@ def test_a_loop_through_a_step_no_file_works_is_refused_not_turned_for_ever():
     a million times per file with no visit counted against its cap."""
     looping = Step(name="review", work=det(1), when="expert", then={"review": NEARLY}, max_visits=2)
     with pytest.raises(ConfigError) as err:
-        with_item(permit(Step(name="review", work=det(1))), "permit", steps=[looping], choices={"expert": 0.0})
+        with_item(
+            permit(Step(name="review", work=det(1))), "permit", steps=[looping], choices={"expert": 0.0}
+        )
     assert err.value.key == "scenario.items.permit.steps" and "worked or not" in str(err.value)
