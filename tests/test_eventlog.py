@@ -54,7 +54,7 @@ def test_events_carry_real_times_unique_cases_and_a_lifecycle(log):
 
 def test_the_csv_and_the_xes_read_in_pm4py_with_the_expected_directly_follows_graph(log, tmp_path):
     events, _ = log
-    eventlog.write(events, tmp_path)
+    eventlog.write(events, tmp_path, eventlog.FORMATS)
     csv = pd.read_csv(tmp_path / "eventlog.csv")
     csv[TIMESTAMP] = pd.to_datetime(csv[TIMESTAMP], format="ISO8601")
     xes = pm4py.read_xes(str(tmp_path / "eventlog.xes"))

@@ -180,8 +180,8 @@ def test_any_activity_names_calibrate_to_a_scenario_whose_names_and_labels_are_t
     except ConfigError as err:
         assert err.key.startswith(("log", "mapping")), err
         return
-    data = OmegaConf.to_container(OmegaConf.create(found.text), resolve=True)
-    labels = {s["label"] for item in data["items"].values() for s in item["steps"]}
+    read = OmegaConf.merge(OmegaConf.structured(Scenario), OmegaConf.create(found.text))  # as Hydra reads it
+    labels = {s.label for item in OmegaConf.to_object(read).items.values() for s in item.steps}
     assert all(isinstance(label, str) and label.isprintable() for label in labels)
     assert labels <= {clean(n, 200) for n in names}  # the office's names, only cleaned
 

@@ -42,9 +42,12 @@ def test_a_log_of_dates_with_nobody_named_is_read_as_instants_and_delays(fines):
     assert item.intake is None and not item.pickup and s.hours.back_office is None
     assert {step.work.value for step in item.steps} == {0.0}
     assert {step.label for step in item.steps} >= {"Create Fine", "Send Fine", "Payment", "Add penalty"}
-    assert item.first == {"Create_Fine": 1.0}
-    paid_twice = next(step for step in item.steps if step.name == "Payment_after_Payment")
-    assert paid_twice.max_visits >= 1 and paid_twice.delay is not None
+    assert item.first == {"Create_Fine_first": 1.0}  # a case's first step: no waiting before it
+    assert next(step for step in item.steps if step.name == "Create_Fine_first").delay is None
+    paid_twice = next(step for step in item.steps if step.name == "Payment_x2_after_Payment")
+    assert (
+        paid_twice.max_visits == 1 and paid_twice.delay is not None and paid_twice.visits_of == "Payment_x2"
+    )
     table = fines.validate(replications=10)
     kept = verdicts(table)
     for measure in ("cases per week", "events per case", "mean case duration (hours)", "rework share"):
@@ -136,7 +139,11 @@ def test_an_office_s_own_names_become_valid_names_and_stay_as_labels():
     found = calibrate(in_turn(names), name="mine")
     steps = found.scenario.items["mine"].steps
     assert [s.label for s in steps] == names
-    assert [s.name for s in steps] == ["T02_Check_confirmation_of_receipt", "审查_复核", "x" * 40]
+    assert [s.name for s in steps] == [  # a case's first step, then each after the one before
+        "T02_Check_confirmation_of_receipt_first",
+        "审查_复核_after_T02_Check_confirmati",
+        "x" * 33 + "_after_审查_复核",
+    ]
 
 
 def test_an_office_s_names_are_data_in_the_scenario_and_the_report(tmp_path):

@@ -132,7 +132,7 @@ def write(collected: Collected, sweep: str | Path) -> Path:
     write_csv(collected.missing, out / "missing.csv")
     logs = [log for log in (eventlog.job_events(job) for job in collected.jobs.values()) if log is not None]
     if logs:  # the jobs that logged their steps, as one process-mining log (XES: sim.analysis.eventlog)
-        eventlog.write(pd.concat(logs, ignore_index=True), out, ("parquet", "csv"))
+        eventlog.write(pd.concat(logs, ignore_index=True), out)
     return out
 
 

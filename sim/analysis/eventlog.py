@@ -50,10 +50,15 @@ def events(steps: pd.DataFrame, cases: pd.DataFrame, start_date: str, timezone: 
     key = [*ORIGIN, "case"]
     logged = cases.merge(steps[key].drop_duplicates(), on=key)
     origin = cases_id(logged)
-    zero = pd.Timestamp(start_date).tz_localize(timezone)
+    zero = pd.Timestamp(start_date)
 
     def stamp(hours: pd.Series) -> pd.Series:
-        return zero + pd.to_timedelta(hours.to_numpy(dtype=float), unit="h")
+        """The simulator's clock is the office's wall clock (its days all have 24 hours): a time
+        in an hour a daylight-saving change skips is moved past the gap, one it repeats read
+        as summer time."""
+        wall = pd.Series(zero + pd.to_timedelta(hours.to_numpy(dtype=float), unit="h"))
+        summer = np.ones(len(wall), dtype=bool)
+        return wall.dt.tz_localize(timezone, ambiguous=summer, nonexistent="shift_forward").array
 
     step_id = cases_id(steps)
     frames = []
@@ -150,9 +155,10 @@ def sweep_events(folder: Path) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def write(
-    log: pd.DataFrame, folder: Path, formats: tuple[str, ...] = ("parquet", "csv", "xes")
-) -> list[Path]:
+FORMATS = ("parquet", "csv", "xes")
+
+
+def write(log: pd.DataFrame, folder: Path, formats: tuple[str, ...] = ("parquet",)) -> list[Path]:
     """The log as ``eventlog.<format>`` in ``folder``; CSV timestamps in ISO 8601 with offset."""
     folder.mkdir(parents=True, exist_ok=True)
     out = []
@@ -223,10 +229,20 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m sim.analysis.eventlog", description=__doc__.split("\n\n")[0]
     )
     parser.add_argument("folder", type=Path, help="a sweep folder or one job's folder")
+    parser.add_argument(
+        "--formats",
+        default="parquet",
+        help="comma-separated, of parquet, csv, xes (default parquet: the others take ten times the "
+        "space and time; process-mining tools want xes)",
+    )
     args = parser.parse_args(argv)
+    formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
+    unknown = sorted(set(formats) - set(FORMATS))
+    if unknown or not formats:
+        parser.error(f"--formats: of {', '.join(FORMATS)}, got {args.formats!r}")
     log = sweep_events(args.folder)
     into = args.folder if (args.folder / DONE).exists() else args.folder / "collected"
-    for path in write(log, into):
+    for path in write(log, into, formats):
         print(f"{path}", file=sys.stdout)
     print(f"{len(log):,} events of {log[CASE].nunique():,} cases", file=sys.stderr)
     return 0

@@ -24,21 +24,33 @@ from pathlib import Path
 import pandas as pd
 
 from sim.calibrate.discovery import infer as discover
-from sim.calibrate.logs import Log, from_frame, read
+from sim.calibrate.drift import Drift
+from sim.calibrate.drift import find as find_drift
+from sim.calibrate.logs import Log, begun_since, from_frame, read
 from sim.calibrate.mapping import read_mapping
 from sim.calibrate.measures import figures
 from sim.calibrate.report import write_report
 from sim.calibrate.scenario_file import load, scenario_dict, to_yaml
 from sim.calibrate.structure import Structure, infer
-from sim.calibrate.validation import compare, judge, log_measures, model_measures, office_log, office_measures
+from sim.calibrate.validation import (
+    compare,
+    halves,
+    judge,
+    log_measures,
+    model_measures,
+    office_log,
+    office_measures,
+)
 from sim.domain.distributions import mean
 from sim.domain.errors import ConfigError, folder_for
 from sim.domain.names import check_names
 from sim.domain.scenario import Scenario
 from sim.domain.untrusted import write_csv
 from sim.experiment.config import check_own_scenario_name
+from sim.experiment.safety import MAX_FILE_BYTES
 
 MAX_ITEMS = 200
+RUN_MARGIN = 100_000  # bytes of a run's saved config beside its scenario
 ROLES = ("clerks", "reviewers", "inspectors", "leaders")
 
 
@@ -57,6 +69,8 @@ class Calibration:
     warnings: list[str]
     events: int
     command: str = "python -m sim.calibrate LOG"  # what made it, to make it again
+    drift: Drift | None = None  # whether the log spans two ways of working (an office's own log)
+    regimes: pd.DataFrame | None = None  # the office's figures before and after the change, if one
 
     def fits(self) -> pd.DataFrame:
         """A row per fitted duration: its key, sample size, family, mean, cv, KS and AIC."""
@@ -79,8 +93,9 @@ class Calibration:
     def validate(self, replications: int = 5, seed: int = 0) -> pd.DataFrame:
         """The calibrated model's lead times and weekly completions beside the log's own."""
         if self.structure.estimated is not None:  # an office's own log: the logs side by side
-            office = figures(office_log(self.structure), self.structure.span)
-            return judge(office, log_measures(self.scenario, self.structure, replications, seed))
+            log, span = office_log(self.structure), self.structure.span
+            model = log_measures(self.scenario, self.structure, replications, seed)
+            return judge(figures(log, span), model, halves(log, span))
         office = office_measures(self.log, self.structure, self.scenario)
         model = model_measures(self.scenario, self.structure, replications, seed)
         return compare(office, model)
@@ -114,18 +129,23 @@ def calibrate(
     timezone: str = "Asia/Shanghai",
     max_items: int = MAX_ITEMS,
     mapping_file: str | Path | None = None,
+    since: str | None = None,
 ) -> Calibration:
     """Read ``log`` (a file or a frame of events), infer its scenario, fit its durations. A
     log of more than ``max_items`` items is refused before anything is fitted (each item's
     steps cost fits and figures: 2,000 items take half an hour). The simulator's own export is
     read as its windows and pools (``sim.calibrate.structure``); any other log as its office's
     own activities and people (``sim.calibrate.discovery``), with ``mapping_file`` (YAML:
-    ``people: {person: pool}``, ``activities: {activity: {pool: pool}}``) over what is found."""
+    ``people: {person: pool}``, ``activities: {activity: {pool: pool}}``) over what is found.
+    ``since`` (a date): only the cases begun on or after it, the office's current way of
+    working when its log spans two (``sim.calibrate.drift`` says so)."""
     check_names([name], "--name", keyed=False)
     check_own_scenario_name(name, "--name")
     events = (
         from_frame(log, mapping, timezone) if isinstance(log, pd.DataFrame) else read(log, mapping, timezone)
     )
+    if since is not None:
+        events = begun_since(events, since)
     items = events.steps["item"].nunique()
     if items > max_items:
         raise ConfigError(
@@ -144,8 +164,38 @@ def calibrate(
         "estimate to review.\nWarnings while reading: " + ("; ".join(events.warnings) or "none") + "."
     )
     text = to_yaml(data, structure.notes, header)
+    size = len(text.encode())
+    if size > MAX_FILE_BYTES - RUN_MARGIN:  # a run's saved config holds the scenario and the rest
+        raise ConfigError(
+            "log",
+            f"its scenario would take {size:,} bytes, more than a config file holds with a run's other "
+            f"settings ({MAX_FILE_BYTES - RUN_MARGIN:,}): calibrate the current way of working "
+            "(--since DATE) or fewer activities",
+        )
     source = "FRAME" if isinstance(log, pd.DataFrame) else shlex.quote(str(log))
     again = f"python -m sim.calibrate {source} --name {name} --timezone {timezone}"
     again += "".join(f" --map {k}={shlex.quote(v)}" for k, v in (mapping or {}).items())
     again += f" --mapping {shlex.quote(str(mapping_file))}" if mapping_file else ""
-    return Calibration(events, structure, load(text), text, events.warnings, len(events.events), again)
+    again += f" --since {since}" if since else ""
+    found = Calibration(events, structure, load(text), text, events.warnings, len(events.events), again)
+    if structure.estimated is not None:
+        found.drift = find_drift(events.steps)
+        if found.drift.found:
+            found.regimes = _regimes(structure, found.drift)
+    return found
+
+
+def _regimes(structure: Structure, change: Drift) -> pd.DataFrame:
+    """The office's own figures for the cases begun before the change and after it."""
+    log = office_log(structure)
+    at = (change.at - pd.Timestamp(structure.start_date)) / pd.Timedelta(hours=1)
+    first = log.groupby("case")["t"].transform("min")
+    before, after = log[first < at], log[first >= at]
+    rows = {
+        f"before {change.at.date()}": figures(before, at),
+        f"from {change.at.date()}": figures(after, structure.span - at),
+    }
+    table = pd.DataFrame(rows).reset_index(names="measure")
+    for column in rows:
+        table[column] = table[column].map(lambda v: f"{v:.3g}" if abs(v) < 1000 else f"{v:,.0f}")
+    return table

@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=5,
         metavar="R",
-        help=f"replications for the model-beside-office table (0: none; at most {MAX_VALIDATE})",
+        help=f"replications for the model-beside-office table (default 5; 0: none; at most {MAX_VALIDATE})",
     )
     parser.add_argument(
         "--max-items",
@@ -52,6 +52,12 @@ def main(argv: list[str] | None = None) -> int:
         default=MAX_ITEMS,
         metavar="N",
         help=f"refuse a log of more items than this (default {MAX_ITEMS}: each costs fits and figures)",
+    )
+    parser.add_argument(
+        "--since",
+        metavar="DATE",
+        help="only the cases begun on or after DATE (YYYY-MM-DD): the current way of working, when the "
+        "report finds the log spans two",
     )
     parser.add_argument(
         "--force", action="store_true", help="replace files of an earlier calibration in --out"
@@ -67,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--max-items {args.max_items}: at least 1")
     if not 0 <= args.validate <= MAX_VALIDATE:
         parser.error(f"--validate {args.validate}: from 0 to {MAX_VALIDATE} replications")
-    found = calibrate(args.log, args.name, mapping, args.timezone, args.max_items, args.mapping)
+    found = calibrate(args.log, args.name, mapping, args.timezone, args.max_items, args.mapping, args.since)
     for warning in found.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     path = found.write(args.out, args.validate, overwrite=args.force)

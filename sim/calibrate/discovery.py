@@ -21,15 +21,21 @@ import math
 import numpy as np
 import pandas as pd
 
-from sim.calibrate.logs import Log
+from sim.calibrate.logs import Log, hours_since
+from sim.calibrate.order import canonical, dated
 from sim.calibrate.pools import Pools, find_pools
-from sim.calibrate.routing import find_routes
+from sim.calibrate.routing import MIN_PAIR, find_routes
 from sim.calibrate.starts import estimate
 from sim.calibrate.structure import Structure, calendar_of, digits, fitted
+from sim.domain import route_table
 from sim.domain.calendars import WorkingTime, periods
+from sim.domain.distributions import Dist, DistKind
 from sim.domain.names import name_from
+from sim.domain.scenario import AtCap, Step
 
 OUTSIDE = 0.1
+MIN_TIMED = 0.01  # of events with a time of day: fewer, and work is on the clock (a log of dates)
+MIN_TIMED_ARRIVALS = 24  # fewer timed first steps: arrivals as likely at any hour of the day
 CHANNELS = {  # how offices name their channels -> the simulator's (lower case, words)
     "online": ("internet", "online", "web", "e-mail", "email", "digital", "app", "portal"),
     "in_person": ("desk", "counter", "window", "balie", "in person", "walk-in", "office", "front desk"),
@@ -45,10 +51,9 @@ def infer(log: Log, name: str, people: dict[str, str], activities: dict[str, dic
         steps["end"].min(), steps["start"].min() if steps["start"].notna().any() else steps["end"].min()
     )
     start = start.normalize()
-    clock = _hours_since(start)
-    ends = steps["end"]
-    dated = bool(((ends.dt.hour == 0) & (ends.dt.minute == 0) & (ends.dt.second == 0)).mean() > 0.99)
-    span = float(clock(ends).max()) + 1e-9
+    clock = hours_since(start)
+    steps = canonical(steps, dated(steps["end"], steps["activity"]))
+    span = float(clock(steps["end"]).max()) + 1e-9
     s = Structure(
         start_date=start.date().isoformat(),
         calendar=None,
@@ -61,8 +66,16 @@ def infer(log: Log, name: str, people: dict[str, str], activities: dict[str, dic
     s.notes["warmup"] = (
         "no warm-up: a log holds the cases begun in its span, so it starts from an empty office too"
     )
-    open_hours = _work_calendar(s, ends, start, dated)
-    est = estimate(steps, clock, open_hours, dated)
+    timed = steps.loc[~steps["dated"], "end"]
+    open_hours = _work_calendar(s, timed, start, len(timed) < MIN_TIMED * len(steps))
+    share = float(steps["dated"].mean())
+    if share:
+        s.notes["dated"] = (
+            f"{share:.0%} of the log's events are recorded by date only (at midnight, by activity and "
+            "quarter): their steps are instant, the days between them waiting, and a day holding one "
+            "is read in the activities' typical order"
+        )
+    est = estimate(steps, clock, open_hours, steps["dated"].to_numpy())
     # A first step whose estimated work reaches back before the first day starts at midnight.
     est["t0"] = est["t0"].clip(lower=0.0)
     pool_of = find_pools(
@@ -83,23 +96,16 @@ def infer(log: Log, name: str, people: dict[str, str], activities: dict[str, dic
     est = est.assign(item=est["item"].map(items) if len(items) > 1 else name)
     for item, rows in est.groupby("item"):
         _item(s, item, rows, pool_of)
-    arrivals = est[est["first"]].set_index("case")[["t0", "item"]]
+    arrivals = est[est["first"]].set_index("case")[["t0", "item", "dated"]]
     _demand(s, arrivals)
     _channels(s, log, est)
     s.estimated = est
     return s
 
 
-def _hours_since(start: pd.Timestamp):
-    def hours(times: pd.Series) -> pd.Series:
-        return (times - start) / pd.Timedelta(hours=1)
-
-    return hours
-
-
 def _work_calendar(s: Structure, ends: pd.Series, start: pd.Timestamp, dated: bool):
-    """Fit the office calendar from completions, keep it for the back office where it holds
-    them, and return the open-hours counter work is measured in."""
+    """Fit the office calendar from the completions recorded with a time of day, keep it for
+    the back office where it holds them, and return the open-hours counter work is measured in."""
     if dated:
         s.notes["hours"] = (
             "the log keeps dates only: work on the clock, taken as instant (no time of day to time it)"
@@ -151,50 +157,60 @@ def _staff(s: Structure, pools: Pools) -> None:
 
 
 def _item(s: Structure, item: str, rows: pd.DataFrame, pools: Pools) -> None:
-    """One item's steps: the route among its states, each state's waiting as its delay, and
-    each activity's work (one fit per activity, shared by its states)."""
-    rows = rows.sort_values(["case", "t1"], kind="stable")
+    """One item's steps (``sim.calibrate.routing``), written as a route table: each step's
+    waiting as its delay (a case's first step has none: the case arrives with it), and each
+    activity's work (one fit per activity, shared by its steps)."""
+    rows = rows.reset_index(drop=True)  # in each case's order (sim.calibrate.order)
     r = find_routes(rows)
     key = f"items.{item}"
-    works: dict[str, dict] = {}
+    works: dict[str, Dist] = {}
     steps = []
-    for k, ((_, activity), step_name) in enumerate(zip(r.states, r.names, strict=True)):
-        here = f"{key}.steps.{step_name}"
+    for k, ((_, (activity, _)), step_name) in enumerate(zip(r.states, r.names, strict=True)):
         of = rows[r.of_row == k]
-        fit_key = f"{key}.activities.{name_from(activity, set())}.work"
         if activity not in works:
-            works[activity] = fitted(s, fit_key, rows.loc[rows["activity"] == activity, "work"])
-        s.notes[f"{here}.work"] = f"{s.notes[fit_key]} (one fit per activity, its every step)"
-        step = {
-            "name": step_name,
-            "label": activity,
-            "pool": f"{pools.of_activity[activity]}.reviewers",
-            "work": works[activity],
-        }
-        wait = of.loc[~of["first"], "wait"]
+            fit_key = f"{key}.activities.{name_from(activity, set())}.work"
+            works[activity] = _dist(fitted(s, fit_key, rows.loc[rows["activity"] == activity, "work"]))
+        wait = of["wait"]
+        delay = None
         if len(wait) and wait.max() > 0:
-            step["delay"] = fitted(s, f"{here}.delay", wait)
-            s.notes[f"{here}.delay"] += " (clock hours from the previous step to this one's start)"
-        step["then"] = r.then[k]
-        step["max_visits"] = r.max_visits[k]
-        steps.append(step)
-    s.notes[f"{key}.steps"] = (
-        f"{len(r.states)} steps over {rows['activity'].nunique()} activities "
-        f"({'each reached from a given previous activity' if r.order == 2 else 'one per activity'}), "
-        f"routes counted from {rows['case'].nunique():,} cases"
+            delay = _dist(fitted(s, f"{key}.steps.{step_name}.delay", wait))
+        steps.append(
+            Step(
+                name=step_name,
+                label=activity,
+                pool=f"{pools.of_activity[activity]}.reviewers",
+                work=works[activity],
+                delay=delay,
+                then=r.then[k],
+                max_visits=r.max_visits[k],
+                visits_of=r.visits_of[k],
+                at_cap=AtCap.passes,
+            )
+        )
+    s.notes[f"{key}.route"] = (
+        f"{len(r.states)} steps over {rows['activity'].nunique()} activities, routes counted from "
+        f"{rows['case'].nunique():,} cases: each the n-th time a case does an activity, after a given "
+        f"one where the pair is seen in {MIN_PAIR}+ cases; work fitted per activity, waiting per step "
+        "(fits.csv); one row a step"
     )
     s.items[item] = {
         "department": pools.of_activity[rows["activity"].iloc[0]],
-        "first": r.first,
-        "steps": steps,
+        "route": route_table.table(steps, r.first),
         "pickup": False,
     }
     s.notes[f"{key}.pickup"] = "the log records no pickup: results reach applicants without one"
 
 
+def _dist(d: dict) -> Dist:
+    return Dist(**(d | {"dist": DistKind(d["dist"])}))
+
+
 def _demand(s: Structure, arrivals: pd.DataFrame) -> None:
     """Arrival rates per clock hour (cases arrive at any hour, as online filings do), shaped
-    by hour of day and weekday (rate in each against the mean, over the hours of the span)."""
+    by hour of day and weekday (rate in each against the mean, over the hours of the span). A
+    case whose first step is recorded by date only arrived at an hour the log does not say: the
+    hour-of-day shape is the timed arrivals' (flat without any), the weekday and week shapes
+    every arrival's."""
     for item, cases in arrivals.groupby("item"):
         s.needs[item] = [item]
         s.demand[item] = digits(len(cases) / s.span)
@@ -204,15 +220,21 @@ def _demand(s: Structure, arrivals: pd.DataFrame) -> None:
     start_weekday = pd.Timestamp(s.start_date).weekday()
     came = np.bincount(np.floor(t).astype(int), minlength=len(hours))[: len(hours)]
     mean = came.mean()
+    timed = t[~arrivals["dated"].to_numpy(bool)]
+    came_timed = np.bincount(np.floor(timed).astype(int), minlength=len(hours))[: len(hours)]
     profile = {}
-    for key, index, size in (
-        ("hour_of_day", hours % 24, 24),
-        ("day_of_week", (hours // 24 + start_weekday) % 7, 7),
+    for key, index, size, counted in (
+        ("hour_of_day", hours % 24, 24, came_timed if len(timed) >= MIN_TIMED_ARRIVALS else None),
+        ("day_of_week", (hours // 24 + start_weekday) % 7, 7, came),
     ):
+        if counted is None:
+            profile[key] = [1.0] * size
+            continue
         exposure = np.bincount(index, minlength=size)
-        counts = np.bincount(index, weights=came, minlength=size)
+        counts = np.bincount(index, weights=counted, minlength=size)
+        level = counted.mean()
         profile[key] = [
-            round(float(c / e / mean), 3) if e else 0.0 for c, e in zip(counts, exposure, strict=True)
+            round(float(c / e / level), 3) if e else 0.0 for c, e in zip(counts, exposure, strict=True)
         ]
     # Each week's multiplier: its arrivals against what the hour and weekday profile expects
     # of it at the mean rate (the last, partial week over its own hours).

@@ -95,6 +95,8 @@ def read_list(path: Path) -> list[dict[str, str]]:
     """The list's rows by field (English names), checked as ``sim.calibrate.listfile`` reads a
     table, with the required columns; an item named twice is refused (two rows, two items)."""
     table = read_table(path, COLUMNS, "list")
+    for row in table.rows:  # one line each, but for the documents, which may stand one a line
+        row.update({f: " ".join(v.split("\n")) for f, v in row.items() if f != "documents"})
     for required in ("item", "department"):
         if not any(required in row for row in table.rows) and not _has(table, required):
             raise ConfigError(

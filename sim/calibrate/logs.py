@@ -109,6 +109,39 @@ def read(path: str | Path, mapping: dict[str, str] | None = None, timezone: str 
     return from_frame(frame, mapping, timezone)
 
 
+def hours_since(start: pd.Timestamp):
+    """A function from times to hours of the office's wall clock since ``start``: the
+    simulator's clock, whose days all have 24 hours, so that office hours and arrival profiles
+    keep their place across a daylight-saving change (elapsed hours would move them an hour)."""
+    zero = start.tz_localize(None) if start.tzinfo is not None else start
+
+    def hours(times: pd.Series) -> pd.Series:
+        return (times.dt.tz_localize(None) - zero) / pd.Timedelta(hours=1)
+
+    return hours
+
+
+def begun_since(log: Log, since: str) -> Log:
+    """``log`` with only the cases begun on or after the date ``since`` (local, YYYY-MM-DD)."""
+    try:
+        day = pd.Timestamp(since).tz_localize(log.timezone)
+    except (ValueError, TypeError):
+        raise ConfigError("--since", f"a date YYYY-MM-DD, got {str(since)[:40]!r}") from None
+    kept = log.arrivals.index[log.arrivals >= day]
+    if not len(kept):
+        raise ConfigError("--since", f"no case of the log begins on or after {day.date()}")
+    dropped = len(log.arrivals) - len(kept)
+    warnings = [*log.warnings, f"{dropped:,} cases begun before {day.date()} left out (--since)"]
+    return Log(
+        log.events[log.events["case"].isin(kept)].reset_index(drop=True),
+        log.steps[log.steps["case"].isin(kept)].reset_index(drop=True),
+        log.arrivals[kept],
+        log.timezone,
+        warnings,
+        log.unused,
+    )
+
+
 def check_timezone(timezone: str) -> None:
     try:
         zoneinfo.ZoneInfo(timezone)
@@ -212,6 +245,10 @@ def from_frame(
     if blank.any():  # nothing to name its step by, or no case to put it in
         warnings_read = [f"{int(blank.sum()):,} events with no activity or no case: dropped"]
         events = events[~blank]
+        if events.empty:
+            raise ConfigError(
+                f"mapping.activity ({columns['activity']})", "no event names its activity and case"
+            )
     else:
         warnings_read = []
     _distinct(events, columns)

@@ -5,8 +5,10 @@ A log that names a group for each event (``org:group``) gives the pools. One tha
 people gets them from what people do, as Simod does (Camargo et al. 2020): people whose mixes of
 activities are alike (cosine similarity of their activity counts at least ``SIMILAR``, average
 linkage) form a pool. A mapping file names a person's pool outright. An activity is done by the
-pool that does most of its events. A pool's headcount is the people active in it in a typical
-week (the median over the weeks it worked), not everyone ever seen.
+pool that does most of its events. A pool's headcount is the people who do its activities'
+events in a typical week (the median over the weeks they worked), not everyone ever seen; a
+group of people that does most of no activity is no pool (its members' work is counted where
+it was done).
 """
 
 from __future__ import annotations
@@ -65,9 +67,12 @@ def find_pools(events: pd.DataFrame, people_map: dict[str, str], activity_map: d
     for activity in events["activity"].unique():
         of_activity.setdefault(activity, NOBODY)
     of_activity |= activity_map
+    # A pool is staffed by the people who do its activities' work (whichever pool they were
+    # grouped in), as many as are active in a typical week; a pool that owns no activity is none.
+    owner = named["activity"].map(of_activity)
     staff, members = {}, {}
     week = named["time"].dt.tz_localize(None).dt.to_period("W")
-    for name, g in named.assign(pool=pool, week=week).groupby("pool"):
+    for name, g in named.assign(pool=owner, week=week).groupby("pool"):
         staff[name] = max(1, round(float(g.groupby("week")["resource"].nunique().median())))
         members[name] = sorted(g["resource"].unique())
     for name in set(of_activity.values()) - set(staff):

@@ -14,11 +14,14 @@ from matplotlib import ticker
 from scipy import stats
 
 from sim.analysis import charts, render
+from sim.calibrate.validation import verdict
 
 if TYPE_CHECKING:
     from sim.calibrate import Calibration
 
-MAX_PANELS = 24  # per figure: the fits with most durations; the table lists every one
+MAX_PANELS = 24  # per figure: the fits with most durations
+MAX_FIT_ROWS = 40  # per table of fits: the rest are in fits.csv
+MAX_COLUMNS_NAMED = 20
 ECDF_POINTS = 500  # steps drawn of a sample's ECDF (every one, for a smaller sample)
 _UNITS = {"prepare": "hours on the clock", "booking": "working days", "delay": "hours on the clock"}
 _CDF = {
@@ -97,7 +100,7 @@ def write_report(c: Calibration, out: Path, validation: pd.DataFrame | None = No
             f"{c.events:,} events of {st.cases:,} cases, local times read in {c.log.timezone} "
             "(`--timezone`; Asia/Shanghai unless given); "
             + ("; ".join(c.warnings) if c.warnings else "nothing dropped")
-            + (f". Columns not read: {', '.join(c.log.unused[:20])}" if c.log.unused else "")
+            + (f". Columns not read: {_listed(c.log.unused)}" if c.log.unused else "")
             + ".",
         ),
         render.Block(
@@ -106,12 +109,19 @@ def write_report(c: Calibration, out: Path, validation: pd.DataFrame | None = No
             f"its log beside the office's: `{c.command} --out {out} --force --validate 20`.",
         ),
     ]
+    if c.drift is not None:
+        blocks += [
+            render.Block("h2", "One way of working, or two"),
+            render.Block("p", c.drift.sentence() + "."),
+        ]
+        if c.regimes is not None:
+            blocks.append(render.Block("table", c.regimes))
     how = [
         st.notes[k]
-        for k in ("hours", "calendars.office", "demand_profile", "channels", "warmup")
+        for k in ("hours", "calendars.office", "dated", "demand_profile", "channels", "warmup")
         if k in st.notes
     ]
-    how += [v for k, v in st.notes.items() if k.startswith("items.") and k.endswith(".steps")]
+    how += [v for k, v in st.notes.items() if k.startswith("items.") and k.endswith((".steps", ".route"))]
     if how:
         blocks.append(render.Block("p", " ".join(f"{h[0].upper()}{h[1:]}." for h in how)))
     blocks += [
@@ -137,16 +147,21 @@ def write_report(c: Calibration, out: Path, validation: pd.DataFrame | None = No
     )
     blocks.append(render.Block("table", demand))
     if validation is not None:
+        replications = validation.columns[2].rpartition("n=")[2].rstrip(")")
         blocks += [
             render.Block("h2", "The model beside the office"),
+            render.Block("p", f"**Verdict.** {verdict(validation)}"),
             render.Block(
                 "p",
-                "The calibrated scenario simulated as the office works today (single-item processing), "
-                "each measure over independent replications (95 % intervals: t, or Wilson's for a share), "
+                f"The calibrated scenario simulated as the office works today (single-item processing), "
+                f"each measure over {replications} independent replications (`--validate R`; 5 unless "
+                "given; 95 % intervals: t, or Wilson's for a share), "
                 'beside the office\'s log measured the same way. "Office inside" is yes only when the '
                 'office\'s figure lies in the span one run like the log falls in; "within tolerance" '
                 "holds the model's mean to the stated tolerance. A distance is the model's from the "
-                "office's log (0: the same).",
+                "office's log (0: the same). \"The log's halves\" holds the log against itself: its cases "
+                "begun in the newer half of its span against those of the older, in the tolerance's units; "
+                "a measure the halves miss is beyond what any one stationary model can reach on this log.",
             ),
             render.Block("table", validation),
         ]
@@ -184,9 +199,16 @@ def _fits_tables(c: Calibration) -> list[render.Block]:
         heading = {"work": "Work", "delay": "Delays before a step"}.get(
             what, what.replace("_", " ").capitalize()
         )
-        blocks.append(render.Block("h3", f"{heading}, in {u}"))
-        blocks.append(render.Block("table", rows[["parameter", "n", "family", "mean", "cv", "ks", "p"]]))
+        shown = rows.sort_values("n", ascending=False, kind="stable").head(MAX_FIT_ROWS)
+        more = f" ({len(shown)} of {len(rows):,}, those with most durations; fits.csv has all)"
+        blocks.append(render.Block("h3", f"{heading}, in {u}{more if len(rows) > len(shown) else ''}"))
+        blocks.append(render.Block("table", shown[["parameter", "n", "family", "mean", "cv", "ks", "p"]]))
     return blocks
+
+
+def _listed(names: list[str]) -> str:
+    more = len(names) - MAX_COLUMNS_NAMED
+    return ", ".join(names[:MAX_COLUMNS_NAMED]) + (f" and {more:,} more" if more > 0 else "")
 
 
 def _staff_table(c: Calibration) -> pd.DataFrame:

@@ -108,9 +108,21 @@ def _emit(value: dict, path: str, notes: dict[str, str], depth: int) -> list[str
                 inner = _emit(entry, step, notes, depth + 2)
                 out.append(f"{pad}  - {inner[0].strip()}")
                 out += inner[1:]
+        elif _table(v):  # a literal block, a line a row
+            out.append(f"{pad}{key}: |-{comment}")
+            out += [f"{pad}  {line}" for line in v.replace("${", "\\${").split("\n")]
         else:
             out.append(f"{pad}{key}: {yaml_flow(v)}{comment}")
     return out
+
+
+def _table(v: object) -> bool:
+    """Text of several printable lines, none blank, with no space at either end: what a literal
+    block gives back exactly (a route table)."""
+    if not isinstance(v, str) or "\n" not in v or v != v.strip():
+        return False
+    lines = v.split("\n")
+    return all(line.strip() and line.isprintable() and line == line.rstrip() for line in lines)
 
 
 def _leaf(v: dict) -> bool:

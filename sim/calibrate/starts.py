@@ -9,7 +9,8 @@ previous completion, in any case); the estimate is the later of the two. A perso
 a step (a long gap with nothing recorded) makes that estimate too early: a processing time
 above ``OUTLIER`` times its activity's median is taken as idle time and replaced by the median
 (the estimator's outlier rule; the factor is ours). Where the log names no person, or keeps only
-dates, nothing tells work from waiting: the step is taken as instant, its gap all waiting; so
+dates (a step recorded by date only, ``sim.calibrate.order``), nothing tells work from waiting:
+the step is taken as instant, its gap all waiting; so
 too for a resource the estimates would keep busy more than ``BUSY`` of its open hours (a system
 closing cases, or someone recording in batches: the estimator's assumption, one step at a time
 from the previous completion, reads every gap between its completions as work).
@@ -28,13 +29,13 @@ OUTLIER = 2.0  # ours: helpdesk's mean case duration moves 0.3 % between 2 and 4
 BUSY = 0.9
 
 
-def estimate(steps: pd.DataFrame, clock, open_hours, dated: bool) -> pd.DataFrame:
+def estimate(steps: pd.DataFrame, clock, open_hours, dated: np.ndarray) -> pd.DataFrame:
     """``steps`` (``case``, ``activity``, ``resource``, ``start`` (NaT where the log has none),
-    ``end``) with ``t1`` (end), ``work`` (open hours of processing), ``wait`` (clock hours from
-    enabled to start), ``first`` (the case's first step) and ``estimated``. ``clock`` turns
-    times into hours; ``open_hours(a, b)`` counts the open hours between; ``dated``: the log
-    keeps dates only."""
-    steps = steps.sort_values(["case", "end"], kind="stable", ignore_index=True)
+    ``end``), in each case's order (``sim.calibrate.order``), with ``t1`` (end), ``work`` (open
+    hours of processing), ``wait`` (clock hours from enabled to start), ``first`` (the case's
+    first step) and ``estimated``. ``clock`` turns times into hours; ``open_hours(a, b)``
+    counts the open hours between; ``dated``: each step recorded by date only."""
+    steps = steps.reset_index(drop=True)
     t1 = clock(steps["end"]).to_numpy(float)
     known = steps["start"].notna().to_numpy()
     t0_known = clock(steps["start"]).to_numpy(float)
@@ -42,7 +43,7 @@ def estimate(steps: pd.DataFrame, clock, open_hours, dated: bool) -> pd.DataFram
     enabled = np.r_[np.nan, np.where(same_case, t1[:-1], np.nan)]
     first = np.isnan(enabled)
     person = steps["resource"].to_numpy(str)
-    named = (person != "") & (not dated)
+    named = (person != "") & ~np.asarray(dated, dtype=bool)
     free = _previous_completion(person, t1, named)
     start = np.fmax(enabled, free)  # the later of the two known; NaN only where neither is
     start = np.where(np.isnan(start) | ~named, t1, np.minimum(start, t1))
@@ -77,9 +78,11 @@ def _machines(
 
 
 def _previous_completion(person: np.ndarray, t1: np.ndarray, named: np.ndarray) -> np.ndarray:
-    """Each step's person's previous completion (NaN for their first, or no person)."""
-    order = np.lexsort((t1, person))
-    p, t = person[order], t1[order]
+    """Each step's person's previous timed completion (NaN for their first, or no person): a
+    step recorded by date only says nothing of when its person was free."""
+    who = np.where(named, pd.factorize(person)[0], -1 - np.arange(len(person)))
+    order = np.lexsort((t1, who))
+    p, t = who[order], t1[order]
     previous = np.r_[np.nan, np.where(p[1:] == p[:-1], t[:-1], np.nan)]
     out = np.empty_like(t1)
     out[order] = previous

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from sim.calibrate.fitting import Fit, fit
-from sim.calibrate.logs import Log
+from sim.calibrate.logs import Log, hours_since
 from sim.domain.calendars import WEEKDAYS, Calendar, WorkingTime
 from sim.domain.errors import ConfigError
 
@@ -67,7 +67,7 @@ def infer(log: Log) -> Structure:
             "map each person to their pool first",
         )
     start = log.arrivals.min().normalize()
-    hours_of = _clock(start)
+    hours_of = hours_since(start)
     arrivals = hours_of(log.arrivals)
     span = float(arrivals.max()) + 1e-9
     intakes = steps.loc[steps["activity"] == "intake", "start"]
@@ -92,13 +92,6 @@ def infer(log: Log) -> Structure:
     _deliveries(s, steps)
     _needs(s, steps, arrivals)
     return s
-
-
-def _clock(start: pd.Timestamp):
-    def hours(times: pd.Series) -> pd.Series:
-        return (times - start) / pd.Timedelta(hours=1)
-
-    return hours
 
 
 def calendar_of(times: pd.Series, start: pd.Timestamp) -> tuple[Calendar, dict[str, str]]:

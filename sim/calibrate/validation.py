@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sim.calibrate.logs import DONE, Log
+from sim.calibrate.logs import DONE, Log, hours_since
 from sim.calibrate.measures import distances, figures
 from sim.calibrate.structure import Structure
 from sim.domain.design import PRESETS
@@ -26,12 +26,12 @@ QUANTILES = (("mean", None), ("P50", 0.5), ("P90", 0.9))
 
 def office_measures(log: Log, s: Structure, scenario: Scenario) -> dict[str, float]:
     """The log's own lead-time statistics (working days) and completions per week."""
-    start = pd.Timestamp(s.start_date, tz=log.timezone)
-    arrive = (log.arrivals - start) / pd.Timedelta(hours=1)
+    clock = hours_since(pd.Timestamp(s.start_date))
+    arrive = clock(log.arrivals)
     done_at = log.events[log.events["activity"] == DONE].groupby("case")["time"].max()
     if done_at.empty:  # no completion events: a case is done at its last event
         done_at = log.events.groupby("case")["time"].max()
-    done = (done_at - start) / pd.Timedelta(hours=1)
+    done = clock(done_at)
     cases = pd.DataFrame({"arrival": arrive, "completion": done}).dropna()
     return _measures(cases, s, scenario)
 
@@ -116,11 +116,68 @@ def log_measures(scenario: Scenario, s: Structure, replications: int, seed: int 
     return pd.DataFrame(rows)
 
 
-def judge(office: dict[str, float], model: pd.DataFrame) -> pd.DataFrame:
+def halves(office: pd.DataFrame, span: float) -> dict[str, tuple[str, bool]]:
+    """What a stationary model can reach on this log: its older half (cases begun in the first
+    half of its span) held as the model, its newer half as the office, measure by measure with
+    the tolerance's units, and whether that keeps the tolerance (a log whose halves share 0.2 %
+    of their variants cannot hold a model to 60 %)."""
+    first = office.groupby("case")["t"].transform("min")
+    older, newer = office[first < span / 2], office[first >= span / 2]
+    if older["case"].nunique() < 2 or newer["case"].nunique() < 2:
+        return {}
+    a, b = figures(older, span / 2), figures(newer, span / 2)
+    apart = distances(newer, older)
+    out = {}
+    for measure, (kind, tol) in TOLERANCES.items():
+        if kind == "relative":
+            gap = (b[measure] - a[measure]) / a[measure] if a[measure] else 0.0
+            out[measure] = (f"{100 * gap:+.0f} %", abs(gap) <= tol)
+        elif kind == "absolute":
+            gap = b[measure] - a[measure]
+            out[measure] = (f"{100 * gap:+.1f} points", abs(gap) <= tol)
+        elif kind == "at least":
+            out[measure] = (f"{apart[measure]:.3g}", apart[measure] >= tol)
+        else:
+            out[measure] = (f"{apart[measure]:.3g}", apart[measure] <= tol)
+    return out
+
+
+def verdict(table: pd.DataFrame) -> str:
+    """One sentence on the validation: the tolerances kept, those missed, and which of those
+    the log's own halves miss too (beyond what any stationary model can reach on this log)."""
+    if "tolerance" not in table:  # the simulator's own export: held to the span one run falls in
+        inside = table["office inside"].eq("yes")
+        missed = ", ".join(table.loc[~inside, "measure"])
+        return (
+            f"The office lies inside the span one run falls in on {inside.sum()} of {len(table)} measures"
+            + (f"; not on {missed}." if missed else ".")
+        )
+    held = table[table["tolerance"] != ""]
+    kept = held[held["within tolerance"] == "yes"]
+    missed = held[held["within tolerance"] != "yes"]
+    if missed.empty:
+        return f"The model keeps all {len(held)} tolerances."
+    beyond = missed.loc[missed["attainable"] == "no", "measure"].tolist() if "attainable" in held else []
+    short = [m for m in missed["measure"] if m not in beyond]
+    parts = [f"The model keeps {len(kept)} of {len(held)} tolerances"]
+    if short:
+        parts.append(f"it misses {', '.join(short)}")
+    if beyond:
+        verb = "is" if len(beyond) == 1 else "are"
+        parts.append(f"{', '.join(beyond)} {verb} beyond what the log's own halves reach")
+    return "; ".join(parts) + "."
+
+
+def judge(
+    office: dict[str, float], model: pd.DataFrame, reach: dict[str, tuple[str, bool]] | None = None
+) -> pd.DataFrame:
     """A row per measure: the office's figure; the model's mean with its 95 % interval over the
     replications (shares kept in [0, 1]); the span one run like the log falls in (95 %
     prediction: mean ± t·s·√(1 + 1/n)); "office inside" that span; the tolerance and whether
-    the model's mean keeps it. Distances have no office figure: the office is at 0 from itself."""
+    the model's mean keeps it; and, from ``reach`` (``halves``), the log's newer half against
+    its older and whether that keeps the tolerance. Distances have no office figure: the office
+    is at 0 from itself."""
+    reach = reach or {}
     n = len(model)
     t = stats.t.ppf(0.975, n - 1) if n > 1 else np.nan
     rows = []
@@ -144,6 +201,14 @@ def judge(office: dict[str, float], model: pd.DataFrame) -> pd.DataFrame:
                 "tolerance": _tolerance(kind, tol),
                 "within tolerance": _kept(kind, tol, mean, value),
             }
+            | (
+                {
+                    "the log's halves": reach[measure][0] if measure in reach else "",
+                    "attainable": ("yes" if reach[measure][1] else "no") if measure in reach else "",
+                }
+                if reach
+                else {}
+            )
         )
     return pd.DataFrame(rows)
 

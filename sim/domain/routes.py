@@ -153,6 +153,10 @@ def check(item: Item, key: str) -> None:
                 raise ConfigError(f"{ks}.{field}", f"unknown choice '{choice}'{known(item.choices)}")
         if s.when and s.unless:
             raise ConfigError(f"{ks}.unless", "a step names one choice: when or unless")
+        if s.visits_of is not None:
+            check_names([s.visits_of], f"{ks}.visits_of", keyed=False)
+        if s.at_cap.value == "pass" and s.max_visits is None:
+            raise ConfigError(f"{ks}.at_cap", "a file passes a step past its cap: give max_visits")
         if s.returns is not None:
             r = s.returns
             if not (math.isfinite(r.probability) and 0 <= r.probability < 1):

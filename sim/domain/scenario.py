@@ -10,12 +10,14 @@ per hour.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
+from sim.domain import route_table
 from sim.domain.calendars import Calendar
 from sim.domain.checks import validate
 from sim.domain.distributions import Dist
+from sim.domain.errors import ConfigError
 from sim.domain.provenance import Source
 from sim.domain.requests import Requests
 from sim.domain.value import Value
@@ -80,6 +82,13 @@ class Return(Value):
     documents: int = 1
 
 
+class AtCap(Enum):
+    """What a routed file does at a step it may not visit again (its ``max_visits`` reached)."""
+
+    drop = "drop"  # the branch to it is not taken; the others keep their odds (and ending its own)
+    passes = "pass"  # the file passes it unworked and goes on as it would after it
+
+
 @dataclass(kw_only=True)
 class Step(Value):
     """One internal step of an item's back office (受理 acceptance, 审查 review, 现场核查 site
@@ -114,6 +123,8 @@ class Step(Value):
     counted: bool = True
     delay: Dist | None = None
     label: str | None = None
+    visits_of: str | None = None
+    at_cap: AtCap = AtCap.drop
 
     @property
     def role(self) -> str:
@@ -173,6 +184,9 @@ class Item(Value):
     An item with no ``intake`` has no window: its file reaches the back office when the case
     arrives (filed online, by post or from another office), without a trip or a clerk, as an
     office whose log records no window works.
+
+    ``route`` gives the steps and ``first`` as one table of text instead (a calibrated office's
+    hundreds of steps: ``sim.domain.route_table``); the scenario reads it into ``steps``.
     """
 
     department: str
@@ -201,6 +215,7 @@ class Item(Value):
     proactive: float = 0.0
     proactive_delay: Dist | None = None
     anywhere: bool = False
+    route: str | None = None
 
     def back_office(self, reduced: bool) -> list[Step]:
         """The steps a file of this item goes through (the short form written out as steps)."""
@@ -356,6 +371,9 @@ class Scenario(Value):
     backlog_limit: float = 1_000_000
 
     def __post_init__(self) -> None:
+        for name, item in self.items.items():
+            if item.route is not None:
+                self.items[name] = _expanded(item, f"scenario.items.{name}.route")
         validate(self)
 
     def prerequisites(self, item: str) -> list[str]:
@@ -385,3 +403,12 @@ class Scenario(Value):
             else:  # pragma: no cover - the checks reject cycles when the scenario is made
                 raise ValueError(f"prerequisite cycle among {remaining}")
         return placed
+
+
+def _expanded(item: Item, key: str) -> Item:
+    """``item`` with its route table read into ``steps`` and ``first``."""
+    if item.steps or item.first is not None:
+        raise ConfigError(key, "give the back office as a route table or as steps and first, not both")
+    rows, first = route_table.parse(item.route, key)
+    steps = [Step(**(row | {"at_cap": AtCap(row.get("at_cap", "drop"))})) for row in rows]
+    return replace(item, route=None, steps=steps, first=first or None)

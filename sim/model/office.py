@@ -26,7 +26,7 @@ from collections.abc import Generator
 from sim.domain.calendars import WorkingTime, parse_clock
 from sim.domain.design import Design, SiteVisits, Steps
 from sim.domain.routes import branching, routed
-from sim.domain.scenario import Batch, Item, Queue, Step
+from sim.domain.scenario import AtCap, Batch, Item, Queue, Step
 from sim.model.centre import Centre
 from sim.model.plans import OFFICE_QUEUE, OFFICE_WORK, SCHEDULED
 
@@ -90,6 +90,8 @@ class StepSpec:
         self.counted = step.counted
         # a route's parts (sim.domain.routes), drawn only where the step has them
         self.when, self.unless, self.cap = step.when, step.unless, step.max_visits or math.inf
+        self.passes = step.at_cap is AtCap.passes  # past its cap a file passes it unworked
+        self.visits_of = step.visits_of
         ret = step.returns
         self.returns = streams.uniform(f"return/{step.name}/{item_name}") if ret else None
         self.p_return = ret.probability if ret else 0.0
@@ -111,6 +113,12 @@ class Route:
         self.specs = specs
         self.routed, self.branching = routed(item), branching(item)
         names = [s.name for s in specs]
+        # each step's visit count: its own, or the one the steps naming the same visits_of share
+        counts: dict[tuple[str, str], int] = {}
+        self.counter = [
+            counts.setdefault(("of", s.visits_of) if s.visits_of else ("step", s.name), len(counts))
+            for s in specs
+        ]
         self.then = [[(names.index(t), p) for t, p in s.then.items()] for s in specs]
         self.choices = [
             (c, centre.streams.uniform(f"choice/{c}/{item_name}"), p) for c, p in item.choices.items()
@@ -133,11 +141,13 @@ class Route:
         if self.start is not None:
             k = _pick(self.first, self.start() * sum(p for _, p in self.first))
         while k is not None:
-            s = self.specs[k]
+            s, c = self.specs[k], self.counter[k]
             worked = (not s.when or chosen[s.when]) and not (s.unless and chosen[s.unless])
+            if worked and count[c] >= s.cap:  # reached past its cap: only a step that lets files pass
+                worked = False
             if worked and (s.chance is None or s.chance() < s.p):
-                count[k] += 1
-                back = s.returns is not None and s.returns() < s.p_return and count[k] < s.cap
+                count[c] += 1
+                back = s.returns is not None and s.returns() < s.p_return and count[c] < s.cap
                 visits.append((k, s.work(), _draw(s.booking), s.prepare() if back else None, _draw(s.delay)))
                 if back:
                     continue  # the file comes back to this step
@@ -152,7 +162,8 @@ class Route:
         s = self.specs[k]
         branches = self.then[k]
         end = max(0.0, 1.0 - sum(p for _, p in branches))
-        open_ = [(j, p) for j, p in branches if count[j] < self.specs[j].cap]
+        specs, counter = self.specs, self.counter
+        open_ = [(j, p) for j, p in branches if specs[j].passes or count[counter[j]] < specs[j].cap]
         u = s.next() * (end + sum(p for _, p in open_)) if s.next is not None else 1.0
         return _pick(open_, u)
 
