@@ -51,6 +51,7 @@ from sim.experiment.safety import MAX_FILE_BYTES
 
 MAX_ITEMS = 200
 RUN_MARGIN = 100_000  # bytes of a run's saved config beside its scenario
+VALIDATED_EVENTS = 2_000_000  # events replayed in all by a validation
 ROLES = ("clerks", "reviewers", "inspectors", "leaders")
 
 
@@ -91,7 +92,16 @@ class Calibration:
         return pd.DataFrame(rows)
 
     def validate(self, replications: int = 5, seed: int = 0) -> pd.DataFrame:
-        """The calibrated model's lead times and weekly completions beside the log's own."""
+        """The calibrated model's lead times and weekly completions beside the log's own, over
+        ``replications`` (fewer, at least 2, where each replays more events than
+        ``VALIDATED_EVENTS`` allows in all: said in ``warnings``)."""
+        affordable = max(2, VALIDATED_EVENTS // max(self.events, 1))
+        if replications > affordable:
+            self.warnings.append(
+                f"validated on {affordable} replications, not {replications}: each replays the log's "
+                f"{self.events:,} events, and {VALIDATED_EVENTS:,} in all keep it within a minute"
+            )
+            replications = affordable
         if self.structure.estimated is not None:  # an office's own log: the logs side by side
             log, span = office_log(self.structure), self.structure.span
             model = log_measures(self.scenario, self.structure, replications, seed)

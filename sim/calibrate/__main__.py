@@ -74,9 +74,11 @@ def main(argv: list[str] | None = None) -> int:
     if not 0 <= args.validate <= MAX_VALIDATE:
         parser.error(f"--validate {args.validate}: from 0 to {MAX_VALIDATE} replications")
     found = calibrate(args.log, args.name, mapping, args.timezone, args.max_items, args.mapping, args.since)
+    path = found.write(args.out, args.validate, overwrite=args.force)
     for warning in found.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    path = found.write(args.out, args.validate, overwrite=args.force)
+    if found.drift is not None and found.drift.found:
+        print(f"warning: {found.drift.sentence()}", file=sys.stderr)
     print(
         f"scenario: {path}\nreport: {args.out / 'calibration.md'}\n"
         f"run it: python -m sim --config-dir {args.out} scenario={args.name}"

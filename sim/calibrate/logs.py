@@ -49,7 +49,7 @@ REQUIRED = ("case", "activity", "timestamp")
 # and the value without them
 OPTIONAL = {"lifecycle": "complete", "resource": "", "item": "", "need": "", "group": "", "channel": ""}
 # What a log may hold, checked while it is read: calibrated within a minute and 2 GB on 2 cores.
-MAX_EVENTS = 2_000_000
+MAX_EVENTS = 1_000_000
 MAX_TEXT_BYTES = 512 * 2**20  # of the columns read, decompressed (a CSV's whole size)
 MAX_XES_BYTES = 384 * 2**20  # an XES file, decompressed (markup is most of it: read at ~16 MB/s)
 MAX_COLUMNS = 1000

@@ -107,10 +107,10 @@ def office_log(s: Structure) -> pd.DataFrame:
 def log_measures(scenario: Scenario, s: Structure, replications: int, seed: int = 0) -> pd.DataFrame:
     """Each replication's figures and distances from the office's log."""
     office = office_log(s)
-    result = replicate(scenario, PRESETS["single"], seed, replications, record_steps=True, progress=False)
-    steps = result.tables["steps"]
     rows = []
-    for _, g in steps.groupby("replication"):
+    for r in range(replications):  # one at a time: a model's log is as long as the office's
+        result = replicate(scenario, PRESETS["single"], seed, 1, record_steps=True, progress=False, first=r)
+        g = result.tables["steps"]
         model = pd.DataFrame({"case": g["case"], "activity": g["activity"].astype(str), "t": g["end"]})
         rows.append(figures(model, s.span) | distances(office, model))
     return pd.DataFrame(rows)
