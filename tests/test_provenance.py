@@ -88,8 +88,13 @@ def test_a_scenario_shows_only_what_its_needs_use():
 def test_an_item_list_writes_its_rows_sources_as_provenance(tmp_path):
     write(read_list(LISTS / "pharmacy.csv"), "listed_pharmacy", tmp_path)
     p = sim.load_scenario("listed_pharmacy", config_dir=tmp_path).provenance
-    assert p["items.药品经营许可证核发_零售.limit_days"].tag is Tag.R  # the row's source says R:
-    assert p["items.药品经营许可证核发_零售.intake"].tag is Tag.E  # the catalogue's conventions
+    assert (
+        p["items.yao_pin_jing_ying_xu_ke_zheng_he_fa_ling.limit_days"].tag is Tag.R
+    )  # the row's source says R:
+    assert (
+        p["items.yao_pin_jing_ying_xu_ke_zheng_he_fa_ling.intake"].tag is Tag.E
+    )  # the catalogue's conventions
+    assert p["items.device_filing.online"].tag is Tag.R  # the planner's value, tagged by its row
     assert p["items.business_licence.limit_days"].tag is Tag.S  # the catalogue's own, kept
 
 

@@ -56,12 +56,12 @@ def read_table(path: Path, columns: dict[str, tuple[str, ...]], key: str, sheet:
         grids = _workbook(path, key)
         first = next(iter(grids))
         grid = grids[sheet] if sheet in grids else grids[first]
-        table = _table(grid, columns, key, path.name)
+        table = sheet_table(grid, columns, key, path.name)
         table.sheets = {name: g for name, g in grids.items() if g is not grid}
         return table
     if path.suffix.lower() not in (".csv", ".txt", ".tsv"):
         raise ConfigError(key, f"{path.name}: read .csv (UTF-8 or GB18030), .txt (UTF-16) or .xlsx")
-    return _table(_csv_grid(path.read_bytes(), key, path.name), columns, key, path.name)
+    return sheet_table(_csv_grid(path.read_bytes(), key, path.name), columns, key, path.name)
 
 
 def normal(name: str) -> str:
@@ -144,7 +144,8 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _table(grid: list[list[str]], columns: dict[str, tuple[str, ...]], key: str, name: str) -> Table:
+def sheet_table(grid: list[list[str]], columns: dict[str, tuple[str, ...]], key: str, name: str) -> Table:
+    """A grid of cells (a workbook's sheet, a CSV's rows) read as a table, as ``read_table`` does."""
     grid = [row for row in grid if any(str(c).strip() for c in row)]
     if not grid:
         raise ConfigError(key, f"{name} holds no rows")

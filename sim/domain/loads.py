@@ -131,6 +131,13 @@ def headcount(scenario: Scenario, pool: str) -> int:
     return scenario.specialists.staff if pool == "specialists" else _staff(scenario, pool)
 
 
+def arrivals_per_rate(scenario: Scenario) -> float:
+    """Expected arrivals over the horizon for a demand of one an hour (per open hour of the
+    windows, as demand is given, shaped by the demand profile)."""
+    start, spans = _spans(scenario)
+    return _arrivals_per_rate(scenario, spans["windows"], start)
+
+
 def _spans(s: Scenario) -> tuple[dt.date, dict[str, list[tuple[float, float]]]]:
     """The start date, and each staff group's open periods over the horizon, laid out once."""
     start = dt.date.fromisoformat(s.start_date)
