@@ -78,6 +78,8 @@ def build(sweep: str | Path, lang: str = "en") -> Path:
     else:
         write(collected, sweep)
         conf = sections.job_config(collected.jobs[collected.runs["run"].iloc[0]])
+        if sweep.name == conf.scenario.name:  # a preset's folder: results/<study>/<scenario>
+            title = sweep.parent.name.replace("_", " ").capitalize()
         title += f": {labels.of('scenarios', conf.scenario.name)}"
         blocks = _blocks(collected, sweep, figures, labels)
         if not orderings.empty:

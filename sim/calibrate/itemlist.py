@@ -52,6 +52,9 @@ from sim.experiment.safety import MAX_FILE_BYTES, read_config
 __all__ = ["Imported", "export", "main", "read_list", "scenario_from", "write"]
 ONE_STOP = ("综合窗口", "一窗受理", "one_stop")
 HOURS_A_YEAR = 8766
+# the reform's stages a study runs: each pool sized where the heaviest of them loads it (the
+# one-stop window takes every visit of every item under one_stop_window, the checklists unmerged)
+STAGES = ("single", "one_stop_window", "bundled", "full_standard")
 
 
 @dataclass
@@ -62,12 +65,18 @@ class Imported:
     warnings: list[str]
 
 
-def write(rows: ItemList | list[dict[str, str]], name: str, out: Path, overwrite: bool = False) -> Imported:
+def write(
+    rows: ItemList | list[dict[str, str]],
+    name: str,
+    out: Path,
+    overwrite: bool = False,
+    label: str | None = None,
+) -> Imported:
     """The scenario file and labels for the list in ``out``, checked by loading it: staff from
     the list's staff table, the rest sized by the catalogue's planning rule; nothing of a
     refused list left behind."""
     listed = rows if isinstance(rows, ItemList) else ItemList(rows, [k + 2 for k in range(len(rows))])
-    found = scenario_from(listed, name)
+    found = scenario_from(listed, name, label)
     path, label_path = out / "scenario" / f"{name}.yaml", out / "labels.yaml"
     if path.exists() and not overwrite:
         raise ConfigError("--out", f"{path} exists: choose another folder, or --force to replace it")
@@ -123,7 +132,7 @@ def _staffing(
 def _settle(out: Described, listed: ItemList, given: dict, path: Path, folder: Path) -> None:
     """Write and load the scenario: with the staff table's staff, the demand of the list's
     volume over the windows' open hours, and each pool the table does not staff sized by the
-    planning rule (single-item processing, then the bundled design's one-stop window)."""
+    planning rule under each of the reform's stages in turn (``STAGES``)."""
     data, name = out.data, out.name
     for (department, role), n in given.items():
         key = "one_stop.clerks" if department == "one_stop" else f"departments.{department}.{role}"
@@ -145,7 +154,7 @@ def _settle(out: Described, listed: ItemList, given: dict, path: Path, folder: P
             f"{per_year:g} cases a year (the list's 年办件量 of {item}) over the windows' open hours"
         )
     sized = []
-    for design in ("single", "bundled"):
+    for design in STAGES:
         _text(out, listed, path)
         scenario = load_scenario(name, config_dir=folder)
         for pool, load in offered_loads(scenario, PRESETS[design]).items():
@@ -300,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.list is None or not args.name:
         parser.error("give the list and --name (or --export CSV)")
-    done = write(read_list(args.list, args.staff), args.name, args.out, args.force)
+    done = write(read_list(args.list, args.staff), args.name, args.out, args.force, args.label)
     path = done.path
     for warning in done.warnings:
         print(f"warning: {warning}", file=sys.stderr)

@@ -207,8 +207,9 @@ class _Names:
         return self.keys[text]
 
 
-def scenario_from(rows: ItemList | list[dict[str, str]], name: str) -> Described:
-    """The scenario the list describes: its YAML data, labels, notes, provenance and warnings."""
+def scenario_from(rows: ItemList | list[dict[str, str]], name: str, label: str | None = None) -> Described:
+    """The scenario the list describes: its YAML data, labels, notes, provenance and warnings;
+    ``label`` names the bundle in reports (二手房转移登记及水电气网联动过户一件事; else its name)."""
     listed = rows if isinstance(rows, ItemList) else ItemList(rows, [k + 2 for k in range(len(rows))])
     check_names([name], "--name", keyed=False)
     check_own_scenario_name(name, "--name")
@@ -219,7 +220,7 @@ def scenario_from(rows: ItemList | list[dict[str, str]], name: str) -> Described
     items = _Names(set(cat["items"]) | {name}, "item")
     docs = _Names(set(cat["documents"]), "doc")
     depts = _Names(set(cat["departments"]), "dept")
-    out = Described(name, cat)
+    out = Described(name, cat, label)
     warnings = out.warnings
     keyed: list[str] = []  # each row's item key
     for row, line in zip(listed.rows, listed.lines, strict=True):
@@ -269,14 +270,16 @@ _NEXT = {
 class Described:
     """The scenario being written: its data, labels, notes, provenance and volumes."""
 
-    def __init__(self, name: str, cat: dict) -> None:
+    def __init__(self, name: str, cat: dict, label: str | None = None) -> None:
+        titled = {"en": label or name.replace("_", " "), "zh": label or name}
         self.name, self.cat = name, cat
         self.data: dict = {"name": name, "documents": {}, "departments": {}, "items": {}, "held_by": {}}
         self.labels: dict = {
             "items": {},
             "departments": {},
             "documents": {},
-            "needs": {name: {"en": name.replace("_", " "), "zh": name}},
+            "needs": {name: titled},
+            "scenarios": {name: titled},
         }
         self.notes: dict[str, str] = {}
         self.provenance: dict[str, dict] = {}
