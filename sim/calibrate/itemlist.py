@@ -291,6 +291,7 @@ def main(argv: list[str] | None = None) -> int:
         "list", type=Path, nargs="?", help="the item list: CSV (UTF-8 or GB18030), UTF-16 text or xlsx"
     )
     parser.add_argument("--name", help="the scenario's (and its need's) name")
+    parser.add_argument("--label", help="the bundle's name in reports (二手房转移登记一件事; else --name)")
     parser.add_argument(
         "--out", type=Path, default=Path("my_configs"), help="the config folder to write into"
     )
