@@ -5,8 +5,9 @@ A licence is reviewed, signed by a leader and issued; a registration, filing or 
 (of a tax: 行政征收) is reviewed and done; a public service (a utility account moved, a card
 issued) is handled by one person without batches; a benefit is reviewed and signed. The times
 are the catalogue's for its own items of each kind (configs/scenario/README.md): a permit's
-review 3 h carried to the back office at 17:00 and signed at 16:00, a registration's 1 h, a service's half hour. A department
-without leaders has no one to sign: its items are reviewed and done.
+review 3 h carried to the back office at 17:00 and signed at 16:00, a registration's 1 h, a
+service's half hour. A department without leaders has no one to sign: its items are reviewed
+and done.
 """
 
 from __future__ import annotations
