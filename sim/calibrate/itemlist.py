@@ -32,6 +32,7 @@ from omegaconf.errors import OmegaConfBaseException
 from sim.calibrate import conventions
 from sim.calibrate import listcells as cells
 from sim.calibrate.listrows import (
+    COLUMNS,
     DEFAULT_DEMAND,
     ROLES,
     STAFF_COLUMNS,
@@ -240,45 +241,55 @@ def _labels_there(path: Path) -> dict:
     return there
 
 
+EXPORTED = (  # the list's columns an export writes, by field (listrows.COLUMNS names each)
+    "code", "item", "department", "limit_days", "committed_days", "handling", "visits", "online",
+    "documents", "shared", "prerequisites", "result", "minor", "commitment", "forms", "anywhere",
+    "automatable", "proactive",
+)  # fmt: skip
+
+
 def export(path: Path, overwrite: bool = False) -> Path:
-    """The shipped catalogue as an item list (a row per item), which ``write`` reads back; a
-    file already there is kept unless ``overwrite``."""
+    """The shipped catalogue as an item list (a row per item, the 实施清单's column names), which
+    ``write`` reads back to the same items; a file already there is kept unless ``overwrite``."""
     if path.is_dir() or ((path.exists() or path.is_symlink()) and not overwrite):
         raise ConfigError("--export", f"{path} exists: choose another name, or --force to replace it")
     folder_for(path.parent, "--export")
     cat, labels = catalogue()
+    zh = {key: labels["items"].get(key, {}).get("zh", key) for key in cat["items"]}
+    held, forms = cat.get("held_by", {}), set(cat.get("forms", []))
+
+    def named(documents: list[str]) -> str:
+        return "；".join(cat["documents"][d] for d in documents)
+
     with path.open("w", encoding="utf-8", newline="") as file:
         out = csv.writer(file)
-        out.writerow(
-            [
-                "code",
-                "事项名称",
-                "department",
-                "limit_days",
-                "committed_days",
-                "documents",
-                "kind",
-                "visits",
-                "online",
-            ]
-        )
+        out.writerow([COLUMNS[f][0][0] for f in EXPORTED])
         for key, item in cat["items"].items():
-            zh = labels["items"].get(key, {}).get("zh", key)
-            docs = "；".join(cat["documents"][d] for d in item.get("documents", []))
-            visits = 2 if item.get("pickup", True) else 1
-            limits = [item.get("limit_days", ""), item.get("committed_days", "")]
-            handling = "即办件" if item.get("on_the_spot") else "承诺件"
-            row = [
-                key,
-                zh,
-                item["department"],
-                *limits,
-                docs,
-                handling,
-                visits,
-                "是" if item.get("online") else "否",
-            ]
-            out.writerow(csv_cell(cell) for cell in row)
+            docs = item.get("documents", [])
+            commitment = item.get("commitment") or {}
+            cells_ = {
+                "code": key,
+                "item": zh[key],
+                "department": item["department"],
+                "limit_days": item.get("limit_days", "/") if item.get("limit_days") is not None else "/",
+                "committed_days": item.get("committed_days", "/")
+                if item.get("committed_days") is not None
+                else "/",
+                "handling": "即办件" if item.get("on_the_spot") else "承诺件",
+                "visits": 2 if item.get("pickup", True) else 1,
+                "online": "是" if item.get("online") else "否",
+                "documents": named(docs),
+                "shared": named([d for d in docs if d in held]),
+                "prerequisites": "；".join(zh[p] for p in item.get("prerequisites", [])),
+                "result": cat["documents"][item["produces"]] if item.get("produces") else "",
+                "minor": named(item.get("minor_documents", [])),
+                "commitment": named(commitment.get("replaces", [])),
+                "forms": named([d for d in docs if d in forms]),
+                "anywhere": "是" if item.get("anywhere") else "否",
+                "automatable": item.get("automatable", 0),
+                "proactive": item.get("proactive", 0),
+            }
+            out.writerow(csv_cell(cells_[f]) for f in EXPORTED)
     return path
 
 

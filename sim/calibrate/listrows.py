@@ -102,6 +102,18 @@ COLUMNS: dict[str, tuple[tuple[str, ...], str]] = {
         "``proactive`` (a share, or 是: 0.3, E)",
     ),
     "anywhere": (("跨域通办", "是否跨域通办", "通办", "anywhere"), "``anywhere`` (是/否)"),
+    "minor": (
+        ("容缺材料", "容缺受理材料", "minor_documents"),
+        "``minor_documents``: of its documents, those tolerant acceptance may take later",
+    ),
+    "commitment": (
+        ("告知承诺材料", "可承诺材料", "commitment"),
+        "``commitment``: of its documents, those a signed commitment stands for (5 % found false, E)",
+    ),
+    "forms": (
+        ("申请表单", "表单", "forms"),
+        "of its documents, the application forms (one form merges them)",
+    ),
     "item_en": (("英文名称", "item_en"), "the item's English label"),
     "source": (
         ("来源", "依据", "source"),
@@ -125,6 +137,7 @@ SPLIT = re.compile(r"[;；、\n]+")
 NUMBERED = re.compile(r"^\s*[(（]?\d{1,3}[)）.、．]\s*")  # "1." or "（2）" before a document
 DEFAULT_DEMAND = 0.05  # arrivals per open hour of the new need, where the list gives no volume: E
 YES_SHARE = {"automatable": 0.5, "proactive": 0.3}  # a share for 是 where the list gives none: E
+COMMITMENT_FALSE = 0.05  # the catalogue's share of signed commitments found false: E
 
 
 @dataclass
@@ -411,6 +424,27 @@ def _row(
     if row.get("anywhere"):
         spec["anywhere"] = cells.yes(row["anywhere"], f"list row {line}.anywhere")
         out.given(f"{here}.anywhere", line, source)
+    own = set(spec.get("documents") or cat["items"].get(item, {}).get("documents", []))
+    for f in ("minor", "commitment", "forms"):
+        if not row.get(f):
+            continue
+        keys = [_document(out, d, docs, doc_by_zh, cat) for d in _names(row[f])]
+        stray = [d for d in keys if d not in own]
+        if stray:
+            raise ConfigError(
+                f"list row {line}.{f}",
+                f"'{out.data['documents'].get(stray[0], stray[0])}' is not one of the item's documents",
+            )
+        if f == "minor":
+            spec["minor_documents"] = keys
+        elif f == "commitment":
+            spec["commitment"] = {"replaces": keys, "p_false": COMMITMENT_FALSE}
+            out.assumed(f"{here}.commitment.p_false", "the share of signed commitments found false")
+        else:
+            out.data.setdefault("forms", [])
+            out.data["forms"] += [d for d in keys if d not in out.data["forms"]]
+        given = {"minor": f"{here}.minor_documents", "commitment": f"{here}.commitment", "forms": "forms"}[f]
+        out.given(given, line, source)
     if row.get("volume"):
         out.volume[item] = cells.number(
             re.sub(r"件|/年|每年|per year", "", row["volume"]), f"list row {line}.volume", 0, 1e8
