@@ -26,6 +26,8 @@ import pandas as pd
 from sim.calibrate.discovery import infer as discover
 from sim.calibrate.drift import Drift
 from sim.calibrate.drift import find as find_drift
+from sim.calibrate.joined import Joined, join
+from sim.calibrate.listrows import read_list
 from sim.calibrate.logs import Log, begun_since, from_frame, read
 from sim.calibrate.mapping import read_mapping
 from sim.calibrate.measures import figures
@@ -72,6 +74,7 @@ class Calibration:
     command: str = "python -m sim.calibrate LOG"  # what made it, to make it again
     drift: Drift | None = None  # whether the log spans two ways of working (an office's own log)
     regimes: pd.DataFrame | None = None  # the office's figures before and after the change, if one
+    joined: Joined | None = None  # the item list's ties to the log's items (--items)
 
     def fits(self) -> pd.DataFrame:
         """A row per fitted duration: its key, sample size, family, mean, cv, KS and AIC."""
@@ -140,6 +143,7 @@ def calibrate(
     max_items: int = MAX_ITEMS,
     mapping_file: str | Path | None = None,
     since: str | None = None,
+    items: str | Path | None = None,
 ) -> Calibration:
     """Read ``log`` (a file or a frame of events), infer its scenario, fit its durations. A
     log of more than ``max_items`` items is refused before anything is fitted (each item's
@@ -148,7 +152,9 @@ def calibrate(
     own activities and people (``sim.calibrate.discovery``), with ``mapping_file`` (YAML:
     ``people: {person: pool}``, ``activities: {activity: {pool: pool}}``) over what is found.
     ``since`` (a date): only the cases begun on or after it, the office's current way of
-    working when its log spans two (``sim.calibrate.drift`` says so)."""
+    working when its log spans two (``sim.calibrate.drift`` says so). ``items``: the office's
+    item list, whose facts (documents, limits, results, what may be fetched or promised) the
+    log's items take (``sim.calibrate.joined``)."""
     check_names([name], "--name", keyed=False)
     check_own_scenario_name(name, "--name")
     events = (
@@ -156,18 +162,19 @@ def calibrate(
     )
     if since is not None:
         events = begun_since(events, since)
-    items = events.steps["item"].nunique()
-    if items > max_items:
+    kinds = events.steps["item"].nunique()
+    if kinds > max_items:
         raise ConfigError(
-            "log", f"{items:,} items, more than the {max_items:,} calibration takes unasked (--max-items N)"
+            "log", f"{kinds:,} items, more than the {max_items:,} calibration takes unasked (--max-items N)"
         )
     own = (events.steps["activity"] == "intake").any() and _pooled(events.steps["resource"])
-    if own:
-        structure = infer(events)
-    else:
-        people, activities = read_mapping(mapping_file, events) if mapping_file else ({}, {})
-        structure = discover(events, name, people, activities)
+    people, activities = read_mapping(mapping_file, events) if mapping_file else ({}, {})
+    structure = infer(events) if own else discover(events, name, people, activities)
     data = scenario_dict(structure, name, timezone)
+    joined = None
+    if items is not None:
+        by_activity = {a: spec["item"] for a, spec in activities.items() if "item" in spec}
+        joined = join(data, structure.notes, read_list(Path(items)), name, by_activity)
     header = (
         f"Calibrated from an event log of {len(events.events):,} events and {events.arrivals.size:,} cases "
         "(python -m sim.calibrate).\nEach fitted value says what it was fitted from; anything else is an "
@@ -187,7 +194,9 @@ def calibrate(
     again += "".join(f" --map {k}={shlex.quote(v)}" for k, v in (mapping or {}).items())
     again += f" --mapping {shlex.quote(str(mapping_file))}" if mapping_file else ""
     again += f" --since {since}" if since else ""
+    again += f" --items {shlex.quote(str(items))}" if items else ""
     found = Calibration(events, structure, load(text), text, events.warnings, len(events.events), again)
+    found.joined = joined
     if structure.estimated is not None:
         found.drift = find_drift(events.steps)
         if found.drift.found:

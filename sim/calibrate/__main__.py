@@ -54,6 +54,13 @@ def main(argv: list[str] | None = None) -> int:
         help=f"refuse a log of more items than this (default {MAX_ITEMS}: each costs fits and figures)",
     )
     parser.add_argument(
+        "--items",
+        type=Path,
+        metavar="LIST",
+        help="the office's item list (CSV, GB18030 or xlsx): its documents, limits, results and what may be "
+        "fetched or promised, for the log's items",
+    )
+    parser.add_argument(
         "--since",
         metavar="DATE",
         help="only the cases begun on or after DATE (YYYY-MM-DD): the current way of working, when the "
@@ -73,7 +80,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--max-items {args.max_items}: at least 1")
     if not 0 <= args.validate <= MAX_VALIDATE:
         parser.error(f"--validate {args.validate}: from 0 to {MAX_VALIDATE} replications")
-    found = calibrate(args.log, args.name, mapping, args.timezone, args.max_items, args.mapping, args.since)
+    found = calibrate(
+        args.log, args.name, mapping, args.timezone, args.max_items, args.mapping, args.since, args.items
+    )
     path = found.write(args.out, args.validate, overwrite=args.force)
     for warning in found.warnings:
         print(f"warning: {warning}", file=sys.stderr)

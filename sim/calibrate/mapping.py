@@ -2,11 +2,15 @@
 
     people:                      # a person's pool, by the log's resource name
       Resource01: front_desk
-    activities:                  # an activity's pool, by the log's activity name
-      "T02 Check confirmation of receipt": {pool: front_desk}
+    activities:                  # by the log's activity name: its pool, item and role
+      "T02 Check confirmation of receipt": {pool: front_desk, item: 环境许可, role: intake}
+      "Publish notice": {role: notice}
 
 What it names overrides what calibration finds; a name it gives that the log lacks is an error
-listing what the log has.
+listing what the log has. An activity's ``item`` ties it to the item list's item of that name
+(``--items``); its ``role`` (``ROLES``) says what a reform acts on: sign-off merges into review
+under 减环节, a notice, suspension or return is off the statutory clock (行政许可法 art. 45) and
+its time the applicant's or a fixed period's, not the office's queue.
 """
 
 from __future__ import annotations
@@ -22,6 +26,23 @@ from sim.domain.routes import MAX_LABEL
 from sim.domain.untrusted import clean
 
 MAX_BYTES = 1_000_000
+FIELDS = {"pool", "item", "role"}
+# What an activity is, as a reform sees it: the window's intake with the applicant there, the
+# back office's review, sign-off, a sitting (a committee, a leaders' meeting), a site inspection,
+# a return to the applicant for corrections (补正), a suspension, a notice or objection period,
+# issuing the result, delivering it.
+ROLES = (
+    "intake",
+    "review",
+    "sign_off",
+    "sitting",
+    "inspection",
+    "return",
+    "suspension",
+    "notice",
+    "issue",
+    "delivery",
+)
 
 
 def read_mapping(path: str | Path, log: Log) -> tuple[dict[str, str], dict[str, dict]]:
@@ -56,8 +77,19 @@ def read_mapping(path: str | Path, log: Log) -> tuple[dict[str, str], dict[str, 
             raise ConfigError(
                 f"activities.{activity[:80]}", f"no such activity in the log{known(list(there)[:50])}"
             )
-        if not isinstance(spec, dict) or set(spec) - {"pool"}:
-            raise ConfigError(f"activities.{activity}", "give its pool: {pool: name}")
-        check_names([spec.get("pool", "")], f"activities.{activity}.pool", keyed=False)
-        out[activity] = {"pool": spec["pool"]}
+        if not isinstance(spec, dict) or set(spec) - FIELDS:
+            raise ConfigError(
+                f"activities.{activity[:80]}",
+                "give any of its pool, item and role: {pool: p, item: i, role: r}",
+            )
+        if "pool" in spec:
+            check_names([spec["pool"]], f"activities.{activity}.pool", keyed=False)
+        if "role" in spec and spec["role"] not in ROLES:
+            raise ConfigError(
+                f"activities.{activity[:80]}.role",
+                f"one of {', '.join(ROLES)}, got {str(spec['role'])[:40]!r}",
+            )
+        if "item" in spec and not (isinstance(spec["item"], str) and 0 < len(spec["item"]) <= MAX_LABEL):
+            raise ConfigError(f"activities.{activity[:80]}.item", "the item's name in the item list (text)")
+        out[activity] = {k: spec[k] for k in FIELDS if k in spec}
     return {str(k): v for k, v in people.items()}, out

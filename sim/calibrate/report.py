@@ -109,6 +109,24 @@ def write_report(c: Calibration, out: Path, validation: pd.DataFrame | None = No
             f"its log beside the office's: `{c.command} --out {out} --force --validate 20`.",
         ),
     ]
+    if c.joined is not None:
+        tied = c.joined.ties[c.joined.ties["log item"] != ""]
+        blocks += [
+            render.Block("h2", "The item list and the log"),
+            render.Block(
+                "p",
+                f"{len(tied)} of the list's {len(c.joined.ties)} items are tied to the log's, and take the "
+                "list's documents, limits, results, prerequisites and what may be fetched or promised; "
+                + (
+                    f"the log's {', '.join(c.joined.untied_log)} the list does not name (their documents are "
+                    "a placeholder dossier). "
+                    if c.joined.untied_log
+                    else "every item of the log is named in the list. "
+                )
+                + "Items of the list the log does not show have no times to run on and are left out.",
+            ),
+            render.Block("table", c.joined.ties),
+        ]
     if c.drift is not None:
         blocks += [
             render.Block("h2", "One way of working, or two"),

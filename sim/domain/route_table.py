@@ -15,7 +15,8 @@ A duration is its kind and its parameters in ``sim.domain.distributions.PARAMETE
 (``lognormal 1.5 0.8`` is a mean of 1.5 h with a cv of 0.8; ``empirical`` lists the values,
 a run of one value as ``value*count``: ``empirical 0*180 0.5 2``).
 ``then`` lists ``step:probability`` pairs (what they leave ends the file; an empty cell ends
-it); ``first`` is the probability a file starts at the step. A step with no ``work`` takes the
+it); ``first`` is the probability a file starts at the step; ``counted: no`` stops the
+statutory clock while a file is at the step (a notice period, a suspension). A step with no ``work`` takes the
 work of its label's first step (an activity's work, written once), or none; other empty cells
 take the defaults.
 """
@@ -30,7 +31,20 @@ from itertools import groupby
 from sim.domain.distributions import PARAMETERS, Dist, DistKind
 from sim.domain.errors import ConfigError
 
-COLUMNS = ("name", "label", "pool", "work", "delay", "first", "then", "max_visits", "visits_of", "at_cap")
+COLUMNS = (
+    "name",
+    "label",
+    "pool",
+    "work",
+    "delay",
+    "first",
+    "then",
+    "max_visits",
+    "visits_of",
+    "at_cap",
+    "counted",
+)
+OLD_COLUMNS = COLUMNS[:-1]  # a table written before ``counted`` was a column
 AT_CAP = ("drop", "pass")
 MAX_ROWS = 20_000
 MAX_VALUES = 10_000  # of an empirical duration
@@ -41,7 +55,7 @@ def parse(text: str, key: str) -> tuple[list[dict], dict[str, float]]:
     """Each row's step fields (as ``Step`` takes them, ``at_cap`` as its text) and where files
     start (``key``: the route's)."""
     rows = list(csv.reader(io.StringIO(text.strip())))
-    if not rows or rows[0] != list(COLUMNS):
+    if not rows or rows[0] not in (list(COLUMNS), list(OLD_COLUMNS)):
         raise ConfigError(key, f"a table whose header is {','.join(COLUMNS)}")
     if len(rows) - 1 > MAX_ROWS:
         raise ConfigError(key, f"{len(rows) - 1:,} steps, more than {MAX_ROWS:,}")
@@ -70,6 +84,10 @@ def parse(text: str, key: str) -> tuple[list[dict], dict[str, float]]:
             fields["at_cap"] = cells["at_cap"]
         if cells.get("first"):
             first[cells["name"]] = _number(cells["first"], f"{here}.first", float)
+        if cells.get("counted"):
+            if cells["counted"] not in ("yes", "no"):
+                raise ConfigError(f"{here}.counted", "yes (on the statutory clock), or no (off it)")
+            fields["counted"] = cells["counted"] == "yes"
         steps.append(fields)
     return steps, first
 
@@ -96,6 +114,7 @@ def table(steps: Iterable, first: dict[str, float] | None) -> str:
                 s.max_visits or "",
                 s.visits_of or "",
                 s.at_cap.value if s.at_cap.value != "drop" else "",
+                "" if s.counted else "no",
             ]
         )
     return out.getvalue()
