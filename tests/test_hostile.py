@@ -96,11 +96,12 @@ def test_any_item_list_is_read_or_refused_by_its_row_and_what_it_makes_is_text(c
     except UnicodeEncodeError:
         return  # not a file that encoding can hold
     try:
-        data, labels, notes = scenario_from(read_list(path), "mine")
+        found = scenario_from(read_list(path), "mine")
     except ConfigError as err:
         assert err.key.startswith(("list", "--name")), err
         return
-    assert OmegaConf.to_container(OmegaConf.create(to_yaml(data, notes, "x")), resolve=True) == data
+    data, labels = found.data, found.labels
+    assert OmegaConf.to_container(OmegaConf.create(to_yaml(data, found.notes, "x")), resolve=True) == data
     assert OmegaConf.to_container(OmegaConf.create(to_yaml(labels, {}, "")), resolve=True) == labels
     assert all(is_name(k) for part in ("items", "documents", "departments") for k in data.get(part, {}))
 
@@ -111,7 +112,7 @@ def test_any_item_list_is_read_or_refused_by_its_row_and_what_it_makes_is_text(c
         ("事项名称,实施部门\n甲," + "x" * 200_000 + "\n", "list row 2", "cannot be read as CSV"),
         ("事项名称,实施部门\n甲," + "x" * (MAX_FIELD + 1) + "\n", "list row 2.department", "more than 4,000"),
         ("事项名称,实施部门\n甲,market,extra,more\n", "list row 2", "4 cells under a header of 2"),
-        ("事项名称,实施部门,到现场次数\n甲,market,²\n", "list[0].visits", "whole number of trips"),
+        ("事项名称,实施部门,到现场次数\n甲,market,²\n", "list row 2.visits", "whole number of trips"),
         ("事项名称,实施部门\n甲,market\n甲,market\n", "list row 3.item", "named again (first in row 2)"),
         ("事项名称,item,实施部门\n甲,乙,market\n", "list.item", "two columns say the same"),
         (
@@ -152,7 +153,7 @@ def test_an_export_is_never_written_over_without_force(tmp_path):
     refused = subprocess.run(command, capture_output=True, text=True)
     assert refused.returncode == 2 and "--force" in refused.stderr and path.read_text() == "mine\n"
     assert subprocess.run([*command, "--force"], capture_output=True).returncode == 0
-    assert path.read_text().startswith("code,")
+    assert path.read_text().startswith("事项编码,")
 
 
 # --- event logs -------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from sim.analysis import charts, headline, render, searches, sections, shapley, 
 from sim.analysis.collect import Collected, collect, write
 from sim.analysis.compare import HEADLINE
 from sim.analysis.labels import LANGUAGES, Labels
+from sim.calibrate.validation import verdict
 from sim.domain.design import PRESETS
 from sim.domain.errors import refusing
 from sim.domain.loads import headcount, used_pools
@@ -81,13 +82,61 @@ def build(sweep: str | Path, lang: str = "en") -> Path:
         if sweep.name == conf.scenario.name:  # a preset's folder: results/<study>/<scenario>
             title = sweep.parent.name.replace("_", " ").capitalize()
         title += f": {labels.of('scenarios', conf.scenario.name)}"
-        blocks = _blocks(collected, sweep, figures, labels)
+        blocks = _office_today(config_dirs(sweep), conf.scenario.name) + _blocks(
+            collected, sweep, figures, labels
+        )
         if not orderings.empty:
             at = next(i for i, b in enumerate(blocks) if b.kind == "h2" and b.content == sections.JOURNEY)
             blocks[at:at] = shapley.blocks(orderings, figures, reproduce_command(attribution_sweep), labels)
     (sweep / "report.md").write_text(render.markdown(blocks, title))
     (sweep / "report.html").write_text(render.html_page(blocks, title, sweep))
     return sweep / "report.md"
+
+
+def _office_today(folders: tuple[Path, ...], scenario: str) -> list[render.Block]:
+    """The office as it works today, its calibrated model beside its own log (the calibration's
+    validation, in the folder it wrote the scenario to), before any stage of the reform."""
+    for folder in folders:
+        path = folder / "validation.csv"
+        if (folder / "scenario" / f"{scenario}.yaml").is_file() and path.is_file():
+            table = pd.read_csv(path, dtype=str, keep_default_na=False)
+            return [
+                render.Block("h2", "The office today"),
+                render.Block(
+                    "p",
+                    f"The calibrated scenario beside the office's own log (`{folder.name}/calibration.md` "
+                    f"has the whole calibration). {verdict(table)} The stages below change this model, "
+                    "not the office: read them as far as this table allows.",
+                ),
+                render.Block("table", table),
+            ]
+    return []
+
+
+def _inert_blocks(collected: Collected, at_base: pd.DataFrame, labels: Labels) -> list[render.Block]:
+    """The levers each design switches on that find nothing to act on here, and why (from each
+    job's summary): a design's "no change" is then read as what it is."""
+    rows = []
+    for run, design in zip(at_base["run"], at_base["design"], strict=True):
+        summary = json.loads((collected.jobs[run] / DONE).read_text())
+        rows += [
+            {"design": design, "lever": lever, "why it changes nothing here": why}
+            for lever, why in summary.get("inert", {}).items()
+        ]
+    if not rows:
+        return []
+    table = pd.DataFrame(rows).drop_duplicates()
+    return [
+        render.Block("h2", "What was inert"),
+        render.Block(
+            "p",
+            "Levers a design switches on that find nothing to act on in this office, with why: their "
+            "share of any change is none by construction, not a finding. Give the office what they act on "
+            "(an item list with documents and limits, a mapping of the log's activities to roles) to see "
+            "what they would do.",
+        ),
+        render.Block("table", labels.frame(table)),
+    ]
 
 
 def _blocks(collected: Collected, sweep: Path, figures: Path, labels: Labels) -> list[render.Block]:
@@ -173,6 +222,7 @@ def _blocks(collected: Collected, sweep: Path, figures: Path, labels: Labels) ->
         ]
     else:
         out.append(method)
+    out += _inert_blocks(collected, at_base, labels)
     out += sections.journey_blocks(collected, at_base, designs, conf, palette, labels, fig)
     if configs["staffing_scale"].nunique() > 1:
         presets = configs[configs["design"].isin(list(PRESETS))]

@@ -54,6 +54,7 @@ from sim.experiment.safety import MAX_FILE_BYTES
 MAX_ITEMS = 200
 RUN_MARGIN = 100_000  # bytes of a run's saved config beside its scenario
 VALIDATED_EVENTS = 2_000_000  # events replayed in all by a validation
+VALIDATION = "validation.csv"  # the model beside the office, for a study's report
 ROLES = ("clerks", "reviewers", "inspectors", "leaders")
 
 
@@ -124,14 +125,24 @@ class Calibration:
             for item in self.structure.items
             for kind in ("png", "svg")
         ]
-        made = (path, out / "fits.csv", out / "calibration.md", out / "calibration.html", *figures)
+        made = (
+            path,
+            out / "fits.csv",
+            out / "calibration.md",
+            out / "calibration.html",
+            out / VALIDATION,
+            *figures,
+        )
         there = [p for p in made if p.exists() or p.is_symlink()]
         if there and not overwrite:
             raise ConfigError("--out", f"{there[0]} exists: choose another folder, or --force to replace it")
         folder_for(out / "scenario", "--out")
         path.write_text(self.text)
         write_csv(self.fits(), out / "fits.csv")
-        write_report(self, out, self.validate(replications) if replications else None)
+        validation = self.validate(replications) if replications else None
+        if validation is not None:  # the office today, as a study's report shows it first
+            write_csv(validation, out / VALIDATION)
+        write_report(self, out, validation)
         return path
 
 

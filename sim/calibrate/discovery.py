@@ -21,6 +21,7 @@ import math
 import numpy as np
 import pandas as pd
 
+import sim.calibrate.waiting as waiting
 from sim.calibrate.logs import Log, hours_since
 from sim.calibrate.order import canonical, dated
 from sim.calibrate.pools import Pools, find_pools
@@ -31,10 +32,11 @@ from sim.domain import route_table
 from sim.domain.calendars import WorkingTime, periods
 from sim.domain.distributions import Dist, DistKind
 from sim.domain.names import name_from
-from sim.domain.scenario import AtCap, Step
+from sim.domain.scenario import AtCap, Batch, Step
 
 OUTSIDE = 0.1
 MIN_TIMED = 0.01  # of events with a time of day: fewer, and work is on the clock (a log of dates)
+OFF_THE_CLOCK = ("notice", "suspension", "return")  # roles the statutory limit does not count (art. 45)
 MIN_TIMED_ARRIVALS = 24  # fewer timed first steps: arrivals as likely at any hour of the day
 CHANNELS = {  # how offices name their channels -> the simulator's (lower case, words)
     "online": ("internet", "online", "web", "e-mail", "email", "digital", "app", "portal"),
@@ -84,6 +86,15 @@ def infer(log: Log, name: str, people: dict[str, str], activities: dict[str, dic
         {a: m["pool"] for a, m in activities.items() if "pool" in m},
     )
     _staff(s, pool_of)
+    roles = {a: m["role"] for a, m in activities.items() if "role" in m}
+    weekday = start.weekday()
+    taken_apart = waiting.parts(est, pool_of.of_activity, roles, open_hours, weekday)
+    s.waiting = waiting.shares(est, taken_apart)
+    # The model makes contention (its queues), closed hours (its calendar), batching and sittings
+    # (release times) itself: a step's delay is the rest of its waiting.
+    est = est.assign(delay=taken_apart[[p for p in waiting.PARTS if p not in waiting.MODELLED]].sum(axis=1))
+    s.releases, s.sittings = waiting.releases(est), waiting.sittings(est, weekday)
+    s.roles = roles
     # An item is what a case is for: a case takes its first step's item (a log naming items per
     # event, several in a case, would otherwise split cases the model serves whole).
     first_item = est.groupby("case")["item"].transform("first")
@@ -170,10 +181,11 @@ def _item(s: Structure, item: str, rows: pd.DataFrame, pools: Pools) -> None:
         if activity not in works:
             fit_key = f"{key}.activities.{name_from(activity, set())}.work"
             works[activity] = _dist(fitted(s, fit_key, rows.loc[rows["activity"] == activity, "work"]))
-        wait = of["wait"]
+        wait = of["delay"]
         delay = None
         if len(wait) and wait.max() > 0:
             delay = _dist(fitted(s, f"{key}.steps.{step_name}.delay", wait))
+        batch = _batch(s, activity)
         steps.append(
             Step(
                 name=step_name,
@@ -185,6 +197,8 @@ def _item(s: Structure, item: str, rows: pd.DataFrame, pools: Pools) -> None:
                 max_visits=r.max_visits[k],
                 visits_of=r.visits_of[k],
                 at_cap=AtCap.passes,
+                counted=s.roles.get(activity) not in OFF_THE_CLOCK,
+                batch=batch,
             )
         )
     s.notes[f"{key}.route"] = (
@@ -199,6 +213,19 @@ def _item(s: Structure, item: str, rows: pd.DataFrame, pools: Pools) -> None:
         "pickup": False,
     }
     s.notes[f"{key}.pickup"] = "the log records no pickup: results reach applicants without one"
+
+
+def _batch(s: Structure, activity: str) -> Batch | None:
+    """A step's release times, where its activity's completions gather at minutes of the day
+    (daily, on a calendar's working days) or on one weekday (a sitting: every fifth working day,
+    every seventh day on the clock)."""
+    if activity in s.releases:
+        return Batch(at=[f"{int(h):02d}:{round(60 * (h % 1)):02d}" for h in s.releases[activity]])
+    if activity in s.sittings:
+        every = 5 if s.hours is not None else 7
+        first = (s.sittings[activity] - pd.Timestamp(s.start_date).weekday()) % 7 % every
+        return Batch(at=["09:00" if s.hours is not None else "00:00"], every_days=every, first_day=first)
+    return None
 
 
 def _dist(d: dict) -> Dist:

@@ -29,8 +29,8 @@ from pathlib import Path
 from omegaconf import OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
-from sim.calibrate import conventions
-from sim.calibrate import listcells as cells
+import sim.calibrate.conventions as conventions
+import sim.calibrate.listcells as cells
 from sim.calibrate.listrows import (
     COLUMNS,
     DEFAULT_DEMAND,

@@ -19,8 +19,8 @@ from pathlib import Path
 import yaml
 from omegaconf import OmegaConf
 
-from sim.calibrate import conventions
-from sim.calibrate import listcells as cells
+import sim.calibrate.conventions as conventions
+import sim.calibrate.listcells as cells
 from sim.calibrate.keys import ascii_key
 from sim.calibrate.listfile import Table, normal, read_table, sheet_table
 from sim.domain.errors import ConfigError

@@ -33,7 +33,9 @@ def estimate(steps: pd.DataFrame, clock, open_hours, dated: np.ndarray) -> pd.Da
     """``steps`` (``case``, ``activity``, ``resource``, ``start`` (NaT where the log has none),
     ``end``), in each case's order (``sim.calibrate.order``), with ``t1`` (end), ``work`` (open
     hours of processing), ``wait`` (clock hours from enabled to start), ``first`` (the case's
-    first step) and ``estimated``. ``clock`` turns times into hours; ``open_hours(a, b)``
+    first step), ``estimated``, ``enabled`` (the case's previous completion) and ``free`` (the
+    person's previous completion, where the start was estimated). ``clock`` turns times into
+    hours; ``open_hours(a, b)``
     counts the open hours between; ``dated``: each step recorded by date only."""
     steps = steps.reset_index(drop=True)
     t1 = clock(steps["end"]).to_numpy(float)
@@ -58,7 +60,10 @@ def estimate(steps: pd.DataFrame, clock, open_hours, dated: np.ndarray) -> pd.Da
     start = np.where(known, t0_known, start)
     work = np.where(known, open_hours(t0_known, t1), work)
     wait = np.where(first, 0.0, np.clip(start - np.nan_to_num(enabled), 0.0, None))
-    return steps.assign(t0=start, t1=t1, work=work, wait=wait, first=first, estimated=~known)
+    free = np.where(named & ~known, free, np.nan)  # when its person was free, where estimated so
+    return steps.assign(
+        t0=start, t1=t1, work=work, wait=wait, first=first, estimated=~known, enabled=enabled, free=free
+    )
 
 
 def _machines(

@@ -54,6 +54,10 @@ class Structure:
     channels: dict[str, dict[str, float]] = field(default_factory=dict)
     pools: object = None  # sim.calibrate.pools.Pools, for a log of people
     estimated: pd.DataFrame | None = None  # each step with its estimated start, work and waiting
+    waiting: pd.DataFrame | None = None  # the parts of the cases' waiting (sim.calibrate.waiting)
+    releases: dict[str, list[float]] = field(default_factory=dict)  # activity -> release hours
+    sittings: dict[str, int] = field(default_factory=dict)  # activity -> the weekday it sits
+    roles: dict[str, str] = field(default_factory=dict)  # activity -> its role (the mapping file's)
 
 
 def infer(log: Log) -> Structure:

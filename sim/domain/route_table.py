@@ -16,7 +16,8 @@ A duration is its kind and its parameters in ``sim.domain.distributions.PARAMETE
 a run of one value as ``value*count``: ``empirical 0*180 0.5 2``).
 ``then`` lists ``step:probability`` pairs (what they leave ends the file; an empty cell ends
 it); ``first`` is the probability a file starts at the step; ``counted: no`` stops the
-statutory clock while a file is at the step (a notice period, a suspension). A step with no ``work`` takes the
+statutory clock while a file is at the step (a notice period, a suspension); ``batch`` its
+release times and cadence (``17:00``; ``10:00 every=5 first=2``). A step with no ``work`` takes the
 work of its label's first step (an activity's work, written once), or none; other empty cells
 take the defaults.
 """
@@ -43,8 +44,9 @@ COLUMNS = (
     "visits_of",
     "at_cap",
     "counted",
+    "batch",
 )
-OLD_COLUMNS = COLUMNS[:-1]  # a table written before ``counted`` was a column
+OLD_COLUMNS = COLUMNS[:-2]  # a table written before ``counted`` and ``batch`` were columns
 AT_CAP = ("drop", "pass")
 MAX_ROWS = 20_000
 MAX_VALUES = 10_000  # of an empirical duration
@@ -84,6 +86,8 @@ def parse(text: str, key: str) -> tuple[list[dict], dict[str, float]]:
             fields["at_cap"] = cells["at_cap"]
         if cells.get("first"):
             first[cells["name"]] = _number(cells["first"], f"{here}.first", float)
+        if cells.get("batch"):
+            fields["batch"] = _batch(cells["batch"], f"{here}.batch")
         if cells.get("counted"):
             if cells["counted"] not in ("yes", "no"):
                 raise ConfigError(f"{here}.counted", "yes (on the statutory clock), or no (off it)")
@@ -115,6 +119,7 @@ def table(steps: Iterable, first: dict[str, float] | None) -> str:
                 s.visits_of or "",
                 s.at_cap.value if s.at_cap.value != "drop" else "",
                 "" if s.counted else "no",
+                _batch_text(s.batch) if s.batch is not None else "",
             ]
         )
     return out.getvalue()
@@ -158,6 +163,32 @@ def _dist(text: str, key: str) -> Dist | None:
             key, f"{kind.value} takes {len(params)} numbers ({', '.join(params)}), got {len(numbers)}"
         )
     return Dist(dist=kind, **dict(zip(params, numbers, strict=True)))
+
+
+def _batch(text: str, key: str) -> dict:
+    """``17:00`` (daily), ``10:00 every=5 first=2`` (a sitting every fifth working day),
+    ``capacity=8``: a step's batch as ``Batch`` takes it."""
+    out: dict = {"at": []}
+    for token in text.split():
+        name, sep, value = token.partition("=")
+        if not sep:
+            out["at"].append(token)
+        elif name in ("every", "first", "capacity"):
+            out[{"every": "every_days", "first": "first_day"}.get(name, name)] = _number(value, key, int)
+        else:
+            raise ConfigError(key, f"release times HH:MM and every=, first=, capacity=; got '{token[:40]}'")
+    return out
+
+
+def _batch_text(batch) -> str:
+    words = list(batch.at)
+    if batch.every_days != 1:
+        words.append(f"every={batch.every_days}")
+    if batch.first_day:
+        words.append(f"first={batch.first_day}")
+    if batch.capacity is not None:
+        words.append(f"capacity={batch.capacity}")
+    return " ".join(words)
 
 
 def _branches(text: str, key: str) -> dict[str, float]:

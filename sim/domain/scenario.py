@@ -410,5 +410,14 @@ def _expanded(item: Item, key: str) -> Item:
     if item.steps or item.first is not None:
         raise ConfigError(key, "give the back office as a route table or as steps and first, not both")
     rows, first = route_table.parse(item.route, key)
-    steps = [Step(**(row | {"at_cap": AtCap(row.get("at_cap", "drop"))})) for row in rows]
+    steps = [
+        Step(
+            **(
+                row
+                | {"at_cap": AtCap(row.get("at_cap", "drop"))}
+                | ({"batch": Batch(**row["batch"])} if "batch" in row else {})
+            )
+        )
+        for row in rows
+    ]
     return replace(item, route=None, steps=steps, first=first or None)

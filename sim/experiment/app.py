@@ -180,6 +180,8 @@ def _report(conf: SimConfig, metrics: pd.DataFrame, summary: dict, out: Path) ->
                 pool,
                 100 * load_,
             )
+    for lever, why in summary["inert"].items():
+        log.warning("lever %s finds nothing to act on here (inert): %s", lever, why)
     m = summary["metrics"]
     lead = m["lead_time_mean"]["mean"]
     measured = (

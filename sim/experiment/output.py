@@ -19,6 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from sim.domain.inert import inert
 from sim.domain.loads import offered_loads
 from sim.domain.promises import promised_days
 from sim.experiment.config import SimConfig
@@ -131,6 +132,7 @@ def write_job(
         "metrics": {m: row.to_dict() for m, row in described.iterrows()},
         "offered_load": offered_loads(conf.scenario, conf.design),
         "promised_days": promised_days(conf.scenario, conf.design),
+        "inert": inert(conf.scenario, conf.design),
     }
     return write_tables(tables, summary, directory, digest, streamed)
 
