@@ -217,15 +217,27 @@ def _item(s: Structure, item: str, rows: pd.DataFrame, pools: Pools) -> None:
 
 def _batch(s: Structure, activity: str) -> Batch | None:
     """A step's release times, where its activity's completions gather at minutes of the day
-    (daily, on a calendar's working days) or on one weekday (a sitting: every fifth working day,
-    every seventh day on the clock)."""
+    (daily, at the times the office is open on every working day), or on one weekday (a sitting:
+    every fifth working day at that day's opening, every seventh on the clock)."""
+    weekly = periods(s.calendar, "office") if s.calendar is not None else {}
+    days = [spans for spans in weekly.values() if spans]
     if activity in s.releases:
-        return Batch(at=[f"{int(h):02d}:{round(60 * (h % 1)):02d}" for h in s.releases[activity]])
+        at = [h for h in s.releases[activity] if all(any(a <= h <= b for a, b in spans) for spans in days)]
+        if at:
+            return Batch(at=[_clock(h) for h in at])
     if activity in s.sittings:
-        every = 5 if s.hours is not None else 7
-        first = (s.sittings[activity] - pd.Timestamp(s.start_date).weekday()) % 7 % every
-        return Batch(at=["09:00" if s.hours is not None else "00:00"], every_days=every, first_day=first)
+        weekday = s.sittings[activity]
+        first = (weekday - pd.Timestamp(s.start_date).weekday()) % 7
+        if s.calendar is None:
+            return Batch(at=["00:00"], every_days=7, first_day=first)
+        opening = max(spans[0][0] for spans in days) if days else None  # an hour open every working day
+        if opening is not None and len(days) == 5 and all(any(a <= opening <= b for a, b in d) for d in days):
+            return Batch(at=[_clock(opening)], every_days=5, first_day=min(first, 4))
     return None
+
+
+def _clock(hours: float) -> str:
+    return f"{int(hours):02d}:{round(60 * (hours % 1)):02d}"
 
 
 def _dist(d: dict) -> Dist:
