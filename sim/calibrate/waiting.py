@@ -102,7 +102,7 @@ def parts(
     out = {p: np.zeros(n) for p in PARTS}
     activity = est["activity"].to_numpy(str)
     previous = np.concatenate([[""], activity[:-1]])
-    role_before = pd.Series(previous).map(roles).fillna("").to_numpy(str)
+    role_before = np.array([roles.get(a, "") for a in previous], dtype=object)
     whole = np.isin(role_before, APPLICANT_ROLES) | np.isin(role_before, FIXED_ROLES)
     out["applicant"] = np.where(np.isin(role_before, APPLICANT_ROLES), wait, 0.0)
     out["fixed"] = np.where(np.isin(role_before, FIXED_ROLES), wait, 0.0)
