@@ -77,7 +77,15 @@ def infer(log: Log, name: str, people: dict[str, str], activities: dict[str, dic
             "quarter): their steps are instant, the days between them waiting, and a day holding one "
             "is read in the activities' typical order"
         )
-    est = estimate(steps, clock, open_hours, steps["dated"].to_numpy())
+    # A step released at fixed minutes of the day (a nightly transfer), or done at a weekly
+    # sitting, is done at its release: it is instant, the time before it the batch's or the
+    # sitting's, not its person's work.
+    timed = steps.assign(t1=clock(steps["end"]).to_numpy(float))
+    s.releases, s.sittings = waiting.releases(timed), waiting.sittings(timed, start.weekday())
+    for activity in s.sittings:  # a sitting is no daily batch
+        s.releases.pop(activity, None)
+    released = steps["activity"].isin([*s.releases, *s.sittings]).to_numpy()
+    est = estimate(steps, clock, open_hours, steps["dated"].to_numpy() | released)
     # A first step whose estimated work reaches back before the first day starts at midnight.
     est["t0"] = est["t0"].clip(lower=0.0)
     pool_of = find_pools(
@@ -93,7 +101,6 @@ def infer(log: Log, name: str, people: dict[str, str], activities: dict[str, dic
     # The model makes contention (its queues), closed hours (its calendar), batching and sittings
     # (release times) itself: a step's delay is the rest of its waiting.
     est = est.assign(delay=taken_apart[[p for p in waiting.PARTS if p not in waiting.MODELLED]].sum(axis=1))
-    s.releases, s.sittings = waiting.releases(est), waiting.sittings(est, weekday)
     s.roles = roles
     # An item is what a case is for: a case takes its first step's item (a log naming items per
     # event, several in a case, would otherwise split cases the model serves whole).
@@ -105,6 +112,7 @@ def infer(log: Log, name: str, people: dict[str, str], activities: dict[str, dic
     taken: set[str] = set()
     items = {i: name_from(i or name, taken, kind="item") for i in sorted(est["item"].unique())}
     est = est.assign(item=est["item"].map(items) if len(items) > 1 else name)
+    s.estimated = est
     for item, rows in est.groupby("item"):
         _item(s, item, rows, pool_of)
     arrivals = est[est["first"]].set_index("case")[["t0", "item", "dated"]]
@@ -230,9 +238,10 @@ def _batch(s: Structure, activity: str) -> Batch | None:
         first = (weekday - pd.Timestamp(s.start_date).weekday()) % 7
         if s.calendar is None:
             return Batch(at=["00:00"], every_days=7, first_day=first)
-        opening = max(spans[0][0] for spans in days) if days else None  # an hour open every working day
-        if opening is not None and len(days) == 5 and all(any(a <= opening <= b for a, b in d) for d in days):
-            return Batch(at=[_clock(opening)], every_days=5, first_day=min(first, 4))
+        done = s.estimated.loc[s.estimated["activity"] == activity, "t1"]
+        sits = float(np.median(np.mod(done, 24.0)))
+        if len(days) == 5 and all(any(a <= sits <= b for a, b in d) for d in days):  # open then every day
+            return Batch(at=[_clock(sits)], every_days=5, first_day=min(first, 4))
     return None
 
 

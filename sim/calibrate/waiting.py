@@ -4,18 +4,18 @@ resource contention, prioritisation, unavailability, extraneous; written here fr
 definitions, with the causes a public office adds).
 
 A step's waiting runs from when it was enabled (the case's previous completion) to when it
-began (``sim.calibrate.starts``). Each part takes its share of that interval in turn, by the
-method named in ``METHODS``:
+began (``sim.calibrate.starts``). Each part takes its share of that interval in turn, in this
+order, by the method named in ``METHODS``:
 
 - the applicant's time, and fixed periods: the whole wait after an activity the mapping calls a
   return for correction or a suspension (补正: the applicant's), or a notice period (公示: a fixed
   period, off the statutory clock);
-- contention: the part before the step's person was free (their previous completion, later than
-  the step was enabled): a busy person, their other work included;
+- sittings: the part until the weekday and hour its activity is done at, where nearly all of it
+  falls on one weekday (a committee that sits on Tuesdays at 10:00);
 - batching: the part until the step's next release time, where its completions gather at a few
   minutes of the day (a nightly transfer at 17:00);
-- sittings: the part until the weekday its activity is done on, where nearly all of it falls on
-  one (a committee that sits on Tuesdays);
+- contention: the part before the step's person was free (their previous completion, later than
+  the step was enabled): a busy person, their other work included;
 - closed hours: the rest's hours outside the office's calendar;
 - handovers: the rest, where the step's pool differs from the previous step's (a file passed
   between teams, or departments);
@@ -43,7 +43,7 @@ METHODS = {
     "fixed": "the wait after an activity the mapping calls a notice period",
     "contention": "from enabled until the step's person was free (their previous completion)",
     "batching": "until the next of the minutes of the day its completions gather at",
-    "sitting": "until the weekday nearly all its activity falls on",
+    "sitting": "until the weekday (and hour) nearly all its activity falls on",
     "closed": "hours of the rest outside the office's calendar",
     "handover": "the rest, where the pool differs from the previous step's",
     "unexplained": "the rest: an extraneous delay, kept as the step's delay",
@@ -52,6 +52,7 @@ MODELLED = ("batching", "sitting")  # what the model makes itself, by release ti
 RELEASE_SHARE = 0.15  # of an activity's completions at one minute of the day: a release time
 RELEASED = 0.6  # of its completions at its release times: the activity is released in batches
 SITTING_SHARE = 0.8  # of an activity's completions on one weekday: it is done at a sitting
+SITTING_HOUR = 0.6  # of them within one hour of the day
 MIN_ROWS = 20  # fewer completions of an activity tell no release time or sitting
 APPLICANT_ROLES = ("return", "suspension")
 FIXED_ROLES = ("notice",)
@@ -74,17 +75,21 @@ def releases(est: pd.DataFrame) -> dict[str, list[float]]:
 
 
 def sittings(est: pd.DataFrame, start_weekday: int) -> dict[str, int]:
-    """Activity -> the weekday (0 Monday) nearly all of it is done on (a sitting), when that is
-    not simply the office's working week."""
+    """Activity -> the weekday (0 Monday) it sits on: nearly all of it on one weekday that is not
+    simply the office's working week, most of it within one hour of the day (a committee sits
+    at a time; what follows it, on the same day, does not)."""
     out = {}
-    weekday = (np.floor(est["t1"].to_numpy() / 24).astype(int) + start_weekday) % 7
+    t1 = est["t1"].to_numpy()
+    weekday = (np.floor(t1 / 24).astype(int) + start_weekday) % 7
+    hour = np.floor(np.mod(t1, 24.0)).astype(int)
     overall = pd.Series(weekday).value_counts(normalize=True)
-    for activity, index in est.groupby("activity").groups.items():
+    for activity, index in est.groupby("activity").indices.items():
         if len(index) < MIN_ROWS:
             continue
-        share = pd.Series(weekday[est.index.get_indexer(index)]).value_counts(normalize=True)
-        day = int(share.index[0])
-        if share.iloc[0] >= SITTING_SHARE and overall.get(day, 0) < 0.5:
+        days = pd.Series(weekday[index]).value_counts(normalize=True)
+        hours = pd.Series(hour[index]).value_counts(normalize=True)
+        day = int(days.index[0])
+        if days.iloc[0] >= SITTING_SHARE and overall.get(day, 0) < 0.5 and hours.iloc[0] >= SITTING_HOUR:
             out[activity] = day
     return out
 
@@ -108,19 +113,23 @@ def parts(
     out["fixed"] = np.where(np.isin(role_before, FIXED_ROLES), wait, 0.0)
     rest = np.where(whole, 0.0, wait)
     at = np.nan_to_num(enabled)  # where the rest of the interval begins
-    free = est["free"].to_numpy(float) if "free" in est else np.full(n, np.nan)
-    busy = np.clip(np.nan_to_num(free - at, nan=0.0), 0.0, rest)
-    out["contention"], rest, at = busy, rest - busy, at + busy
+    sat = sittings(est, start_weekday)
+    for activity_name, day in sat.items():  # a sitting takes its whole wait: the day and the hour
+        mine = activity == activity_name
+        hour = np.median(np.mod(est["t1"].to_numpy()[mine], 24.0))
+        until = _next_weekday(at[mine], day, start_weekday, hour)
+        part = np.clip(until - at[mine], 0.0, rest[mine])
+        out["sitting"][mine], rest[mine], at[mine] = part, rest[mine] - part, at[mine] + part
     for activity_name, hours in releases(est).items():
+        if activity_name in sat:
+            continue
         mine = activity == activity_name
         until = _next_release(at[mine], hours)
         part = np.clip(until - at[mine], 0.0, rest[mine])
         out["batching"][mine], rest[mine], at[mine] = part, rest[mine] - part, at[mine] + part
-    for activity_name, day in sittings(est, start_weekday).items():
-        mine = activity == activity_name
-        until = _next_weekday(at[mine], day, start_weekday)
-        part = np.clip(until - at[mine], 0.0, rest[mine])
-        out["sitting"][mine], rest[mine], at[mine] = part, rest[mine] - part, at[mine] + part
+    free = est["free"].to_numpy(float) if "free" in est else np.full(n, np.nan)
+    busy = np.clip(np.nan_to_num(free - at, nan=0.0), 0.0, rest)
+    out["contention"], rest, at = busy, rest - busy, at + busy
     open_part = np.clip(np.asarray(open_hours(at, at + rest), dtype=float), 0.0, rest)
     out["closed"], rest = rest - open_part, open_part
     pool = pd.Series(activity).map(pool_of).to_numpy(object)
@@ -165,8 +174,9 @@ def _next_release(t: np.ndarray, hours: list[float]) -> np.ndarray:
     return later
 
 
-def _next_weekday(t: np.ndarray, weekday: int, start_weekday: int) -> np.ndarray:
-    """The start of the first day at or after each ``t`` that is ``weekday``."""
+def _next_weekday(t: np.ndarray, weekday: int, start_weekday: int, hour: float) -> np.ndarray:
+    """The first ``hour`` of a ``weekday`` at or after each ``t``."""
     day = np.floor(t / 24.0)
     ahead = (weekday - (day.astype(int) + start_weekday)) % 7
-    return np.where(ahead == 0, t, (day + ahead) * 24)
+    this = (day + ahead) * 24 + hour
+    return np.where(this >= t, this, this + 7 * 24)
