@@ -20,9 +20,11 @@ import datetime as dt
 import math
 from collections import defaultdict
 
+from sim.domain import dossier
 from sim.domain.calendars import open_spans, weighted_hours
 from sim.domain.design import Design, Steps, Window
 from sim.domain.distributions import mean
+from sim.domain.dossier import ONE_STOP
 from sim.domain.routes import expected_visits
 from sim.domain.scenario import Scenario
 
@@ -35,9 +37,16 @@ def offered_loads(scenario: Scenario, design: Design) -> dict[str, float]:
     work: dict[str, float] = defaultdict(float)
     for need, rate in s.demand.items():
         cases = rate * arrivals
-        for name in s.needs[need]:
+        names = s.need_order(need)
+        first = dossier.upfront(s, design, names)
+        merged = dossier.upfront_window(s, design, names, first)
+        for k, name in enumerate(names):
             item = s.items[name]
-            window = "one_stop" if design.window is Window.one_stop else item.department
+            # a merged dossier is taken in at one window: without the one-stop window, its first
+            # item's department's
+            window = (
+                merged if k in first else ONE_STOP if design.window is Window.one_stop else item.department
+            )
             if item.intake is not None:
                 work[f"{window}.clerks"] += cases * mean(item.intake) / (1 - item.p_incomplete)
             if item.entry is not None and item.back_office(reduced=False):  # the clerk's own work
@@ -110,7 +119,7 @@ def used_pools(scenario: Scenario) -> list[str]:
     requests use them, and the request service's coordinators and departments."""
     s = scenario
     windows = any(s.items[name].intake is not None for need in s.demand for name in s.needs[need])
-    pools = {"one_stop.clerks"} if windows else set()
+    pools = {f"{ONE_STOP}.clerks"} if windows else set()
     for need in s.demand:
         for name in s.needs[need]:
             item = s.items[name]
@@ -166,5 +175,5 @@ def _staff(s: Scenario, pool: str) -> int:
         staff = s.requests.coordinators
     else:
         group, role = pool.split(".")
-        staff = s.one_stop.clerks if group == "one_stop" else getattr(s.departments[group], role)
+        staff = s.one_stop.clerks if group == ONE_STOP else getattr(s.departments[group], role)
     return max([staff, *s.shifts.get(pool, {}).values()])

@@ -18,12 +18,11 @@ from typing import Protocol
 import simpy
 
 from sim.domain.calendars import WorkingTime, parse_clock
+from sim.domain.dossier import ONE_STOP
 from sim.domain.scenario import Queue, Scenario
 from sim.model.pools import MonitoredPriorityResource, MonitoredResource
 from sim.model.recorder import Recorder
 from sim.model.streams import Streams
-
-ONE_STOP = "one_stop"
 
 
 class Service(Protocol):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from sim.domain import dossier
 from sim.domain.design import (
     Acceptance,
     Application,
@@ -205,21 +206,10 @@ class NeedPlan:
 
     def _dossiers(self, scenario: Scenario, design: Design, names: list[str]) -> None:
         """Which items go in the merged dossier handed in first, and at which windows."""
-        sharing = design.data_sharing or design.joint_approval
-        if design.checklist is Checklist.merged:
-            # Without data sharing an item needing a document the need produces cannot be in the
-            # upfront dossier: the applicant hands it in once the document is in hand.
-            self.upfront = tuple(
-                i
-                for i, n in enumerate(names)
-                if sharing or not any(d in self.produced for d in scenario.items[n].documents)
-            )
-        else:
-            self.upfront = ()
+        self.upfront = dossier.upfront(scenario, design, names)
         self.in_upfront = tuple(i in self.upfront for i in range(len(names)))
         one_stop = design.window is Window.one_stop
-        lead = names[self.upfront[0]] if self.upfront else names[0]
-        self.upfront_window = ONE_STOP if one_stop else scenario.items[lead].department
+        self.upfront_window = dossier.upfront_window(scenario, design, names, self.upfront)
         self.window = tuple(ONE_STOP if one_stop else s.department for s in self.specs)
         self.alone = len(names) == 1 and not self.upfront  # one item, handed in on its own
 
