@@ -237,6 +237,19 @@ def test_an_overloaded_pool_is_refused_before_anything_runs_unless_allowed(tmp_p
     assert "nan h" not in log
 
 
+def test_every_overloaded_pool_is_named_at_once_with_its_load():
+    """At half staffing six of the restaurant's pools are offered more than their hours: one
+    refusal names them all, the most loaded first, so a planner adds the staff in one go."""
+    with pytest.raises(ConfigError) as refused:
+        check(["staffing.scale=0.5"])
+    said = str(refused.value)
+    named = re.findall(r"(scenario\.departments\.\w+\.\w+): offered (\d+) %", said)
+    assert len(named) == 6 and named[0][0] == "scenario.departments.market.inspectors", said
+    loads = [int(load) for _, load in named]
+    assert loads == sorted(loads, reverse=True) and min(loads) >= 100
+    assert "each queue would grow" in said
+
+
 def test_a_busy_pool_is_named_before_the_run(tmp_path):
     # The market's reviewers give half their hours to other work and 34 % to cases: review work
     # x1.05 takes them from 84 % to 86 % of their hours.

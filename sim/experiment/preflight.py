@@ -36,7 +36,7 @@ from omegaconf.errors import OmegaConfBaseException
 
 from sim.domain.errors import ConfigError
 from sim.domain.loads import backlog, batch_loads, offered_loads, used_pools
-from sim.experiment.config import CONFIGS, JOB_NAME, did_you_mean, load, register, search_path
+from sim.experiment.config import CONFIGS, JOB_NAME, SimConfig, did_you_mean, load, register, search_path
 from sim.experiment.safety import check_composed, check_data, check_files
 from sim.experiment.sweep import expand, expected_jobs, normalised, params_lines
 
@@ -170,6 +170,28 @@ class Checked:
     run: DictConfig | None = None
 
 
+def _refuse_overload(conf: SimConfig, loads: dict[str, float], batches: dict[str, float]) -> None:
+    """Refuse a job that offers any pool its staffed hours or more, or sends any batch more than
+    its releases take, naming every one of them with its load (the most loaded first), so a
+    planner adds the staff all at once instead of meeting the pools one refusal at a time."""
+    pools = sorted(((pool_key(p), load) for p, load in loads.items() if load >= 1), key=lambda x: -x[1])
+    queues = sorted(((k, load) for k, load in batches.items() if load >= 1), key=lambda x: -x[1])
+    if not pools and not queues:
+        return
+    where = f"scenario {conf.scenario.name}, design {conf.design.label}, staffing x{conf.staffing.scale:g}"
+    said = [f"offered {100 * load:.0f} % of its staffed hours" for _, load in pools]
+    said += [f"{100 * load:.0f} % of what its releases may take is sent to it" for _, load in queues]
+    keys = [key for key, _ in [*pools, *queues]]
+    others = "; ".join(f"{key}: {what}" for key, what in zip(keys[1:], said[1:], strict=True))
+    remedy = " and ".join(r for r, any_ in (("add staff", pools), ("raise the capacity", queues)) if any_)
+    raise ConfigError(
+        keys[0],
+        f"{said[0]} ({where}){'; also ' + others if others else ''}: "
+        f"{'each' if len(keys) > 1 else 'its'} queue would grow as long as applicants come. "
+        f"{remedy.capitalize()}, or set allow_overload=true to run it anyway",
+    )
+
+
 def check(argv: list[str]) -> Checked:
     """Compose, load and validate every job of ``argv``, Hydra's settings included; raise on
     the first bad one."""
@@ -207,25 +229,11 @@ def check(argv: list[str]) -> Checked:
                     f"{conf.scenario.backlog_limit:,.0f} a run may hold: add staff, shorten the horizon, or "
                     "raise scenario.backlog_limit",
                 )
+            if not conf.allow_overload:
+                _refuse_overload(conf, loads, batch_loads(conf.scenario, conf.design))
             for pool, load_ in loads.items():
-                if load_ >= 1 and not conf.allow_overload:
-                    raise ConfigError(
-                        pool_key(pool),
-                        f"offered {100 * load_:.0f} % of its staffed hours (scenario {conf.scenario.name}, "
-                        f"design {conf.design.label}, staffing x{conf.staffing.scale:g}): its queue would "
-                        "grow as long as applicants come. Add staff, or set allow_overload=true to run "
-                        "it anyway",
-                    )
                 if load_ >= BUSY:
                     busy.setdefault(pool, []).append(load_)
-            for key, load_ in batch_loads(conf.scenario, conf.design).items():
-                if load_ >= 1 and not conf.allow_overload:
-                    raise ConfigError(
-                        key,
-                        f"{100 * load_:.0f} % of what its releases may take is sent to it (scenario "
-                        f"{conf.scenario.name}, design {conf.design.label}): its queue would grow as long "
-                        "as applicants come. Raise the capacity, or set allow_overload=true to run it anyway",
-                    )
             if conf.staffing.scale != 1:
                 for pool in used_pools(conf.scenario):
                     written = OmegaConf.select(cfg, pool_key(pool))
