@@ -11,10 +11,13 @@ import pytest
 from builders import chain
 from studies import study
 
-from sim import SINGLE, ConfigError
+from sim import SINGLE, ConfigError, Department
+from sim.analysis.labels import Labels
+from sim.analysis.shapley import blocks as section
 from sim.analysis.shapley import marginals, shapley
 from sim.domain.design import FULL_STANDARD, Checklist, Delivery, Routing
-from sim.experiment.attribution import levers_between, ordering, path, run_pair
+from sim.domain.loads import offered_loads
+from sim.experiment.attribution import flagged, levers_between, ordering, path, run_pair
 from sim.experiment.config import Attribution, SimConfig
 from sim.experiment.metrics import summarise
 from sim.run import run
@@ -123,3 +126,63 @@ def test_the_attribution_preset_runs_through_hydra_and_reports(tmp_path):
     for _, v in values.groupby("metric"):
         levers = v[v["lever"] != "total"]["value"].sum()
         assert levers == pytest.approx(v.loc[v["lever"] == "total", "value"].iloc[0], rel=1e-9)
+
+
+def _one_clerk_chain():
+    """The chain with one clerk per department: 0.2 applicants an hour offer department A's
+    window 20 % of its hours and B's 40 % item by item; a merged dossier with data sharing and
+    no one-stop window is handed in at A's window whole (1 + 2 hours), 60 %."""
+    scenario = busy_chain()
+    departments = {
+        "A": Department(clerks=1, reviewers=9),
+        "B": Department(clerks=1, reviewers=9, inspectors=9),
+    }
+    return replace(scenario, departments=departments, demand={"ab": 0.2})
+
+
+def test_a_merged_dossier_without_the_one_stop_window_loads_its_first_departments_window():
+    """What the loads before a run count is what the model hands in: the whole dossier at the
+    window of its first item's department, read off the run's own utilisation."""
+    scenario = _one_clerk_chain()
+    merged = replace(SINGLE, checklist=Checklist.merged, data_sharing=True)
+    single, bundled = offered_loads(scenario, SINGLE), offered_loads(scenario, merged)
+    assert bundled["A.clerks"] == pytest.approx(3 * single["A.clerks"])
+    assert bundled.get("B.clerks", 0.0) == 0.0 and single["B.clerks"] == pytest.approx(2 * single["A.clerks"])
+    used = run(scenario, merged, 1, record_steps=False).resources.set_index("resource")["utilisation"]
+    assert used["A.clerks"] == pytest.approx(bundled["A.clerks"], rel=0.1)
+
+
+def test_an_ordering_through_a_broken_office_is_flagged_and_its_pair_left_out(tmp_path):
+    """Orderings of pair 1 pass through a design that finishes 80 % of its cases; pair 2's
+    through one offered 130 % of a pool's hours: both pairs are flagged, and the values come
+    from the others, which still add up to their total."""
+    rows = []
+    for pair in range(4):
+        for k in (2 * pair, 2 * pair + 1):
+            order = ["window", "checklist"] if k % 2 == 0 else ["checklist", "window"]
+            for position, lever in enumerate(["", *order]):
+                broken = position == 1 and pair in (1, 2) and lever == "checklist"
+                rows.append(
+                    {
+                        "ordering": k,
+                        "pair": pair,
+                        "position": position,
+                        "lever": lever,
+                        "replication": pair,
+                        "finished_share": 0.8 if broken and pair == 1 else 1.0,
+                        "busiest_pool": "A.clerks",
+                        "busiest_load": 1.3 if broken and pair == 2 else 0.5,
+                        "lead_time_working_days_mean": 10.0 - 2 * position - (3 if broken else 0) + pair,
+                        "trips_mean": 5.0 - position,
+                        "documents_mean": 8.0 - position,
+                    }
+                )
+    rows = pd.DataFrame(rows)
+    found = flagged(rows)
+    assert set(found["pair"]) == {1, 2} and set(found["lever"]) == {"checklist"}
+    assert found.set_index("pair").loc[1, "finished"] == 0.8
+    assert found.set_index("pair").loc[2, "load"] == 1.3
+    orderings = rows.assign(start="single", towards="full_standard")
+    blocks = section(orderings, tmp_path / "figures", "", Labels())
+    said = " ".join(str(b.content) for b in blocks if b.kind == "p")
+    assert "Flagged: 2 ordering(s) of 4 pair(s)" in said and "left out of the values" in said

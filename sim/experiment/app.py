@@ -29,7 +29,7 @@ from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 
 from sim.domain.design import PRESETS
 from sim.domain.errors import ConfigError
-from sim.experiment.attribution import run_pair
+from sim.experiment.attribution import flagged, run_pair
 from sim.experiment.config import CONFIGS, JOB_NAME, RUN_ONLY_KEYS, SimConfig, load, register
 from sim.experiment.output import (
     ERROR,
@@ -251,6 +251,19 @@ def _orderings(conf: SimConfig, out: Path, overrides: list[str], digest: str, pr
             conf.scenario, conf.design, target, conf.seed, pair, conf.replications, progress=progress
         )
         out, summary = write_orderings(table, conf, out, digest)
+    for row in flagged(table).itertuples():
+        log.warning(
+            "%s / ordering %d: after %s (lever %d of the ordering) %.1f %% of cases finished and %s is "
+            "offered %.0f %% of its staffed hours: its steps measure a broken office, not the levers "
+            "(the report leaves this pair out of the Shapley values)",
+            conf.scenario.name,
+            row.ordering,
+            row.lever,
+            row.position,
+            100 * row.finished,
+            row.pool,
+            100 * row.load,
+        )
     log.info(
         "%s / orderings %s from %s to %s / %d replication(s) per design -> %s",
         conf.scenario.name,

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from sim.domain.design import Design
+from sim.domain.loads import offered_loads
 from sim.domain.scenario import Scenario
 from sim.experiment.metrics import summarise
 from sim.experiment.progress import Report, as_report
@@ -25,6 +26,9 @@ from sim.run import run
 
 # Keeps the orderings' stream apart from any simulation stream drawn from the same seed.
 ORDERINGS_STREAM = 0x5A4E
+# A design along an ordering that finishes fewer of its cases, or offers a pool its staffed
+# hours or more, measures a broken office, not a lever: its ordering is flagged.
+FINISHED = 0.99
 
 
 def levers_between(scenario: Scenario, start: Design, target: Design) -> list[str]:
@@ -49,6 +53,30 @@ def ordering(levers: list[str], seed: int, k: int) -> list[str]:
     return order[::-1] if k % 2 else order
 
 
+def flagged(rows: pd.DataFrame) -> pd.DataFrame:
+    """The orderings that pass through a broken office: per ordering, the first design along
+    it that finishes fewer than ``FINISHED`` of its cases (in any replication) or offers a pool
+    its staffed hours or more, with the lever that made it, the share finished and the pool."""
+    # a sweep run before the loads were recorded is judged on its cases alone
+    rows = rows.assign(busiest_pool=rows.get("busiest_pool", ""), busiest_load=rows.get("busiest_load", 0.0))
+    broken = rows[(rows["finished_share"] < FINISHED) | (rows["busiest_load"] >= 1)]
+    if broken.empty:
+        return pd.DataFrame(columns=["ordering", "pair", "position", "lever", "finished", "pool", "load"])
+    first = broken.sort_values(["ordering", "position"]).groupby("ordering", as_index=False).first()
+    worst = broken.groupby(["ordering", "position"])["finished_share"].min()
+    return pd.DataFrame(
+        {
+            "ordering": first["ordering"],
+            "pair": first["pair"],
+            "position": first["position"],
+            "lever": first["lever"],
+            "finished": [worst[k, p] for k, p in zip(first["ordering"], first["position"], strict=True)],
+            "pool": first["busiest_pool"],
+            "load": first["busiest_load"],
+        }
+    )
+
+
 def path(start: Design, target: Design, order: list[str]) -> list[Design]:
     """The designs met switching ``order``'s levers from ``start`` to ``target`` one by one."""
     designs = [start]
@@ -69,7 +97,8 @@ def run_pair(
 ) -> pd.DataFrame:
     """Every design along the two orderings of ``pair``, on the pair's replications: one row
     per ordering, design and replication, its metrics as ``sim.experiment.metrics.summarise``
-    gives them (the two ends are run once per ordering: each ordering stands alone)."""
+    gives them, and the design's busiest pool with its offered load (the two ends are run once
+    per ordering: each ordering stands alone)."""
     levers = levers_between(scenario, start, target)
     first = pair * replications
     rows = []
@@ -81,6 +110,8 @@ def run_pair(
     ]
     report = as_report(progress, f"pair {pair}")
     for k, position, lever, design in steps:
+        loads = offered_loads(scenario, design)
+        busiest = max(loads, key=loads.get, default="")
         for r in range(first, first + replications):
             result = run(scenario, design, seed, replication=r, record_steps=False)
             rows.append(
@@ -91,6 +122,8 @@ def run_pair(
                     "lever": lever,
                     "design": design.label,
                     "replication": r,
+                    "busiest_pool": busiest,
+                    "busiest_load": loads.get(busiest, 0.0),
                 }
                 | summarise(result)
             )
