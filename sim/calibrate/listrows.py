@@ -270,6 +270,11 @@ def scenario_from(rows: ItemList | list[dict[str, str]], name: str, label: str |
             )
     if listed.ignored:
         warnings.append(f"columns read and not used: {', '.join(listed.ignored)}")
+    if label is None:  # a Chinese reader's title says what the bundle holds, not its file name
+        first = next(iter(listed.rows)).get("item") or order[0]
+        said = {"zh": f"{first}等{len(keyed)}个事项", "en": name.replace("_", " ")}
+        out.labels["needs"][name] = out.labels["scenarios"][name] = said
+        warnings.append(f"the bundle is called {said['zh']} in reports: --label gives its own name")
     return out
 
 
