@@ -10,6 +10,7 @@ import pytest
 import sim
 from sim import ConfigError
 from sim.analysis import sections, tables
+from sim.analysis.labels import Labels
 from sim.calibrate.itemlist import read_list, write
 from sim.domain.provenance import Source, Tag
 
@@ -69,9 +70,9 @@ def test_the_report_table_puts_the_estimates_that_move_the_headline_first(distri
                 }
             )
     sensitivity = {"bundled": (pd.DataFrame(rows), None)}
-    table = tables.provenance_table(district.provenance, sensitivity)
+    table = tables.provenance_table(district.provenance, sensitivity, Labels())
     assert list(table["input"][:3]) == ["items.*.review", "items.*.steps.*.work", "items.*.intake"]
-    assert table.loc[0, "moves lived time"] == "bundled: 5.0 points"
+    assert table.loc[0, "moves lived time"] == "Bundled: 5.0 points"
     tags = list(table["tag"][3:])
     assert tags == sorted(tags, key="ERS".index)
     unvaried = table[table["input"] == "mail"]["moves lived time"].item()
@@ -79,7 +80,7 @@ def test_the_report_table_puts_the_estimates_that_move_the_headline_first(distri
 
 
 def test_a_scenario_shows_only_what_its_needs_use():
-    text = sections.provenance_blocks(sim.load_scenario("small_restaurant"), {})[2].content
+    text = sections.provenance_blocks(sim.load_scenario("small_restaurant"), {}, Labels())[2].content
     inputs = set(text["input"])
     assert "items.food_permit.limit_days" in inputs and "items.drug_retail_permit.limit_days" not in inputs
     assert "departments.*.background.*" in inputs
@@ -105,7 +106,7 @@ def test_a_source_is_text_on_the_page_not_markup(district, tmp_path):
         district,
         provenance={**district.provenance, "mail": Source(tag=Tag.E, source="<script>alert(1)</script> | x")},
     )
-    blocks = sections.provenance_blocks(hostile, {})
+    blocks = sections.provenance_blocks(hostile, {}, Labels())
     page = render.html_page(blocks, "provenance", tmp_path)
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "\\|" in render.markdown(blocks, "provenance")  # a cell's pipe cannot split the table

@@ -2,6 +2,8 @@
 labels in two languages, one self-contained HTML file, and that page in a real browser."""
 
 import json
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -15,7 +17,7 @@ import pytest
 from omegaconf import OmegaConf
 
 import sim
-from sim.analysis import journey_charts, journeys, render
+from sim.analysis import journey_charts, journeys, phrases, render
 from sim.analysis.charts import colours
 from sim.analysis.collect import collect
 from sim.analysis.labels import LANGUAGES, Labels
@@ -27,6 +29,11 @@ from sim.run import run
 
 ROOT = Path(__file__).resolve().parents[1]
 BROWSER = shutil.which("chromium-headless-shell") or shutil.which("chromium")
+# CI installs chromium and sets SIM_BROWSER_REQUIRED: there a missing browser fails, never skips.
+NEEDS_BROWSER = pytest.mark.skipif(
+    BROWSER is None and not os.environ.get("SIM_BROWSER_REQUIRED"),
+    reason="no headless chromium here: apt install chromium",
+)
 FIGURES = (
     "headline",
     "lever_attribution",
@@ -89,6 +96,7 @@ def test_every_name_a_reader_meets_is_labelled_in_both_languages():
         "designs": _config_names("design"),
         "levers": {f.name for f in Design.__dataclass_fields__.values()},
         "scenarios": _config_names("scenario"),
+        "studies": _config_names("experiment"),
         **names,
     }
     wanted["departments"] |= {"one_stop"}
@@ -229,20 +237,45 @@ def test_figures_show_display_labels_and_the_tables_numbers(sweep):
     assert list(shown[row]) == pytest.approx(list(single["utilisation:market.reviewers"]))
 
 
-@pytest.mark.slow
-def test_the_report_in_chinese_labels_what_a_reader_sees(sweep, tmp_path):
-    copy = tmp_path / "zh"
+@pytest.fixture(scope="module")
+def chinese(sweep, tmp_path_factory):
+    """The sweep's report in Chinese, written beside the English one, and what the command said."""
+    copy = tmp_path_factory.mktemp("zh") / "sweep"
     shutil.copytree(sweep, copy)
     done = subprocess.run(
-        [sys.executable, "-m", "sim.analysis.report", str(copy), "--lang", "zh"],
+        [sys.executable, "-W", "always", "-m", "sim.analysis.report", str(copy), "--lang", "zh"],
         capture_output=True,
         text=True,
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    text = (copy / "report.md").read_text()
-    assert "**一件事打包办**" in text and "| 单事项办理" in text
+    return copy, done.stderr
+
+
+@pytest.mark.slow
+def test_the_report_in_chinese_is_chinese_prose_beside_the_english(chinese):
+    copy, said = chinese
+    assert "no Chinese yet" not in said  # every phrase the report used is in the book
+    assert "missing from" not in said  # no glyph the charts drew is missing from their fonts
+    text = (copy / "report.zh.md").read_text()
+    summary = text.split("## 摘要", 1)[1].split("##", 1)[0]
+    letters = [c for c in summary if c.isalpha()]
+    han = [c for c in letters if "\u4e00" <= c <= "\u9fff"]
+    assert len(han) > 0.8 * len(letters), summary  # prose, not English with Chinese names
+    assert "**一件事打包办**" in text and "| 单事项办理" in text and "## 重现每一个数字" in text
     assert "| bundled" not in text  # code names stay in the CSV, not in the reader's tables
     assert "bundled" in (copy / "collected" / "runs.csv").read_text()
+    assert "(figures.zh/headline.png)" in text and (copy / "figures.zh" / "headline.svg").is_file()
+    english = (copy / "report.md").read_text()  # the English report stays as it was
+    assert "## Summary" in english and "(figures/headline.png)" in english and "摘要" not in english
+
+
+def test_each_sentence_and_its_chinese_have_the_same_fields():
+    """A template filled in one language and not the other would fail as the report is built,
+    or silently drop a number."""
+    fields = re.compile(r"\{(\w*)\}")
+    for english, chinese in phrases.ZH.items():
+        assert set(fields.findall(english)) == set(fields.findall(chinese)), english
+        assert chinese.strip() or english.strip() == "", english
 
 
 @pytest.mark.slow
@@ -317,7 +350,7 @@ def test_html_tables_align_numbers_right_and_words_left(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(BROWSER is None, reason="no headless chromium here: apt install chromium-headless-shell")
+@NEEDS_BROWSER
 def test_the_report_renders_in_a_real_browser(sweep, tmp_path):
     """Every image decodes and has a size, and a screenshot is left for a person to look at."""
     probe = tmp_path / "probe.html"
@@ -340,9 +373,47 @@ def test_the_report_renders_in_a_real_browser(sweep, tmp_path):
     assert shot.returncode == 0 and (shots / "report.png").stat().st_size > 50_000
 
 
+@pytest.mark.slow
+@NEEDS_BROWSER
+def test_the_chinese_report_reads_in_chinese_in_a_real_browser(chinese, tmp_path):
+    """The page a Chinese reader opens: its headings and summary as the browser lays them out,
+    with the embedded font loaded (a machine without a Chinese font shows no boxes), and a
+    screenshot left for a person to look at."""
+    copy, _ = chinese
+    probe = tmp_path / "probe.html"
+    check = (
+        "<script>window.addEventListener('load', () => document.fonts.ready.then(() => {"
+        "document.body.dataset.loaded = [...document.fonts].filter(f => f.status === 'loaded')"
+        ".map(f => f.family).join('|'); document.body.dataset.text = "
+        "document.querySelector('.summary').innerText.slice(0, 40); }));</script>"
+    )
+    probe.write_text((copy / "report.zh.html").read_text().replace("</body>", check + "</body>"))
+    dom = _browser(tmp_path, "--virtual-time-budget=10000", "--dump-dom", probe.as_uri()).stdout
+    assert '<html lang="zh-CN">' in dom and '<h2 id="s1">摘要</h2>' in dom, dom[:300]
+    assert "Noto Sans CJK SC (embedded)" in dom.split("data-loaded=", 1)[1][:80], dom[-400:]
+    assert 'data-text="在本情景' in dom
+    shots = ROOT / "results" / "report_check"
+    shots.mkdir(parents=True, exist_ok=True)
+    shot = _browser(
+        tmp_path, "--window-size=1200,4000", f"--screenshot={shots / 'report_zh.png'}", probe.as_uri()
+    )
+    assert shot.returncode == 0 and (shots / "report_zh.png").stat().st_size > 50_000
+
+
 def _browser(tmp_path, *args: str) -> subprocess.CompletedProcess:
     """Headless chromium with a profile of its own in ``tmp_path``."""
-    flags = ["--no-sandbox", "--disable-gpu", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}"]
+    assert BROWSER, "SIM_BROWSER_REQUIRED is set and no headless chromium is installed"
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-quic",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+    ]
     return subprocess.run([BROWSER, *flags, *args], capture_output=True, text=True, timeout=120)
 
 
@@ -384,7 +455,7 @@ def test_names_and_labels_are_text_in_html_and_markdown(tmp_path):
     assert "<b>" not in md
 
 
-@pytest.mark.skipif(BROWSER is None, reason="no headless chromium here: apt install chromium-headless-shell")
+@NEEDS_BROWSER
 def test_a_page_built_from_hostile_names_runs_no_script_in_a_real_browser(tmp_path):
     page = tmp_path / "hostile.html"
     page.write_text(_hostile_page(tmp_path))

@@ -81,6 +81,7 @@ def test_the_staffing_search_preset_runs_through_hydra_and_reports(tmp_path):
 def test_targets_are_judged_by_the_conservative_end_of_their_intervals():
     import pandas as pd
 
+    from sim.analysis.labels import Labels
     from sim.analysis.tables import targets_table
 
     reps = pd.DataFrame(
@@ -92,7 +93,7 @@ def test_targets_are_judged_by_the_conservative_end_of_their_intervals():
         }
     )
     targets = Targets(within_days=5, share=0.85, p90_days=5)
-    table = targets_table(reps, targets).set_index(["design", "target"])["met"]
+    table = targets_table(reps, targets, Labels()).set_index(["design", "target"])["met"]
     assert (
         table["a", "share within target days 0.85"] == "yes"
         and table["a", "P90 lead time (working days) 5"] == "yes"

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from matplotlib import font_manager
 
+from sim.analysis import fonts
 from sim.analysis.labels import Labels
 
 _PRESET_COLOURS = {
@@ -37,9 +38,11 @@ HEADLINE_NAMES = {
     "documents_mean": "documents",
 }
 
-# Chinese labels fall back, glyph by glyph, to a CJK font where one is installed (Debian:
-# fonts-wqy-microhei or fonts-noto-cjk); without one they show as boxes.
-_CJK = ("Noto Sans CJK SC", "WenQuanYi Micro Hei", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC")
+# Chinese labels fall back, glyph by glyph, to a CJK font: the one that installs with the
+# project (fonts.NOTO), then any other installed.
+_CJK = (fonts.FAMILY, "WenQuanYi Micro Hei", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC")
+if fonts.NOTO.is_file():
+    font_manager.fontManager.addfont(str(fonts.NOTO))
 _INSTALLED = {f.name for f in font_manager.fontManager.ttflist}
 plt.rcParams.update(
     {
@@ -101,7 +104,7 @@ def before_after(values: pd.DataFrame, palette: dict[str, str], labels: Labels) 
             bars, [f"{m:.1f}" for m in mean["value"]], label_type="center", fontsize=8, color="white"
         )
         ax.set_xticks([])
-        ax.set_ylabel(unit)
+        ax.set_ylabel(labels.say(unit))
         ax.set_ylim(0, max(p90["value"].max(), mean["ci_high"].max()) * 1.1)
     handles = [plt.Rectangle((0, 0), 1, 1, color=palette[d]) for d in designs]
     fig.legend(
@@ -112,7 +115,7 @@ def before_after(values: pd.DataFrame, palette: dict[str, str], labels: Labels) 
         loc="lower center",
         ncol=len(designs) + 1,
     )
-    fig.suptitle("Per applicant, by design: mean (bars, 95 % CI) and P90 (diamonds)", fontsize=10)
+    fig.suptitle(labels.say("Per applicant, by design: mean (bars, 95 % CI) and P90 (diamonds)"), fontsize=10)
     fig.tight_layout(rect=(0, 0.35 / fig.get_figheight(), 1, 1))
     return fig
 
@@ -140,11 +143,14 @@ def lead_time_ecdf(
         )
     if limit_days is not None:
         ax.axvline(
-            limit_days, color="#d62728", linewidth=1, label=f"statutory limit ({limit_days:g} working days)"
+            limit_days,
+            color="#d62728",
+            linewidth=1,
+            label=labels.say("statutory limit ({days} working days)", days=f"{limit_days:g}"),
         )
-    ax.set_xlabel("lead time (working days)")
-    ax.set_ylabel("share of applicants done")
-    ax.set_title("Lead-time distribution (all replications)")
+    ax.set_xlabel(labels.say("lead time (working days)"))
+    ax.set_ylabel(labels.say("share of applicants done"))
+    ax.set_title(labels.say("Lead-time distribution (all replications)"))
     ax.legend(fontsize=8, frameon=False)
     return fig
 
@@ -179,10 +185,10 @@ def design_changes(table: pd.DataFrame, palette: dict[str, str], labels: Labels)
             )
     ax.axhline(0, color="black", linewidth=0.6)
     ax.set_xticks(x, [labels.of("measures", HEADLINE_NAMES.get(m, m)) for m in metrics])
-    ax.set_ylabel("change against single-item processing (%)")
+    ax.set_ylabel(labels.say("change against single-item processing (%)"))
     low, high = ax.get_ylim()
     ax.set_ylim(low - 0.08 * (high - low), max(high, 0) + 0.08 * (high - low))
-    ax.set_title("Each design against single (bars: 95 % CI; below 0: less than single)", pad=12)
+    ax.set_title(labels.say("Each design against single (bars: 95 % CI; below 0: less than single)"), pad=12)
     ax.legend(fontsize=7, frameon=False, loc="center left", bbox_to_anchor=(1, 0.5))
     return fig
 
@@ -218,7 +224,15 @@ def shapley_attribution(
         pad = 0.08 * (high - low or 1.0)
         low, high = low - pad, high + pad
         inside = (x >= low) & (x <= high)
-        ax.scatter(x[inside], ys[inside], s=7, color="black", alpha=0.5, linewidths=0, label="one ordering")
+        ax.scatter(
+            x[inside],
+            ys[inside],
+            s=7,
+            color="black",
+            alpha=0.5,
+            linewidths=0,
+            label=labels.say("one ordering"),
+        )
         beyond = pd.DataFrame({"lever": s["lever"].to_numpy()[~inside], "x": x[~inside]})
         for (lever, right), group in beyond.groupby(["lever", beyond["x"] > high]):
             edge, value = (high, group["x"].max()) if right else (low, group["x"].min())
@@ -235,23 +249,31 @@ def shapley_attribution(
         ax.set_xlim(low, high)
         ax.axvline(0, color="black", linewidth=0.6)
         ax.set_yticks(y, [labels.of("levers", lever) for lever in order])
-        ax.set_xlabel("reduction (percentage points of single)")
+        ax.set_xlabel(labels.say("reduction (percentage points of single)"))
         total = v.loc["total"]
         ax.set_title(
-            f"{HEADLINE_NAMES.get(metric, metric)}: total {total['value']:.1f} % "
-            f"[{total['ci_low']:.1f}, {total['ci_high']:.1f}]",
+            labels.say(
+                "{measure}: total {value} % [{low}, {high}]",
+                measure=labels.of("measures", HEADLINE_NAMES.get(metric, metric)),
+                value=f"{total['value']:.1f}",
+                low=f"{total['ci_low']:.1f}",
+                high=f"{total['ci_high']:.1f}",
+            ),
             fontsize=9,
         )
     axes[0][0].legend(fontsize=7, frameon=False, loc="lower right")
     fig.suptitle(
-        f"Which lever gives how much, {labels.design('single')} to {labels.design(towards)} "
-        "(Shapley values; bars: 95 % CI)"
+        labels.say(
+            "Which lever gives how much, {start} to {towards} (Shapley values; bars: 95 % CI)",
+            start=labels.design("single"),
+            towards=labels.design(towards),
+        )
     )
     fig.tight_layout()
     return fig
 
 
-def tornado(table: pd.DataFrame, base: pd.DataFrame, design: str) -> plt.Figure:
+def tornado(table: pd.DataFrame, base: pd.DataFrame, design: str, labels: Labels) -> plt.Figure:
     """How each estimate, set low and high one at a time, moves the reductions of ``design``
     against single: one panel per metric, bars from the base case's reduction."""
     metrics = list(dict.fromkeys(table["metric"]))
@@ -273,20 +295,28 @@ def tornado(table: pd.DataFrame, base: pd.DataFrame, design: str) -> plt.Figure:
                         left=centre,
                         color=colour,
                         alpha=0.8,
-                        label=f"estimate {level}" if y == 0 else None,
+                        label=labels.say(f"estimate {level}") if y == 0 else None,
                     )
         ax.axvline(centre, color="black", linewidth=0.8)
         ax.set_yticks(range(len(order)), order)
-        ax.set_xlabel(f"reduction in {HEADLINE_NAMES.get(metric, metric)} (%)")
+        ax.set_xlabel(
+            labels.say(
+                "reduction in {measure} (%)",
+                measure=labels.of("measures", HEADLINE_NAMES.get(metric, metric)).lower(),
+            )
+        )
     axes[0][0].legend(fontsize=8, frameon=False)
     fig.suptitle(
-        f"Sensitivity of {design} against single: each estimate low and high, the others as configured"
+        labels.say(
+            "Sensitivity of {design} against single: each estimate low and high, the others as configured",
+            design=design,
+        )
     )
     fig.tight_layout()
     return fig
 
 
-def request_close_by_class(table: pd.DataFrame) -> plt.Figure:
+def request_close_by_class(table: pd.DataFrame, labels: Labels) -> plt.Figure:
     """Working days to close a request, by class: a bar per configuration (mean with 95 % CI),
     a tick at the P90."""
     classes = sorted({c.split(":", 1)[1] for c in table.columns if c.startswith("request_days_mean:")})
@@ -305,8 +335,8 @@ def request_close_by_class(table: pd.DataFrame) -> plt.Figure:
         ax.errorbar(pos, mean, yerr=[mean - low, high - mean], fmt="none", ecolor="black", capsize=2, lw=0.8)
         ax.scatter(pos, p90, marker="_", s=120, color="black", zorder=3)
     ax.set_xticks(x, [c.replace("_", " ") for c in classes])
-    ax.set_ylabel("working days to close")
-    ax.set_title("Requests: mean time to close by class (tick: P90)")
+    ax.set_ylabel(labels.say("working days to close"))
+    ax.set_title(labels.say("Requests: mean time to close by class (tick: P90)"))
     ax.legend(fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=1)
     fig.tight_layout()
     return fig
@@ -334,15 +364,21 @@ def lead_time_breakdown(runs: pd.DataFrame, labels: Labels) -> plt.Figure:
     g = runs.set_index("design").loc[designs]
     for (part, name), colour in zip(PART_NAMES.items(), _PART_COLOURS, strict=True):
         days = g[f"part:{part}_mean"].to_numpy() / 24
-        ax.barh(y, days, left=left, color=colour, label=name)
+        ax.barh(y, days, left=left, color=colour, label=labels.say(name))
         left += days
     for yi, total in zip(y, left, strict=True):
-        ax.annotate(f"{total:.1f} d", (total, yi), xytext=(4, 0), textcoords="offset points", va="center")
+        ax.annotate(
+            labels.say("{days} d", days=f"{total:.1f}"),
+            (total, yi),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+        )
     ax.set_yticks(y, [wrap(labels.design(d), 22) for d in designs])
     ax.invert_yaxis()
     ax.set_xlim(0, left.max() * 1.12)
-    ax.set_xlabel("mean lead time (calendar days)")
+    ax.set_xlabel(labels.say("mean lead time (calendar days)"))
     fig.legend(fontsize=8, frameon=False, loc="lower center", ncol=3)
-    ax.set_title("Where the lead time goes")
+    ax.set_title(labels.say("Where the lead time goes"))
     fig.tight_layout(rect=(0, 0.9 / fig.get_figheight(), 1, 1))  # about 0.9 in below for the legend
     return fig

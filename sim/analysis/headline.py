@@ -38,20 +38,21 @@ def headline_table(compared: pd.DataFrame, design: str, labels: Labels) -> pd.Da
     """Single → ``design`` per measure and statistic: both values and the change with its interval."""
     rows = []
     table = compared[compared["design"] == design].set_index("metric")
-    for measure, stem, unit, decimals in MEASURES:
+    for measure, stem, _, decimals in MEASURES:
         for stat, name in STATISTICS:
             r = table.loc[f"{stem}_{stat}"]
             rows.append(
                 {
                     "measure": labels.of("measures", measure)
-                    + (f" ({labels.of('units', unit)})" if measure == "time" else ""),
+                    if measure != "time"
+                    else labels.say("Lead time (working days)"),
                     "statistic": name,
                     labels.design("single"): f"{r.base_mean:.{decimals}f}",
                     labels.design(design): f"{r.other_mean:.{decimals}f}",
                     "change (95 % CI)": change(r),
                 }
             )
-    return pd.DataFrame(rows)
+    return labels.frame(pd.DataFrame(rows))
 
 
 def summary(
@@ -67,30 +68,51 @@ def summary(
     reformed = [d for d in PRESETS if d != "single" and d in set(compared["design"])]
     lead = "bundled" if "bundled" in reformed else reformed[-1]
     by = compared.set_index(["design", "metric"])
-    words = Labels("en")  # the prose is English; names of designs and staff follow ``labels``
 
     def saving(design: str) -> str:
         parts = []
         for measure, stem, unit, decimals in MEASURES:
             r = by.loc[(design, f"{stem}_mean")]
-            days = f" {words.of('units', unit)}" if measure == "time" else ""
+            # English counts trips and documents without a unit; Chinese needs its measure word
+            shown = measure == "time" or labels.lang == "zh"
             parts.append(
-                f"{words.of('measures', measure).lower()} from {r.base_mean:.{decimals}f} to "
-                f"{r.other_mean:.{decimals}f}{days} ({change(r)})"
+                labels.say(
+                    "{measure} from {before} to {after}{unit} ({change})",
+                    measure=labels.of("measures", measure).lower(),
+                    before=f"{r.base_mean:.{decimals}f}",
+                    after=f"{r.other_mean:.{decimals}f}",
+                    unit=f" {labels.of('units', unit)}" if shown else "",
+                    change=change(r),
+                )
             )
-        return ", ".join(parts[:-1]) + " and " + parts[-1]
+        return labels.say("{first} and {last}", first=labels.say(", ").join(parts[:-1]), last=parts[-1])
 
     p90 = by.loc[(lead, "lead_time_working_days_p90")]
     text = [
-        f"Here ({labels.of('scenarios', conf.scenario.name)}, {n} replications, at the base staffing of "
-        f"{headcount} people), **{labels.design(lead)}** cuts an applicant's {saving(lead)}; nine "
-        f"applicants in ten are done within {p90.other_mean:.1f} working days, against "
-        f"{p90.base_mean:.1f} under {labels.design('single')}."
+        labels.say(
+            "Here ({scenario}, {n} replications, at the base staffing of {headcount} people), **{design}** "
+            "cuts an applicant's {saving}; nine applicants in ten are done within {p90} working days, "
+            "against {base} under {single}.",
+            scenario=labels.of("scenarios", conf.scenario.name),
+            n=n,
+            headcount=headcount,
+            design=labels.design(lead),
+            saving=saving(lead),
+            p90=f"{p90.other_mean:.1f}",
+            base=f"{p90.base_mean:.1f}",
+            single=labels.design("single"),
+        )
     ]
     if "full_standard" in reformed and lead != "full_standard":
-        text.append(f"The **{labels.design('full_standard')}** cuts {saving('full_standard')}.")
+        text.append(
+            labels.say(
+                "The **{design}** cuts {saving}.",
+                design=labels.design("full_standard"),
+                saving=saving("full_standard"),
+            )
+        )
     text.append(_staffing_sentence(configs, scale, reformed, labels))
-    return " ".join(text)
+    return labels.say(" ").join(text)
 
 
 def _staffing_sentence(configs: pd.DataFrame, scale: float, reformed: list[str], labels: Labels) -> str:
@@ -100,24 +122,31 @@ def _staffing_sentence(configs: pd.DataFrame, scale: float, reformed: list[str],
     by_pool: dict[str, list[str]] = {}
     for d in stages:
         by_pool.setdefault(busiest.loc[d, "busiest pool"], []).append(d)
-    named = "; ".join(
-        f"{labels.pool(pool)} under "
-        + ("every design" if len(designs) == len(stages) else ", ".join(labels.design(d) for d in designs))
-        + " ("
-        + ", ".join(busiest.loc[d, "utilisation"] for d in designs)
-        + ")"
+    comma = labels.say(", ")
+    named = labels.say("; ").join(
+        labels.say(
+            "{pool} under {designs} ({values})",
+            pool=labels.pool(pool),
+            designs=labels.say("every design")
+            if len(designs) == len(stages)
+            else comma.join(labels.design(d) for d in designs),
+            values=comma.join(busiest.loc[d, "utilisation"] for d in designs),
+        )
         for pool, designs in by_pool.items()
     )
-    text = f"The busiest staff at the base staffing (utilisation, 95 % CI): {named}."
+    text = labels.say("The busiest staff at the base staffing (utilisation, 95 % CI): {named}.", named=named)
     low = configs["staffing_scale"].min()
     if low < scale:
         at_low = configs[(configs["staffing_scale"] == low)].set_index("design")
         col = "lead_time_working_days_mean"
         shown = [d for d in stages if d in at_low.index]
-        text += (
-            f" With staff ×{low:g}, mean lead time is "
-            + ", ".join(f"{at_low.loc[d, col]:.1f} ({labels.design(d)})" for d in shown)
-            + " working days."
+        text += labels.say(
+            " With staff ×{low}, mean lead time is {values} working days.",
+            low=f"{low:g}",
+            values=comma.join(
+                labels.say("{value} ({design})", value=f"{at_low.loc[d, col]:.1f}", design=labels.design(d))
+                for d in shown
+            ),
         )
     return text
 
@@ -135,7 +164,10 @@ def published(conf: SimConfig, compared: pd.DataFrame, promised: dict, labels: L
         promise = tables.promise_reduction(conf.scenario.demand, promised.get("single"), promised.get(design))
         if promise is not None and source.time is not None:
             row = rows.setdefault("time, promised", {"reported": source.time})
-            row[design] = (f"{-100 * promise:+.1f} % (a rule: no interval)", promise)
+            row[design] = (
+                labels.say("{change} % (a rule: no interval)", change=f"{-100 * promise:+.1f}"),
+                promise,
+            )
         for measure, stem, _, _ in MEASURES:
             reported = getattr(source, measure, None)
             r = compared[(compared["design"] == design) & (compared["metric"] == f"{stem}_mean")]
@@ -146,10 +178,12 @@ def published(conf: SimConfig, compared: pd.DataFrame, promised: dict, labels: L
     out = []
     for metric, row in rows.items():
         reported = row.pop("reported")
-        line = {"measure": metric, "reported": f"{-100 * reported:+.0f} %"}
+        line = {"measure": labels.say(metric), "reported": f"{-100 * reported:+.0f} %"}
         for design, (model, reduction) in row.items():
             line[labels.design(design)] = model
-            line[f"{labels.design(design)}: gap"] = f"{100 * (reduction - reported):+.1f} points"
+            line[labels.say("{design}: gap", design=labels.design(design))] = labels.say(
+                "{points} points", points=f"{100 * (reduction - reported):+.1f}"
+            )
         out.append(line)
     return pd.DataFrame(out)
 

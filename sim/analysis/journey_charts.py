@@ -54,13 +54,18 @@ def swimlane(journeys: dict[str, pd.DataFrame], trips: dict[str, int], labels: L
         ax.set_ylim(len(lanes) - 0.5, -0.8)
         days = j["end"].max()
         ax.set_title(
-            f"{labels.design(design)}: {trips[design]} trip(s), done after {days:.1f} days",
+            labels.say(
+                "{design}: {trips} trip(s), done after {days} days",
+                design=labels.design(design),
+                trips=trips[design],
+                days=f"{days:.1f}",
+            ),
             fontsize=9,
             loc="left",
         )
     ax = axes[-1, 0]
     ax.set_xlim(0, end * 1.02)
-    ax.set_xlabel("days since the applicant's first contact (calendar)")
+    ax.set_xlabel(labels.say("days since the applicant's first contact (calendar)"))
     handles = [
         plt.Rectangle((0, 0), 1, 1, color=_WAIT),
         plt.Rectangle((0, 0), 1, 1, color=_WORK),
@@ -68,13 +73,20 @@ def swimlane(journeys: dict[str, pd.DataFrame], trips: dict[str, int], labels: L
     ]
     fig.legend(
         handles,
-        ["waiting in a queue", "in someone's hands (work pauses while closed)", "a trip to a window"],
+        [
+            labels.say(text)
+            for text in (
+                "waiting in a queue",
+                "in someone's hands (work pauses while closed)",
+                "a trip to a window",
+            )
+        ],
         fontsize=8,
         frameon=False,
         loc="lower center",
         ncol=3,
     )
-    fig.suptitle("One applicant's journey, the same applicant under each design", fontsize=10)
+    fig.suptitle(labels.say("One applicant's journey, the same applicant under each design"), fontsize=10)
     fig.tight_layout(rect=(0, 0.5 / fig.get_figheight(), 1, 1))
     return fig
 
@@ -92,9 +104,9 @@ def queue_by_hour(queues: pd.DataFrame, palette: dict[str, str], labels: Labels)
     for design in queues.columns:
         ax.step(shown.index, shown[design], where="post", color=palette[design], label=labels.design(design))
     ax.set_xticks(shown.index, [f"{h:02d}:00" for h in shown.index], rotation=45, fontsize=8)
-    ax.set_xlabel("hour of the day (working days)")
-    ax.set_ylabel("applicants waiting at the windows")
-    ax.set_title("Queue at the windows over the day (time-average, replication 0)")
+    ax.set_xlabel(labels.say("hour of the day (working days)"))
+    ax.set_ylabel(labels.say("applicants waiting at the windows"))
+    ax.set_title(labels.say("Queue at the windows over the day (time-average, replication 0)"))
     ax.legend(fontsize=8, frameon=False)
     fig.tight_layout()
     return fig
@@ -131,7 +143,9 @@ def process_map(scenario: Scenario, need: str, labels: Labels) -> plt.Figure:
                 )
     for name, (x, y) in at.items():
         item = scenario.items[name]
-        limit = f"\n{item.limit_days:g} working days" if item.limit_days else ""
+        limit = (
+            "\n" + labels.say("{days} working days", days=f"{item.limit_days:g}") if item.limit_days else ""
+        )
         ax.text(
             x,
             y,
@@ -159,6 +173,9 @@ def process_map(scenario: Scenario, need: str, labels: Labels) -> plt.Figure:
         bbox_to_anchor=(0.5, 0.0),
         ncol=min(4, len(departments)),
     )
-    ax.set_title(f"{labels.of('needs', need)}: items, what waits for what (arrows), departments", fontsize=10)
+    ax.set_title(
+        labels.say("{need}: items, what waits for what (arrows), departments", need=labels.of("needs", need)),
+        fontsize=10,
+    )
     fig.tight_layout()
     return fig

@@ -18,6 +18,7 @@ import pandas as pd
 from omegaconf import OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
+from sim.analysis import phrases
 from sim.domain.errors import ConfigError
 from sim.domain.routes import MAX_LABEL
 from sim.domain.untrusted import clean
@@ -36,6 +37,8 @@ COLUMN_KINDS = {
     "item": "items",
     "need": "needs",
 }
+# Table columns whose values are the report's own words (yes, no, mean, a measure's name).
+WORD_COLUMNS = ("statistic", "met", "measure", "office inside", "within tolerance", "attainable")
 
 
 @cache
@@ -89,7 +92,7 @@ class Labels:
 
     def of(self, kind: str, code: str) -> str:
         """The label of ``code`` among ``kind`` (designs, levers, departments, roles, items, needs,
-        measures, units, scenarios); pools (``department.role``) are composed."""
+        measures, units, scenarios, studies); pools (``department.role``) are composed."""
         if kind == "pools":
             department, _, role = code.partition(".")
             if not role:
@@ -109,10 +112,25 @@ class Labels:
     def pool(self, code: str) -> str:
         return self.of("pools", code)
 
+    def say(self, text: str, **fields: object) -> str:
+        """The report's own words: ``text`` (English, a template when ``fields`` are given) in
+        this language, its fields filled alike in both (``phrases``)."""
+        said = phrases.translate(text, self.lang)
+        return said.format(**fields) if fields else said
+
     def frame(self, table: pd.DataFrame) -> pd.DataFrame:
-        """A table for reading: code names in the known columns replaced by their labels."""
+        """A table for reading: code names in the known columns replaced by their labels, and
+        the column headers and the words of the word columns in this language (a text already
+        in Chinese, a label, is kept)."""
         out = table.copy()
         for column, kind in COLUMN_KINDS.items():
             if column in out.columns:
                 out[column] = [self.of(kind, v) if isinstance(v, str) else v for v in out[column]]
+        for column in WORD_COLUMNS:
+            if column in out.columns:
+                out[column] = [
+                    self.say(v) if v and isinstance(v, str) and not phrases.chinese(v) else v
+                    for v in out[column]
+                ]
+        out.columns = [c if phrases.chinese(str(c)) else self.say(str(c)) for c in out.columns]
         return out

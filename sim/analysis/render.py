@@ -14,6 +14,9 @@ import pandas as pd
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from sim.analysis.fonts import FAMILY, woff_uri
+from sim.analysis.phrases import translate
+
 # Names and labels are data: markdown may emphasise them, but raw HTML in a paragraph is shown
 # as text, never passed into the page (CommonMark's preset would pass it).
 _MD = MarkdownIt("commonmark", {"html": False})
@@ -27,7 +30,7 @@ _TEMPLATES = jinja2.Environment(
 
 @dataclass(frozen=True)
 class Block:
-    kind: str  # "h2", "h3", "summary", "p", "table", "figure" (figures/<name>.png), "code"
+    kind: str  # "h2", "h3", "summary", "p", "table", "figure" (<figures>/<name>.png), "code"
     content: object
     caption: str = ""
 
@@ -35,11 +38,13 @@ class Block:
 REPORT = "python -m sim.analysis.report"
 
 
-def markdown(blocks: list[Block], title: str, command: str = REPORT) -> str:
+def markdown(blocks: list[Block], title: str, command: str = REPORT, lang: str = "en") -> str:
+    """The page as Markdown; its own words (when and how it was generated) in ``lang``."""
+    generated = translate("Generated {when} by {command}", lang)
     lines = [
         f"# {title}",
         "",
-        f"_Generated {datetime.now():%Y-%m-%d %H:%M} by `{command}`._",
+        "_" + generated.format(when=f"{datetime.now():%Y-%m-%d %H:%M}", command=f"`{command}`") + "_",
         "",
     ]
     for b in blocks:
@@ -59,9 +64,10 @@ def markdown(blocks: list[Block], title: str, command: str = REPORT) -> str:
     return "\n".join(lines)
 
 
-def html_page(blocks: list[Block], title: str, sweep: Path, command: str = REPORT) -> str:
+def html_page(blocks: list[Block], title: str, sweep: Path, command: str = REPORT, lang: str = "en") -> str:
     """The page, with each figure's SVG read from ``sweep`` and embedded as a data URI (so ids
-    inside one figure cannot clash with another's) and no reference outside the file."""
+    inside one figure cannot clash with another's) and no reference outside the file; its own
+    words in ``lang``, which it declares (a reader's browser picks its fonts and voice by it)."""
     items, toc = [], []
     for b in blocks:
         if b.kind == "h2":
@@ -81,9 +87,29 @@ def html_page(blocks: list[Block], title: str, sweep: Path, command: str = REPOR
         elif b.kind == "code":
             items.append({"kind": "code", "text": str(b.content)})
     page = _TEMPLATES.get_template("report.html.j2")
+    when = f"{datetime.now():%Y-%m-%d %H:%M}"
+    before, _, after = translate("Generated {when} by {command}", lang).partition("{command}")
+    words = " ".join([title, *(_words(b) for b in blocks)])
     return page.render(
-        title=title, generated=f"{datetime.now():%Y-%m-%d %H:%M}", command=command, toc=toc, items=items
+        title=title,
+        font=woff_uri(words + translate("Contents", lang) + before + after),
+        family=FAMILY,
+        lang="zh-CN" if lang == "zh" else "en",
+        generated=before.format(when=when),
+        generated_after=after.format(when=when),
+        contents=translate("Contents", lang),
+        command=command,
+        toc=toc,
+        items=items,
     )
+
+
+def _words(block: Block) -> str:
+    """Every character a block shows as text (a table's headers and cells)."""
+    if isinstance(block.content, pd.DataFrame):
+        table = block.content
+        return " ".join(map(str, [*table.columns, *table.to_numpy().ravel(), block.caption]))
+    return block.caption if block.kind == "figure" else f"{block.content} {block.caption}"
 
 
 def _cell(value: object) -> str:
@@ -99,7 +125,7 @@ def _markdown_table(table: pd.DataFrame) -> str:
     return cells.to_markdown(index=False, disable_numparse=True)
 
 
-_NUMBER = re.compile(r"^[\s×x+\-−]*[\d.,]+(\s*\[[^\]]*\])?\s*(%|x|points)?( \(as ×1\))?$")
+_NUMBER = re.compile(r"^[\s×x+\-−]*[\d.,]+(\s*\[[^\]]*\])?\s*(%|x|points|个百分点)?( \(as ×1\)|（同 ×1）)?$")
 
 
 def _table(table: pd.DataFrame) -> str:

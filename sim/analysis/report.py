@@ -3,7 +3,8 @@ regenerate every number, from a multirun folder.
 
     python -m sim.analysis.report results/reform_study/restaurant
 
-writes ``report.md`` and ``report.html`` (with ``figures/``) into the folder.
+writes ``report.md`` and ``report.html`` (with ``figures/``) into the folder; with ``--lang zh``,
+``report.zh.md`` and ``report.zh.html`` (with ``figures.zh/``) beside them, all in Chinese.
 """
 
 from __future__ import annotations
@@ -17,7 +18,17 @@ from pathlib import Path
 import pandas as pd
 from omegaconf import OmegaConf
 
-from sim.analysis import charts, headline, render, searches, sections, shapley, staffing_charts, tables
+from sim.analysis import (
+    charts,
+    headline,
+    phrases,
+    render,
+    searches,
+    sections,
+    shapley,
+    staffing_charts,
+    tables,
+)
 from sim.analysis.collect import Collected, collect, write
 from sim.analysis.compare import HEADLINE
 from sim.analysis.labels import LANGUAGES, Labels
@@ -30,6 +41,7 @@ from sim.experiment.output import DONE
 from sim.experiment.safety import read_config
 
 ATTRIBUTION = "attribution"  # a study's attribution sweep, in its own folder inside the study's
+FIGURES = {"en": "figures", "zh": "figures.zh"}  # each language's figures, so neither overwrites the other
 
 
 def reproduce_command(sweep: Path) -> str:
@@ -60,9 +72,9 @@ def build(sweep: str | Path, lang: str = "en") -> Path:
     if orderings.empty and (sweep / ATTRIBUTION).is_dir():
         attribution_sweep = sweep / ATTRIBUTION
         orderings = shapley.read(attribution_sweep)
-    figures = sweep / "figures"
+    figures = sweep / FIGURES[lang]
     found = searches.read(sweep)
-    title = sweep.name.replace("_", " ").capitalize()
+    title = _study(sweep.name, labels)
     if collected.runs.empty:
         if orderings.empty and not found:
             raise SystemExit(f"no complete runs in {sweep}")
@@ -73,42 +85,60 @@ def build(sweep: str | Path, lang: str = "en") -> Path:
         if found:
             blocks += searches.blocks(found, figures, labels)
             blocks += [
-                render.Block("h2", "Regenerate every number"),
+                render.Block("h2", labels.say("Regenerate every number")),
                 render.Block("code", reproduce_command(sweep)),
             ]
     else:
         write(collected, sweep)
         conf = sections.job_config(collected.jobs[collected.runs["run"].iloc[0]])
         if sweep.name == conf.scenario.name:  # a preset's folder: results/<study>/<scenario>
-            title = sweep.parent.name.replace("_", " ").capitalize()
-        title += f": {labels.of('scenarios', conf.scenario.name)}"
-        blocks = _office_today(config_dirs(sweep), conf.scenario.name) + _blocks(
+            title = _study(sweep.parent.name, labels)
+        title = labels.say(
+            "{study}: {scenario}", study=title, scenario=labels.of("scenarios", conf.scenario.name)
+        )
+        blocks = _office_today(config_dirs(sweep), conf.scenario.name, labels) + _blocks(
             collected, sweep, figures, labels
         )
         if not orderings.empty:
-            at = next(i for i, b in enumerate(blocks) if b.kind == "h2" and b.content == sections.JOURNEY)
+            journey = labels.say(sections.JOURNEY)
+            at = next(i for i, b in enumerate(blocks) if b.kind == "h2" and b.content == journey)
             blocks[at:at] = shapley.blocks(orderings, figures, reproduce_command(attribution_sweep), labels)
-    (sweep / "report.md").write_text(render.markdown(blocks, title))
-    (sweep / "report.html").write_text(render.html_page(blocks, title, sweep))
-    return sweep / "report.md"
+    name = "report" if lang == "en" else f"report.{lang}"
+    (sweep / f"{name}.md").write_text(render.markdown(blocks, title, lang=lang))
+    (sweep / f"{name}.html").write_text(render.html_page(blocks, title, sweep, lang=lang))
+    return sweep / f"{name}.md"
 
 
-def _office_today(folders: tuple[Path, ...], scenario: str) -> list[render.Block]:
+def _study(name: str, labels: Labels) -> str:
+    """A study's title: its label, or its folder's name as a heading."""
+    return labels.of("studies", name) if labels.has("studies", name) else name.replace("_", " ").capitalize()
+
+
+def _office_today(folders: tuple[Path, ...], scenario: str, labels: Labels) -> list[render.Block]:
     """The office as it works today, its calibrated model beside its own log (the calibration's
     validation, in the folder it wrote the scenario to), before any stage of the reform."""
     for folder in folders:
         path = folder / "validation.csv"
         if (folder / "scenario" / f"{scenario}.yaml").is_file() and path.is_file():
             table = pd.read_csv(path, dtype=str, keep_default_na=False)
+            model = "model (mean, 95 % CI, n="  # a header with the replications' count in it
+            table.columns = [
+                labels.say(model + "{n})", n=c.removeprefix(model)[:-1]) if c.startswith(model) else c
+                for c in table.columns
+            ]
             return [
-                render.Block("h2", "The office today"),
+                render.Block("h2", labels.say("The office today")),
                 render.Block(
                     "p",
-                    f"The calibrated scenario beside the office's own log (`{folder.name}/calibration.md` "
-                    f"has the whole calibration). {verdict(table)} The stages below change this model, "
-                    "not the office: read them as far as this table allows.",
+                    labels.say(
+                        "The calibrated scenario beside the office's own log (`{folder}/calibration.md` has "
+                        "the whole calibration). {verdict} The stages below change this model, not the "
+                        "office: read them as far as this table allows.",
+                        folder=folder.name,
+                        verdict=verdict(table, labels.say),
+                    ),
                 ),
-                render.Block("table", table),
+                render.Block("table", labels.frame(table)),
             ]
     return []
 
@@ -120,20 +150,22 @@ def _inert_blocks(collected: Collected, at_base: pd.DataFrame, labels: Labels) -
     for run, design in zip(at_base["run"], at_base["design"], strict=True):
         summary = json.loads((collected.jobs[run] / DONE).read_text())
         rows += [
-            {"design": design, "lever": lever, "why it changes nothing here": why}
+            {"design": design, "lever": lever, "why it changes nothing here": labels.say(why)}
             for lever, why in summary.get("inert", {}).items()
         ]
     if not rows:
         return []
     table = pd.DataFrame(rows).drop_duplicates()
     return [
-        render.Block("h2", "What was inert"),
+        render.Block("h2", labels.say("What was inert")),
         render.Block(
             "p",
-            "Levers a design switches on that find nothing to act on in this office, with why: their "
-            "share of any change is none by construction, not a finding. Give the office what they act on "
-            "(an item list with documents and limits, a mapping of the log's activities to roles) to see "
-            "what they would do.",
+            labels.say(
+                "Levers a design switches on that find nothing to act on in this office, with why: their "
+                "share of any change is none by construction, not a finding. Give the office what they act "
+                "on (an item list with documents and limits, a mapping of the log's activities to roles) to "
+                "see what they would do."
+            ),
         ),
         render.Block("table", labels.frame(table)),
     ]
@@ -166,16 +198,20 @@ def _blocks(collected: Collected, sweep: Path, figures: Path, labels: Labels) ->
 
     def fig(name: str, figure, caption: str = "") -> render.Block:
         charts.save(figure, figures, name)
-        return render.Block("figure", f"figures/{name}.png", caption)
+        return render.Block("figure", f"{figures.name}/{name}.png", caption)
 
     method = render.Block(
         "p",
-        f"Staffing ×{scale:g} is the base; {int(configs['n'].max())} replications per configuration{held}; "
-        "intervals are 95 % t intervals across replications (Wilson score intervals for shares); lead time "
-        "runs from first contact to the "
-        "last result in hand, in working days of the windows' calendar (calendar days when the office "
-        "never closes). P50 and P90: the median and the 90th percentile of applicants' lead times in a "
-        "replication, averaged over replications.",
+        labels.say(
+            "Staffing ×{scale} is the base; {n} replications per configuration{held}; intervals are 95 % t "
+            "intervals across replications (Wilson score intervals for shares); lead time runs from first "
+            "contact to the last result in hand, in working days of the windows' calendar (calendar days "
+            "when the office never closes). P50 and P90: the median and the 90th percentile of applicants' "
+            "lead times in a replication, averaged over replications.",
+            scale=f"{scale:g}",
+            n=int(configs["n"].max()),
+            held=held,
+        ),
     )
     promised = _promises(collected, at_base)
     if "single" in designs and len(designs) > 1:
@@ -183,39 +219,52 @@ def _blocks(collected: Collected, sweep: Path, figures: Path, labels: Labels) ->
         lead = "bundled" if "bundled" in designs else designs[1]
         headcount = int(configs_base.loc[configs_base["design"] == lead, "headcount"].iloc[0])
         out += [
-            render.Block("h2", "Summary"),
+            render.Block("h2", labels.say("Summary")),
             render.Block("summary", headline.summary(compared, configs, scale, headcount, conf, labels)),
             method,
-            render.Block("h2", f"Headline: {labels.design(lead)} against {labels.design('single')}"),
+            render.Block(
+                "h2",
+                labels.say(
+                    "Headline: {lead} against {single}",
+                    lead=labels.design(lead),
+                    single=labels.design("single"),
+                ),
+            ),
             render.Block("table", headline.headline_table(compared, lead, labels)),
             render.Block(
                 "p",
-                "Paired on common random numbers: replication r of both designs serves the same applicants "
-                "with the same work, so the change's interval is narrow.",
+                labels.say(
+                    "Paired on common random numbers: replication r of both designs serves the same "
+                    "applicants with the same work, so the change's interval is narrow."
+                ),
             ),
             fig(
                 "headline",
                 charts.before_after(headline.before_after(configs_base), palette, labels),
-                "Per applicant, by design, at the base staffing.",
+                labels.say("Per applicant, by design, at the base staffing."),
             ),
         ]
         table = headline.published(conf, compared, promised, labels)
         if table is not None:
             out += [
-                render.Block("h2", "Beside the published figures"),
+                render.Block("h2", labels.say("Beside the published figures")),
                 render.Block(
                     "p",
-                    f"Reported: {conf.published.source}. The model is not tuned to these numbers; the gap is "
-                    "the finding. Each stage of the reform against single, with its 95 % interval. Time is "
-                    "given twice: as lived (the simulated lead time) and as promised (each need's promised "
-                    "working days against single's, weighted by its demand), because a published time "
-                    "reduction may be either; the source says 办理时间 without saying which.",
+                    labels.say(
+                        "Reported: {source}. The model is not tuned to these numbers; the gap is the "
+                        "finding. Each stage of the reform against single, with its 95 % interval. Time is "
+                        "given twice: as lived (the simulated lead time) and as promised (each need's "
+                        "promised working days against single's, weighted by its demand), because a "
+                        "published time reduction may be either; the source says 办理时间 without saying "
+                        "which.",
+                        source=conf.published.source,
+                    ),
                 ),
-                render.Block("table", table),
+                render.Block("table", labels.frame(table)),
             ]
         means = compared[compared["metric"].isin(HEADLINE)]
         out += [
-            render.Block("h2", "Each design against single"),
+            render.Block("h2", labels.say("Each design against single")),
             render.Block("p", _changes_text(means, labels)),
             render.Block("table", tables.attribution_table(means, labels)),
             fig("lever_attribution", charts.design_changes(means, palette, labels)),
@@ -228,106 +277,151 @@ def _blocks(collected: Collected, sweep: Path, figures: Path, labels: Labels) ->
         presets = configs[configs["design"].isin(list(PRESETS))]
         shown = presets if not presets.empty else configs
         out += [
-            render.Block("h2", "Staffing"),
+            render.Block("h2", labels.say("Staffing")),
             render.Block(
                 "p",
-                "Mean lead time (working days, 95 % CI) at each staffing level, every pool's headcount "
-                "times the level; the people counted are those of the pools the design gives work.",
+                labels.say(
+                    "Mean lead time (working days, 95 % CI) at each staffing level, every pool's headcount "
+                    "times the level; the people counted are those of the pools the design gives work."
+                ),
             ),
-            render.Block("table", labels.frame(tables.staffing_table(configs))),
+            render.Block("table", labels.frame(tables.staffing_table(configs, labels))),
             fig(
                 "lead_time_vs_staffing", staffing_charts.lead_time_vs_headcount(shown, limit, palette, labels)
             ),
             fig(
                 "utilisation",
                 staffing_charts.utilisation_heatmap(shown, labels),
-                "Read across a row: the staffing level at which a pool drops below 85 %.",
+                labels.say("Read across a row: the staffing level at which a pool drops below 85 %."),
             ),
         ]
     if sensitivity:
         out += sections.sensitivity_blocks(sensitivity, labels, fig)
-    out += sections.provenance_blocks(conf.scenario, sensitivity)
+    out += sections.provenance_blocks(conf.scenario, sensitivity, labels)
     if conf.targets.any:
         out += [
-            render.Block("h2", "Against the targets"),
+            render.Block("h2", labels.say("Against the targets")),
             render.Block(
                 "p",
-                "Each configuration judged by the conservative end of each measure's 95 % interval, as "
-                "the staffing search judges (a case still open at the end counts as late).",
+                labels.say(
+                    "Each configuration judged by the conservative end of each measure's 95 % interval, as "
+                    "the staffing search judges (a case still open at the end counts as late)."
+                ),
             ),
-            render.Block("table", labels.frame(tables.targets_table(reps, conf.targets))),
+            render.Block("table", labels.frame(tables.targets_table(reps, conf.targets, labels))),
         ]
     decisions = _read_base(collected, at_base, "decisions", None)
     out += [
-        render.Block("h2", "Statutory and committed limits"),
+        render.Block("h2", labels.say("Statutory and committed limits")),
         render.Block(
             "p",
-            "Share of item decisions within the item's statutory limit (法定时限) and within its "
-            "committed limit (承诺时限), counted in working days from when the item could start "
-            "(accepted, and its prerequisites' outputs available) to its decision, at the base "
-            "staffing (all replications); the items that miss either in more than one decision in a "
-            "hundred are named. Offices report the statutory limit by the law's clock, which stops for "
-            "expert review, testing, inspection and hearings (行政许可法 art. 45) and while the applicant "
-            "gathers supplementary documents (补正): the steps a scenario marks `counted: false`.",
+            labels.say(
+                "Share of item decisions within the item's statutory limit (法定时限) and within its "
+                "committed limit (承诺时限), counted in working days from when the item could start "
+                "(accepted, and its prerequisites' outputs available) to its decision, at the base "
+                "staffing (all replications); the items that miss either in more than one decision in a "
+                "hundred are named. Offices report the statutory limit by the law's clock, which stops for "
+                "expert review, testing, inspection and hearings (行政许可法 art. 45) and while the "
+                "applicant gathers supplementary documents (补正): the steps a scenario marks "
+                "`counted: false`."
+            ),
         ),
         render.Block("table", labels.frame(tables.compliance_table(decisions, conf.scenario.warmup, labels))),
     ]
     cases = _read_base(
-        collected, at_base, "cases", ["design", "need", "arrival", "lead_time_working_days", "finished"]
+        collected,
+        at_base,
+        "cases",
+        [
+            "design",
+            "need",
+            "arrival",
+            "lead_time_working_days",
+            "finished",
+            "documents",
+            "distinct_documents",
+        ],
     )
     cases = cases[(cases["arrival"] >= conf.scenario.warmup) & cases["finished"]]
     out += [
-        render.Block("h2", "Where the lead time goes"),
+        render.Block("h2", labels.say("The checklist")),
         render.Block(
             "p",
-            "Each case's lead time split into its parts along the path that finished last (the "
-            "item whose result came last, through the items it waited for), so the parts add up to "
-            "the lead time; mean calendar days with 95 % intervals, at the base staffing. The "
-            "applicant's own time (fixing a rejected dossier, coming when the windows open, coming "
-            "for a result) and delivery are parts no staffing removes.",
+            labels.say(
+                "The distinct documents each need asks for (one document is one, wherever it is named: "
+                "the length of its merged checklist) beside the documents an applicant hands over under "
+                "each design, counting every copy and every return with a fixed dossier (mean per "
+                "applicant, at the base staffing). The gap is what a merged checklist, data sharing and "
+                "held documents can remove; applicants found by shared data hand over none."
+            ),
+        ),
+        render.Block("table", labels.frame(tables.checklist_table(cases))),
+        render.Block("h2", labels.say("Where the lead time goes")),
+        render.Block(
+            "p",
+            labels.say(
+                "Each case's lead time split into its parts along the path that finished last (the "
+                "item whose result came last, through the items it waited for), so the parts add up to "
+                "the lead time; mean calendar days with 95 % intervals, at the base staffing. The "
+                "applicant's own time (fixing a rejected dossier, coming when the windows open, coming "
+                "for a result) and delivery are parts no staffing removes."
+            ),
         ),
         render.Block("table", labels.frame(tables.breakdown_table(configs_base))),
         fig("lead_time_breakdown", charts.lead_time_breakdown(configs_base, labels)),
-        render.Block("h2", "Promised against lived time"),
+        render.Block("h2", labels.say("Promised against lived time")),
         render.Block(
             "p",
-            "What the office promises (the limits it works to: each item's one after another when "
-            "items wait for each other, the longest chain of prerequisites in parallel, a bundle's own "
-            "committed limit when it has one) beside what applicants live, both in working days. A "
-            "promise runs from acceptance; lived time also holds the trips, queues and fixes before "
-            "it and the delivery after. Published reductions of 办理时限 are reductions of promises.",
+            labels.say(
+                "What the office promises (the limits it works to: each item's one after another when "
+                "items wait for each other, the longest chain of prerequisites in parallel, a bundle's own "
+                "committed limit when it has one) beside what applicants live, both in working days. A "
+                "promise runs from acceptance; lived time also holds the trips, queues and fixes before "
+                "it and the delivery after. Published reductions of 办理时限 are reductions of promises."
+            ),
         ),
         render.Block("table", labels.frame(tables.promise_table(cases, promised))),
     ]
-    out += sections.request_blocks(collected, conf, fig)
+    out += sections.request_blocks(collected, conf, fig, labels)
     out += [
-        render.Block("h2", "Lead-time distribution"),
+        render.Block("h2", labels.say("Lead-time distribution")),
         fig("lead_time_ecdf", charts.lead_time_ecdf(cases, palette, limit, labels)),
-        render.Block("h2", "Scenario and staffing used"),
+        render.Block("h2", labels.say("Scenario and staffing used")),
         render.Block(
             "p",
-            "Headcount of each staff pool the scenario uses, at each staffing level (every pool "
-            "times the level, rounded half up, at least one: a small pool moves in whole people).",
+            labels.say(
+                "Headcount of each staff pool the scenario uses, at each staffing level (every pool "
+                "times the level, rounded half up, at least one: a small pool moves in whole people)."
+            ),
         ),
-        render.Block("table", labels.frame(tables.staff_table(by_scale))),
+        render.Block("table", labels.frame(tables.staff_table(by_scale, labels))),
         render.Block(
             "p",
-            "The busiest pool of each configuration (the bottleneck), utilisation with its 95 % interval:",
+            labels.say(
+                "The busiest pool of each configuration (the bottleneck), utilisation with its 95 % interval:"
+            ),
         ),
         render.Block("table", labels.frame(tables.busiest_table(configs))),
-        render.Block("p", "Demand: applicants of each need per open hour, and the items each need holds."),
+        render.Block(
+            "p", labels.say("Demand: applicants of each need per open hour, and the items each need holds.")
+        ),
         render.Block("table", labels.frame(tables.demand_table(conf, labels))),
     ]
     if not collected.missing.empty:
-        out += [render.Block("h2", "Missing or failed runs"), render.Block("table", collected.missing)]
+        out += [
+            render.Block("h2", labels.say("Missing or failed runs")),
+            render.Block("table", labels.frame(collected.missing)),
+        ]
     out += [
-        render.Block("h2", "Regenerate every number"),
+        render.Block("h2", labels.say("Regenerate every number")),
         render.Block("code", reproduce_command(sweep)),
         render.Block(
             "p",
-            "Tidy tables with code names: `collected/runs.csv` (a row per configuration), "
-            "`collected/replications.csv` (a row per replication); each job folder keeps its `.hydra/` "
-            "config and parquet tables.",
+            labels.say(
+                "Tidy tables with code names: `collected/runs.csv` (a row per configuration), "
+                "`collected/replications.csv` (a row per replication); each job folder keeps its `.hydra/` "
+                "config and parquet tables."
+            ),
         ),
     ]
     return out
@@ -335,7 +429,7 @@ def _blocks(collected: Collected, sweep: Path, figures: Path, labels: Labels) ->
 
 def _changes_text(means: pd.DataFrame, labels: Labels) -> str:
     """What the design comparison shows, and where a design alone shows nothing."""
-    text = (
+    text = labels.say(
         "Change against single, paired by replication. The reform's stages switch several levers at "
         "once (one window; bundled; the full standard); a design named after one lever switches that "
         "lever alone, which misleads where levers interact: the Shapley values share the whole "
@@ -347,11 +441,11 @@ def _changes_text(means: pd.DataFrame, labels: Labels) -> str:
         if ((g["reduction_ci_low"] <= 0) & (g["reduction_ci_high"] >= 0)).all()
     ]
     if flat:
-        text += (
-            f" No measurable change from {', '.join(labels.design(d) for d in flat)}: alone, "
-            "such a design meets nothing it can act on (a merged checklist with no one window to take it, "
-            "results by post that no one waits for); its effect shows with the others, in the Shapley "
-            "values' range."
+        text += labels.say(
+            " No measurable change from {designs}: alone, such a design meets nothing it can act on (a "
+            "merged checklist with no one window to take it, results by post that no one waits for); its "
+            "effect shows with the others, in the Shapley values' range.",
+            designs=labels.say(", ").join(labels.design(d) for d in flat),
         )
     return text
 
@@ -439,12 +533,22 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("sweep", type=Path, help="a multirun folder (hydra.sweep.dir)")
     parser.add_argument(
-        "--lang", choices=LANGUAGES, default="en", help="display labels (configs/labels.yaml); default en"
+        "--lang",
+        choices=LANGUAGES,
+        default="en",
+        help="the report's language: en writes report.md and report.html, zh writes report.zh.md and "
+        "report.zh.html beside them (prose, tables, charts and labels in Chinese); default en",
     )
     args = parser.parse_args(argv)
     if not (args.sweep / "multirun.yaml").exists():
         parser.error(f"{args.sweep} is not a multirun folder (no multirun.yaml)")
     path = build(args.sweep, args.lang)
+    if phrases.MISSING:
+        print(
+            f"warning: {len(phrases.MISSING)} phrase(s) have no Chinese yet (sim/analysis/phrases.py) "
+            "and are shown in English: " + "; ".join(sorted(phrases.MISSING))[:2000],
+            file=sys.stderr,
+        )
     print(f"report: {path.resolve()}", file=sys.stdout)
     return 0
 

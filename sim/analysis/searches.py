@@ -32,15 +32,17 @@ def blocks(summaries: list[dict], figures: Path, labels: Labels) -> list[render.
         return labels.design(summary["design"])
 
     out = [
-        render.Block("h2", "Cheapest staffing that meets the targets"),
+        render.Block("h2", labels.say("Cheapest staffing that meets the targets")),
         render.Block(
             "p",
-            "Per design, the least-cost headcount found by greedy marginal allocation from a roomy "
-            "start (every pool offered at most 85 % of its hours), trimmed and traded for cheaper "
-            "people, then again on twice the replications (sim/experiment/staffing.py). A target is "
-            "met when the conservative end of its 95 % interval is on the right side of it. Cost is "
-            "the headcount unless costs say otherwise; pools the design gives no work (a signing step "
-            "it cuts) keep their configured headcount and are not counted.",
+            labels.say(
+                "Per design, the least-cost headcount found by greedy marginal allocation from a roomy "
+                "start (every pool offered at most 85 % of its hours), trimmed and traded for cheaper "
+                "people, then again on twice the replications (sim/experiment/staffing.py). A target is "
+                "met when the conservative end of its 95 % interval is on the right side of it. Cost is "
+                "the headcount unless costs say otherwise; pools the design gives no work (a signing step "
+                "it cuts) keep their configured headcount and are not counted."
+            ),
         ),
     ]
     if feasible:
@@ -50,18 +52,21 @@ def blocks(summaries: list[dict], figures: Path, labels: Labels) -> list[render.
                 {"pool": labels.pool(p)} | {name(s): s["search"]["staffing"].get(p, "") for s in feasible}
                 for p in pools
             ]
-            + [{"pool": "cost"} | {name(s): f"{s['search']['cost']:g}" for s in feasible}]
-            + [{"pool": "staffings judged"} | {name(s): s["search"]["evaluations"] for s in feasible}]
+            + [{"pool": labels.say("cost")} | {name(s): f"{s['search']['cost']:g}" for s in feasible}]
+            + [
+                {"pool": labels.say("staffings judged")}
+                | {name(s): s["search"]["evaluations"] for s in feasible}
+            ]
         )
-        out.append(render.Block("table", table))
+        out.append(render.Block("table", labels.frame(table)))
     rows = [
         {
             "design": s["design"],
-            "target": c["target"],
+            "target": labels.say(c["target"]),
             "goal": f"{c['goal']:g}",
             "achieved (mean)": f"{c['mean']:.3g}",
             "interval end judged": f"{c['bound']:.3g}",
-            "met": "yes" if c["met"] else "no",
+            "met": labels.say("yes" if c["met"] else "no"),
         }
         for s in summaries
         for c in s["search"]["checks"]
@@ -69,19 +74,23 @@ def blocks(summaries: list[dict], figures: Path, labels: Labels) -> list[render.
     out.append(render.Block("table", labels.frame(pd.DataFrame(rows))))
     for s in summaries:
         if s["search"]["staffing"] is None:
-            out.append(render.Block("p", f"**{name(s)}**: {s['search']['why']}."))
+            out.append(
+                render.Block("p", labels.say("**{design}**: {why}.", design=name(s), why=s["search"]["why"]))
+            )
     if feasible:
         out += [
-            render.Block("h2", "What one more person buys"),
+            render.Block("h2", labels.say("What one more person buys")),
             render.Block(
                 "p",
-                "The cheapest staffing with one more person in one pool, judged on the same replications: "
-                "the first target's measure (mean) and its change.",
+                labels.say(
+                    "The cheapest staffing with one more person in one pool, judged on the same "
+                    "replications: the first target's measure (mean) and its change."
+                ),
             ),
-            render.Block("table", _one_more(feasible, labels)),
+            render.Block("table", labels.frame(_one_more(feasible, labels))),
         ]
     charts.save(staffing_charts.staffing_tradeoff(summaries, labels), figures, "staffing_tradeoff")
-    out.append(render.Block("figure", "figures/staffing_tradeoff.png"))
+    out.append(render.Block("figure", f"{figures.name}/staffing_tradeoff.png"))
     return out
 
 

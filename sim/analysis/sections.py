@@ -41,24 +41,29 @@ def journey_blocks(collected, at_base, designs, conf, palette, labels, fig) -> l
     trips = {d: int(runs[d].cases.set_index("case").loc[case, "trips"]) for d in paths}
     queues = pd.DataFrame({d: journeys.queue_by_hour(runs[d]) for d in designs if d in runs})
     return [
-        render.Block("h2", JOURNEY),
+        render.Block("h2", labels.say(JOURNEY)),
         render.Block(
             "p",
-            f"The applicant of replication 0 whose lead time is the median of the need with the most "
-            f"items ({labels.of('needs', need)}), served under each design: the same person with the same "
-            "work (common random numbers). Each lane is a place the case went through.",
+            labels.say(
+                "The applicant of replication 0 whose lead time is the median of the need with the most "
+                "items ({need}), served under each design: the same person with the same work (common "
+                "random numbers). Each lane is a place the case went through.",
+                need=labels.of("needs", need),
+            ),
         ),
         fig("journey", journey_charts.swimlane(paths, trips, labels)),
         fig(
             "process_map",
             journey_charts.process_map(conf.scenario, need, labels),
-            "The items of the need, what each waits for, and the department that decides it.",
+            labels.say("The items of the need, what each waits for, and the department that decides it."),
         ),
-        render.Block("h2", "Queue at the windows over the day"),
+        render.Block("h2", labels.say("Queue at the windows over the day")),
         render.Block(
             "p",
-            "Applicants waiting at any window, averaged over each hour of the working days of "
-            "replication 0 after the warm-up: when to open more windows.",
+            labels.say(
+                "Applicants waiting at any window, averaged over each hour of the working days of "
+                "replication 0 after the warm-up: when to open more windows."
+            ),
         ),
         fig("queue_by_hour", journey_charts.queue_by_hour(queues, palette, labels)),
     ]
@@ -66,29 +71,36 @@ def journey_blocks(collected, at_base, designs, conf, palette, labels, fig) -> l
 
 def sensitivity_blocks(sensitivity: dict, labels: Labels, fig) -> list[render.Block]:
     out = [
-        render.Block("h2", "Sensitivity to the estimates"),
+        render.Block("h2", labels.say("Sensitivity to the estimates")),
         render.Block(
             "p",
-            "Each estimate multiplied low and high (configs/sensitivity/), the others as configured; "
-            "reduction of each reformed design against single, paired by replication. An estimate "
-            "that only a lever of the full standard uses (the one-time notice's factor, the one "
-            "form's share, false commitments) moves only the full standard.",
+            labels.say(
+                "Each estimate multiplied low and high (configs/sensitivity/), the others as configured; "
+                "reduction of each reformed design against single, paired by replication. An estimate "
+                "that only a lever of the full standard uses (the one-time notice's factor, the one "
+                "form's share, false commitments) moves only the full standard."
+            ),
         ),
     ]
     for design, (table, base) in sensitivity.items():
         out += [
             render.Block(
-                "table", tables.sensitivity_table(table, base).rename(columns={"case": labels.design(design)})
+                "table",
+                labels.frame(
+                    tables.sensitivity_table(table, base, labels).rename(
+                        columns={"case": labels.design(design)}
+                    )
+                ),
             ),
             fig(
                 "tornado" if design == "bundled" else f"tornado_{design}",
-                charts.tornado(table, base, labels.design(design)),
+                charts.tornado(table, base, labels.design(design), labels),
             ),
         ]
     return out
 
 
-def request_blocks(collected: Collected, conf: SimConfig, fig) -> list[render.Block]:
+def request_blocks(collected: Collected, conf: SimConfig, fig, labels: Labels) -> list[render.Block]:
     """Requests through the tiers per configuration of the sweep, beside the published counts."""
     reps = collected.replications
     if "request_days_mean" not in reps:
@@ -101,24 +113,28 @@ def request_blocks(collected: Collected, conf: SimConfig, fig) -> list[render.Bl
     table = tables.pooled(reps.assign(all="all runs"), by=tuple(varied) or ("all",))
     names = {k: k.removeprefix("scenario.requests.").removeprefix("scenario.") for k in varied}
     table["configuration"] = [
-        ", ".join(f"{names[k]}={row[k]}" for k in varied) or "all runs" for _, row in table.iterrows()
+        ", ".join(f"{names[k]}={row[k]}" for k in varied) or labels.say("all runs")
+        for _, row in table.iterrows()
     ]
     published = conf.published
     n = "/".join(map(str, sorted(set(table["n"].astype(int)))))
     out = [
-        render.Block("h2", "Requests through the tiers"),
+        render.Block("h2", labels.say("Requests through the tiers")),
         render.Block(
             "p",
-            "Per configuration, over requests arriving after the warm-up: requests per run, the share "
-            "closed by the horizon and the share closed unresolved (hard requests told their policy "
-            f"change will not come), each with its 95 % interval over the configuration's {n} "
-            "replications, working days to close (mean with 95 % CI, and P90), the tier each "
-            "reached, the share with a department part past its supervision deadline, the share of firms "
-            "satisfied (an explicit assumption of the scenario, not data), and utilisation of the "
-            "specialists, the coordinators and the meeting's seats.",
+            labels.say(
+                "Per configuration, over requests arriving after the warm-up: requests per run, the share "
+                "closed by the horizon and the share closed unresolved (hard requests told their policy "
+                "change will not come), each with its 95 % interval over the configuration's {n} "
+                "replications, working days to close (mean with 95 % CI, and P90), the tier each "
+                "reached, the share with a department part past its supervision deadline, the share of "
+                "firms satisfied (an explicit assumption of the scenario, not data), and utilisation of "
+                "the specialists, the coordinators and the meeting's seats.",
+                n=n,
+            ),
         ),
-        render.Block("table", tables.requests_table(table, published)),
-        fig("request_close_by_class", charts.request_close_by_class(table)),
+        render.Block("table", labels.frame(tables.requests_table(table, published, labels))),
+        fig("request_close_by_class", charts.request_close_by_class(table, labels)),
     ]
     overdue = [
         c for c in table.columns if c.startswith("overdue_parts:") and not c.endswith(("ci_low", "ci_high"))
@@ -127,22 +143,28 @@ def request_blocks(collected: Collected, conf: SimConfig, fig) -> list[render.Bl
         counts = table.set_index("configuration")[overdue].rename(columns=lambda c: c.split(":", 1)[1])
         out += [
             render.Block(
-                "p", "Department parts past their supervision deadline, per run (mean over replications):"
+                "p",
+                labels.say(
+                    "Department parts past their supervision deadline, per run (mean over replications):"
+                ),
             ),
-            render.Block("table", counts.round(1).reset_index()),
+            render.Block("table", labels.frame(counts.round(1).reset_index())),
         ]
     if published is not None and published.requests is not None:
         out.append(
             render.Block(
                 "p",
-                f"Reported: {published.source}. The scenario's request rates are set from the reported "
-                "count over the reporting window; closure and satisfaction are outputs, not tuned.",
+                labels.say(
+                    "Reported: {source}. The scenario's request rates are set from the reported count over "
+                    "the reporting window; closure and satisfaction are outputs, not tuned.",
+                    source=published.source,
+                ),
             )
         )
     return out
 
 
-def provenance_blocks(scenario: Scenario, sensitivity: dict) -> list[render.Block]:
+def provenance_blocks(scenario: Scenario, sensitivity: dict, labels: Labels) -> list[render.Block]:
     """Where the scenario's inputs come from (its ``provenance``), the estimates that move the
     headline most first, when the sensitivity study ran; a catalogue's items and departments
     that none of the scenario's needs uses are left out."""
@@ -161,15 +183,21 @@ def provenance_blocks(scenario: Scenario, sensitivity: dict) -> list[render.Bloc
         return []
     tags = pd.Series([s.tag.value for s in provenance.values()]).value_counts()
     return [
-        render.Block("h2", "Where the inputs come from"),
+        render.Block("h2", labels.say("Where the inputs come from")),
         render.Block(
             "p",
-            f"{len(provenance)} inputs described by the scenario: {tags.get('S', 0)} sourced (S), "
-            f"{tags.get('R', 0)} recalled from a statute or figure not retrieved (R: verify before citing), "
-            f"{tags.get('E', 0)} estimates (E). A key with * covers every name there; a named key is its "
-            "exception. Where the sensitivity study ran (+experiment=sensitivity), an estimate's row says "
-            "how many points the lived-time reduction moved between its low and high case; those rows "
-            "come first, the largest first.",
+            labels.say(
+                "{n} inputs described by the scenario: {sourced} sourced (S), {recalled} recalled from a "
+                "statute or figure not retrieved (R: verify before citing), {estimates} estimates (E). A "
+                "key with * covers every name there; a named key is its exception. Where the sensitivity "
+                "study ran (+experiment=sensitivity), an estimate's row says how many points the "
+                "lived-time reduction moved between its low and high case; those rows come first, the "
+                "largest first.",
+                n=len(provenance),
+                sourced=tags.get("S", 0),
+                recalled=tags.get("R", 0),
+                estimates=tags.get("E", 0),
+            ),
         ),
-        render.Block("table", tables.provenance_table(provenance, sensitivity)),
+        render.Block("table", labels.frame(tables.provenance_table(provenance, sensitivity, labels))),
     ]

@@ -21,6 +21,7 @@ from sim.analysis.compare import HEADLINE
 from sim.analysis.labels import Labels
 from sim.domain.design import PRESETS, Design
 from sim.domain.untrusted import write_csv
+from sim.experiment.attribution import flagged
 from sim.experiment.output import DONE, damage
 from sim.experiment.stats import t_interval
 
@@ -94,7 +95,14 @@ def shapley(rows: pd.DataFrame, metrics: tuple[str, ...]) -> pd.DataFrame:
 
 
 def blocks(orderings: pd.DataFrame, figures: Path, regenerate: str, labels: Labels) -> list[render.Block]:
-    """The Shapley section: values with intervals, the range of effects met, and the chart."""
+    """The Shapley section: values with intervals, the range of effects met, and the chart;
+    pairs whose orderings pass through a broken office (``flagged``) are named and left out of
+    the values while two pairs or more remain."""
+    broken = flagged(orderings)
+    whole = orderings["pair"].nunique()
+    kept = orderings[~orderings["pair"].isin(broken["pair"])]
+    if kept["pair"].nunique() >= 2:
+        orderings = kept
     values = shapley(orderings, HEADLINE)
     steps = marginals(orderings, HEADLINE)
     sweep = figures.parent
@@ -118,24 +126,62 @@ def blocks(orderings: pd.DataFrame, figures: Path, regenerate: str, labels: Labe
         orderings["pair"].nunique(),
         orderings["replication"].nunique(),
     )
-    text = (
-        f"Each lever switched on one at a time from {labels.design(start)} to {labels.design(towards)}, "
-        f"in {n} sampled orderings "
-        f"({pairs} antithetic pairs: an ordering and its reverse), {reps // max(pairs, 1)} replication(s) "
-        "per design along each, on common random numbers. A lever's value is its effect averaged over "
-        "the orderings (its Shapley value), in percentage points of the start's mean: the values add "
-        "up to the total reduction. Intervals are 95 % t intervals across pairs; after the semicolon, "
-        "the smallest and largest effect met in one ordering. A wide range is an interaction: the "
-        "lever's effect depends on which others are already on (a merged checklist without data "
-        "sharing holds items back; with it, it saves trips)."
+    text = labels.say(
+        "Each lever switched on one at a time from {start} to {towards}, in {n} sampled orderings ({pairs} "
+        "antithetic pairs: an ordering and its reverse), {reps} replication(s) per design along each, on "
+        "common random numbers. A lever's value is its effect averaged over the orderings (its Shapley "
+        "value), in percentage points of the start's mean: the values add up to the total reduction. "
+        "Intervals are 95 % t intervals across pairs; after the semicolon, the smallest and largest "
+        "effect met in one ordering. A wide range is an interaction: the lever's effect depends on which "
+        "others are already on (a merged checklist without data sharing holds items back; with it, it "
+        "saves trips).",
+        start=labels.design(start),
+        towards=labels.design(towards),
+        n=n,
+        pairs=pairs,
+        reps=reps // max(pairs, 1),
     )
     if left_out:
-        named = ", ".join(labels.of("levers", lever) for lever in left_out)
-        text += f" Left out, as they cannot act on this scenario (value exactly 0): {named}."
+        text += labels.say(
+            " Left out, as they cannot act on this scenario (value exactly 0): {named}.",
+            named=labels.say(", ").join(labels.of("levers", lever) for lever in left_out),
+        )
     return [
-        render.Block("h2", "Which lever gives how much (Shapley values)"),
+        render.Block("h2", labels.say("Which lever gives how much (Shapley values)")),
         render.Block("p", text),
-        render.Block("table", labels.frame(tables.shapley_table(values))),
-        render.Block("figure", "figures/shapley.png"),
+        *_broken_blocks(broken, whole, orderings["pair"].nunique() < whole, labels),
+        render.Block("table", labels.frame(tables.shapley_table(values, labels))),
+        render.Block("figure", f"{figures.name}/shapley.png"),
         render.Block("code", regenerate),
     ]
+
+
+def _broken_blocks(broken: pd.DataFrame, pairs: int, left_out: bool, labels: Labels) -> list[render.Block]:
+    """The orderings that passed through a broken office, what that means, and whether their
+    pairs were left out of the values."""
+    if broken.empty:
+        return []
+    text = labels.say(
+        "Flagged: {n} ordering(s) of {pairs} pair(s) pass through a design that leaves cases unfinished "
+        "or offers a pool its staffed hours or more (a merged checklist handed to one department's "
+        "window before the one-stop window opens, say). Such a step measures a queue that grows "
+        "without end, not the lever: its effect would be an artefact.",
+        n=len(broken),
+        pairs=pairs,
+    ) + labels.say(
+        " Their pairs are left out of the values below."
+        if left_out
+        else " Fewer than two pairs would remain without them, so the values below include them: read "
+        "them as the sweep's, not the levers'; more pairs, or more staff, give values to cite."
+    )
+    table = pd.DataFrame(
+        {
+            "ordering": broken["ordering"],
+            "after lever": [labels.of("levers", lever) for lever in broken["lever"]],
+            "position": broken["position"],
+            "cases finished": [f"{100 * f:.1f} %" for f in broken["finished"]],
+            "busiest pool": broken["pool"],
+            "offered load": [f"{100 * load:.0f} %" for load in broken["load"]],
+        }
+    )
+    return [render.Block("p", text), render.Block("table", labels.frame(table))]

@@ -28,7 +28,7 @@ def lead_time_vs_headcount(
                 style,
                 marker="o",
                 color=palette[design],
-                label=f"{labels.design(design)} ({name})",
+                label=f"{labels.design(design)} ({labels.say(name)})",
             )
             ax.fill_between(
                 g["headcount"],
@@ -41,16 +41,16 @@ def lead_time_vs_headcount(
     if limit_days is not None:
         ax.axhline(limit_days, color="#d62728", linewidth=1)
         ax.annotate(
-            f"statutory limit of the slowest item ({limit_days:g} working days)",
+            labels.say("statutory limit of the slowest item ({days} working days)", days=f"{limit_days:g}"),
             (0.01, limit_days),
             xycoords=("axes fraction", "data"),
             va="bottom",
             fontsize=8,
             color="#d62728",
         )
-    ax.set_xlabel("staff in the pools the design uses (people)")
-    ax.set_ylabel("lead time per applicant (working days)")
-    ax.set_title("Lead time against staff (bands: 95 % CI)")
+    ax.set_xlabel(labels.say("staff in the pools the design uses (people)"))
+    ax.set_ylabel(labels.say("lead time per applicant (working days)"))
+    ax.set_title(labels.say("Lead time against staff (bands: 95 % CI)"))
     ax.legend(fontsize=7, frameon=False, loc="center left", bbox_to_anchor=(1, 0.5))
     return fig
 
@@ -100,11 +100,12 @@ def utilisation_heatmap(configs: pd.DataFrame, labels: Labels) -> plt.Figure:
                 )
         ax.set_xticks(range(len(scales)), [f"×{s:g}" for s in scales], fontsize=8)
         ax.set_title(wrap(labels.design(design), 18), fontsize=9)
-        ax.set_xlabel("staffing", fontsize=8)
+        ax.set_xlabel(labels.say("staffing"), fontsize=8)
         ax.spines[:].set_visible(False)
     axes[0][0].set_yticks(range(len(pools)), [labels.pool(p) for p in pools], fontsize=8)
     fig.suptitle(
-        "Utilisation of each staff pool (%); outlined: at or above 85 %, where queues grow fast", fontsize=10
+        labels.say("Utilisation of each staff pool (%); outlined: at or above 85 %, where queues grow fast"),
+        fontsize=10,
     )
     fig.tight_layout()
     return fig
@@ -138,10 +139,10 @@ def staffing_tradeoff(summaries: list[dict], labels: Labels) -> plt.Figure:
                 [s["search"]["cost"]], [checks[0]["mean"]], s=90, facecolors="none", edgecolors="black"
             )
     if goal is not None:
-        ax.axhline(goal, color="#d62728", linewidth=1, label=f"target ({goal:g})")
-    ax.set_xlabel("staff cost (headcount unless costs are set)")
-    ax.set_ylabel(target)
-    ax.set_title("Staffings the search judged (ringed: the cheapest meeting the targets)")
+        ax.axhline(goal, color="#d62728", linewidth=1, label=labels.say("target ({goal})", goal=f"{goal:g}"))
+    ax.set_xlabel(labels.say("staff cost (headcount unless costs are set)"))
+    ax.set_ylabel(labels.say(target))
+    ax.set_title(labels.say("Staffings the search judged (ringed: the cheapest meeting the targets)"))
     ax.legend(fontsize=8, frameon=False)
     return fig
 

@@ -51,7 +51,7 @@ def pooled(reps: pd.DataFrame, by: tuple[str, ...] = ("design", "staffing_scale"
     return pd.DataFrame(rows)
 
 
-def targets_table(reps: pd.DataFrame, targets: Targets) -> pd.DataFrame:
+def targets_table(reps: pd.DataFrame, targets: Targets, labels: Labels) -> pd.DataFrame:
     """Each design and staffing level judged against the targets as the staffing search judges
     them (the conservative end of each measure's 95 % interval)."""
     rows = []
@@ -64,18 +64,18 @@ def targets_table(reps: pd.DataFrame, targets: Targets) -> pd.DataFrame:
                     "target": f"{c.target} {c.goal:g}",
                     "achieved (mean)": f"{c.mean:.3g}",
                     "interval end judged": f"{c.bound:.3g}",
-                    "met": "yes" if c.met else "no",
+                    "met": labels.say("yes" if c.met else "no"),
                 }
             )
     return pd.DataFrame(rows)
 
 
-def requests_table(t: pd.DataFrame, published) -> pd.DataFrame:
+def requests_table(t: pd.DataFrame, published, labels: Labels) -> pd.DataFrame:
     rows = []
     if published is not None and published.requests is not None:
         rows.append(
             {
-                "configuration": "reported",
+                "configuration": labels.say("reported"),
                 "requests": f"{published.requests:,}",
                 "closed by horizon": f"{100 * published.requests_closed / published.requests:.1f} %"
                 if published.requests_closed is not None
@@ -136,16 +136,17 @@ def sensitivity(reps: pd.DataFrame, design: str) -> tuple[pd.DataFrame, pd.DataF
     return pd.concat(rows, ignore_index=True), base
 
 
-def sensitivity_table(table: pd.DataFrame, base: pd.DataFrame) -> pd.DataFrame:
+def sensitivity_table(table: pd.DataFrame, base: pd.DataFrame, labels: Labels) -> pd.DataFrame:
+    """A row per case (the base, each estimate low and high), a column per measure: the reduction."""
     out = []
     for metric in HEADLINE:
         row = {
-            "metric": charts.HEADLINE_NAMES[metric],
-            "base": f"{-100 * base.set_index('metric').loc[metric, 'reduction']:+.1f} %",
+            "metric": labels.of("measures", charts.HEADLINE_NAMES[metric]),
+            labels.say("base"): f"{-100 * base.set_index('metric').loc[metric, 'reduction']:+.1f} %",
         }
         g = table[table["metric"] == metric]
         for r in g.itertuples():
-            row[f"{r.parameter} {r.level}"] = f"{-100 * r.reduction:+.1f} %"
+            row[f"{r.parameter} {labels.say(r.level)}"] = f"{-100 * r.reduction:+.1f} %"
         out.append(row)
     return pd.DataFrame(out).set_index("metric").T.reset_index().rename(columns={"index": "case"})
 
@@ -162,8 +163,19 @@ def compliance_table(decisions: pd.DataFrame, warmup: float, labels: Labels) -> 
             on_time = h["on_time"].astype(float).mean()
             kept = h.loc[h["committed_days"].notna(), "on_committed"].astype(float)
             if on_time < 0.99 or (len(kept) and kept.mean() < 0.99):
-                within = f"{100 * kept.mean():.0f} % committed" if len(kept) else "no commitment"
-                late.append(f"{labels.of('items', str(item))} ({100 * on_time:.0f} % statutory, {within})")
+                within = (
+                    labels.say("{share} % committed", share=f"{100 * kept.mean():.0f}")
+                    if len(kept)
+                    else labels.say("no commitment")
+                )
+                late.append(
+                    labels.say(
+                        "{item} ({share} % statutory, {within})",
+                        item=labels.of("items", str(item)),
+                        share=f"{100 * on_time:.0f}",
+                        within=within,
+                    )
+                )
         rows.append(
             {
                 "design": design,
@@ -176,7 +188,7 @@ def compliance_table(decisions: pd.DataFrame, warmup: float, labels: Labels) -> 
                 if committed.empty
                 else f"{100 * committed['on_committed'].astype(float).mean():.1f} %",
                 "P90 (working days)": f"{g['working_days'].quantile(0.9):.1f}",
-                "items missing either for more than 1 %": "; ".join(late) or "none",
+                "items missing either for more than 1 %": labels.say("; ").join(late) or labels.say("none"),
             }
         )
     return pd.DataFrame(rows)
@@ -206,54 +218,71 @@ def attribution_table(t: pd.DataFrame, labels: Labels) -> pd.DataFrame:
     return labels.frame(wide.rename_axis(columns=None).reset_index())
 
 
-def shapley_table(values: pd.DataFrame) -> pd.DataFrame:
+def shapley_table(values: pd.DataFrame, labels: Labels) -> pd.DataFrame:
     """Levers by their share of the lead-time reduction, each metric's value with its interval
     and the range of effects met across orderings; the total last."""
     cell = {
-        r.Index: ci(r.value, r.ci_low, r.ci_high, ".1f")
-        + f"; {r.min_effect + 0.0:.1f} to {r.max_effect + 0.0:.1f}"
+        r.Index: labels.say(
+            "{value}; {low} to {high}",
+            value=ci(r.value, r.ci_low, r.ci_high, ".1f"),
+            low=f"{r.min_effect + 0.0:.1f}",
+            high=f"{r.max_effect + 0.0:.1f}",
+        )
         for r in values.set_index(["lever", "metric"]).itertuples()
     }
     metrics = list(dict.fromkeys(values["metric"]))
     levers = values[values["metric"] == metrics[0]].sort_values("value", ascending=False)["lever"]
     levers = [lever for lever in levers if lever != "total"] + ["total"]
     rows = [
-        {"lever": lever} | {charts.HEADLINE_NAMES.get(m, m) + " (pp)": cell[lever, m] for m in metrics}
+        {"lever": lever}
+        | {
+            labels.say(
+                "{measure} (pp)", measure=labels.of("measures", charts.HEADLINE_NAMES.get(m, m))
+            ): cell[lever, m]
+            for m in metrics
+        }
         for lever in levers
     ]
     return pd.DataFrame(rows)
 
 
-def staffing_table(runs: pd.DataFrame) -> pd.DataFrame:
+def staffing_table(runs: pd.DataFrame, labels: Labels) -> pd.DataFrame:
     """Mean lead time with its interval, a row per design, a column per staffing level."""
     col = "lead_time_working_days_mean"
     lead = [
         ci(m, lo, hi, ".1f")
         for m, lo, hi in zip(runs[col], runs[f"{col}:ci_low"], runs[f"{col}:ci_high"], strict=True)
     ]
-    table = runs.assign(lead=lead).pivot(index="design", columns="staffing_scale", values="lead")
+    table = (
+        runs[["design", "staffing_scale"]]
+        .assign(lead=lead)
+        .pivot(index="design", columns="staffing_scale", values="lead")
+    )
     table = table.loc[charts.presets_first(table.index)]
-    table.columns = [f"staff ×{c:g}" for c in table.columns]
+    table.columns = [labels.say("staff ×{scale}", scale=f"{c:g}") for c in table.columns]
     return table.rename_axis(columns=None).reset_index()
 
 
-def staff_table(confs: dict[float, SimConfig]) -> pd.DataFrame:
+def staff_table(confs: dict[float, SimConfig], labels: Labels) -> pd.DataFrame:
     """Headcount of every pool the scenario uses (at its largest shift), a column per staffing
     level; a level that rounding leaves at another level's headcount says so."""
     scales = sorted(confs)
     base = confs[1.0] if 1.0 in confs else confs[scales[0]]
+    columns = {scale: labels.say("staff ×{scale}", scale=f"{scale:g}") for scale in scales}
     rows = []
     for pool in used_pools(base.scenario):
         row = {"pool": pool}
         counts = {scale: headcount(confs[scale].scenario, pool) for scale in scales}
         for scale, n in counts.items():
             same = scale != 1.0 and 1.0 in counts and n == counts[1.0]
-            row[f"staff ×{scale:g}"] = f"{n} (as ×1)" if same else f"{n}"
+            row[columns[scale]] = labels.say("{n} (as ×1)", n=n) if same else f"{n}"
         rows.append(row)
     meeting = base.scenario.requests.meeting
     if base.scenario.requests.classes:
-        text = f"{meeting.capacity} requests every {meeting.every_days:g} days"
-        rows.append({"pool": "joint meeting"} | {f"staff ×{scale:g}": text for scale in scales})
+        text = labels.say(
+            "{capacity} requests every {days} days", capacity=meeting.capacity, days=f"{meeting.every_days:g}"
+        )
+        rows.append({"pool": labels.say("joint meeting")} | {columns[scale]: text for scale in scales})
     return pd.DataFrame(rows)
 
 
@@ -285,7 +314,7 @@ def demand_table(conf: SimConfig, labels: Labels) -> pd.DataFrame:
             {
                 "need": n,
                 "arrivals per open hour": rate,
-                "items": ", ".join(labels.of("items", i) for i in s.needs[n]),
+                "items": labels.say(", ").join(labels.of("items", i) for i in s.needs[n]),
             }
             for n, rate in s.demand.items()
         ]
@@ -329,6 +358,28 @@ def promise_table(cases: pd.DataFrame, promised: dict[str, dict[str, float | Non
     return pd.DataFrame(rows).sort_values(["need", "design"], kind="stable", ignore_index=True)
 
 
+def checklist_table(cases: pd.DataFrame) -> pd.DataFrame:
+    """Per need and design: the distinct documents its checklist asks for (the most common
+    count among its applicants: one found by shared data is asked for none) and the documents
+    handed over per applicant (mean, every copy and return counted)."""
+    rows = []
+    for (need, design), g in cases.groupby(["need", "design"], sort=False, observed=True):
+        asked = g.loc[g["distinct_documents"] > 0, "distinct_documents"]
+        rows.append(
+            {
+                "need": need,
+                "design": design,
+                "distinct documents": int(asked.mode().iloc[0]) if len(asked) else 0,
+                "handed over (mean)": f"{g['documents'].mean():.1f}",
+            }
+        )
+    stage = {d: k for k, d in enumerate(charts.presets_first(cases["design"].unique()))}
+    table = pd.DataFrame(rows)
+    return table.sort_values(
+        ["need", "design"], key=lambda c: c.map(stage) if c.name == "design" else c, ignore_index=True
+    )
+
+
 def promise_reduction(demand: dict[str, float], single: dict | None, bundled: dict | None) -> float | None:
     """The relative cut in promised working days, each need weighted by its demand (needs
     without a promise under either design left out; None when none is left)."""
@@ -339,7 +390,7 @@ def promise_reduction(demand: dict[str, float], single: dict | None, bundled: di
     return 1 - sum(demand[n] * bundled[n] for n in needs) / before if before else None
 
 
-def provenance_table(provenance: dict, sensitivity: dict) -> pd.DataFrame:
+def provenance_table(provenance: dict, sensitivity: dict, labels: Labels) -> pd.DataFrame:
     """A row per described input: its tag, source, and, where the sensitivity study varied its
     estimate, how far the lived-time reduction of each reformed design moved between the
     estimate's low and high case (points); the inputs that move it most first, then estimates,
@@ -359,8 +410,11 @@ def provenance_table(provenance: dict, sensitivity: dict) -> pd.DataFrame:
                 "input": key,
                 "tag": source.tag.value,
                 "source": source.source,
-                "moves lived time": "; ".join(f"{d}: {p:.1f} points" for d, p in moved.items())
-                or ("varied: study not run" if source.varied_by else ""),
+                "moves lived time": labels.say("; ").join(
+                    labels.say("{design}: {points} points", design=labels.design(d), points=f"{p:.1f}")
+                    for d, p in moved.items()
+                )
+                or (labels.say("varied: study not run") if source.varied_by else ""),
                 "_swing": max(moved.values(), default=-1.0),
                 "_tag": "ERS".index(source.tag.value),
             }

@@ -9,6 +9,8 @@ working days of the fitted calendar, as the simulator counts it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -142,30 +144,42 @@ def halves(office: pd.DataFrame, span: float) -> dict[str, tuple[str, bool]]:
     return out
 
 
-def verdict(table: pd.DataFrame) -> str:
+def _english(text: str, **fields: object) -> str:
+    return text.format(**fields) if fields else text
+
+
+def verdict(table: pd.DataFrame, say: Callable[..., str] = _english) -> str:
     """One sentence on the validation: the tolerances kept, those missed, and which of those
-    the log's own halves miss too (beyond what any stationary model can reach on this log)."""
+    the log's own halves miss too (beyond what any stationary model can reach on this log);
+    ``say`` puts each of its phrases in a report's language (``Labels.say``)."""
+
+    def listed(measures) -> str:
+        return say(", ").join(say(m) for m in measures)
+
     if "tolerance" not in table:  # the simulator's own export: held to the span one run falls in
         inside = table["office inside"].eq("yes")
-        missed = ", ".join(table.loc[~inside, "measure"])
-        return (
-            f"The office lies inside the span one run falls in on {inside.sum()} of {len(table)} measures"
-            + (f"; not on {missed}." if missed else ".")
-        )
+        missed = listed(table.loc[~inside, "measure"])
+        return say(
+            "The office lies inside the span one run falls in on {inside} of {n} measures",
+            inside=inside.sum(),
+            n=len(table),
+        ) + (say("; not on {missed}.", missed=missed) if missed else say("."))
     held = table[table["tolerance"] != ""]
     kept = held[held["within tolerance"] == "yes"]
     missed = held[held["within tolerance"] != "yes"]
     if missed.empty:
-        return f"The model keeps all {len(held)} tolerances."
+        return say("The model keeps all {n} tolerances.", n=len(held))
     beyond = missed.loc[missed["attainable"] == "no", "measure"].tolist() if "attainable" in held else []
     short = [m for m in missed["measure"] if m not in beyond]
-    parts = [f"The model keeps {len(kept)} of {len(held)} tolerances"]
+    parts = [say("The model keeps {kept} of {n} tolerances", kept=len(kept), n=len(held))]
     if short:
-        parts.append(f"it misses {', '.join(short)}")
+        parts.append(say("it misses {measures}", measures=listed(short)))
     if beyond:
         verb = "is" if len(beyond) == 1 else "are"
-        parts.append(f"{', '.join(beyond)} {verb} beyond what the log's own halves reach")
-    return "; ".join(parts) + "."
+        parts.append(
+            say(f"{{measures}} {verb} beyond what the log's own halves reach", measures=listed(beyond))
+        )
+    return say("; ").join(parts) + say(".")
 
 
 def judge(
