@@ -23,6 +23,7 @@ from sim.domain.inert import inert
 from sim.domain.loads import offered_loads
 from sim.domain.promises import promised_days
 from sim.experiment.config import SimConfig
+from sim.experiment.environment import environment
 from sim.experiment.replications import Replicated
 from sim.experiment.stats import describe
 
@@ -196,7 +197,7 @@ def write_tables(
     rows = {name: len(df) for name, df in tables.items()}
     rows |= {name: pq.ParquetFile(out / f"{name}.parquet").metadata.num_rows for name in streamed}
     written = {name: {"rows": n, "sha256": file_digest(out / f"{name}.parquet")} for name, n in rows.items()}
-    summary = summary | {"config_sha256": digest, "tables": written}
+    summary = summary | {"config_sha256": digest, "tables": written, "environment": environment()}
     _atomic(out / DONE, lambda tmp: tmp.write_text(json.dumps(summary, indent=2, default=float)))
     (out / ERROR).unlink(missing_ok=True)
     return out, summary
