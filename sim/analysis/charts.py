@@ -48,6 +48,8 @@ plt.rcParams.update(
     {
         "font.family": ["DejaVu Sans", *(f for f in _CJK if f in _INSTALLED)],
         "svg.fonttype": "path",  # text as outlines: the SVG shows the same glyphs anywhere
+        "svg.hashsalt": "sim",  # ids from the content, not from a random salt
+        "pdf.fonttype": 42,  # fonts embedded as TrueType/OpenType, as journals ask
         "figure.dpi": 110,
         "savefig.dpi": 200,
         "font.size": 10,
@@ -73,11 +75,17 @@ def presets_first(designs) -> list[str]:
     return sorted(dict.fromkeys(designs), key=lambda d: stages.index(d) if d in stages else len(stages))
 
 
+# No date or random id in a file: the same figure is the same bytes on every run.
+_FIXED = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None, "ModDate": None}}
+
+
 def save(fig: plt.Figure, directory: Path, name: str) -> list[Path]:
+    """The figure as PNG (for Markdown), SVG (for the HTML page) and PDF (for a journal, its
+    fonts embedded), each the same bytes whenever the figure is the same."""
     directory.mkdir(parents=True, exist_ok=True)
-    paths = [directory / f"{name}.png", directory / f"{name}.svg"]
-    for p in paths:
-        fig.savefig(p, bbox_inches="tight")
+    paths = [directory / f"{name}.{kind}" for kind in _FIXED]
+    for path, metadata in zip(paths, _FIXED.values(), strict=True):
+        fig.savefig(path, bbox_inches="tight", metadata=metadata)
     plt.close(fig)
     return paths
 
