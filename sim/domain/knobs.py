@@ -49,6 +49,23 @@ class Staffing(Value):
         return max(1, math.floor(n * self.scale + 0.5)) if n > 0 else 0
 
 
+# Each estimate's range (multipliers of the configured value) for the uncertainty study, as the
+# one-at-a-time study's low and high cases (configs/sensitivity/) set them: E, like the estimates.
+RANGES = {
+    "intake": [0.5, 1.5],
+    "review": [0.5, 1.5],
+    "p_incomplete": [0.5, 1.5],
+    "prepare": [0.5, 2.0],
+    "pickup_delay": [0.25, 2.0],
+    "mail": [0.25, 3.0],
+    "background": [0.5, 1.2],
+    "booking": [0.5, 2.0],
+    "notice_factor": [0.5, 1.5],
+    "one_form_share": [0.5, 1.5],
+    "p_false": [0.5, 4.0],
+}
+
+
 @dataclass(kw_only=True)
 class Estimates(Value):
     """Multipliers of the scenario's estimated quantities (1 = as configured)."""
@@ -81,9 +98,15 @@ def applied(scenario: Scenario, staffing: Staffing, estimates: Estimates) -> Sce
         scenario = _sized(scenario)
     if staffing.scale != 1:
         scenario = replace(scenario, **_staffed(scenario, staffing.times))
-    if estimates != Estimates():
-        scenario = replace(scenario, **_estimated(scenario, estimates))
-    return scenario
+    return estimated(scenario, estimates)
+
+
+def estimated(scenario: Scenario, estimates: Estimates) -> Scenario:
+    """``scenario`` with its estimated quantities multiplied (itself when all are 1): what a
+    point of the uncertainty study runs."""
+    if estimates == Estimates():
+        return scenario
+    return replace(scenario, **_estimated(scenario, estimates))
 
 
 def staffed_with(scenario: Scenario, counts: dict[str, int]) -> Scenario:
