@@ -74,7 +74,10 @@ def test_a_preset_writes_into_a_folder_named_after_its_scenario(preset):
         with initialize_config_dir(config_dir=CONFIGS, version_base="1.3"):
             cfg = hydra_compose("config", overrides=overrides, return_hydra_config=True)
         folders[scenario] = Path(cfg.hydra.sweep.dir)
-    assert folders["startup"].parts[:2] == ("results", "reform_study" if preset == "attribution" else preset)
+    assert folders["startup"].parts[:2] == (
+        "results",
+        "reform_study" if preset in ("attribution", "uncertainty") else preset,
+    )
     if "scenario" in cfg.hydra.sweeper.params:  # a city sweeps its districts: each job's folder names its own
         assert "scenario" not in cfg.hydra.job.config.override_dirname.exclude_keys
         return

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import time
+from dataclasses import fields
 from html.parser import HTMLParser
 from pathlib import Path
 from types import SimpleNamespace
@@ -25,6 +26,7 @@ from sim.analysis.labels import LANGUAGES, Labels
 from sim.analysis.staffing_charts import lead_time_vs_headcount, utilisation_heatmap
 from sim.analysis.tables import pooled
 from sim.domain.design import Design
+from sim.domain.knobs import Estimates
 from sim.experiment.config import CONFIGS
 from sim.run import run
 
@@ -98,6 +100,7 @@ def test_every_name_a_reader_meets_is_labelled_in_both_languages():
         "levers": {f.name for f in Design.__dataclass_fields__.values()},
         "scenarios": _config_names("scenario"),
         "studies": _config_names("experiment"),
+        "estimates": {f.name for f in fields(Estimates)},
         **names,
     }
     wanted["departments"] |= {"one_stop"}

@@ -31,6 +31,7 @@ FILE = Path(CONFIGS) / "labels.yaml"
 COLUMN_KINDS = {
     "design": "designs",
     "lever": "levers",
+    "estimate": "estimates",
     "pool": "pools",
     "busiest pool": "pools",
     "one more in": "pools",
@@ -92,7 +93,7 @@ class Labels:
 
     def of(self, kind: str, code: str) -> str:
         """The label of ``code`` among ``kind`` (designs, levers, departments, roles, items, needs,
-        measures, units, scenarios, studies); pools (``department.role``) are composed."""
+        measures, units, scenarios, studies, estimates); pools (``department.role``) are composed."""
         if kind == "pools":
             department, _, role = code.partition(".")
             if not role:

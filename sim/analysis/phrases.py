@@ -391,6 +391,62 @@ ZH: dict[str, str] = {
     "varied: study not run": "可变：未运行敏感性研究",
     "{design}: {points} points": "{design}：{points} 个百分点",
     "{points} points": "{points} 个百分点",
+    # uncertainty from the estimates
+    "Uncertainty from the estimates": "估计参数带来的不确定性",
+    "{estimates} varied at once over their ranges (low to high, in log space: {ranges}), {how}, each point under every design on {reps} replication(s) of common random numbers (sim/experiment/uncertainty.py; sampling and statistics by SALib). A point's reduction is its design against single on the same replications. The band is the 2.5th to 97.5th percentile of the reductions over the points; beside it, the noise: the median half-width of one point's 95 % interval over replications.": (
+        "{estimates}同时在各自范围内变动（从低到高，取对数尺度：{ranges}），{how}；每个点在每种方案下以共同随机数运行 {reps} 次重复"
+        "（sim/experiment/uncertainty.py；抽样与统计由 SALib 完成）。一个点的降幅是该方案与单事项办理在相同重复上的对比。"
+        "区间带是各点降幅的第 2.5 至第 97.5 百分位数；旁边是噪声：单个点在各重复间 95% 区间半宽的中位数。"
+    ),
+    "Every estimate multiplier": "所有估计参数的乘数",
+    "The estimates": "这些估计参数",
+    "by Morris's method: {trajectories} trajectories of {points} points on a {levels}-level grid": (
+        "采用 Morris 方法：{trajectories} 条轨迹，每条 {points} 个点，{levels} 级网格"
+    ),
+    "by Sobol's method: Saltelli's design of {samples} × {k} = {total} points, the other estimates at 1": (
+        "采用 Sobol 方法：Saltelli 设计，{samples} × {k} = {total} 个点，其余估计参数取 1"
+    ),
+    " {overloaded} of {total} point(s) overload the office (a design finishes fewer than 99 % of its cases or offers a pool its staffed hours at the configured staff): the band leaves them out, so it is the band of the offices this staffing can serve.": (
+        "{total} 个点中有 {overloaded} 个使办公室超负荷（在现有人员下，某方案办结的案件少于 99%，或某岗位负荷达到其工时）："
+        "区间带剔除了这些点，因此它是现有人员配置能够承受的办公室的区间带。"
+    ),
+    "Morris screening": "Morris 筛选",
+    "Sobol indices": "Sobol 指数",
+    "Every point overloads the office: no band to give.": "每个点都使办公室超负荷：无法给出区间带。",
+    "No whole trajectory serves its applicants: no screening to give.": "没有一条完整轨迹能服务其申请人：无法给出筛选结果。",
+    "Which estimates move the lead-time reduction, the most first (points of reduction when the estimate moves across a grid step; Morris mu* ± its 95 % bootstrap half-width, sigma, the spread of the effects, in brackets: large where the estimate interacts with others or acts unevenly), over {whole} whole trajectory(ies).": (
+        "哪些估计参数影响办理时间的降幅，影响最大的在前（估计参数跨过一个网格步长时降幅变化的百分点；Morris mu* ± 95% 自助法半宽，"
+        "括号内为效应的离散程度 sigma：估计参数与其他参数交互或作用不均匀时较大），基于 {whole} 条完整轨迹。"
+    ),
+    " {dropped} trajectory(ies) are left out: a point on each overloads the office or was not run.": (
+        "剔除了 {dropped} 条轨迹：每条都有一个点使办公室超负荷或尚未运行。"
+    ),
+    "some points overload the office; narrow the ranges or add staff": "部分点使办公室超负荷；请缩小范围或增加人员",
+    "{run} of {size} points were run": "{size} 个点中只运行了 {run} 个",
+    "No Sobol indices: they need every point of the design, and {reason}.": (
+        "无法给出 Sobol 指数：它需要设计中的每个点，而{reason}。"
+    ),
+    "How the variance of the lead-time reduction divides among the estimates: S1, the share an estimate explains alone; ST, with every interaction it takes part in (each ± its 95 % bootstrap half-width; an index is a share, 0 to 1, and its bootstrap may cross them at few samples: more samples narrow it).": (
+        "办理时间降幅的方差如何在各估计参数间分配：S1 是某估计参数单独解释的份额；ST 包括它参与的全部交互作用"
+        "（各附 95% 自助法半宽；指数是 0 到 1 之间的份额，样本少时自助法区间可能越出这一范围：样本越多，区间越窄）。"
+    ),
+    "over the estimates' ranges": "在估计参数范围内",
+    "noise at one point": "单点噪声",
+    "±{value} points": "±{value} 个百分点",
+    "points": "点数",
+    "estimate": "估计参数",
+    "{design}: mu* (sigma)": "{design}：mu*（sigma）",
+    "{design}: {index}": "{design}：{index}",
+    " Over the estimates' ranges ({points} points of a global study), **{design}** changes lead time by {median} % [{low}, {high}] (2.5th to 97.5th percentile); simulation noise at one point is ±{noise} points: the estimates, not the replications, bound what can be claimed.": (
+        "在估计参数的范围内（全局研究的 {points} 个点），**{design}**使办理时间变化 {median}% [{low}, {high}]（第 2.5 至第 97.5 百分位数）；"
+        "单点的模拟噪声为 ±{noise} 个百分点：能下多大结论，取决于估计参数，而非重复次数。"
+    ),
+    "Over the estimates' ranges (whiskers: 2.5 % to 97.5 %)": "在估计参数范围内（须线：2.5% 至 97.5%）",
+    "mu*: mean absolute effect (points of lead-time reduction)": "mu*：平均绝对效应（办理时间降幅的百分点）",
+    "sigma: spread of the effects": "sigma：效应的离散程度",
+    "Which estimates matter (Morris screening)": "哪些估计参数重要（Morris 筛选）",
+    "share of the variance of the lead-time reduction": "办理时间降幅方差中的份额",
+    "Sobol indices: ST bars (95 % interval), S1 marks": "Sobol 指数：柱为 ST（95% 区间），短线为 S1",
     # table headers
     "measure": "指标",
     "statistic": "统计量",

@@ -28,6 +28,7 @@ from sim.analysis import (
     shapley,
     staffing_charts,
     tables,
+    uncertainty,
 )
 from sim.analysis.collect import Collected, collect, write
 from sim.analysis.compare import HEADLINE
@@ -61,9 +62,9 @@ def config_dirs(sweep: Path) -> tuple[Path, ...]:
 
 
 def build(sweep: str | Path, lang: str = "en") -> Path:
-    """The report of a study's sweep (with its attribution sweep in ``attribution/`` when there
-    is one), or of an attribution or staffing search sweep on its own, with display labels in
-    ``lang`` (``en`` or ``zh``)."""
+    """The report of a study's sweep (with its attribution sweep in ``attribution/`` and its
+    uncertainty sweep in ``uncertainty/`` when it has them), or of an attribution, uncertainty or
+    staffing search sweep on its own, in ``lang`` (``en`` or ``zh``)."""
     sweep = Path(sweep)
     labels = Labels(lang, config_dirs(sweep))
     collected = collect(sweep)
@@ -72,16 +73,22 @@ def build(sweep: str | Path, lang: str = "en") -> Path:
     if orderings.empty and (sweep / ATTRIBUTION).is_dir():
         attribution_sweep = sweep / ATTRIBUTION
         orderings = shapley.read(attribution_sweep)
+    studies = uncertainty.read(sweep)
+    if not studies and (sweep / uncertainty.FOLDER).is_dir():
+        studies = uncertainty.read(sweep / uncertainty.FOLDER)
     figures = sweep / FIGURES[lang]
     found = searches.read(sweep)
     title = _study(sweep.name, labels)
     if collected.runs.empty:
-        if orderings.empty and not found:
+        if orderings.empty and not found and not studies:
             raise SystemExit(f"no complete runs in {sweep}")
-        # An attribution or a staffing search sweep on its own: its section, and how to rerun it.
+        # An attribution, uncertainty or staffing search sweep on its own: its section, and how
+        # to rerun it.
         blocks = (
             [] if orderings.empty else shapley.blocks(orderings, figures, reproduce_command(sweep), labels)
         )
+        if studies:
+            blocks += uncertainty.blocks(studies, figures, reproduce_command, labels)
         if found:
             blocks += searches.blocks(found, figures, labels)
             blocks += [
@@ -99,14 +106,27 @@ def build(sweep: str | Path, lang: str = "en") -> Path:
         blocks = _office_today(config_dirs(sweep), conf.scenario.name, labels) + _blocks(
             collected, sweep, figures, labels
         )
+        journey = labels.say(sections.JOURNEY)
+        at = next(i for i, b in enumerate(blocks) if b.kind == "h2" and b.content == journey)
+        if studies:
+            blocks[at:at] = uncertainty.blocks(studies, figures, reproduce_command, labels)
+            _with_band(blocks, studies, labels)
         if not orderings.empty:
-            journey = labels.say(sections.JOURNEY)
-            at = next(i for i, b in enumerate(blocks) if b.kind == "h2" and b.content == journey)
             blocks[at:at] = shapley.blocks(orderings, figures, reproduce_command(attribution_sweep), labels)
     name = "report" if lang == "en" else f"report.{lang}"
     (sweep / f"{name}.md").write_text(render.markdown(blocks, title, lang=lang))
     (sweep / f"{name}.html").write_text(render.html_page(blocks, title, sweep, lang=lang))
     return sweep / f"{name}.md"
+
+
+def _with_band(blocks: list[render.Block], studies: dict, labels: Labels) -> None:
+    """The summary with the headline design's band over the estimates' ranges beside its noise."""
+    band = uncertainty.headline_band(studies)
+    designs = set(band["design"])
+    lead = "bundled" if "bundled" in designs else next((d for d in PRESETS if d in designs), None)
+    for k, block in enumerate(blocks):
+        if block.kind == "summary" and lead is not None:
+            blocks[k] = render.Block("summary", str(block.content) + uncertainty.sentence(band, lead, labels))
 
 
 def _study(name: str, labels: Labels) -> str:

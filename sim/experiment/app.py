@@ -39,11 +39,13 @@ from sim.experiment.output import (
     write_error,
     write_job,
     write_orderings,
+    write_points,
     write_search,
 )
 from sim.experiment.progress import JobFile, Report, as_report, shown, silent
 from sim.experiment.replications import replicate
 from sim.experiment.staffing import search
+from sim.experiment.uncertainty import FINISHED, run_points
 from sim.experiment.watchdog import stop_with_the_command
 from sim.model.recorder import PARTS
 
@@ -75,6 +77,9 @@ def job(cfg: DictConfig) -> None:
         return
     if conf.attribution.pair is not None:
         _orderings(conf, out, overrides, digest, progress)
+        return
+    if conf.uncertainty.job is not None:
+        _points(conf, out, overrides, digest, progress)
         return
     if conf.search:
         progress(0, 1)  # a search cannot know how many staffings it will judge
@@ -238,6 +243,40 @@ def _search(conf: SimConfig, out: Path, overrides: list[str], digest: str, bars:
         staff,
         met,
         found.evaluations,
+        out,
+    )
+
+
+def _points(conf: SimConfig, out: Path, overrides: list[str], digest: str, progress: Report) -> None:
+    """One job's block of the uncertainty study's points (``sim.experiment.uncertainty``)."""
+    u = conf.uncertainty
+    with _failure_recorded(out, overrides):
+        table = run_points(
+            conf.scenario, u.settings(), conf.seed, u.job, conf.replications, progress=progress
+        )
+        out, _ = write_points(table, conf, out, digest)
+    broken = table[(table["finished_share"] < FINISHED) | (table["busiest_load"] >= 1)]
+    for point, rows in broken.groupby("point"):
+        log.warning(
+            "%s / point %d: %s offered %.0f %% of its staffed hours, %.1f %% of cases finished: "
+            "an overloaded office, counted in the report and left out of its statistics",
+            conf.scenario.name,
+            point,
+            rows["busiest_pool"].iloc[0],
+            100 * rows["busiest_load"].max(),
+            100 * rows["finished_share"].min(),
+        )
+    log.info(
+        "%s / %s job %d of %d: points %d to %d of %d x %s, %d replication(s) each -> %s",
+        conf.scenario.name,
+        u.method,
+        u.job,
+        u.jobs,
+        table["point"].min(),
+        table["point"].max(),
+        u.points(),
+        ", ".join(u.designs),
+        conf.replications,
         out,
     )
 

@@ -19,10 +19,11 @@ from omegaconf import DictConfig, ListConfig, OmegaConf
 
 from sim.domain.design import PRESETS, Design
 from sim.domain.errors import ConfigError
-from sim.domain.knobs import Estimates, Staffing, applied
+from sim.domain.knobs import MAX_FACTOR, RANGES, Estimates, Staffing, applied
 from sim.domain.provenance import check_varied
 from sim.domain.scenario import Scenario
 from sim.domain.targets import Costs, Targets
+from sim.experiment.uncertainty import METHODS
 
 MAX_REPLICATIONS = 10_000
 CONFIGS = str(Path(__file__).resolve().parents[2] / "configs")
@@ -61,6 +62,87 @@ class Attribution:
     towards: str = "full_standard"
 
 
+@dataclass
+class Uncertainty:
+    """A global study of the estimates (``+experiment=uncertainty``): with ``job`` set, the job
+    runs its block of the study's points (one of ``jobs``), every point under every design of
+    ``designs`` (single first), instead of ``design`` alone (``sim.experiment.uncertainty``).
+    ``method``: ``morris`` (``trajectories`` paths on a grid of ``levels`` levels: screening) or
+    ``sobol`` (``samples`` x (k + 2) points: variance-based indices). ``ranges``: each
+    estimate's low and high multipliers; ``vary``: the estimates varied (all when empty), the
+    others held at 1."""
+
+    method: str = "morris"
+    trajectories: int = 10
+    levels: int = 4
+    samples: int = 64
+    jobs: int = 10
+    job: int | None = None
+    designs: list[str] = field(default_factory=lambda: ["single", "bundled", "full_standard"])
+    ranges: dict[str, list[float]] = field(default_factory=lambda: {k: list(v) for k, v in RANGES.items()})
+    vary: list[str] = field(default_factory=list)
+
+    def check(self) -> None:
+        if self.method not in METHODS:
+            raise ConfigError("uncertainty.method", f"one of {', '.join(METHODS)}, got {self.method!r}")
+        if not 2 <= self.levels <= 20 or self.levels % 2:
+            raise ConfigError("uncertainty.levels", f"an even number from 2 to 20, got {self.levels}")
+        if not 1 <= self.trajectories <= 1000:
+            raise ConfigError("uncertainty.trajectories", f"from 1 to 1000, got {self.trajectories}")
+        if not 2 <= self.samples <= 4096 or self.samples & (self.samples - 1):
+            raise ConfigError("uncertainty.samples", f"a power of 2 from 2 to 4096, got {self.samples}")
+        if not self.designs or self.designs[0] != "single" or not set(self.designs) <= set(PRESETS):
+            raise ConfigError(
+                "uncertainty.designs", f"presets, single first ({', '.join(PRESETS)}), got {self.designs}"
+            )
+        known = {f.name for f in fields(Estimates)}
+        if not self.ranges:
+            raise ConfigError("uncertainty.ranges", "at least one estimate's range")
+        for name, bounds in self.ranges.items():
+            if name not in known:
+                raise ConfigError(
+                    f"uncertainty.ranges.{name}", f"not an estimate; known: {', '.join(sorted(known))}"
+                )
+            if len(bounds) != 2 or not 0 < bounds[0] < bounds[1] <= MAX_FACTOR:
+                raise ConfigError(
+                    f"uncertainty.ranges.{name}",
+                    f"[low, high] multipliers, 0 < low < high <= {MAX_FACTOR:g}, got {list(bounds)}",
+                )
+        unknown = sorted(set(self.vary) - set(self.ranges))
+        if unknown or len(set(self.vary)) != len(self.vary):
+            raise ConfigError(
+                "uncertainty.vary", f"estimates with a range, each once; {', '.join(unknown) or 'repeated'}"
+            )
+        if not 1 <= self.jobs <= min(self.points(), 1000):
+            raise ConfigError(
+                "uncertainty.jobs",
+                f"from 1 to {min(self.points(), 1000)} (the study's points), got {self.jobs}",
+            )
+        if self.job is not None and not 0 <= self.job < self.jobs:
+            raise ConfigError("uncertainty.job", f"from 0 to {self.jobs - 1}, got {self.job}")
+
+    def varied(self) -> dict[str, list[float]]:
+        """The ranges of the estimates the study varies."""
+        return {k: list(v) for k, v in self.ranges.items() if not self.vary or k in self.vary}
+
+    def points(self) -> int:
+        """How many points the study's design has."""
+        k = len(self.varied())
+        return self.trajectories * (k + 1) if self.method == "morris" else self.samples * (k + 2)
+
+    def settings(self) -> dict:
+        """What a job records and the analysis reads: the study without its job."""
+        return {
+            "method": self.method,
+            "trajectories": self.trajectories,
+            "levels": self.levels,
+            "samples": self.samples,
+            "jobs": self.jobs,
+            "designs": list(self.designs),
+            "ranges": self.varied(),
+        }
+
+
 @dataclass(kw_only=True)
 class SimConfig:
     """One configuration: a scenario under a design and staffing, run ``replications`` times.
@@ -74,6 +156,7 @@ class SimConfig:
     estimates: Estimates = field(default_factory=Estimates)
     published: Published = field(default_factory=Published)  # none reported unless set
     attribution: Attribution = field(default_factory=Attribution)
+    uncertainty: Uncertainty = field(default_factory=Uncertainty)
     targets: Targets = field(default_factory=Targets)
     costs: Costs = field(default_factory=Costs)
     search: bool = False  # find the least-cost staffing meeting ``targets`` (sim.experiment.staffing)
@@ -110,6 +193,7 @@ class SimConfig:
                 "targets.share, targets.p90_days, targets.on_time_share or targets.requests_closed_share",
             )
         check_varied(self.scenario.provenance, [f.name for f in fields(Estimates)], "scenario.provenance")
+        self.uncertainty.check()
         a = self.attribution
         if a.towards not in PRESETS:
             known = ", ".join(PRESETS)

@@ -151,6 +151,16 @@ def write_orderings(
     return write_tables({"coalitions": table}, summary, directory, digest)
 
 
+def write_points(
+    table: pd.DataFrame, conf: SimConfig, directory: str | os.PathLike, digest: str = ""
+) -> tuple[Path, dict]:
+    """Write an uncertainty job's runs (``sim.experiment.uncertainty``) as ``uncertainty``, with
+    the study's settings the analysis reads."""
+    u = conf.uncertainty
+    summary = _identity(conf) | {"uncertainty": u.settings() | {"job": u.job}}
+    return write_tables({"uncertainty": table}, summary, directory, digest)
+
+
 def write_search(found, conf: SimConfig, directory: str | os.PathLike, digest: str = "") -> tuple[Path, dict]:
     """Write a staffing search's trials (``sim.experiment.staffing``) and what it found."""
     summary = _identity(conf) | {

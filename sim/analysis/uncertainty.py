@@ -1,0 +1,466 @@
+"""The uncertainty study's results (``+experiment=uncertainty``): each reform's reductions over
+the estimates' ranges beside simulation noise, which estimates move them (Morris's screening),
+and how the variance of a reduction divides among the few that matter (Sobol's indices).
+
+A point's reduction is paired: its design against single on the same replications, as one
+minus the ratio of their means. Its noise is the half-width of the 95 % t interval of the
+per-replication reductions. An overloaded point (a design finishing fewer than 99 % of its
+cases, or offering a pool its staffed hours) measures a queue without end: it is counted and
+left out of the band, which is then the band of the offices the staffing can serve; Morris's
+screening leaves out its trajectory (it needs whole ones), and Sobol's indices, which need
+every point of their design, are not given while any point is overloaded.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import NamedTuple
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from SALib.analyze import morris, sobol
+
+from sim.analysis import charts, render
+from sim.analysis.collect import OUT
+from sim.analysis.compare import HEADLINE
+from sim.analysis.labels import Labels
+from sim.domain.untrusted import write_csv
+from sim.experiment.output import DONE, damage
+from sim.experiment.stats import t_interval
+from sim.experiment.uncertainty import FINISHED, METHODS, problem
+
+TABLE = "uncertainty"
+FOLDER = "uncertainty"  # a study's uncertainty sweeps, one folder per method inside the study's
+RESAMPLES = 1000  # bootstrap resamples of each index's interval
+
+
+class Study(NamedTuple):
+    """One method's study: its jobs' rows, its settings and the sweep folder its jobs are in."""
+
+    rows: pd.DataFrame
+    settings: dict
+    folder: Path
+
+
+def read(sweep: Path) -> dict[str, Study]:
+    """Each method's complete jobs under ``sweep`` (its jobs' folders, or its methods' folders
+    of them). Two studies of one method with different settings in one place are refused:
+    their points are not one design."""
+    found: dict[str, tuple[list[pd.DataFrame], dict, Path]] = {}
+    for path in sorted([*Path(sweep).glob(f"*/{DONE}"), *Path(sweep).glob(f"*/*/{DONE}")]):
+        summary = json.loads(path.read_text())
+        if TABLE not in summary.get("tables", {}) or damage(path.parent, summary) is not None:
+            continue
+        settings = {k: v for k, v in summary["uncertainty"].items() if k != "job"}
+        frames, known, first = found.setdefault(settings["method"], ([], settings, path.parent))
+        if settings != known:
+            raise SystemExit(
+                f"{path.parent} and {first} hold two {settings['method']} studies with different "
+                "settings; give each its own folder (hydra.sweep.dir)"
+            )
+        frames.append(pd.read_parquet(path.parent / f"{TABLE}.parquet"))
+    return {m: Study(pd.concat(f, ignore_index=True), s, job.parent) for m, (f, s, job) in found.items()}
+
+
+def points(rows: pd.DataFrame) -> pd.DataFrame:
+    """A row per point and reformed design: each headline metric's reduction against single
+    (paired on replications), its noise half-width, and whether the point's office is
+    overloaded under any design (with its Morris trajectory where it has one)."""
+    broken = (rows["finished_share"] < FINISHED) | (rows["busiest_load"] >= 1)
+    overloaded = rows.assign(broken=broken).groupby("point")["broken"].any()
+    single = rows[rows["design"] == "single"].set_index(["point", "replication"])
+    out = []
+    for (point, design), g in rows[rows["design"] != "single"].groupby(["point", "design"], sort=True):
+        base = single.loc[point].loc[g["replication"]]
+        row = {"point": point, "design": design}
+        if "trajectory" in g:
+            row["trajectory"] = int(g["trajectory"].iloc[0])
+        for metric in HEADLINE:
+            row[metric] = 1 - g[metric].mean() / base[metric].mean()
+            each = 1 - g[metric].to_numpy() / base[metric].to_numpy()
+            row[f"{metric}:noise"] = 0.0 if len(each) < 2 else _half_width(each)
+        row["overloaded"] = bool(overloaded.loc[point])
+        out.append(row)
+    return pd.DataFrame(out)
+
+
+def _half_width(values: np.ndarray) -> float:
+    _, low, high = t_interval(values)
+    return (high - low) / 2
+
+
+def band(table: pd.DataFrame) -> pd.DataFrame:
+    """Per reformed design and metric: the median reduction over the points that do not overload
+    the office, its 2.5th and 97.5th percentiles, the points counted, and the median noise
+    half-width at one point."""
+    rows = []
+    for design, g in table[~table["overloaded"]].groupby("design", sort=False):
+        for metric in HEADLINE:
+            values = g[metric].to_numpy()
+            rows.append(
+                {
+                    "design": design,
+                    "metric": metric,
+                    "median": float(np.median(values)),
+                    "low": float(np.percentile(values, 2.5)),
+                    "high": float(np.percentile(values, 97.5)),
+                    "points": len(values),
+                    "noise": float(np.nanmedian(g[f"{metric}:noise"])),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def kept(table: pd.DataFrame, settings: dict) -> pd.DataFrame:
+    """Morris's whole trajectories: every point run, none overloaded."""
+    size = len(settings["ranges"]) + 1
+    per = table.drop_duplicates("point").groupby("trajectory")
+    whole = per["point"].count().eq(size) & ~per["overloaded"].any()
+    return table[table["trajectory"].isin(whole[whole].index)]
+
+
+def screening(rows: pd.DataFrame, table: pd.DataFrame, settings: dict) -> pd.DataFrame:
+    """Morris: per reformed design, metric and estimate, mu* (the mean absolute elementary
+    effect, in points of reduction per grid step) with its 95 % bootstrap half-width, and sigma
+    (their spread: an interaction or a curve), over the whole trajectories."""
+    names = list(settings["ranges"])
+    good = kept(table, settings)
+    x = rows[(rows["design"] == "single") & rows["point"].isin(set(good["point"]))]
+    x = x.drop_duplicates("point").sort_values("point")
+    if x.empty:
+        return pd.DataFrame()
+    logs = np.log(x[names].to_numpy(dtype=float))
+    out = []
+    for design, g in good.groupby("design", sort=False):
+        y = 100 * g.sort_values("point")[list(HEADLINE)].to_numpy(dtype=float)
+        for m, metric in enumerate(HEADLINE):
+            with warnings.catch_warnings():  # one trajectory: no sigma (NaN, shown as a dash)
+                warnings.simplefilter("ignore", RuntimeWarning)
+                found = morris.analyze(
+                    problem(settings["ranges"]),
+                    logs,
+                    y[:, m],
+                    num_levels=settings["levels"],
+                    num_resamples=RESAMPLES,
+                    seed=0,
+                )
+            for k, name in enumerate(names):
+                out.append(
+                    {
+                        "design": design,
+                        "metric": metric,
+                        "estimate": name,
+                        "mu_star": float(found["mu_star"][k]),
+                        "mu_star_conf": float(found["mu_star_conf"][k]),
+                        "sigma": float(found["sigma"][k]),
+                    }
+                )
+    return pd.DataFrame(out)
+
+
+def indices(table: pd.DataFrame, settings: dict) -> pd.DataFrame:
+    """Sobol: per reformed design, metric and estimate, the first-order index S1 (the share of
+    the reduction's variance the estimate explains alone) and the total index ST (with every
+    interaction it takes part in), each with its 95 % bootstrap half-width; empty unless every
+    point of the design was run and none overloads the office."""
+    names = list(settings["ranges"])
+    size = settings["samples"] * (len(names) + 2)
+    if table["point"].nunique() != size or table["overloaded"].any():
+        return pd.DataFrame()
+    out = []
+    for design, g in table.groupby("design", sort=False):
+        y = 100 * g.sort_values("point")[list(HEADLINE)].to_numpy(dtype=float)
+        for m, metric in enumerate(HEADLINE):
+            with np.errstate(invalid="ignore", divide="ignore"):  # a reduction that never moves
+                found = sobol.analyze(
+                    problem(settings["ranges"]),
+                    y[:, m],
+                    calc_second_order=False,
+                    num_resamples=RESAMPLES,
+                    seed=0,
+                )
+            for k, name in enumerate(names):
+                out.append(
+                    {"design": design, "metric": metric, "estimate": name}
+                    | {key: float(found[key][k]) for key in ("S1", "S1_conf", "ST", "ST_conf")}
+                )
+    return pd.DataFrame(out)
+
+
+def headline_band(studies: dict[str, Study]) -> pd.DataFrame:
+    """The band the summary carries: Morris's where it ran (every estimate varied), else Sobol's."""
+    return band(points(studies["morris" if "morris" in studies else "sobol"].rows))
+
+
+def sentence(found: pd.DataFrame, design: str, labels: Labels) -> str:
+    """The headline's band, for the summary: lead time over the estimates' ranges beside noise."""
+    row = found[(found["design"] == design) & (found["metric"] == HEADLINE[0])]
+    if row.empty:
+        return ""
+    r = row.iloc[0]
+    return labels.say(
+        " Over the estimates' ranges ({points} points of a global study), **{design}** changes lead time "
+        "by {median} % [{low}, {high}] (2.5th to 97.5th percentile); simulation noise at one point is "
+        "±{noise} points: the estimates, not the replications, bound what can be claimed.",
+        points=int(r["points"]),
+        design=labels.design(design),
+        median=f"{-100 * r['median']:+.1f}",
+        low=f"{-100 * r['high']:+.1f}",
+        high=f"{-100 * r['low']:+.1f}",
+        noise=f"{100 * r['noise']:.1f}",
+    )
+
+
+def blocks(
+    studies: dict[str, Study], figures: Path, regenerate: Callable[[Path], str], labels: Labels
+) -> list[render.Block]:
+    """The section: per method, what was run, the band per design and measure, and Morris's
+    ranking or Sobol's indices with their chart, and the commands that rerun it
+    (``regenerate``: a study's sweep folder to the commands)."""
+    out = [render.Block("h2", labels.say("Uncertainty from the estimates"))]
+    for method in METHODS:
+        if method in studies:
+            study = studies[method]
+            out += _study(method, study.rows, study.settings, figures, labels)
+            out.append(render.Block("code", regenerate(study.folder)))
+    return out
+
+
+def _study(
+    method: str, rows: pd.DataFrame, settings: dict, figures: Path, labels: Labels
+) -> list[render.Block]:
+    table = points(rows)
+    found = band(table)
+    ranked = screening(rows, table, settings) if method == "morris" else indices(table, settings)
+    collected = figures.parent / OUT
+    collected.mkdir(exist_ok=True)
+    for name, frame in ((f"{method}_points", table), (f"{method}_band", found), (method, ranked)):
+        frame.to_parquet(collected / f"{name}.parquet", index=False)
+        write_csv(frame, collected / f"{name}.csv")
+    text = labels.say(
+        "{estimates} varied at once over their ranges (low to high, in log space: {ranges}), {how}, "
+        "each point under every design on {reps} replication(s) of common random numbers "
+        "(sim/experiment/uncertainty.py; sampling and statistics by SALib). A point's reduction is its "
+        "design against single on the same replications. The band is the 2.5th to 97.5th percentile "
+        "of the reductions over the points; beside it, the noise: the median half-width of one point's "
+        "95 % interval over replications.",
+        estimates=labels.say("Every estimate multiplier")
+        if len(settings["ranges"]) > 2
+        else labels.say("The estimates"),
+        ranges=labels.say(", ").join(
+            f"{labels.of('estimates', name)} ×{lo:g}–{hi:g}" for name, (lo, hi) in settings["ranges"].items()
+        ),
+        how=labels.say(
+            "by Morris's method: {trajectories} trajectories of {points} points on a {levels}-level grid",
+            trajectories=settings["trajectories"],
+            points=len(settings["ranges"]) + 1,
+            levels=settings["levels"],
+        )
+        if method == "morris"
+        else labels.say(
+            "by Sobol's method: Saltelli's design of {samples} × {k} = {total} points, "
+            "the other estimates at 1",
+            samples=settings["samples"],
+            k=len(settings["ranges"]) + 2,
+            total=settings["samples"] * (len(settings["ranges"]) + 2),
+        ),
+        reps=rows["replication"].nunique(),
+    )
+    total = table["point"].nunique()
+    overloaded = int(table.drop_duplicates("point")["overloaded"].sum())
+    if overloaded:
+        text += labels.say(
+            " {overloaded} of {total} point(s) overload the office (a design finishes fewer than 99 % of "
+            "its cases or offers a pool its staffed hours at the configured staff): the band leaves them "
+            "out, so it is the band of the offices this staffing can serve.",
+            overloaded=overloaded,
+            total=total,
+        )
+    out = [
+        render.Block(
+            "h3", labels.say("Morris screening") if method == "morris" else labels.say("Sobol indices")
+        )
+    ]
+    out.append(render.Block("p", text))
+    if found.empty:
+        return [*out, render.Block("p", labels.say("Every point overloads the office: no band to give."))]
+    out.append(render.Block("table", labels.frame(_band_table(found, labels))))
+    if method == "morris":
+        dropped = table["trajectory"].nunique() - kept(table, settings)["trajectory"].nunique()
+        if ranked.empty:
+            return [
+                *out,
+                render.Block(
+                    "p", labels.say("No whole trajectory serves its applicants: no screening to give.")
+                ),
+            ]
+        said = labels.say(
+            "Which estimates move the lead-time reduction, the most first (points of reduction when the "
+            "estimate moves across a grid step; Morris mu* ± its 95 % bootstrap half-width, sigma, the "
+            "spread of the effects, in brackets: large where the estimate interacts with others or acts "
+            "unevenly), over {whole} whole trajectory(ies).",
+            whole=table["trajectory"].nunique() - dropped,
+        )
+        if dropped:
+            said += labels.say(
+                " {dropped} trajectory(ies) are left out: a point on each overloads the office or "
+                "was not run.",
+                dropped=dropped,
+            )
+        shown = _morris_table(ranked, labels)
+    else:
+        if ranked.empty:
+            reason = (
+                labels.say("some points overload the office; narrow the ranges or add staff")
+                if overloaded
+                else labels.say(
+                    "{run} of {size} points were run",
+                    run=total,
+                    size=settings["samples"] * (len(settings["ranges"]) + 2),
+                )
+            )
+            return [
+                *out,
+                render.Block(
+                    "p",
+                    labels.say(
+                        "No Sobol indices: they need every point of the design, and {reason}.", reason=reason
+                    ),
+                ),
+            ]
+        said = labels.say(
+            "How the variance of the lead-time reduction divides among the estimates: S1, the share "
+            "an estimate explains alone; ST, with every interaction it takes part in (each ± its 95 % "
+            "bootstrap half-width; an index is a share, 0 to 1, and its bootstrap may cross them at "
+            "few samples: more samples narrow it)."
+        )
+        shown = _sobol_table(ranked, labels)
+    name = "uncertainty" if method == "morris" else "sobol"
+    charts.save(chart(table, ranked, method, labels), figures, name)
+    return [
+        *out,
+        render.Block("p", said),
+        render.Block("table", labels.frame(shown)),
+        render.Block("figure", f"{figures.name}/{name}.png"),
+    ]
+
+
+def _band_table(found: pd.DataFrame, labels: Labels) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "design": found["design"],
+            "measure": [labels.of("measures", charts.HEADLINE_NAMES[m]) for m in found["metric"]],
+            "over the estimates' ranges": [
+                f"{-100 * r.median:+.1f} [{-100 * r.high:+.1f}, {-100 * r.low:+.1f}] %"
+                for r in found.itertuples()
+            ],
+            "noise at one point": [
+                labels.say("±{value} points", value=f"{100 * r.noise:.1f}") for r in found.itertuples()
+            ],
+            "points": found["points"],
+        }
+    )
+
+
+def _morris_table(screened: pd.DataFrame, labels: Labels) -> pd.DataFrame:
+    lead = screened[screened["metric"] == HEADLINE[0]].pivot(index="estimate", columns="design")
+    order = lead["mu_star"].max(axis=1).sort_values(ascending=False).index
+    shown = pd.DataFrame({"estimate": order})
+    for design in dict.fromkeys(screened["design"]):
+        v = lead.loc[order]
+        shown[labels.say("{design}: mu* (sigma)", design=labels.design(design))] = [
+            f"{m:.1f} ±{c:.1f} ({'—' if np.isnan(s) else f'{s:.1f}'})"
+            for m, c, s in zip(
+                v["mu_star"][design], v["mu_star_conf"][design], v["sigma"][design], strict=True
+            )
+        ]
+    return shown
+
+
+def _sobol_table(found: pd.DataFrame, labels: Labels) -> pd.DataFrame:
+    lead = found[found["metric"] == HEADLINE[0]].pivot(index="estimate", columns="design")
+    order = lead["ST"].max(axis=1).sort_values(ascending=False).index
+    shown = pd.DataFrame({"estimate": order})
+    for design in dict.fromkeys(found["design"]):
+        v = lead.loc[order]
+        for index in ("S1", "ST"):
+            shown[labels.say("{design}: {index}", design=labels.design(design), index=index)] = [
+                f"{x:.2f} ±{c:.2f}" for x, c in zip(v[index][design], v[f"{index}_conf"][design], strict=True)
+            ]
+    return shown
+
+
+def chart(table: pd.DataFrame, ranked: pd.DataFrame, method: str, labels: Labels) -> plt.Figure:
+    """Left: each reform's reductions over the estimates' ranges, a box per measure (whiskers at
+    the 2.5th and 97.5th percentiles). Right, for the lead-time reduction: Morris mu* against
+    sigma, an estimate a point (the three largest named); or Sobol's S1 and ST per estimate
+    with their intervals. One colour per design."""
+    good = table[~table["overloaded"]]
+    designs = charts.presets_first(good["design"].unique())
+    palette = charts.colours(["single", *designs])
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10.0, 4.0))
+    width = 0.8 / len(designs)
+    lead = ranked[ranked["metric"] == HEADLINE[0]]
+    names = list(dict.fromkeys(lead["estimate"]))
+    for i, design in enumerate(designs):
+        g = good[good["design"] == design]
+        offset = (i - (len(designs) - 1) / 2) * width
+        left.boxplot(
+            [-100 * g[m].to_numpy() for m in HEADLINE],
+            positions=np.arange(len(HEADLINE)) + offset,
+            widths=width * 0.9,
+            whis=(2.5, 97.5),
+            showfliers=False,
+            patch_artist=True,
+            boxprops={"facecolor": palette[design]},
+            medianprops={"color": "black"},
+        )
+        left.bar([0], [0], color=palette[design], label=labels.design(design))
+        s = lead[lead["design"] == design].set_index("estimate").loc[names]
+        if method == "morris":
+            right.scatter(s["mu_star"], s["sigma"], color=palette[design], label=labels.design(design), s=18)
+            for name, r in s.nlargest(3, "mu_star").iterrows():  # the three that matter most: legible
+                if r["mu_star"] > 0:
+                    right.annotate(
+                        labels.of("estimates", name),
+                        (r["mu_star"], r["sigma"]),
+                        fontsize=7,
+                        xytext=(3, 2),
+                        textcoords="offset points",
+                    )
+        else:
+            at = np.arange(len(names)) + offset
+            right.bar(
+                at,
+                s["ST"].clip(0, 1),
+                width * 0.9,
+                color=palette[design],
+                label=labels.design(design) + " ST",
+            )
+            right.errorbar(
+                at, s["ST"].clip(0, 1), yerr=s["ST_conf"], fmt="none", ecolor="black", linewidth=0.8
+            )
+            right.scatter(at, s["S1"].clip(0, 1), marker="_", color="black", s=60, zorder=3)
+    left.set_xticks(range(len(HEADLINE)), [labels.of("measures", charts.HEADLINE_NAMES[m]) for m in HEADLINE])
+    left.axhline(0, color="black", linewidth=0.6)
+    left.set_ylabel(labels.say("change against single-item processing (%)"))
+    left.set_title(labels.say("Over the estimates' ranges (whiskers: 2.5 % to 97.5 %)"), fontsize=9)
+    left.legend(fontsize=7, frameon=False)
+    if method == "morris":
+        right.set_xlabel(labels.say("mu*: mean absolute effect (points of lead-time reduction)"))
+        right.set_ylabel(labels.say("sigma: spread of the effects"))
+        right.set_title(labels.say("Which estimates matter (Morris screening)"), fontsize=9)
+    else:
+        right.set_xticks(
+            range(len(names)), [labels.of("estimates", n) for n in names], rotation=20, ha="right"
+        )
+        right.set_ylim(0, 1)
+        right.set_ylabel(labels.say("share of the variance of the lead-time reduction"))
+        right.set_title(labels.say("Sobol indices: ST bars (95 % interval), S1 marks"), fontsize=9)
+    right.legend(fontsize=7, frameon=False)
+    fig.tight_layout()
+    return fig
