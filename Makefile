@@ -18,13 +18,15 @@ run: $(VENV)/.installed
 	$(PY) -m sim --multirun +experiment=attribution
 	$(PY) -m sim.analysis.report results/reform_study/restaurant
 
-# Both lanes, as CI runs them; `$(PY) -m pytest` alone is the fast lane (no subprocess sweeps).
+# Both lanes, as CI runs them, on every core (pytest-xdist; a test file stays on one worker, so
+# its module fixtures run once); `$(PY) -m pytest` alone is the fast lane, serial, for one test.
 test: $(VENV)/.installed
 	$(PY) -m ruff check .
-	$(PY) -m pytest -m "slow or not slow"
+	$(PY) -m ruff format --check .
+	$(PY) -m pytest -m "slow or not slow" -n auto --dist loadfile
 
 test-fast: $(VENV)/.installed
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadfile
 
 clean:
 	rm -rf $(VENV) results/runs results/multirun
