@@ -11,7 +11,7 @@ from scipy import stats
 
 from sim import BUNDLED, SINGLE
 from sim.analysis.collect import collect
-from sim.analysis.compare import paired
+from sim.analysis.compare import holm, paired
 from sim.experiment.replications import replicate
 from sim.experiment.stats import t_interval
 
@@ -65,6 +65,19 @@ def test_paired_relative_reduction():
     other = pd.DataFrame({"replication": [2, 0, 1], "x": [15.0, 5.0, 10.0]})  # joined on replication
     row = paired(base, other, ("x",)).iloc[0]
     assert row["reduction"] == pytest.approx(0.5) and row["difference"] == pytest.approx(-10.0)
+
+
+def test_the_reductions_p_value_is_scipys_paired_t_test_and_holm_steps_down():
+    base = pd.DataFrame({"replication": range(5), "x": [10.0, 12.0, 9.0, 11.0, 10.5]})
+    other = base.assign(x=[7.0, 9.5, 6.0, 8.5, 8.0])
+    row = paired(base, other, ("x",)).iloc[0]
+    reductions = 1 - other["x"] / base["x"]
+    assert row["reduction_p"] == pytest.approx(stats.ttest_1samp(reductions, 0).pvalue)
+    # Holm (1979) by hand: 0.005 x 4, 0.01 x 3, 0.03 x 2, then 0.04 x 1 kept at the 0.06 before it
+    assert holm([0.01, 0.04, 0.03, 0.005, np.nan]) == pytest.approx(
+        [0.03, 0.06, 0.06, 0.02, np.nan], nan_ok=True
+    )
+    assert holm([0.6, 0.9]).tolist() == [1.0, 1.0]  # 0.6 x 2 capped at 1, and never below it after
 
 
 @pytest.mark.slow

@@ -24,8 +24,9 @@ def paired(
     confidence: float = CONFIDENCE,
 ) -> pd.DataFrame:
     """One row per metric: the two means, the paired difference (other - base) and the relative
-    reduction 1 - other/base per replication, each with a t interval, and the
-    variance-reduction factor Var_indep / Var_paired with both intervals' half-widths."""
+    reduction 1 - other/base per replication, each with a t interval, the reduction's p-value
+    against none, and the variance-reduction factor Var_indep / Var_paired with both
+    intervals' half-widths."""
     joined = pd.merge(
         base.set_index(on)[list(metrics)],
         other.set_index(on)[list(metrics)],
@@ -39,6 +40,7 @@ def paired(
         a, b = joined[f"{m}:base"].to_numpy(float), joined[f"{m}:other"].to_numpy(float)
         diff, lo, hi = t_interval(b - a, confidence)
         red, red_lo, red_hi = t_interval(1 - b / a, confidence)
+        spread = np.std(1 - b / a, ddof=1) if n > 1 else np.nan
         var_paired = np.var(b - a, ddof=1) if n > 1 else np.nan
         var_indep = np.var(a, ddof=1) + np.var(b, ddof=1) if n > 1 else np.nan
         t = stats.t.ppf((1 + confidence) / 2, n - 1) if n > 1 else np.nan
@@ -54,9 +56,30 @@ def paired(
                 "reduction": red,
                 "reduction_ci_low": red_lo,
                 "reduction_ci_high": red_hi,
+                # two-sided, of a paired t test that the mean reduction is zero (one that never
+                # moves is no evidence of a change: 1)
+                "reduction_p": float(2 * stats.t.sf(abs(red) / (spread / np.sqrt(n)), n - 1))
+                if n > 1 and spread > 0
+                else (float(red == 0) if n > 1 else np.nan),
                 "half_width_paired": t * np.sqrt(var_paired / n) if n > 1 else np.nan,
                 "half_width_independent": t * np.sqrt(var_indep / n) if n > 1 else np.nan,
                 "variance_reduction": var_indep / var_paired if n > 1 and var_paired > 0 else np.nan,
             }
         )
     return pd.DataFrame(rows)
+
+
+def holm(p_values) -> np.ndarray:
+    """Holm's step-down adjusted p-values (Holm, 1979): the k-th smallest of m times (m - k + 1),
+    never below an earlier one, at most 1; a comparison is told from none at family-wise level
+    alpha when its adjusted p-value is below alpha. NaN stays NaN and is not counted."""
+    p = np.asarray(p_values, dtype=float)
+    known = np.flatnonzero(~np.isnan(p))
+    order = known[np.argsort(p[known], kind="stable")]
+    m = len(order)
+    out = np.full(len(p), np.nan)
+    running = 0.0
+    for k, i in enumerate(order):
+        running = max(running, min(1.0, (m - k) * p[i]))
+        out[i] = running
+    return out

@@ -11,6 +11,7 @@ from sim.analysis.labels import Labels
 from sim.analysis.tables import PAIR_ON, change, ci
 from sim.domain.design import PRESETS
 from sim.experiment.config import SimConfig
+from sim.experiment.stats import CONFIDENCE
 
 # (measure, column stem, unit, decimals): what a reader counts, in the order read.
 MEASURES = (
@@ -21,13 +22,18 @@ MEASURES = (
 STATISTICS = (("mean", "mean"), ("p50", "P50"), ("p90", "P90"))
 
 
-def comparisons(reps: pd.DataFrame, designs: list[str]) -> pd.DataFrame:
-    """Each design against single on the mean, P50 and P90 of every measure, paired by
-    replication (one row per design and metric, as ``compare.paired``)."""
-    metrics = tuple(f"{stem}_{stat}" for _, stem, _, _ in MEASURES for stat, _ in STATISTICS)
+def comparisons(
+    reps: pd.DataFrame,
+    designs: list[str],
+    metrics: tuple[str, ...] | None = None,
+    confidence: float = CONFIDENCE,
+) -> pd.DataFrame:
+    """Each design against single on ``metrics`` (the mean, P50 and P90 of every measure),
+    paired by replication (one row per design and metric, as ``compare.paired``)."""
+    metrics = metrics or tuple(f"{stem}_{stat}" for _, stem, _, _ in MEASURES for stat, _ in STATISTICS)
     single = reps[reps["design"] == "single"]
     frames = [
-        paired(single, reps[reps["design"] == d], metrics, on=PAIR_ON).assign(design=d)
+        paired(single, reps[reps["design"] == d], metrics, on=PAIR_ON, confidence=confidence).assign(design=d)
         for d in designs
         if d != "single"
     ]

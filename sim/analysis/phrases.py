@@ -447,6 +447,81 @@ ZH: dict[str, str] = {
     "Which estimates matter (Morris screening)": "哪些估计参数重要（Morris 筛选）",
     "share of the variance of the lead-time reduction": "办理时间降幅方差中的份额",
     "Sobol indices: ST bars (95 % interval), S1 marks": "Sobol 指数：柱为 ST（95% 区间），短线为 S1",
+    # the published figures, the design comparison held to all comparisons at once
+    " No measurable change from {designs}: alone, such a design meets nothing it can act on (a merged checklist with no one window to take it, results by post that no one waits for); its effect shows with the others, in the Shapley values' range.": (
+        "{designs}没有可测量的变化：单独使用时，这类方案没有可作用的对象（合并的清单却没有一窗受理来接收，"
+        "结果邮寄却没有人在等）；它的作用要与其他杠杆一起才显现，见 Shapley 值的范围。"
+    ),
+    "The intervals above hold each comparison on its own. Held to all {m} at once (designs × measures): each change with its simultaneous 95 % interval (Bonferroni's, each at {level} %) and Holm's adjusted p-value against no change (paired t tests over {n} replications); {told} of the {m} changes are told from none at the family-wise 5 % level.": (
+        "上面的区间只针对单个比较。将全部 {m} 个比较（方案 × 指标）放在一起看：每项变化给出联合 95% 区间"
+        "（Bonferroni 法，每个取 {level}%）和相对于无变化的 Holm 校正 p 值（基于 {n} 次重复的配对 t 检验）；"
+        "在族错误率 5% 的水平下，{m} 项变化中有 {told} 项可与无变化区分。"
+    ),
+    "Reported: {source}. The model is not tuned to these numbers; the gap is the finding. Each stage of the reform against single, with its 95 % interval. Time is given twice: as lived (the simulated lead time) and as promised (each need's promised working days against single's, weighted by its demand), because a published time reduction may be either; the source says 办理时间 without saying which. The promised time is an input, not a finding: it follows from the limits the scenario commits to (the committed limits are estimates set against the statutory ones), so its agreement with a published figure is by construction; the lived time is the model's evidence, and the one to set beside a measured one.": (
+        "公布数据：{source}。模型没有按这些数字调参；差距本身就是发现。改革的每个阶段都与单事项办理对比，附 95% 区间。"
+        "时间给出两种：实际办理时间（模拟的办理时长）和承诺时间（每项需求的承诺工作日与单事项办理相比，按需求量加权），"
+        "因为公布的时间降幅可能是其中任一种；来源只说“办理时间”，没有说明是哪一种。承诺时间是输入而非发现："
+        "它来自场景所承诺的时限（承诺时限是参照法定时限设定的估计值），所以它与公布数字吻合是构造使然；"
+        "实际办理时间才是模型的证据，也才应与实测数字对照。"
+    ),
+    "time, lived": "实际办理时间",
+    "time, promised": "承诺办理时间",
+    "reported": "公布值",
+    "{change} % (a rule: no interval)": "{change}%（按规则计算：无区间）",
+    "{design}: gap": "{design}：差距",
+    # the requests' report
+    "all runs": "全部运行",
+    "Per configuration, over requests arriving after the warm-up: requests per run, the share closed by the horizon and the share closed unresolved (hard requests told their policy change will not come), each with its 95 % interval over the configuration's {n} replications, working days to close (mean with 95 % CI, and P90), the tier each reached, the share with a department part past its supervision deadline, the share of firms satisfied (an explicit assumption of the scenario, not data), and utilisation of the specialists, the coordinators and the meeting's seats.": (
+        "按配置统计预热期之后到达的诉求：每次运行的诉求数、在模拟期末前办结的比例、未解决即办结的比例"
+        "（被告知政策不会调整的疑难诉求），各附该配置 {n} 次重复的 95% 区间；办结所需工作日（均值及 95% 置信区间，以及 P90）；"
+        "各诉求到达的层级；部门环节超过督办时限的比例；企业满意的比例（场景的明确假设，并非数据）；"
+        "以及专员、协调员和联席会议席位的利用率。"
+    ),
+    "Reported: {source}. The scenario's request rates are set from the reported count over the reporting window; closure and satisfaction are outputs, not tuned.": (
+        "公布数据：{source}。场景的诉求到达率按报告期内公布的数量设定；办结与满意度是输出，未经调参。"
+    ),
+    "{capacity} requests every {days} days": "每 {days} 天 {capacity} 件诉求",
+    "joint meeting": "联席会议",
+    "working days to close": "办结所需工作日",
+    "Requests: mean time to close by class (tick: P90)": "诉求：各类别平均办结时间（刻线：P90）",
+    # the staffing search
+    "staff cost (headcount unless costs are set)": "人员成本（未设成本时为人数）",
+    "Staffings the search judged (ringed: the cheapest meeting the targets)": "搜索评估过的人员配置（圈出：满足目标的最低成本配置）",
+    "target ({goal})": "目标（{goal}）",
+    "**{design}**: {why}.": "**{design}**：{why}。",
+    "staffings judged": "评估过的人员配置",
+    "cost": "成本",
+    # the one-at-a-time sensitivity study
+    "base": "基准",
+    "low": "低",
+    "high": "高",
+    "Sensitivity of {design} against single: each estimate low and high, the others as configured": (
+        "{design}相对单事项办理的敏感性：每个估计参数取低值和高值，其余按配置"
+    ),
+    "reduction in {measure} (%)": "{measure}降幅（%）",
+    # the warm-up, checked
+    "Warm-up": "预热期",
+    "replications": "重复次数",
+    "MSER-5 cut, median (days)": "MSER-5 截断点，中位数（天）",
+    "MSER-5 cut, largest (days)": "MSER-5 截断点，最大值（天）",
+    "cases cut, largest": "截去的案件数，最大值",
+    "The configured warm-up of {warmup} days covers every replication's MSER-5 cut (at most {largest} days): what it removes is at least what the output shows as transient.": (
+        "设定的 {warmup} 天预热期覆盖了每次重复的 MSER-5 截断点（最多 {largest} 天）：它剔除的至少是输出中显示为暂态的部分。"
+    ),
+    "The configured warm-up of {warmup} days is shorter than MSER-5's cut in some replications (at most {largest} days): lengthen it (scenario.warmup) or read the early weeks in Welch's plot before relying on the means.": (
+        "设定的 {warmup} 天预热期短于部分重复的 MSER-5 截断点（最多 {largest} 天）：请延长预热期（scenario.warmup），"
+        "或在采信均值之前先看 Welch 图中最初几周的情况。"
+    ),
+    "Each run starts from an empty office; the first {warmup} days of arrivals are left out of every statistic. MSER-5 (White, 1997) finds, from each replication's finished cases' lead times in arrival order in batches of five, the cut that minimises the standard error of what remains (searched over the first half of the run), at the base staffing. {verdict}": (
+        "每次运行都从空办公室开始；最初 {warmup} 天到达的案件不计入任何统计。MSER-5（White, 1997）按到达顺序、"
+        "每五件一批，取每次重复已办结案件的办理时间，找出使剩余部分均值标准误最小的截断点（在运行的前一半内搜索），"
+        "基于基准人员配置。{verdict}"
+    ),
+    "Welch's plot: weekly mean lead time by arrival, averaged over replications.": "Welch 图：按到达周计算的平均办理时间，对各次重复取平均。",
+    "configured warm-up": "设定的预热期",
+    "day of arrival": "到达日",
+    "mean lead time (working days)": "平均办理时间（工作日）",
+    "Welch's plot (dotted: MSER-5's median cut per design)": "Welch 图（虚线：各方案 MSER-5 截断点的中位数）",
     # table headers
     "measure": "指标",
     "statistic": "统计量",

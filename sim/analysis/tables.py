@@ -207,15 +207,26 @@ def ci(mean: float, low: float, high: float, fmt: str) -> str:
     return f"{mean:{fmt}} [{low:{fmt}}, {high:{fmt}}]"
 
 
-def attribution_table(t: pd.DataFrame, labels: Labels) -> pd.DataFrame:
-    """A row per design (stages first), a column per measure: the change against single."""
-    table = t.assign(change=[change(r) for r in t.itertuples()])
+def attribution_table(t: pd.DataFrame, labels: Labels, column: str | None = None) -> pd.DataFrame:
+    """A row per design (stages first), a column per measure: the change against single (or
+    the text in ``column``)."""
+    table = t if column else t.assign(change=[change(r) for r in t.itertuples()])
     measures = [charts.HEADLINE_NAMES[m] for m in dict.fromkeys(t["metric"])]
     table["metric"] = table["metric"].map(charts.HEADLINE_NAMES)
     wide = table.pivot(index="design", columns="metric", values="change")
     wide = wide.loc[charts.presets_first(wide.index), measures]
     wide.columns = [labels.of("measures", m) for m in measures]
     return labels.frame(wide.rename_axis(columns=None).reset_index())
+
+
+def family_table(family: pd.DataFrame, p_holm: pd.Series, labels: Labels) -> pd.DataFrame:
+    """As ``attribution_table``, at a family-wise level: each change with its simultaneous
+    (Bonferroni) interval and Holm's adjusted p-value (``p_holm``, on ``family``'s index)."""
+    cells = [
+        f"{change(r)}, p {'≤ 0.001' if p < 0.001 else f'= {p:.3f}'}"
+        for r, p in zip(family.itertuples(), p_holm, strict=True)
+    ]
+    return attribution_table(family.assign(change=cells), labels, column="change")
 
 
 def shapley_table(values: pd.DataFrame, labels: Labels) -> pd.DataFrame:
