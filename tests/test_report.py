@@ -291,6 +291,29 @@ def test_every_sentence_the_code_says_has_its_chinese():
     assert not unsaid, unsaid
 
 
+def test_utilisation_is_shown_with_and_without_other_work():
+    """A reviewer pool giving half its hours to other work at 80 % utilisation works 40 % on cases."""
+    from sim.analysis.tables import background_table
+
+    resources = pd.DataFrame(
+        {
+            "design": ["bundled", "single", "single", "single"],
+            "resource": ["tax.reviewers", "tax.reviewers", "tax.reviewers", "tax.clerks"],
+            "utilisation": [0.6, 0.8, 0.8, 0.9],
+            "background": [0.5, 0.5, 0.5, 0.0],
+        }
+    )
+    table = background_table(resources, Labels())
+    assert table.to_dict("records") == [
+        {
+            "pool": "tax.reviewers",
+            "other work (share of hours)": "50 %",
+            "Single-item processing": "80 % (40 % on cases)",
+            "Bundled": "60 % (30 % on cases)",
+        }
+    ]
+
+
 def test_each_sentence_and_its_chinese_have_the_same_fields():
     """A template filled in one language and not the other would fail as the report is built,
     or silently drop a number."""

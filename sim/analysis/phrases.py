@@ -254,7 +254,6 @@ ZH: dict[str, str] = {
     "P90 (working days)": "P90（工作日）",
     # staffing
     "staff ×{scale}": "人员 ×{scale}",
-    "Utilisation of each staff pool (%); outlined: at or above 85 %, where queues grow fast": "各岗位利用率（%）；加框：达到或超过 85%，排队迅速增长",
     "statutory limit of the slowest item ({days} working days)": "最慢事项的法定时限（{days} 个工作日）",
     # the journey
     "waiting in a queue": "排队等待",
@@ -522,6 +521,17 @@ ZH: dict[str, str] = {
     "day of arrival": "到达日",
     "mean lead time (working days)": "平均办理时间（工作日）",
     "Welch's plot (dotted: MSER-5's median cut per design)": "Welch 图（虚线：各方案 MSER-5 截断点的中位数）",
+    # utilisation with and without other work
+    "other work (share of hours)": "其他工作（占工时的份额）",
+    "{all} % ({cases} % on cases)": "{all}%（其中案件 {cases}%）",
+    "No pool gives hours to other work: every utilisation is case work.": "没有岗位把工时用于其他工作：利用率全部是办件工作。",
+    "Utilisation here and in the charts counts all work, including the share of every hour staff give to work the model does not follow as cases (background, set per pool); the pools that have some, at the base staffing, with and without it:": (
+        "此处和图中的利用率计入全部工作，包括工作人员每小时用于模型不按案件跟踪的其他工作的份额（背景工作，按岗位设定）；"
+        "下表列出有背景工作的岗位在基准人员配置下计入与不计入背景工作的利用率："
+    ),
+    "Utilisation of each staff pool (%, other work included); outlined: at or above 85 %, where queues grow fast": (
+        "各岗位利用率（%，含其他工作）；加框：不低于 85%，排队会迅速增长"
+    ),
     # table headers
     "measure": "指标",
     "statistic": "统计量",

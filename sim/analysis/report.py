@@ -439,6 +439,7 @@ def _blocks(collected: Collected, sweep: Path, figures: Path, labels: Labels) ->
             ),
         ),
         render.Block("table", labels.frame(tables.busiest_table(configs))),
+        *_background_blocks(collected, at_base, labels),
         render.Block(
             "p", labels.say("Demand: applicants of each need per open hour, and the items each need holds.")
         ),
@@ -462,6 +463,30 @@ def _blocks(collected: Collected, sweep: Path, figures: Path, labels: Labels) ->
         ),
     ]
     return out
+
+
+def _background_blocks(collected: Collected, at_base: pd.DataFrame, labels: Labels) -> list[render.Block]:
+    """Utilisation with and without the hours staff give to work the model does not follow."""
+    resources = _read_base(
+        collected, at_base, "resources", ["design", "resource", "utilisation", "background"]
+    )
+    if not (resources["background"] > 0).any():
+        return [
+            render.Block(
+                "p", labels.say("No pool gives hours to other work: every utilisation is case work.")
+            )
+        ]
+    return [
+        render.Block(
+            "p",
+            labels.say(
+                "Utilisation here and in the charts counts all work, including the share of every hour "
+                "staff give to work the model does not follow as cases (background, set per pool); the "
+                "pools that have some, at the base staffing, with and without it:"
+            ),
+        ),
+        render.Block("table", labels.frame(tables.background_table(resources, labels))),
+    ]
 
 
 def _family_blocks(reps: pd.DataFrame, designs: list[str], means: pd.DataFrame, labels: Labels) -> list:

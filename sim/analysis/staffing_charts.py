@@ -104,7 +104,10 @@ def utilisation_heatmap(configs: pd.DataFrame, labels: Labels) -> plt.Figure:
         ax.spines[:].set_visible(False)
     axes[0][0].set_yticks(range(len(pools)), [labels.pool(p) for p in pools], fontsize=8)
     fig.suptitle(
-        labels.say("Utilisation of each staff pool (%); outlined: at or above 85 %, where queues grow fast"),
+        labels.say(
+            "Utilisation of each staff pool (%, other work included); outlined: at or above 85 %, "
+            "where queues grow fast"
+        ),
         fontsize=10,
     )
     fig.tight_layout()

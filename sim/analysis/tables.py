@@ -219,6 +219,30 @@ def attribution_table(t: pd.DataFrame, labels: Labels, column: str | None = None
     return labels.frame(wide.rename_axis(columns=None).reset_index())
 
 
+def background_table(resources: pd.DataFrame, labels: Labels) -> pd.DataFrame:
+    """Per pool that gives a share of its hours to other work (background): that share, and per
+    design its utilisation with that work and on cases alone (a case's work is stretched by
+    1 / (1 - share), so the cases' part is utilisation x (1 - share)); means over replications."""
+    r = resources[resources["background"] > 0]
+    per = r.groupby(["resource", "design"], sort=False)[["utilisation", "background"]].mean()
+    designs = charts.presets_first(r["design"].unique())
+    rows = []
+    for pool, g in per.groupby(level=0, sort=False):
+        row = {
+            "pool": pool,
+            labels.say("other work (share of hours)"): f"{100 * g['background'].iloc[0]:.0f} %",
+        }
+        for design in (d for d in designs if (pool, d) in g.index):
+            u = g.loc[(pool, design)]
+            row[labels.design(design)] = labels.say(
+                "{all} % ({cases} % on cases)",
+                all=f"{100 * u['utilisation']:.0f}",
+                cases=f"{100 * u['utilisation'] * (1 - u['background']):.0f}",
+            )
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
 def family_table(family: pd.DataFrame, p_holm: pd.Series, labels: Labels) -> pd.DataFrame:
     """As ``attribution_table``, at a family-wise level: each change with its simultaneous
     (Bonferroni) interval and Holm's adjusted p-value (``p_holm``, on ``family``'s index)."""
