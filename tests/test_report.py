@@ -314,6 +314,27 @@ def test_utilisation_is_shown_with_and_without_other_work():
     ]
 
 
+def test_each_need_is_compared_on_its_own_applicants_paired_by_replication():
+    from sim.analysis.tables import per_need, per_need_table
+
+    rows = []
+    for replication in range(3):
+        for need, single, bundled in (("a", 10.0, 5.0), ("b", 4.0, 4.0)):
+            for design, lead in (("single", single), ("bundled", bundled)):
+                rows += [
+                    {"design": design, "seed": 0, "replication": replication, "need": need}
+                    | {"lead_time_working_days": lead + replication, "trips": 2.0, "documents": 3.0}
+                ] * (2 if need == "a" else 1)
+    found = per_need(pd.DataFrame(rows))
+    lead = found[found["metric"] == "lead_time_working_days"].set_index("need")
+    # a: 1 - (5, 6, 7) / (10, 11, 12), paired; b: no change at all
+    assert lead.loc["a", "reduction"] == pytest.approx(np.mean([0.5, 5 / 11, 5 / 12]))
+    assert lead.loc["b", "reduction"] == 0 and lead.loc["a", "applicants"] == 12
+    table = per_need_table(found, "lead_time_working_days", Labels())
+    assert table["need"].tolist() == ["a", "b"]  # most applicants first
+    assert table.iloc[1]["Bundled"] == "+0.0 [+0.0, +0.0] %"
+
+
 def test_each_sentence_and_its_chinese_have_the_same_fields():
     """A template filled in one language and not the other would fail as the report is built,
     or silently drop a number."""

@@ -532,6 +532,13 @@ ZH: dict[str, str] = {
     "Utilisation of each staff pool (%, other work included); outlined: at or above 85 %, where queues grow fast": (
         "各岗位利用率（%，含其他工作）；加框：不低于 85%，排队会迅速增长"
     ),
+    # each need on its own
+    "Each need": "各项需求",
+    "Each need (a bundle, or a single item) on its own: its applicants' mean under single and each design's change against it, paired by replication, with its 95 % interval over the {n} replications (the needs with most applicants first; all of it in collected/per_need.csv). A need with few applicants has a wide interval: its change is measured on them alone.": (
+        "逐项需求（一件事或单个事项）单独来看：单事项办理下其申请人的均值，以及各方案相对它的变化，按重复配对，"
+        "附 {n} 次重复的 95% 区间（申请人最多的需求在前；全部数据见 collected/per_need.csv）。"
+        "申请人少的需求区间较宽：它的变化只基于这些申请人。"
+    ),
     # table headers
     "measure": "指标",
     "statistic": "统计量",

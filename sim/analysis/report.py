@@ -31,13 +31,14 @@ from sim.analysis import (
     uncertainty,
     warmup,
 )
-from sim.analysis.collect import Collected, collect, write
+from sim.analysis.collect import OUT, Collected, collect, write
 from sim.analysis.compare import HEADLINE, holm
 from sim.analysis.labels import LANGUAGES, Labels
 from sim.calibrate.validation import verdict
 from sim.domain.design import PRESETS
 from sim.domain.errors import refusing
 from sim.domain.loads import headcount, used_pools
+from sim.domain.untrusted import write_csv
 from sim.experiment.config import SimConfig
 from sim.experiment.output import DONE
 from sim.experiment.safety import read_config
@@ -294,6 +295,7 @@ def _blocks(collected: Collected, sweep: Path, figures: Path, labels: Labels) ->
             render.Block("table", tables.attribution_table(means, labels)),
             fig("lever_attribution", charts.design_changes(means, palette, labels)),
             *_family_blocks(reps_base, designs, means, labels),
+            *_need_blocks(collected, at_base, conf.scenario.warmup, sweep, labels),
         ]
     else:
         out.append(method)
@@ -462,6 +464,42 @@ def _blocks(collected: Collected, sweep: Path, figures: Path, labels: Labels) ->
             ),
         ),
     ]
+    return out
+
+
+def _need_blocks(
+    collected: Collected, at_base: pd.DataFrame, warmup: float, sweep: Path, labels: Labels
+) -> list[render.Block]:
+    """Where the scenario mixes needs (bundles), each need's own changes with their intervals."""
+    columns = ["design", "seed", "replication", "need", "arrival", "finished", *tables.NEED_MEASURES]
+    cases = _read_base(collected, at_base, "cases", columns)
+    cases = cases[(cases["arrival"] >= warmup) & cases["finished"]]
+    if cases["need"].nunique() < 2:
+        return []
+    found = tables.per_need(cases)
+    write_csv(found, sweep / OUT / "per_need.csv")
+    out = [
+        render.Block("h2", labels.say("Each need")),
+        render.Block(
+            "p",
+            labels.say(
+                "Each need (a bundle, or a single item) on its own: its applicants' mean under single and "
+                "each design's change against it, paired by replication, with its 95 % interval over the "
+                "{n} replications (the needs with most applicants first; all of it in "
+                "collected/per_need.csv). A need with few applicants has a wide interval: its change "
+                "is measured on them alone.",
+                n=int(found["n"].max()),
+            ),
+        ),
+    ]
+    for metric, measure in tables.NEED_MEASURES.items():
+        heading = (
+            labels.say("Lead time (working days)") if measure == "time" else labels.of("measures", measure)
+        )
+        out += [
+            render.Block("h3", heading),
+            render.Block("table", labels.frame(tables.per_need_table(found, metric, labels))),
+        ]
     return out
 
 

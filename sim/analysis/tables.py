@@ -415,6 +415,40 @@ def checklist_table(cases: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+NEED_MEASURES = {"lead_time_working_days": "time", "trips": "trips", "documents": "documents"}
+
+
+def per_need(cases: pd.DataFrame) -> pd.DataFrame:
+    """Each need's applicants under each reformed design against single, paired by replication
+    (``compare.paired`` on the per-replication means of the need's applicants): a row per need,
+    design and measure, with the need's applicants counted."""
+    means = (
+        cases.groupby(["need", "design", *PAIR_ON], observed=True)[list(NEED_MEASURES)].mean().reset_index()
+    )
+    counts = cases.groupby("need", observed=True).size()
+    frames = []
+    for need, g in means.groupby("need", sort=True, observed=True):
+        single = g[g["design"] == "single"]
+        for design in charts.presets_first(g["design"].unique()):
+            if design != "single" and not single.empty:
+                compared = paired(single, g[g["design"] == design], tuple(NEED_MEASURES), on=PAIR_ON)
+                frames.append(compared.assign(need=need, design=design, applicants=int(counts[need])))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def per_need_table(found: pd.DataFrame, metric: str, labels: Labels) -> pd.DataFrame:
+    """A row per need: single's mean and each reformed design's change in ``metric`` with its
+    interval, the needs with most applicants first."""
+    rows = []
+    g = found[found["metric"] == metric]
+    for need, h in sorted(g.groupby("need", sort=False), key=lambda kv: -kv[1]["applicants"].iloc[0]):
+        row = {"need": need, labels.design("single"): f"{h['base_mean'].iloc[0]:.1f}"}
+        for r in h.itertuples():
+            row[labels.design(r.design)] = change(r)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
 def promise_reduction(demand: dict[str, float], single: dict | None, bundled: dict | None) -> float | None:
     """The relative cut in promised working days, each need weighted by its demand (needs
     without a promise under either design left out; None when none is left)."""
