@@ -335,6 +335,33 @@ def test_each_need_is_compared_on_its_own_applicants_paired_by_replication():
     assert table.iloc[1]["Bundled"] == "+0.0 [+0.0, +0.0] %"
 
 
+def test_the_methods_follow_stress_des_and_name_the_software_that_ran():
+    from builders import chain
+
+    from sim.analysis import methods
+    from sim.experiment.config import SimConfig
+    from sim.experiment.environment import environment
+
+    conf = SimConfig(scenario=chain(), design=sim.SINGLE)
+    found = methods.blocks(conf, ["single", "bundled"], 20, environment(), Labels())
+    headings = [b.content for b in found if b.kind == "h3"]
+    assert headings == [
+        "1. Objectives",
+        "2. Logic",
+        "3. Data",
+        "4. Experimentation",
+        "5. Implementation",
+        "6. Code access",
+    ]
+    text = " ".join(str(b.content) for b in found if b.kind == "p")
+    assert "20 independent replications" in text and f"simpy {environment()['packages']['simpy']}" in text
+    assert "Merged checklist" in text  # the levers bundled switches, by their labels
+    old = " ".join(
+        str(b.content) for b in methods.blocks(conf, ["single"], 5, None, Labels()) if b.kind == "p"
+    )
+    assert "recorded no software versions" in old
+
+
 def test_each_sentence_and_its_chinese_have_the_same_fields():
     """A template filled in one language and not the other would fail as the report is built,
     or silently drop a number."""

@@ -539,6 +539,50 @@ ZH: dict[str, str] = {
         "附 {n} 次重复的 95% 区间（申请人最多的需求在前；全部数据见 collected/per_need.csv）。"
         "申请人少的需求区间较宽：它的变化只基于这些申请人。"
     ),
+    # the methods, in STRESS-DES order
+    "Methods": "方法",
+    "In the order of the STRESS-DES guidelines for reporting discrete-event simulation (Monks et al., 2019).": (
+        "按离散事件仿真报告指南 STRESS-DES（Monks 等，2019）的顺序。"
+    ),
+    "1. Objectives": "1. 目标",
+    "2. Logic": "2. 模型逻辑",
+    "3. Data": "3. 数据",
+    "4. Experimentation": "4. 实验",
+    "5. Implementation": "5. 实现",
+    "6. Code access": "6. 代码获取",
+    "{design}: {levers}": "{design}：{levers}",
+    "What each design would change for the applicants of {scenario} against single-item processing (each item applied for on its own): lead time from first contact to the last result in hand, in-person trips and documents handed over, and the staff it keeps busy.": (
+        "与单事项办理（每个事项单独申请）相比，各方案会给“{scenario}”的申请人带来什么变化：从首次接触到拿到最后一项结果的办理时间、"
+        "现场跑动次数、提交材料份数，以及占用的工作人员。"
+    ),
+    "A discrete-event simulation (SimPy) of applicants as entities: each need's items filed at windows, worked by the departments' pools (clerks, reviewers, inspectors, signing leaders; {departments} department(s), {items} item(s), {needs} need(s)) on working calendars, returned for correction, batched, decided and delivered. A design is a set of levers on that office; the designs compared switch these: {levers}. The model's rules are in README.md (The model in one page) and sim/model/.": (
+        "以申请人为实体的离散事件仿真（SimPy）：每项需求的事项在窗口提交，由各部门的岗位（窗口人员、审核人员、勘验人员、签批领导；"
+        "{departments} 个部门、{items} 个事项、{needs} 项需求）按工作日历办理，经补正退回、批量处理、作出决定并送达。"
+        "方案是作用于该办公室的一组改革杠杆；所比较的方案开启了以下杠杆：{levers}。模型规则见 README.md（The model in one page）和 sim/model/。"
+    ),
+    "Every input is in the scenario's configuration ({scenario}.yaml, each job's saved config) and the catalogue it draws on, tagged sourced, recalled or estimate with its source or reason (configs/scenario/README.md and the section Where the inputs come from). Applicants of each need arrive as a Poisson stream ({rate} per open hour in all, shaped over the day by the scenario's profile where it has one); no parameter is tuned to a published reduction.": (
+        "所有输入都在场景配置（{scenario}.yaml，以及每个作业保存的配置）及其引用的事项目录中，每项都标注为有来源、凭记忆或估计，"
+        "并注明来源或理由（configs/scenario/README.md 及“输入从何而来”一节）。每项需求的申请人按泊松流到达（合计每开放小时 {rate} 人，"
+        "场景有日内分布时按其调整）；没有任何参数按公布的降幅调参。"
+    ),
+    "Each configuration runs {n} independent replications of {days} days from an empty office; the first {warmup} days of arrivals are left out (checked by MSER-5, section Warm-up). Designs share common random numbers (replication r of every design serves the same applicants), and are compared paired by replication; intervals are 95 % t intervals across replications (Wilson's for shares), with Bonferroni's simultaneous intervals and Holm's adjusted p-values where several designs are set against one. The estimates' own uncertainty is the uncertainty study's (Morris, Sobol), where it ran.": (
+        "每个配置从空办公室开始，独立重复运行 {n} 次，每次 {days} 天；最初 {warmup} 天到达的案件不计入（由 MSER-5 检验，见“预热期”一节）。"
+        "各方案使用共同随机数（各方案的第 r 次重复服务同一批申请人），按重复配对比较；区间为跨重复的 95% t 区间（比例用 Wilson 区间），"
+        "多个方案与同一基准比较时另给出 Bonferroni 联合区间和 Holm 校正 p 值。估计参数本身的不确定性见不确定性研究（Morris、Sobol），如已运行。"
+    ),
+    "The jobs recorded no software versions (results written before version 0.5.0): rerun them to record Python, the packages, the platform and the commit.": (
+        "这些作业没有记录软件版本（结果写于 0.5.0 版之前）：请重新运行，以记录 Python、软件包、平台和提交版本。"
+    ),
+    "Python {python} ({implementation}) on {platform}; {packages}; {commit}.": (
+        "Python {python}（{implementation}），运行于 {platform}；{packages}；{commit}。"
+    ),
+    "commit {commit}{clean}": "提交 {commit}{clean}",
+    " (with uncommitted changes)": "（含未提交的修改）",
+    "no git checkout": "非 git 检出",
+    "The simulator's source with this report's configuration (each job's .hydra/config.yaml and its SHA-256 in summary.json); cite it as CITATION.cff says, with the version and commit above. The commands in Regenerate every number rebuild every table and figure.": (
+        "仿真器源代码及本报告的配置（每个作业的 .hydra/config.yaml 及 summary.json 中的 SHA-256）；引用时请按 CITATION.cff，"
+        "并注明上面的版本和提交。“重现每一个数字”中的命令可重建每张表和每幅图。"
+    ),
     # table headers
     "measure": "指标",
     "statistic": "统计量",

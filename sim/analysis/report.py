@@ -21,6 +21,7 @@ from omegaconf import OmegaConf
 from sim.analysis import (
     charts,
     headline,
+    methods,
     phrases,
     render,
     searches,
@@ -447,6 +448,8 @@ def _blocks(collected: Collected, sweep: Path, figures: Path, labels: Labels) ->
         ),
         render.Block("table", labels.frame(tables.demand_table(conf, labels))),
     ]
+    first = json.loads((collected.jobs[at_base["run"].iloc[0]] / DONE).read_text())
+    out += methods.blocks(conf, designs, int(configs["n"].max()), first.get("environment"), labels)
     if not collected.missing.empty:
         out += [
             render.Block("h2", labels.say("Missing or failed runs")),

@@ -11,7 +11,18 @@ from importlib import metadata
 from pathlib import Path
 
 # The packages whose releases could change a number or a figure.
-PACKAGES = ("sim", "simpy", "numpy", "pandas", "scipy", "pyarrow", "hydra-core", "omegaconf", "matplotlib")
+PACKAGES = (
+    "sim",
+    "simpy",
+    "numpy",
+    "pandas",
+    "scipy",
+    "pyarrow",
+    "hydra-core",
+    "omegaconf",
+    "matplotlib",
+    "SALib",
+)
 ROOT = Path(__file__).resolve().parents[2]
 
 
