@@ -362,6 +362,28 @@ def test_the_methods_follow_stress_des_and_name_the_software_that_ran():
     assert "recorded no software versions" in old
 
 
+def test_figures_for_a_journal_take_one_or_two_columns_and_may_leave_their_titles_out(tmp_path):
+    import matplotlib.pyplot as plt
+
+    from sim.analysis import charts
+
+    def drawn(width):
+        fig, _ = plt.subplots(1, 3 if width > 7 else 1, figsize=(width, 3))
+        fig.axes[0].set_title("a title")
+        fig.suptitle("a heading")
+        return fig
+
+    with charts.style("one", titles=False):
+        narrow = charts.save(drawn(6.0), tmp_path, "narrow")[1].read_text()
+        wide = charts.save(drawn(12.0), tmp_path, "wide")[1].read_text()
+    assert "a title" not in narrow and "a heading" not in narrow
+    points = lambda svg: float(re.search(r'<svg[^>]* width="([0-9.]+)pt"', svg).group(1))  # noqa: E731
+    assert 0.85 * 3.5 * 72 <= points(narrow) <= 1.05 * 3.5 * 72  # one column
+    assert 0.85 * 7.16 * 72 <= points(wide) <= 1.05 * 7.16 * 72  # three panels take two
+    plain = charts.save(drawn(6.0), tmp_path, "plain")[1].read_text()  # outside: as drawn
+    assert "a title" in plain and points(plain) > 5 * 72
+
+
 def test_each_sentence_and_its_chinese_have_the_same_fields():
     """A template filled in one language and not the other would fail as the report is built,
     or silently drop a number."""

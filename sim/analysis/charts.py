@@ -8,6 +8,9 @@ formats. Every design keeps its colour in every figure, axes carry units, and in
 from __future__ import annotations
 
 import textwrap
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import matplotlib.colors as mcolors
@@ -15,6 +18,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib import font_manager
+from matplotlib.text import Text
 
 from sim.analysis import fonts
 from sim.analysis.labels import Labels
@@ -79,9 +83,54 @@ def presets_first(designs) -> list[str]:
 _FIXED = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None, "ModDate": None}}
 
 
+# A journal's one and two columns (inches; IEEE's 3.5 and 7.16, within 0.1 in of Elsevier's
+# 90 and 190 mm): ``style(width=...)`` draws every figure at that width, its height in
+# proportion; ``style(titles=False)`` leaves titles out (a paper's caption says it).
+WIDTHS = {"one": 3.5, "two": 7.16}
+WIDE = 7.0  # inches: a chart drawn wider has several panels, too many for one column
+MIN_POINTS = 6.0  # the smallest type a journal prints
+_STYLE = {"width": None, "titles": True}
+
+
+@contextmanager
+def style(width: str | None = None, titles: bool = True) -> Iterator[None]:
+    """Figures saved inside are ``width`` wide (a key of ``WIDTHS``; as drawn when None; a chart
+    of several panels takes two columns), their type scaled with them (at least ``MIN_POINTS``),
+    and with or without their titles."""
+    if width is not None and width not in WIDTHS:
+        raise ValueError(f"width: one of {', '.join(WIDTHS)}, got {width!r}")
+    before = dict(_STYLE)
+    _STYLE.update(width=width, titles=titles)
+    try:
+        yield
+    finally:
+        _STYLE.update(before)
+
+
+def _styled(fig: plt.Figure) -> None:
+    if not _STYLE["titles"]:
+        for ax in fig.axes:
+            ax.set_title("")
+        if fig.get_suptitle():
+            fig.suptitle("")
+    if _STYLE["width"] is not None:
+        width, height = fig.get_size_inches()
+        # a chart of several panels (drawn wider than two columns' worth of one) takes two columns
+        wanted = WIDTHS["two" if width > WIDE else _STYLE["width"]]
+        fig.set_size_inches(wanted, height * wanted / width)
+        for text in fig.findobj(Text):  # the type shrinks with the figure, down to what print can read
+            text.set_fontsize(max(MIN_POINTS, text.get_fontsize() * wanted / width))
+    if _STYLE["width"] is not None or not _STYLE["titles"]:
+        with warnings.catch_warnings():  # a crowded panel may not fit exactly: drawn as near as it can
+            warnings.simplefilter("ignore", UserWarning)
+            fig.tight_layout()
+
+
 def save(fig: plt.Figure, directory: Path, name: str) -> list[Path]:
     """The figure as PNG (for Markdown), SVG (for the HTML page) and PDF (for a journal, its
-    fonts embedded), each the same bytes whenever the figure is the same."""
+    fonts embedded), each the same bytes whenever the figure is the same (at the width and with
+    the titles ``style`` sets)."""
+    _styled(fig)
     directory.mkdir(parents=True, exist_ok=True)
     paths = [directory / f"{name}.{kind}" for kind in _FIXED]
     for path, metadata in zip(paths, _FIXED.values(), strict=True):
@@ -296,7 +345,8 @@ def tornado(table: pd.DataFrame, base: pd.DataFrame, design: str, labels: Labels
             for level, colour in (("low", "#1f77b4"), ("high", "#d62728")):
                 row = g[(g["parameter"] == parameter) & (g["level"] == level)]
                 if len(row):
-                    value = 100 * float(row["reduction"].iloc[0])
+                    r = row.iloc[0]
+                    value = 100 * float(r["reduction"])
                     ax.barh(
                         y,
                         value - centre,
@@ -305,8 +355,19 @@ def tornado(table: pd.DataFrame, base: pd.DataFrame, design: str, labels: Labels
                         alpha=0.8,
                         label=labels.say(f"estimate {level}") if y == 0 else None,
                     )
+                    ax.errorbar(  # the case's own 95 % interval, paired by replication
+                        value,
+                        y,
+                        xerr=[[value - 100 * r["reduction_ci_low"]], [100 * r["reduction_ci_high"] - value]],
+                        fmt="none",
+                        ecolor="black",
+                        elinewidth=0.8,
+                        capsize=2,
+                    )
         ax.axvline(centre, color="black", linewidth=0.8)
-        ax.set_yticks(range(len(order)), order)
+        ax.set_yticks(
+            range(len(order)), [labels.of("estimates", p) if labels.has("estimates", p) else p for p in order]
+        )
         ax.set_xlabel(
             labels.say(
                 "reduction in {measure} (%)",
@@ -317,7 +378,7 @@ def tornado(table: pd.DataFrame, base: pd.DataFrame, design: str, labels: Labels
     fig.suptitle(
         labels.say(
             "Sensitivity of {design} against single: each estimate low and high, the others as configured",
-            design=design,
+            design=labels.design(design),
         )
     )
     fig.tight_layout()

@@ -672,10 +672,20 @@ def main(argv: list[str] | None = None) -> int:
         help="the report's language: en writes report.md and report.html, zh writes report.zh.md and "
         "report.zh.html beside them (prose, tables, charts and labels in Chinese); default en",
     )
+    parser.add_argument(
+        "--width",
+        choices=list(charts.WIDTHS),
+        help="draw every figure one or two journal columns wide (3.5 or 7.16 in), its height in "
+        "proportion; default: as each chart is drawn",
+    )
+    parser.add_argument(
+        "--no-titles", action="store_true", help="leave the figures' titles out (a paper's caption says them)"
+    )
     args = parser.parse_args(argv)
     if not (args.sweep / "multirun.yaml").exists():
         parser.error(f"{args.sweep} is not a multirun folder (no multirun.yaml)")
-    path = build(args.sweep, args.lang)
+    with charts.style(args.width, titles=not args.no_titles):
+        path = build(args.sweep, args.lang)
     if phrases.MISSING:
         print(
             f"warning: {len(phrases.MISSING)} phrase(s) have no Chinese yet (sim/analysis/phrases.py) "

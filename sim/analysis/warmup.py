@@ -130,7 +130,7 @@ def chart(cases: pd.DataFrame, warmup: float, found: pd.DataFrame, labels: Label
     ax.set_ylabel(labels.say("mean lead time (working days)"))
     ax.set_xlim(left=0)
     ax.set_ylim(bottom=0)
-    ax.legend(fontsize=7, frameon=False, ncol=2)
+    ax.legend(fontsize=7, frameon=False, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.2))
     ax.set_title(labels.say("Welch's plot (dotted: MSER-5's median cut per design)"), fontsize=9)
     fig.tight_layout()
     return fig
