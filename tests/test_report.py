@@ -48,6 +48,7 @@ FIGURES = (
     "utilisation",
     "lead_time_breakdown",
     "lead_time_ecdf",
+    "warmup",
 )
 
 
@@ -254,6 +255,22 @@ def chinese(sweep, tmp_path_factory):
     )
     assert done.returncode == 0, done.stderr[-2000:]
     return copy, done.stderr
+
+
+@pytest.mark.slow
+def test_the_papers_tables_and_figures_come_from_the_saved_results_as_the_reports_do(sweep, tmp_path):
+    """experiments/paper.py simulates nothing: its table 1 is the report's comparison to the digit."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "experiments" / "paper.py"), str(sweep), "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    table = pd.read_csv(tmp_path / "table1_headline.csv").set_index(["design", "metric"])
+    lead = table.loc[("bundled", "lead_time_working_days_mean")]
+    assert lead["change"] in (sweep / "report.md").read_text()
+    assert (tmp_path / "table2_needs.csv").is_file() and (tmp_path / "figure1_headline.pdf").is_file()
+    assert "no uncertainty study" in done.stdout
 
 
 @pytest.mark.slow
