@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import warnings
 from collections.abc import Callable
+from dataclasses import fields
 from pathlib import Path
 from typing import NamedTuple
 
@@ -28,6 +29,7 @@ from sim.analysis import charts, render
 from sim.analysis.collect import OUT
 from sim.analysis.compare import HEADLINE
 from sim.analysis.labels import Labels
+from sim.domain.knobs import Estimates
 from sim.domain.untrusted import write_csv
 from sim.experiment.output import DONE, damage
 from sim.experiment.stats import t_interval
@@ -175,7 +177,8 @@ def indices(table: pd.DataFrame, settings: dict) -> pd.DataFrame:
     for design, g in table.groupby("design", sort=False):
         y = 100 * g.sort_values("point")[list(HEADLINE)].to_numpy(dtype=float)
         for m, metric in enumerate(HEADLINE):
-            with np.errstate(invalid="ignore", divide="ignore"):  # a reduction that never moves
+            with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # a reduction that never moves: NaN indices
                 found = sobol.analyze(
                     problem(settings["ranges"]),
                     y[:, m],
@@ -249,7 +252,7 @@ def _study(
         "of the reductions over the points; beside it, the noise: the median half-width of one point's "
         "95 % interval over replications.",
         estimates=labels.say("Every estimate multiplier")
-        if len(settings["ranges"]) > 2
+        if set(settings["ranges"]) >= {f.name for f in fields(Estimates)}
         else labels.say("The estimates"),
         ranges=labels.say(", ").join(
             f"{labels.of('estimates', name)} ×{lo:g}–{hi:g}" for name, (lo, hi) in settings["ranges"].items()
