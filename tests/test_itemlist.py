@@ -12,6 +12,7 @@ import yaml
 import sim
 from sim import BUNDLED, SINGLE, ConfigError
 from sim.calibrate.itemlist import export, read_list, write
+from sim.calibrate.listrows import scenario_from
 from sim.experiment.replications import replicate
 
 LISTS = Path(__file__).parent / "item_lists"
@@ -210,3 +211,8 @@ def test_readme_lists_the_columns_the_code_reads():
     from sim.calibrate.listrows import columns_table
 
     assert columns_table() in (Path(__file__).parents[1] / "README.md").read_text()
+
+
+def test_a_list_whose_rows_name_no_item_is_refused():
+    with pytest.raises(ConfigError, match="no row names an item"):
+        scenario_from([], "empty_list")

@@ -220,10 +220,11 @@ def attribution_table(t: pd.DataFrame, labels: Labels, column: str | None = None
 
 
 def background_table(resources: pd.DataFrame, labels: Labels) -> pd.DataFrame:
-    """Per pool that gives a share of its hours to other work (background): that share, and per
-    design its utilisation with that work and on cases alone (a case's work is stretched by
-    1 / (1 - share), so the cases' part is utilisation x (1 - share)); means over replications."""
-    r = resources[resources["background"] > 0]
+    """Per pool in use that gives a share of its hours to other work (background): that share,
+    and per design its utilisation with that work and on cases alone (utilisation counts the
+    share whole, the cases taking the rest of the hours: the cases' part is utilisation less
+    the share); means over replications."""
+    r = resources[(resources["background"] > 0) & (resources["utilisation"] > resources["background"] + 1e-9)]
     per = r.groupby(["resource", "design"], sort=False)[["utilisation", "background"]].mean()
     designs = charts.presets_first(r["design"].unique())
     rows = []
@@ -237,7 +238,7 @@ def background_table(resources: pd.DataFrame, labels: Labels) -> pd.DataFrame:
             row[labels.design(design)] = labels.say(
                 "{all} % ({cases} % on cases)",
                 all=f"{100 * u['utilisation']:.0f}",
-                cases=f"{100 * u['utilisation'] * (1 - u['background']):.0f}",
+                cases=f"{100 * (u['utilisation'] - u['background']):.0f}",
             )
         rows.append(row)
     return pd.DataFrame(rows)

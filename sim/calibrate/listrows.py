@@ -224,6 +224,8 @@ def scenario_from(rows: ItemList | list[dict[str, str]], name: str, label: str |
     """The scenario the list describes: its YAML data, labels, notes, provenance and warnings;
     ``label`` names the bundle in reports (二手房转移登记及水电气网联动过户一件事; else its name)."""
     listed = rows if isinstance(rows, ItemList) else ItemList(rows, [k + 2 for k in range(len(rows))])
+    if not listed.rows:
+        raise ConfigError("list", "no row names an item: a list needs at least one")
     check_names([name], "--name", keyed=False)
     check_own_scenario_name(name, "--name")
     cat, labels = catalogue()
