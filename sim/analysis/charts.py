@@ -205,7 +205,14 @@ def lead_time_ecdf(
             linewidth=1,
             label=labels.say("statutory limit ({days} working days)", days=f"{limit_days:g}"),
         )
-    ax.set_xlabel(labels.say("lead time (working days)"))
+    # the axis to where 99.5 % of every design's applicants are done (and past the limit): a
+    # few very long cases would otherwise squeeze every curve into the left edge
+    right = max(
+        cases.groupby("design")["lead_time_working_days"].quantile(0.995).max(), 1.05 * (limit_days or 0)
+    )
+    ax.set_xlim(0, right)
+    ax.set_ylim(0, 1.01)
+    ax.set_xlabel(labels.say("lead time (working days; the axis ends where 99.5 % of applicants are done)"))
     ax.set_ylabel(labels.say("share of applicants done"))
     ax.set_title(labels.say("Lead-time distribution (all replications)"))
     ax.legend(fontsize=8, frameon=False)

@@ -583,6 +583,9 @@ ZH: dict[str, str] = {
         "仿真器源代码及本报告的配置（每个作业的 .hydra/config.yaml 及 summary.json 中的 SHA-256）；引用时请按 CITATION.cff，"
         "并注明上面的版本和提交。“重现每一个数字”中的命令可重建每张表和每幅图。"
     ),
+    "lead time (working days; the axis ends where 99.5 % of applicants are done)": (
+        "办理时间（工作日；坐标轴止于 99.5% 的申请人办结之处）"
+    ),
     # table headers
     "measure": "指标",
     "statistic": "统计量",
