@@ -114,6 +114,15 @@ BROKEN_JOBS = [
 ]
 
 
+def test_the_sensitivity_cases_share_one_composition():
+    """Only the compositions' files count when a group is judged plain: a key of labels.yaml
+    named like the cases' (``estimates``) made the preflight compose each of the study's 69 jobs
+    in full (135 s in CI instead of a few)."""
+    from sim.experiment.preflight import plain_groups
+
+    assert "sensitivity" in plain_groups(Path(CONFIGS))
+
+
 def test_preflight_composer_gives_what_compose_gives():
     """The preflight shares one composition among jobs with the same group choices; each job
     must still get exactly Hydra's config, and a bad one Hydra's own error."""

@@ -47,6 +47,8 @@ HYDRA_PRINTS = ("-h", "--help", "--hydra-help", "--version", "-c", "--cfg", "-i"
 HYDRA_PRINTS += ("--resolve", "-sc", "--shell-completion")
 BUSY = 0.85  # offered load from which a pool is named in a warning
 
+PRIMARY = "config"  # the config every composition starts from (configs/config.yaml)
+
 
 def plan(argv: list[str]) -> list[list[str]] | None:
     """The overrides of each job ``argv`` would run (Hydra's settings among them), or None when
@@ -77,7 +79,7 @@ def plan(argv: list[str]) -> list[list[str]] | None:
     parsed = OverridesParser.create().parse_overrides(overrides)
     fixed = [o.input_line for o in parsed if not o.is_sweep_override()]
     with initialize_config_dir(config_dir=CONFIGS, version_base="1.3"):
-        cfg = compose("config", overrides=fixed + search, return_hydra_config=True)
+        cfg = compose(PRIMARY, overrides=fixed + search, return_hydra_config=True)
     check_composed(cfg)  # before anything of it is resolved
     _launchable(cfg)
     params = OmegaConf.select(cfg, "hydra.sweeper.params")
@@ -286,7 +288,7 @@ def pool_key(pool: str) -> str:
 
 
 class Composer:
-    """``compose("config", overrides=job)``, with one composition per distinct choice of
+    """``compose(PRIMARY, overrides=job)``, with one composition per distinct choice of
     config-group options (and Hydra settings) shared by the jobs that make it.
 
     Hydra itself composes the defaults list (group choices) first and then applies the
@@ -341,7 +343,7 @@ class Composer:
 
     def whole(self, overrides: list[str]) -> DictConfig:
         """``compose`` of the job in full, Hydra's settings included and checked."""
-        cfg = compose("config", overrides=overrides, return_hydra_config=True)
+        cfg = compose(PRIMARY, overrides=overrides, return_hydra_config=True)
         check_composed(cfg)
         self._groups.update(cfg.hydra.runtime.choices.keys())
         return cfg
@@ -358,6 +360,8 @@ def plain_groups(configs: Path) -> set[str]:
     sets: dict[Path, set[str]] = {}  # the top-level keys each file sets
     plain: dict[Path, bool] = {}  # global, without a defaults list
     for path in configs.rglob("*.yaml"):
+        if path.parent == configs and path.stem != PRIMARY:
+            continue  # not a composition's: the labels, read by the reports only
         text = path.read_text(encoding="utf-8")
         keys = set(OmegaConf.to_container(OmegaConf.create(text)) or {})
         is_global = "@package _global_" in text.split("\n", 1)[0] or path.parent == configs
