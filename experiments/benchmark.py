@@ -7,6 +7,8 @@
     .venv/bin/python experiments/benchmark.py --scale 10 100  # cost per case at 1x, 10x, 100x the office
     .venv/bin/python experiments/benchmark.py --city     # a city-year: Xiamen's six districts on 2 cores
     .venv/bin/python experiments/benchmark.py --overhead # what a job costs besides its cases
+    .venv/bin/python experiments/benchmark.py --mmc --record && \
+      .venv/bin/python experiments/benchmark.py --scale 20 --record   # at a landing: the ratios kept
 
 Every timing is the median of several repeats, each on its own seed, run one after another
 in this process (the sweep and memory parts in child processes; the M/M/c models take turns
@@ -278,7 +280,38 @@ def plain_per_case(times: int, seed: int, in_flight: float) -> float:
         gc.enable()
 
 
-def scale(sizes: tuple[int, ...], repeats: int) -> None:
+RECORD = ROOT / "experiments" / "benchmarks.csv"
+RECORD_COLUMNS = ("date", "commit", "clean", "python", "machine", "measure", "median", "low", "high", "n")
+
+
+def record(measure: str, found: tuple[float, float, float], n: int, path: Path = RECORD) -> None:
+    """Append one ratio to the benchmark record (``--record``): a row per measure and landing,
+    with the commit it measured, so drift shows across landings, not only against a parent."""
+    from sim.experiment.environment import environment
+
+    env = environment()
+    git = env["git"] or {"commit": "", "clean": False}
+    row = {
+        "date": time.strftime("%Y-%m-%d"),
+        "commit": git["commit"][:12],
+        "clean": git["clean"],
+        "python": env["python"],
+        "machine": platform.machine(),
+        "measure": measure,
+        "median": f"{found[0]:.3f}",
+        "low": f"{found[1]:.3f}",
+        "high": f"{found[2]:.3f}",
+        "n": n,
+    }
+    new = not path.exists()
+    with path.open("a", encoding="utf-8") as out:
+        if new:
+            out.write(",".join(RECORD_COLUMNS) + "\n")
+        out.write(",".join(str(row[c]) for c in RECORD_COLUMNS) + "\n")
+    print(f"recorded in {path.relative_to(ROOT)}: {measure} {row['median']}")
+
+
+def scale(sizes: tuple[int, ...], repeats: int, keep: bool = False) -> None:
     """Cost per case of offices 1x and larger, taking turns on each seed; ratios to 1x. Beside
     it the same for the fastest plain SimPy holding as many customers at once: what SimPy's
     event heap and the machine's memory charge for a bigger model, whatever it models."""
@@ -299,6 +332,8 @@ def scale(sizes: tuple[int, ...], repeats: int) -> None:
             plain[k].append(plain_per_case(k, seed, inside[1][-1]))
     for k in sizes:
         mid, low, high = ratio(cost[k], cost[1])
+        if keep and k != 1:
+            record(f"cost per case, office x{k} / x1", (mid, low, high), repeats)
         plain_mid, plain_low, plain_high = ratio(plain[k], plain[1])
         print(
             f"| {k}x | {statistics.median(inside[k]):,.0f} | {statistics.median(cost[k]):,.0f} | "
@@ -524,6 +559,12 @@ def main() -> None:
         help="only a city-year: +experiment=city under bundled, the event log on (streamed)",
     )
     parser.add_argument("--overhead", action="store_true", help="only the fixed cost of a job")
+    parser.add_argument(
+        "--record",
+        action="store_true",
+        help="append the M/M/c and office-size ratios to experiments/benchmarks.csv with the commit "
+        "(at each landing that touches the model, on a quiet machine)",
+    )
     args = parser.parse_args()
     if args.overhead:
         overhead(3 if args.quick else 5)
@@ -535,7 +576,7 @@ def main() -> None:
         profile(100_000)
         return
     if args.scale is not None:
-        scale((1, *(args.scale or (10, 100))), 5)
+        scale((1, *(args.scale or (10, 100))), 5, keep=args.record)
         return
     arrivals, repeats = (50_000, 3) if args.quick else (200_000, 7)
     sweeps = 1 if args.quick else 3
@@ -568,6 +609,8 @@ def main() -> None:
     )
     for name, r in results.items():
         mid, low, high = ratio(r["speeds"], baseline["speeds"])
+        if args.record and name == "sim.run (this project)":
+            record(f"M/M/{SERVERS} speed / minimal SimPy", (mid, low, high), repeats)
         print(
             f"| {name} | {r['speed']:,.0f} | {mid:.2f} [{low:.2f}, {high:.2f}] | "
             f"{r['wait']:.3f} [{r['wait_low']:.3f}, {r['wait_high']:.3f}] |"
@@ -575,6 +618,8 @@ def main() -> None:
     print(f"Erlang C mean wait: {mmc_wait(RATE, SERVICE, SERVERS):.3f}")
     if "Ciw" in results:
         mid, low, high = ratio(results["sim.run (this project)"]["speeds"], results["Ciw"]["speeds"])
+        if args.record:
+            record(f"M/M/{SERVERS} speed / Ciw", (mid, low, high), repeats)
         print(f"this project against Ciw, seed by seed: median {mid:.2f}x [{low:.2f}, {high:.2f}]")
     if args.mmc:
         return
