@@ -160,8 +160,10 @@ def hand_written_with_records(arrivals: int, seed: int) -> tuple[int, float]:
         yield env.timeout(rng.exponential(SERVICE))
         clerks.free(seat)
         waited, served = start - arrived, env.now - start  # the lead time's parts: queue, service
-        cases.add((i, 0, 0, 1, 0, 0, 0, 1, 0, arrived, env.now, waited, waited, served, *IDLE_PARTS))
-        decisions.add((i, 0, 0, arrived, start, env.now))
+        # case, need, channel, trips, specialist and far trips, documents (handed, distinct),
+        # windows, reworks; then arrival, completion, waiting and the lead time's parts
+        cases.add((i, 0, 0, 1, 0, 0, 0, 0, 1, 0, arrived, env.now, waited, waited, served, *IDLE_PARTS))
+        decisions.add((i, 0, 0, arrived, start, env.now, 0.0))  # ... accepted, started, decided, paused
         if len(cases.rows) >= BATCH:
             cases.flush()
             decisions.flush()
