@@ -22,6 +22,7 @@ printed with their intervals beside Erlang C.
 from __future__ import annotations
 
 import argparse
+import csv
 import gc
 import importlib.util
 import os
@@ -306,10 +307,11 @@ def record(measure: str, found: tuple[float, float, float], n: int, path: Path =
         "n": n,
     }
     new = not path.exists()
-    with path.open("a", encoding="utf-8") as out:
+    with path.open("a", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, RECORD_COLUMNS)
         if new:
-            out.write(",".join(RECORD_COLUMNS) + "\n")
-        out.write(",".join(str(row[c]) for c in RECORD_COLUMNS) + "\n")
+            writer.writeheader()
+        writer.writerow(row)
     print(f"recorded in {path.relative_to(ROOT)}: {measure} {row['median']}")
 
 
