@@ -369,12 +369,17 @@ def _band_table(found: pd.DataFrame, labels: Labels) -> pd.DataFrame:
     )
 
 
+def _ranked(found: pd.DataFrame, by: str) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """The lead-time rows of ``found`` as a table per estimate (a column per statistic and
+    design), the estimates by their largest ``by`` first; the empty table to fill, and the designs."""
+    lead = found[found["metric"] == HEADLINE[0]].pivot(index="estimate", columns="design")
+    order = lead[by].max(axis=1).sort_values(ascending=False).index
+    return lead.loc[order], pd.DataFrame({"estimate": order}), list(dict.fromkeys(found["design"]))
+
+
 def _morris_table(screened: pd.DataFrame, labels: Labels) -> pd.DataFrame:
-    lead = screened[screened["metric"] == HEADLINE[0]].pivot(index="estimate", columns="design")
-    order = lead["mu_star"].max(axis=1).sort_values(ascending=False).index
-    shown = pd.DataFrame({"estimate": order})
-    for design in dict.fromkeys(screened["design"]):
-        v = lead.loc[order]
+    v, shown, designs = _ranked(screened, "mu_star")
+    for design in designs:
         shown[labels.say("{design}: mu* (sigma)", design=labels.design(design))] = [
             f"{m:.1f} ±{c:.1f} ({'—' if np.isnan(s) else f'{s:.1f}'})"
             for m, c, s in zip(
@@ -385,11 +390,8 @@ def _morris_table(screened: pd.DataFrame, labels: Labels) -> pd.DataFrame:
 
 
 def _sobol_table(found: pd.DataFrame, labels: Labels) -> pd.DataFrame:
-    lead = found[found["metric"] == HEADLINE[0]].pivot(index="estimate", columns="design")
-    order = lead["ST"].max(axis=1).sort_values(ascending=False).index
-    shown = pd.DataFrame({"estimate": order})
-    for design in dict.fromkeys(found["design"]):
-        v = lead.loc[order]
+    v, shown, designs = _ranked(found, "ST")
+    for design in designs:
         for index in ("S1", "ST"):
             shown[labels.say("{design}: {index}", design=labels.design(design), index=index)] = [
                 f"{x:.2f} ±{c:.2f}" for x, c in zip(v[index][design], v[f"{index}_conf"][design], strict=True)
