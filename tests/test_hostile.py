@@ -4,7 +4,6 @@ traceback, never unbounded, nothing overwritten. Property tests draw inputs from
 what breaks readers: formulas, YAML's numbers and booleans, references, control and invisible
 characters, long text."""
 
-import contextlib
 import csv
 import gzip
 import io
@@ -280,11 +279,19 @@ def _small_log():
     )
 )
 def test_any_mapping_file_is_read_or_refused_by_its_key(data, tmp_path):
+    """Whatever the file holds: a refusal naming the file's option or a key in it, in a short
+    message, or people and activities read as text about the log's own activities."""
     log = _small_log()
     path = tmp_path / "mapping.yaml"
     path.write_text(yaml.safe_dump({"activities": data} if isinstance(data, dict) else data))
-    with contextlib.suppress(ConfigError):
-        read_mapping(path, log)
+    try:
+        people, activities = read_mapping(path, log)
+    except ConfigError as refused:
+        assert refused.key.split(".")[0] in {"--mapping", "people", "activities"}, refused.key
+        assert len(str(refused)) < 4_000
+    else:
+        assert set(activities) <= set(log.steps["activity"])
+        assert all(isinstance(k, str) and isinstance(v, str) for k, v in people.items())
 
 
 def test_a_mapping_nested_too_deeply_is_refused(tmp_path):
