@@ -26,7 +26,7 @@ from sim.analysis.collect import collect
 from sim.analysis.compare import HEADLINE, holm
 from sim.analysis.labels import Labels
 from sim.analysis.report import ATTRIBUTION, config_dirs
-from sim.analysis.sections import job_config
+from sim.analysis.study_runs import job_config
 from sim.experiment.stats import CONFIDENCE
 
 

@@ -95,6 +95,9 @@ def test_sobol_indices_find_the_one_estimate_that_acts(sobol_rows, tmp_path):
     assert found.loc["booking", "ST"] == 0.0 and found.loc["booking", "S1"] == 0.0
     assert found.loc["review", "ST"] > 0.8
     assert study.indices(table[table["point"] != 3], settings).empty
+    pd.testing.assert_frame_equal(
+        study.indices(table, settings), study.indices(table, settings)
+    )  # rebuilt alike
     blocks = study.blocks(
         {"sobol": study.Study(sobol_rows, settings, tmp_path)}, tmp_path / "figures", str, Labels()
     )

@@ -1,38 +1,35 @@
-"""The report's sections that some studies have and others lack: one applicant's journey and
-the windows' day (from replication 0 rerun with its event log), the sensitivity to the
-estimates, and the requests through the tiers."""
+"""The report's sections that some studies have and others lack: the office today beside its own
+log, the levers with nothing to act on, one applicant's journey and the windows' day (from
+replication 0 rerun with its event log), the sensitivity to the estimates, the requests through
+the tiers, and the hours staff give to other work."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
-from omegaconf import OmegaConf
 
 from sim.analysis import charts, journey_charts, journeys, render, tables
 from sim.analysis.collect import Collected
 from sim.analysis.labels import Labels
+from sim.analysis.study_runs import Selection, job_config
+from sim.calibrate.validation import verdict
 from sim.domain.scenario import Scenario
-from sim.experiment.config import SimConfig, load, register
-from sim.experiment.safety import read_config
+from sim.experiment.config import SimConfig
+from sim.experiment.output import DONE
 
 JOURNEY = "One applicant's journey"
 
 
-def job_config(job: Path) -> SimConfig:
-    """The exact configuration a job ran, from its ``.hydra/config.yaml``."""
-    register()
-    schema = OmegaConf.structured(SimConfig)
-    return load(OmegaConf.merge(schema, read_config(job / ".hydra" / "config.yaml")))
-
-
-def journey_blocks(collected, at_base, designs, conf, palette, labels, fig) -> list[render.Block]:
+def journey_blocks(chosen: Selection, palette, labels: Labels, fig) -> list[render.Block]:
     """One applicant's journey under single and the first reformed stage, the process map of
     that applicant's need, and the windows' queue over the day, from replication 0 rerun with
     its event log (``sim.analysis.journeys``)."""
+    designs, conf = chosen.designs, chosen.conf
     runs = {
-        r.design: journeys.rerun(job_config(collected.jobs[r.run]))
-        for r in at_base.drop_duplicates("design").itertuples()
+        r.design: journeys.rerun(job_config(chosen.collected.jobs[r.run]))
+        for r in chosen.at_base.drop_duplicates("design").itertuples()
     }
     shown = [d for d in designs if d in runs][:1] + [d for d in ("bundled", "full_standard") if d in runs][:1]
     typical = journeys.typical_case(runs[shown[0]], conf.scenario.needs)
@@ -200,4 +197,83 @@ def provenance_blocks(scenario: Scenario, sensitivity: dict, labels: Labels) -> 
             ),
         ),
         render.Block("table", labels.frame(tables.provenance_table(provenance, sensitivity, labels))),
+    ]
+
+
+def office_today(folders: tuple[Path, ...], scenario: str, labels: Labels) -> list[render.Block]:
+    """The office as it works today, its calibrated model beside its own log (the calibration's
+    validation, in the folder it wrote the scenario to), before any stage of the reform."""
+    for folder in folders:
+        path = folder / "validation.csv"
+        if (folder / "scenario" / f"{scenario}.yaml").is_file() and path.is_file():
+            table = pd.read_csv(path, dtype=str, keep_default_na=False)
+            model = "model (mean, 95 % CI, n="  # a header with the replications' count in it
+            table.columns = [
+                labels.say(model + "{n})", n=c.removeprefix(model)[:-1]) if c.startswith(model) else c
+                for c in table.columns
+            ]
+            return [
+                render.Block("h2", labels.say("The office today")),
+                render.Block(
+                    "p",
+                    labels.say(
+                        "The calibrated scenario beside the office's own log (`{folder}/calibration.md` has "
+                        "the whole calibration). {verdict} The stages below change this model, not the "
+                        "office: read them as far as this table allows.",
+                        folder=folder.name,
+                        verdict=verdict(table, labels.say),
+                    ),
+                ),
+                render.Block("table", labels.frame(table)),
+            ]
+    return []
+
+
+def inert_blocks(chosen: Selection, labels: Labels) -> list[render.Block]:
+    """The levers each design switches on that find nothing to act on here, and why (from each
+    job's summary): a design's "no change" is then read as what it is."""
+    rows = []
+    for run, design in zip(chosen.at_base["run"], chosen.at_base["design"], strict=True):
+        summary = json.loads((chosen.collected.jobs[run] / DONE).read_text())
+        rows += [
+            {"design": design, "lever": lever, "why it changes nothing here": labels.say(why)}
+            for lever, why in summary.get("inert", {}).items()
+        ]
+    if not rows:
+        return []
+    table = pd.DataFrame(rows).drop_duplicates()
+    return [
+        render.Block("h2", labels.say("What was inert")),
+        render.Block(
+            "p",
+            labels.say(
+                "Levers a design switches on that find nothing to act on in this office, with why: their "
+                "share of any change is none by construction, not a finding. Give the office what they act "
+                "on (an item list with documents and limits, a mapping of the log's activities to roles) to "
+                "see what they would do."
+            ),
+        ),
+        render.Block("table", labels.frame(table)),
+    ]
+
+
+def background_blocks(chosen: Selection, labels: Labels) -> list[render.Block]:
+    """Utilisation with and without the hours staff give to work the model does not follow."""
+    resources = chosen.read("resources", ["design", "resource", "utilisation", "background"])
+    if not (resources["background"] > 0).any():
+        return [
+            render.Block(
+                "p", labels.say("No pool gives hours to other work: every utilisation is case work.")
+            )
+        ]
+    return [
+        render.Block(
+            "p",
+            labels.say(
+                "Utilisation here and in the charts counts all work, including the share of every hour "
+                "staff give to work the model does not follow as cases (background, set per pool); the "
+                "pools that have some, at the base staffing, with and without it:"
+            ),
+        ),
+        render.Block("table", labels.frame(tables.background_table(resources, labels))),
     ]
