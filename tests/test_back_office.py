@@ -11,6 +11,7 @@ from builders import det
 from sim import SINGLE, ConfigError, Department, Design, Item, Scenario, run
 from sim.domain.calendars import Calendar
 from sim.domain.design import BUNDLED, Approval, Limits, Routing, Steps
+from sim.domain.knobs import Estimates, estimated
 from sim.domain.scenario import Batch, Commitment, Hours, Queue, Step
 from sim.model import Model
 from sim.model.recorder import PARTS
@@ -303,6 +304,42 @@ def test_the_reform_levers_estimates_are_knobs_too(compose):
     fire, fire_before = high.items["fire_check"].commitment, base.items["fire_check"].commitment
     assert fire.p_false == 4 * fire_before.p_false and fire.replaces == fire_before.replaces
     assert high.items["food_permit"].commitment is None
+
+
+def test_demand_limits_channels_and_shares_are_estimates_too(compose):
+    """The demand's level scales every arrival rate, the bundles' only the needs of two or more
+    items; limits scale statutory, committed and bundle limits alike; online filing is taken
+    from the applicants coming in person, never more than they; the away share and the items'
+    shares decided by rules or served unasked are capped at one."""
+    base = compose(["scenario=district_channels"]).scenario
+    knobs = ["demand=1.25", "bundle_demand=2", "limits=0.5", "online=100", "away=20", "automatable=100"]
+    high = compose(["scenario=district_channels", *(f"estimates.{k}" for k in knobs)]).scenario
+    for need, rate in base.demand.items():
+        bundle = 2.0 if len(base.needs[need]) > 1 else 1.0
+        assert high.demand[need] == pytest.approx(rate * 1.25 * bundle), need
+    for name, item in base.items.items():
+        assert high.items[name].limit_days == (item.limit_days and item.limit_days * 0.5)
+        assert high.items[name].committed_days == (item.committed_days and item.committed_days * 0.5)
+        assert high.items[name].automatable == (1.0 if item.automatable else 0.0)
+    tight = estimated(replace(base, bundle_limits={"startup": 4.0}), Estimates(limits=0.5))
+    assert tight.bundle_limits == {"startup": 2.0}
+    assert high.away.share == 1.0
+    for need, mix in base.channels.items():
+        moved = high.channels[need]
+        assert (moved.in_person, moved.specialist) == (0.0 if mix.online else mix.in_person, mix.specialist)
+        assert moved.in_person + moved.online + moved.specialist == pytest.approx(1.0)
+
+
+def test_the_study_leaves_out_the_estimates_that_multiply_nothing_and_names_what_it_holds(compose):
+    """The district has no channel filing online: its study varies every other estimate, and
+    names the inputs it tags E that no estimate varies (its staff counts among them)."""
+    from sim.experiment.config import Uncertainty
+
+    scenario = compose(["scenario=district"]).scenario
+    settings = Uncertainty().settings(scenario)
+    assert settings["inert"] == ["online"] and "online" not in settings["ranges"]
+    assert len(settings["ranges"]) == len(Uncertainty().settings()["ranges"]) - 1
+    assert "departments.*.reviewers" in settings["held"] and "demand.*" not in settings["held"]
 
 
 def test_the_promise_reduction_weights_each_need_by_its_demand():

@@ -19,6 +19,8 @@ SOBOL = Uncertainty(
     method="sobol", samples=8, jobs=2, designs=["single", "bundled"], vary=["review", "booking"]
 )
 LEAD = "lead_time_working_days_mean"
+PATH = len(RANGES) + 1  # points of a Morris trajectory
+POINTS = 2 * PATH
 
 
 def scenario():
@@ -36,8 +38,9 @@ def test_the_jobs_run_every_point_of_the_design_once_and_a_trajectory_changes_on
     whole = sample(MORRIS, 5)
     names = list(RANGES)
     assert [len(block(24, 3, j)) for j in range(3)] == [8, 8, 8]
+    assert [len(block(38, 3, j)) for j in range(3)] == [13, 12, 13]
     single = rows[rows["design"] == "single"].drop_duplicates("point").sort_values("point")
-    assert single["point"].tolist() == list(range(24))
+    assert single["point"].tolist() == list(range(POINTS))
     assert np.allclose(single[names].to_numpy(), whole)  # the jobs' points are the design's, in order
     changed = single.groupby("trajectory")["changed"].apply(lambda c: sorted(c.iloc[1:]))
     assert all(c == sorted(names) for c in changed)  # each estimate changed once per trajectory
@@ -57,25 +60,25 @@ def test_an_estimate_with_nothing_to_act_on_screens_at_exactly_zero(rows):
     assert lead.loc["review", "mu_star"] > 0.5
     band = study.band(table)
     lead_band = band[band["metric"] == LEAD].iloc[0]
-    assert lead_band["low"] <= lead_band["median"] <= lead_band["high"] and lead_band["points"] == 24
+    assert lead_band["low"] <= lead_band["median"] <= lead_band["high"] and lead_band["points"] == POINTS
 
 
 def test_an_overloaded_point_leaves_its_trajectory_out_and_is_said(rows, tmp_path):
     broken = rows.copy()
-    broken.loc[broken["point"] == 15, "busiest_load"] = 1.2  # trajectory 1's fourth point
+    broken.loc[broken["point"] == PATH + 3, "busiest_load"] = 1.2  # trajectory 1's fourth point
     table = study.points(broken)
     assert set(study.kept(table, MORRIS)["trajectory"]) == {0}
-    assert study.band(table)["points"].max() == 23  # the point, not its trajectory, leaves the band
+    assert study.band(table)["points"].max() == POINTS - 1  # the point, not its trajectory, leaves the band
     found = {"morris": study.Study(broken, MORRIS, tmp_path)}
     blocks = study.blocks(found, tmp_path / "figures", lambda folder: f"rerun {folder}", Labels())
     said = " ".join(str(b.content) for b in blocks if b.kind == "p")
-    assert "1 of 24 point(s) overload the office" in said and "1 trajectory(ies) are left out" in said
+    assert f"1 of {POINTS} point(s) overload the office" in said and "1 trajectory(ies) are left out" in said
     assert (tmp_path / "figures" / "uncertainty.pdf").is_file()
     assert (tmp_path / "collected" / "morris.csv").is_file()
 
 
 def test_a_missing_job_leaves_its_trajectories_out_of_the_screening(rows):
-    part = rows[rows["point"] < 16]  # the third job, half of trajectory 1, not yet done
+    part = rows[rows["point"] < PATH + PATH // 2]  # the third job, half of trajectory 1, not yet done
     assert set(study.kept(study.points(part), MORRIS)["trajectory"]) == {0}
 
 

@@ -398,6 +398,9 @@ ZH: dict[str, str] = {
         "区间带是各点降幅的第 2.5 至第 97.5 百分位数；旁边是噪声：单个点在各重复间 95% 区间半宽的中位数。"
     ),
     "Every estimate multiplier": "所有估计参数的乘数",
+    " Not varied, as they multiply nothing in this office: {names}.": "未变动（在本办事机构中不作用于任何输入）：{names}。",
+    " Inputs the scenario tags as estimates that no multiplier varies are held at their values, "
+    "and the band does not cover them: {keys}.": "情景中标为估计、但没有乘数变动的输入保持原值，区间不涵盖它们：{keys}。",
     "The estimates": "这些估计参数",
     "by Morris's method: {trajectories} trajectories of {points} points on a {levels}-level grid": (
         "采用 Morris 方法：{trajectories} 条轨迹，每条 {points} 个点，{levels} 级网格"

@@ -255,7 +255,7 @@ def _study(
         "of the reductions over the points; beside it, the noise: the median half-width of one point's "
         "95 % interval over replications.",
         estimates=labels.say("Every estimate multiplier")
-        if set(settings["ranges"]) >= {f.name for f in fields(Estimates)}
+        if set(settings["ranges"]) | set(settings.get("inert", [])) >= {f.name for f in fields(Estimates)}
         else labels.say("The estimates"),
         ranges=labels.say(", ").join(
             f"{labels.of('estimates', name)} ×{lo:g}–{hi:g}" for name, (lo, hi) in settings["ranges"].items()
@@ -276,6 +276,17 @@ def _study(
         ),
         reps=rows["replication"].nunique(),
     )
+    if settings.get("inert"):
+        text += labels.say(
+            " Not varied, as they multiply nothing in this office: {names}.",
+            names=labels.say(", ").join(labels.of("estimates", n) for n in settings["inert"]),
+        )
+    if settings.get("held"):
+        text += labels.say(
+            " Inputs the scenario tags as estimates that no multiplier varies are held at their values, "
+            "and the band does not cover them: {keys}.",
+            keys=labels.say(", ").join(f"`{k}`" for k in settings["held"]),
+        )
     total = table["point"].nunique()
     overloaded = int(table.drop_duplicates("point")["overloaded"].sum())
     if overloaded:

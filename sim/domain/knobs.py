@@ -19,7 +19,7 @@ from dataclasses import dataclass, fields, replace
 
 from sim.domain.distributions import Dist
 from sim.domain.errors import ConfigError
-from sim.domain.scenario import Scenario
+from sim.domain.scenario import ChannelMix, Scenario
 from sim.domain.value import Value
 
 MAX_SCALE = 10_000.0  # a city's district is about 200x the district scenario; staff stay under MAX_STAFF
@@ -49,8 +49,10 @@ class Staffing(Value):
         return max(1, math.floor(n * self.scale + 0.5)) if n > 0 else 0
 
 
-# Each estimate's range (multipliers of the configured value) for the uncertainty study, as the
-# one-at-a-time study's low and high cases (configs/sensitivity/) set them: E, like the estimates.
+# Each estimate's range (multipliers of the configured value) for the uncertainty study: E, like
+# the estimates. The first eleven are the one-at-a-time study's low and high cases
+# (configs/sensitivity/); the demand's level is a busy year's +25 % and a quiet one's -20 %; the
+# others as wide as their own estimates are loose (a share doubled or halved).
 RANGES = {
     "intake": [0.5, 1.5],
     "review": [0.5, 1.5],
@@ -63,12 +65,24 @@ RANGES = {
     "notice_factor": [0.5, 1.5],
     "one_form_share": [0.5, 1.5],
     "p_false": [0.5, 4.0],
+    "demand": [0.8, 1.25],
+    "bundle_demand": [0.5, 2.0],
+    "limits": [0.5, 1.5],
+    "online": [0.5, 2.0],
+    "away": [0.5, 2.0],
+    "automatable": [0.5, 1.5],
+    "proactive": [0.5, 1.5],
 }
 
 
 @dataclass(kw_only=True)
 class Estimates(Value):
-    """Multipliers of the scenario's estimated quantities (1 = as configured)."""
+    """Multipliers of the scenario's estimated quantities (1 = as configured). ``demand``: every
+    arrival rate (the needs' and the requests'); ``bundle_demand``: the rates of needs of two or
+    more items alone (the mix towards bundles); ``limits``: every statutory and committed limit;
+    ``online``: each need's share of applicants filing online (taken from those coming in
+    person); ``away``: the share of applicants away from their competent centre;
+    ``automatable`` and ``proactive``: the items' shares decided by rules and served unasked."""
 
     intake: float = 1.0
     review: float = 1.0
@@ -81,6 +95,13 @@ class Estimates(Value):
     notice_factor: float = 1.0
     one_form_share: float = 1.0
     p_false: float = 1.0
+    demand: float = 1.0
+    bundle_demand: float = 1.0
+    limits: float = 1.0
+    online: float = 1.0
+    away: float = 1.0
+    automatable: float = 1.0
+    proactive: float = 1.0
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -189,9 +210,19 @@ def _estimated(s: Scenario, e: Estimates) -> dict:
             notice_factor=min(item.notice_factor * e.notice_factor, MAX_SHARE),
             commitment=item.commitment
             and replace(item.commitment, p_false=min(item.commitment.p_false * e.p_false, MAX_SHARE)),
+            limit_days=_times(item.limit_days, e.limits),
+            committed_days=_times(item.committed_days, e.limits),
+            automatable=min(item.automatable * e.automatable, MAX_SHARE),
+            proactive=min(item.proactive * e.proactive, MAX_SHARE),
         )
         for name, item in s.items.items()
     }
+    demand = {
+        need: rate * e.demand * (e.bundle_demand if len(s.needs[need]) > 1 else 1.0)
+        for need, rate in s.demand.items()
+    }
+    classes = {name: replace(c, rate=c.rate * e.demand) for name, c in s.requests.classes.items()}
+    channels = {need: _online(mix, e.online) for need, mix in s.channels.items()}
     departments = {
         name: replace(
             d, background={pool: min(b * e.background, MAX_BACKGROUND) for pool, b in d.background.items()}
@@ -204,7 +235,23 @@ def _estimated(s: Scenario, e: Estimates) -> dict:
         "pickup_delay": _scaled(s.pickup_delay, e.pickup_delay),
         "mail": _scaled(s.mail, e.mail),
         "one_form_share": min(s.one_form_share * e.one_form_share, MAX_SHARE),
+        "demand": demand,
+        "requests": replace(s.requests, classes=classes),
+        "channels": channels,
+        "bundle_limits": {need: days * e.limits for need, days in s.bundle_limits.items()},
+        "away": replace(s.away, share=min(s.away.share * e.away, MAX_SHARE)),
     }
+
+
+def _times(value: float | None, factor: float) -> float | None:
+    return None if value is None else value * factor
+
+
+def _online(mix: ChannelMix, factor: float) -> ChannelMix:
+    """``mix`` with its online share times ``factor``, taken from (or given back to) those coming
+    in person, at most all of them."""
+    online = min(mix.online * factor, mix.online + mix.in_person)
+    return replace(mix, online=online, in_person=mix.in_person + mix.online - online)
 
 
 def _scaled(d: Dist | None, factor: float) -> Dist | None:

@@ -45,7 +45,7 @@ from sim.experiment.output import (
 from sim.experiment.progress import JobFile, Report, as_report, shown, silent
 from sim.experiment.replications import replicate
 from sim.experiment.staffing import search
-from sim.experiment.uncertainty import FINISHED, run_points
+from sim.experiment.uncertainty import FINISHED, points_in, run_points
 from sim.experiment.watchdog import stop_with_the_command
 from sim.model.recorder import PARTS
 
@@ -250,10 +250,9 @@ def _search(conf: SimConfig, out: Path, overrides: list[str], digest: str, bars:
 def _points(conf: SimConfig, out: Path, overrides: list[str], digest: str, progress: Report) -> None:
     """One job's block of the uncertainty study's points (``sim.experiment.uncertainty``)."""
     u = conf.uncertainty
+    settings = u.settings(conf.scenario)
     with _failure_recorded(out, overrides):
-        table = run_points(
-            conf.scenario, u.settings(), conf.seed, u.job, conf.replications, progress=progress
-        )
+        table = run_points(conf.scenario, settings, conf.seed, u.job, conf.replications, progress=progress)
         out, _ = write_points(table, conf, out, digest)
     broken = table[(table["finished_share"] < FINISHED) | (table["busiest_load"] >= 1)]
     for point, rows in broken.groupby("point"):
@@ -274,7 +273,7 @@ def _points(conf: SimConfig, out: Path, overrides: list[str], digest: str, progr
         u.jobs,
         table["point"].min(),
         table["point"].max(),
-        u.points(),
+        points_in(settings),
         ", ".join(u.designs),
         conf.replications,
         out,

@@ -23,7 +23,7 @@ from sim.domain.knobs import MAX_FACTOR, RANGES, Estimates, Staffing, applied
 from sim.domain.provenance import check_varied
 from sim.domain.scenario import Scenario
 from sim.domain.targets import Costs, Targets
-from sim.experiment.uncertainty import METHODS
+from sim.experiment.uncertainty import METHODS, held, inert, points_in
 
 MAX_REPLICATIONS = 10_000
 CONFIGS = str(Path(__file__).resolve().parents[2] / "configs")
@@ -126,12 +126,15 @@ class Uncertainty:
         return {k: list(v) for k, v in self.ranges.items() if not self.vary or k in self.vary}
 
     def points(self) -> int:
-        """How many points the study's design has."""
-        k = len(self.varied())
-        return self.trajectories * (k + 1) if self.method == "morris" else self.samples * (k + 2)
+        """How many points the study's design has, at most (each estimate varied)."""
+        return points_in(self.settings())
 
-    def settings(self) -> dict:
-        """What a job records and the analysis reads: the study without its job."""
+    def settings(self, scenario: Scenario | None = None) -> dict:
+        """What a job records and the analysis reads: the study without its job; on ``scenario``,
+        without the estimates that multiply nothing in it (``inert``), and with the inputs it
+        tags as estimates that no estimate varies (``held``)."""
+        ranges = self.varied()
+        idle = [] if scenario is None else inert(scenario, ranges)
         return {
             "method": self.method,
             "trajectories": self.trajectories,
@@ -139,7 +142,9 @@ class Uncertainty:
             "samples": self.samples,
             "jobs": self.jobs,
             "designs": list(self.designs),
-            "ranges": self.varied(),
+            "ranges": {k: v for k, v in ranges.items() if k not in idle},
+            "inert": idle,
+            "held": [] if scenario is None else held(scenario),
         }
 
 
@@ -194,6 +199,15 @@ class SimConfig:
             )
         check_varied(self.scenario.provenance, [f.name for f in fields(Estimates)], "scenario.provenance")
         self.uncertainty.check()
+        if self.uncertainty.job is not None:
+            settings = self.uncertainty.settings(self.scenario)
+            if self.uncertainty.jobs > (size := points_in(settings)):
+                raise ConfigError(
+                    "uncertainty.jobs",
+                    f"at most {size}, the study's points once the estimates that multiply nothing in "
+                    f"{self.scenario.name} ({', '.join(settings['inert'])}) are left out; "
+                    f"got {self.uncertainty.jobs}",
+                )
         a = self.attribution
         if a.towards not in PRESETS:
             known = ", ".join(PRESETS)

@@ -157,7 +157,7 @@ def write_points(
     """Write an uncertainty job's runs (``sim.experiment.uncertainty``) as ``uncertainty``, with
     the study's settings the analysis reads."""
     u = conf.uncertainty
-    summary = _identity(conf) | {"uncertainty": u.settings() | {"job": u.job}}
+    summary = _identity(conf) | {"uncertainty": u.settings(conf.scenario) | {"job": u.job}}
     return write_tables({"uncertainty": table}, summary, directory, digest)
 
 

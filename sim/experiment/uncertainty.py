@@ -28,6 +28,7 @@ from SALib.sample import morris, sobol
 from sim.domain.design import PRESETS
 from sim.domain.knobs import Estimates, estimated
 from sim.domain.loads import offered_loads
+from sim.domain.provenance import Tag
 from sim.domain.scenario import Scenario
 from sim.experiment.metrics import summarise
 from sim.experiment.progress import Report, as_report
@@ -37,6 +38,23 @@ METHODS = ("morris", "sobol")
 # A point whose design finishes fewer of its cases, or offers a pool its staffed hours or more,
 # is an overloaded office: counted and said, and left out of the statistics.
 FINISHED = 0.99
+
+
+def inert(scenario: Scenario, ranges: dict[str, list[float]]) -> list[str]:
+    """The estimates of ``ranges`` that multiply nothing in ``scenario`` (no channel filing
+    online, no item decided by rules): varying them would spend points on a reduction that
+    cannot move, so the study leaves them out and says so."""
+    changed = {name: estimated(scenario, Estimates(**{name: high})) for name, (_, high) in ranges.items()}
+    return [name for name, here in changed.items() if here == scenario]
+
+
+def held(scenario: Scenario) -> list[str]:
+    """The inputs ``scenario`` tags as estimates that no estimate multiplies (staff counts, the
+    decision a staffing search makes; calendars, checklists and other structure): the study
+    holds them at their configured values, and the report names them."""
+    return [
+        key for key, source in scenario.provenance.items() if source.tag is Tag.E and source.varied_by is None
+    ]
 
 
 def problem(ranges: dict[str, list[float]]) -> dict:
@@ -55,6 +73,15 @@ def sample(settings: dict, seed: int) -> np.ndarray:
     if settings["method"] == "morris":
         return np.exp(morris.sample(p, N=settings["trajectories"], num_levels=settings["levels"], seed=seed))
     return np.exp(sobol.sample(p, settings["samples"], calc_second_order=False, seed=seed))
+
+
+def points_in(settings: dict) -> int:
+    """How many points the study's design has: ``trajectories`` x (k + 1) (Morris) or
+    ``samples`` x (k + 2) (Sobol), k the estimates varied."""
+    k = len(settings["ranges"])
+    if settings["method"] == "morris":
+        return settings["trajectories"] * (k + 1)
+    return settings["samples"] * (k + 2)
 
 
 def block(points: int, jobs: int, job: int) -> range:
