@@ -92,3 +92,16 @@ def test_hydra_is_used_through_its_public_api_only():
         or (isinstance(node, ast.Import) and any(a.name.startswith("hydra._internal") for a in node.names))
     ]
     assert not private, f"imports of hydra._internal: {private}"
+
+
+def test_a_report_reruns_nothing():
+    """The analysis reads what the jobs saved: no module of it imports the model or the run, so
+    figures rebuilt from saved results run no simulation (the journey reads the saved log)."""
+    for name, found in GRAPH.items():
+        if name.startswith("sim.analysis"):
+            ran = {
+                m
+                for m in found
+                if m == "sim.run" or m.startswith(("sim.model", "sim.experiment.replications"))
+            }
+            assert not ran, (name, ran)

@@ -12,7 +12,6 @@ import time
 from dataclasses import fields
 from html.parser import HTMLParser
 from pathlib import Path
-from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -132,11 +131,33 @@ def test_the_queue_by_hour_is_the_time_average_of_applicants_waiting():
             "end": [9.6, 10.5, 24 + 9.5],
         }
     )
-    result = SimpleNamespace(steps=steps, info={"warmup": 0.0, "horizon": 48.0})
-    by_hour = journeys.queue_by_hour(result)
+    result = journeys.Logged(pd.DataFrame(), steps, {"warmup": 0.0, "horizon": 48.0})
+    by_hour = journeys.queue_by_hour([result])
     assert by_hour[9] == pytest.approx((1.25 + 0.0) / 2)  # two open days, the second has nobody waiting
     assert by_hour[10] == pytest.approx(0.25 / 2)
     assert by_hour[16] == 0 and by_hour.drop([9, 10]).sum() == 0
+
+
+def test_the_queue_by_hour_from_one_applicant_in_two_estimates_the_whole_queue():
+    """Logging every second applicant and counting each twice estimates the windows' queue of
+    every applicant: over four replications the two agree within a tenth at the busy hours,
+    read with the windows' calendar (opening times, closed days) rather than the log's."""
+    scenario = sim.load_scenario("restaurant", ["scenario.horizon=1500", "scenario.warmup=100"])
+    design = sim.load_design("single")
+    windows = journeys.window_hours(scenario)
+    full, half = (
+        [
+            journeys.Logged(r.cases, r.steps, r.info)
+            for r in (run(scenario, design, 0, replication=k, record_steps=share) for k in range(4))
+        ]
+        for share in (1.0, 0.5)
+    )
+    whole = journeys.queue_by_hour(full, 1.0, windows)
+    estimate = journeys.queue_by_hour(half, 0.5, windows)
+    busy = whole[whole > 0.25 * whole.max()].index
+    assert len(busy) >= 3 and whole.sum() > 0
+    assert np.allclose(estimate[busy], whole[busy], rtol=0.1), (estimate[busy], whole[busy])
+    assert whole.drop(busy).sum() < 0.2 * whole.sum()
 
 
 @pytest.fixture(scope="module")

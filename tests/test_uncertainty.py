@@ -139,3 +139,15 @@ def test_a_study_reads_back_from_its_jobs_and_two_designs_in_one_folder_are_refu
 def test_a_bad_study_is_refused_by_its_key(changes, key):
     with pytest.raises(ConfigError, match=key.replace(".", r"\.")):
         SimConfig(scenario=chain(), design=SINGLE, uncertainty=Uncertainty(**changes))
+
+
+def test_a_point_whose_loads_overload_the_office_is_counted_but_not_run():
+    """Demand forty to eighty times the chain's offers its reviewers more than their hours at
+    every point: no point is run (the loads say so before any queue grows), each is counted as
+    overloaded, and the band has nothing to give."""
+    settings = Uncertainty(trajectories=1, jobs=1, designs=["single", "bundled"], ranges={"demand": [40, 80]})
+    settings = settings.settings(scenario())
+    rows = run_points(scenario(), settings, 5, 0, 2)
+    assert (rows["busiest_load"] >= 1).all() and LEAD not in rows
+    table = study.points(rows)
+    assert table["overloaded"].all() and study.band(table).empty

@@ -145,9 +145,17 @@ ZH: dict[str, str] = {
     "The items of the need, what each waits for, and the department that decides it.": (
         "该需求的各事项、各自等待的对象，以及作出决定的部门。"
     ),
-    "Applicants waiting at any window, averaged over each hour of the working days of replication 0 after "
-    "the warm-up: when to open more windows.": (
-        "预热期后第 0 次重复中，各工作日每个小时在窗口等待的申请人数平均值：何时应多开窗口。"
+    "Applicants waiting at any window, averaged over each hour of the working days after the warm-up and "
+    "over the {n} replications, from the saved event log of one applicant in {every} (each standing for "
+    "{every}): when to open more windows.": (
+        "预热期后各工作日每个小时在窗口等待的申请人数，按 {n} 次重复平均；依据所保存的事件日志估计，"
+        "每 {every} 名申请人记录一名（每名代表 {every} 名）：何时应多开窗口。"
+    ),
+    "The jobs saved no event log (record_steps=false), so there is no journey or queue over the day to "
+    "draw from them; run the study with record_steps=true (log_sample sets the share of applicants "
+    "logged).": (
+        "各作业未保存事件日志（record_steps=false），因此无法据此绘制办事历程和一天中的排队情况；"
+        "请以 record_steps=true 运行研究（log_sample 设定记录的申请人比例）。"
     ),
     "Each estimate multiplied low and high (configs/sensitivity/), the others as configured; reduction of "
     "each reformed design against single, paired by replication. An estimate that only a lever of the full "
@@ -408,8 +416,11 @@ ZH: dict[str, str] = {
     "by Sobol's method: Saltelli's design of {samples} × {k} = {total} points, the other estimates at 1": (
         "采用 Sobol 方法：Saltelli 设计，{samples} × {k} = {total} 个点，其余估计参数取 1"
     ),
-    " {overloaded} of {total} point(s) overload the office (a design finishes fewer than 99 % of its cases or offers a pool its staffed hours at the configured staff): the band leaves them out, so it is the band of the offices this staffing can serve.": (
-        "{total} 个点中有 {overloaded} 个使办公室超负荷（在现有人员下，某方案办结的案件少于 99%，或某岗位负荷达到其工时）："
+    " {overloaded} of {total} point(s) overload the office (a design finishes fewer than 99 % of its cases, "
+    "or offers a pool its staffed hours at the configured staff: such a point is not run): the band leaves "
+    "them out, so it is the band of the offices this staffing can serve.": (
+        "{total} 个点中有 {overloaded} 个使办公室超负荷（在现有人员下，某方案办结的案件少于 99%，"
+        "或某岗位负荷达到其工时：这样的点不运行）："
         "区间带剔除了这些点，因此它是现有人员配置能够承受的办公室的区间带。"
     ),
     "Morris screening": "Morris 筛选",

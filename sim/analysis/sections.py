@@ -13,7 +13,7 @@ import pandas as pd
 from sim.analysis import charts, journey_charts, journeys, render, tables
 from sim.analysis.collect import Collected
 from sim.analysis.labels import Labels
-from sim.analysis.study_runs import Selection, job_config
+from sim.analysis.study_runs import Selection
 from sim.calibrate.validation import verdict
 from sim.domain.scenario import Scenario
 from sim.experiment.config import SimConfig
@@ -24,21 +24,39 @@ JOURNEY = "One applicant's journey"
 
 def journey_blocks(chosen: Selection, palette, labels: Labels, fig) -> list[render.Block]:
     """One applicant's journey under single and the first reformed stage, the process map of
-    that applicant's need, and the windows' queue over the day, from replication 0 rerun with
-    its event log (``sim.analysis.journeys``)."""
+    that applicant's need, and the windows' queue over the day, from the jobs' saved event logs
+    (``sim.analysis.journeys``): nothing is rerun."""
     designs, conf = chosen.designs, chosen.conf
-    runs = {
-        r.design: journeys.rerun(job_config(chosen.collected.jobs[r.run]))
+    heading = render.Block("h2", labels.say(JOURNEY))
+    logs = {
+        r.design: journeys.saved(chosen.collected.jobs[r.run], conf.scenario)
         for r in chosen.at_base.drop_duplicates("design").itertuples()
     }
+    runs = {d: log for d, log in logs.items() if log and 0 in log and not log[0].steps.empty}
     shown = [d for d in designs if d in runs][:1] + [d for d in ("bundled", "full_standard") if d in runs][:1]
-    typical = journeys.typical_case(runs[shown[0]], conf.scenario.needs)
+    if not shown:
+        return [
+            heading,
+            render.Block(
+                "p",
+                labels.say(
+                    "The jobs saved no event log (record_steps=false), so there is no journey or queue over "
+                    "the day to draw from them; run the study with record_steps=true (log_sample sets the "
+                    "share of applicants logged)."
+                ),
+            ),
+        ]
+    typical = journeys.typical_case(runs[shown[0]][0], conf.scenario.needs)
     case, need = int(typical["case"]), str(typical["need"])
-    paths = {d: journeys.journey(runs[d], case) for d in dict.fromkeys(shown)}
-    trips = {d: int(runs[d].cases.set_index("case").loc[case, "trips"]) for d in paths}
-    queues = pd.DataFrame({d: journeys.queue_by_hour(runs[d]) for d in designs if d in runs})
+    paths = {d: journeys.journey(runs[d][0], case) for d in dict.fromkeys(shown)}
+    trips = {d: int(runs[d][0].cases.set_index("case").loc[case, "trips"]) for d in paths}
+    every = round(1 / conf.log_sample)  # the recorder logs every k-th applicant
+    windows = journeys.window_hours(conf.scenario)
+    queues = pd.DataFrame(
+        {d: journeys.queue_by_hour(list(runs[d].values()), 1 / every, windows) for d in designs if d in runs}
+    )
     return [
-        render.Block("h2", labels.say(JOURNEY)),
+        heading,
         render.Block(
             "p",
             labels.say(
@@ -58,8 +76,11 @@ def journey_blocks(chosen: Selection, palette, labels: Labels, fig) -> list[rend
         render.Block(
             "p",
             labels.say(
-                "Applicants waiting at any window, averaged over each hour of the working days of "
-                "replication 0 after the warm-up: when to open more windows."
+                "Applicants waiting at any window, averaged over each hour of the working days after the "
+                "warm-up and over the {n} replications, from the saved event log of one applicant in "
+                "{every} (each standing for {every}): when to open more windows.",
+                n=len(next(iter(runs.values()))),
+                every=every,
             ),
         ),
         fig("queue_by_hour", journey_charts.queue_by_hour(queues, palette, labels)),

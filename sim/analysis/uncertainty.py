@@ -75,6 +75,7 @@ def points(rows: pd.DataFrame) -> pd.DataFrame:
     """A row per point and reformed design: each headline metric's reduction against single
     (paired on replications), its noise half-width, and whether the point's office is
     overloaded under any design (with its Morris trajectory where it has one)."""
+    rows = rows.reindex(columns=list(dict.fromkeys([*rows.columns, *HEADLINE, "finished_share"])))  # none ran
     broken = (rows["finished_share"] < FINISHED) | (rows["busiest_load"] >= 1)
     overloaded = rows.assign(broken=broken).groupby("point")["broken"].any()
     single = rows[rows["design"] == "single"].set_index(["point", "replication"])
@@ -292,8 +293,8 @@ def _study(
     if overloaded:
         text += labels.say(
             " {overloaded} of {total} point(s) overload the office (a design finishes fewer than 99 % of "
-            "its cases or offers a pool its staffed hours at the configured staff): the band leaves them "
-            "out, so it is the band of the offices this staffing can serve.",
+            "its cases, or offers a pool its staffed hours at the configured staff: such a point is not "
+            "run): the band leaves them out, so it is the band of the offices this staffing can serve.",
             overloaded=overloaded,
             total=total,
         )

@@ -51,8 +51,9 @@ class Staffing(Value):
 
 # Each estimate's range (multipliers of the configured value) for the uncertainty study: E, like
 # the estimates. The first eleven are the one-at-a-time study's low and high cases
-# (configs/sensitivity/); the demand's level is a busy year's +25 % and a quiet one's -20 %; the
-# others as wide as their own estimates are loose (a share doubled or halved).
+# (configs/sensitivity/); the demand's level is a busy year's +25 % and a quiet one's -20 %, its
+# mix a half more or a third less of the bundles; the others as wide as their own estimates are
+# loose (a share doubled or halved).
 RANGES = {
     "intake": [0.5, 1.5],
     "review": [0.5, 1.5],
@@ -66,7 +67,7 @@ RANGES = {
     "one_form_share": [0.5, 1.5],
     "p_false": [0.5, 4.0],
     "demand": [0.8, 1.25],
-    "bundle_demand": [0.5, 2.0],
+    "bundle_demand": [0.67, 1.5],
     "limits": [0.5, 1.5],
     "online": [0.5, 2.0],
     "away": [0.5, 2.0],

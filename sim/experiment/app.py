@@ -18,6 +18,7 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import hydra
+import numpy as np
 import pandas as pd
 from hydra import initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
@@ -254,16 +255,19 @@ def _points(conf: SimConfig, out: Path, overrides: list[str], digest: str, progr
     with _failure_recorded(out, overrides):
         table = run_points(conf.scenario, settings, conf.seed, u.job, conf.replications, progress=progress)
         out, _ = write_points(table, conf, out, digest)
-    broken = table[(table["finished_share"] < FINISHED) | (table["busiest_load"] >= 1)]
+    finished = table.get("finished_share", pd.Series(float("nan"), index=table.index))  # nan: not run
+    broken = table[(finished < FINISHED) | (table["busiest_load"] >= 1)]
     for point, rows in broken.groupby("point"):
+        worst = rows.loc[rows["busiest_load"].idxmax()]
+        share = finished.loc[rows.index].min()
         log.warning(
-            "%s / point %d: %s offered %.0f %% of its staffed hours, %.1f %% of cases finished: "
-            "an overloaded office, counted in the report and left out of its statistics",
+            "%s / point %d: %s offered %.0f %% of its staffed hours, %s: an overloaded office, counted "
+            "in the report and left out of its statistics",
             conf.scenario.name,
             point,
-            rows["busiest_pool"].iloc[0],
-            100 * rows["busiest_load"].max(),
-            100 * rows["finished_share"].min(),
+            worst["busiest_pool"],
+            100 * worst["busiest_load"],
+            "not run" if np.isnan(share) else f"{100 * share:.1f} % of cases finished",
         )
     log.info(
         "%s / %s job %d of %d: points %d to %d of %d x %s, %d replication(s) each -> %s",
