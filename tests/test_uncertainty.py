@@ -12,7 +12,7 @@ from sim.analysis import uncertainty as study
 from sim.analysis.labels import Labels
 from sim.domain.knobs import RANGES
 from sim.experiment.config import SimConfig, Uncertainty
-from sim.experiment.uncertainty import block, run_points, sample
+from sim.experiment.uncertainty import block, problem, run_points, sample
 
 MORRIS = Uncertainty(trajectories=2, jobs=3, designs=["single", "bundled"]).settings()
 SOBOL = Uncertainty(
@@ -63,23 +63,40 @@ def test_an_estimate_with_nothing_to_act_on_screens_at_exactly_zero(rows):
     assert lead_band["low"] <= lead_band["median"] <= lead_band["high"] and lead_band["points"] == POINTS
 
 
-def test_an_overloaded_point_leaves_its_trajectory_out_and_is_said(rows, tmp_path):
+def test_with_every_point_served_the_screening_is_salibs(rows):
+    """The elementary effects are SALib's when no point is left out: mu* and sigma to the digit."""
+    from SALib.analyze import morris
+
+    table = study.points(rows)
+    screened = study.screening(rows, table, MORRIS).set_index(["metric", "estimate"])
+    x = rows[rows["design"] == "single"].drop_duplicates("point").sort_values("point")[list(RANGES)]
+    y = 100 * table.sort_values("point")[LEAD].to_numpy()
+    found = morris.analyze(problem(RANGES), np.log(x.to_numpy()), y, num_levels=MORRIS["levels"], seed=1)
+    ours = screened.loc[LEAD].loc[list(RANGES)]
+    assert np.allclose(ours["mu_star"], found["mu_star"]) and np.allclose(ours["sigma"], found["sigma"])
+    assert (ours["n"] == 2).all()
+
+
+def test_an_overloaded_point_leaves_out_its_two_effects_and_is_said(rows, tmp_path):
     broken = rows.copy()
     broken.loc[broken["point"] == PATH + 3, "busiest_load"] = 1.2  # trajectory 1's fourth point
     table = study.points(broken)
-    assert set(study.kept(table, MORRIS)["trajectory"]) == {0}
+    steps = study.effects(broken, table, MORRIS)
+    assert len(steps) == 2 * (PATH - 1) - 2 and not steps["point"].isin([PATH + 3, PATH + 4]).any()
     assert study.band(table)["points"].max() == POINTS - 1  # the point, not its trajectory, leaves the band
     found = {"morris": study.Study(broken, MORRIS, tmp_path)}
     blocks = study.blocks(found, tmp_path / "figures", lambda folder: f"rerun {folder}", Labels())
     said = " ".join(str(b.content) for b in blocks if b.kind == "p")
-    assert f"1 of {POINTS} point(s) overload the office" in said and "1 trajectory(ies) are left out" in said
+    assert f"1 of {POINTS} point(s) overload the office" in said
+    assert f"from {2 * (PATH - 1) - 2} of the {2 * (PATH - 1)} elementary effects of 2 trajectories" in said
     assert (tmp_path / "figures" / "uncertainty.pdf").is_file()
     assert (tmp_path / "collected" / "morris.csv").is_file()
 
 
-def test_a_missing_job_leaves_its_trajectories_out_of_the_screening(rows):
+def test_a_missing_job_leaves_out_the_effects_it_would_have_given(rows):
     part = rows[rows["point"] < PATH + PATH // 2]  # the third job, half of trajectory 1, not yet done
-    assert set(study.kept(study.points(part), MORRIS)["trajectory"]) == {0}
+    steps = study.effects(part, study.points(part), MORRIS)
+    assert len(steps) == (PATH - 1) + (PATH // 2 - 1)
 
 
 @pytest.fixture(scope="module")

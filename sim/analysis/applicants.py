@@ -55,7 +55,11 @@ def blocks(chosen: Selection, palette, labels: Labels, fig) -> list[render.Block
                 "item whose result came last, through the items it waited for), so the parts add up to "
                 "the lead time; mean calendar days with 95 % intervals, at the base staffing. The "
                 "applicant's own time (fixing a rejected dossier, coming when the windows open, coming "
-                "for a result) and delivery are parts no staffing removes."
+                "for a result) and delivery are parts no staffing removes. Calendar days, not the "
+                "headline's working days: the parts run on different clocks (an applicant prepares and "
+                "the post travels on any day, the office works on working days), and each night and "
+                "weekend a case waits through belongs to the part it waits in; the last column is the "
+                "same lead time in working days."
             ),
         ),
         render.Block("table", labels.frame(tables.breakdown_table(chosen.configs_base))),

@@ -106,7 +106,7 @@ def queue_by_hour(queues: pd.DataFrame, palette: dict[str, str], labels: Labels)
     ax.set_xticks(shown.index, [f"{h:02d}:00" for h in shown.index], rotation=45, fontsize=8)
     ax.set_xlabel(labels.say("hour of the day (working days)"))
     ax.set_ylabel(labels.say("applicants waiting at the windows"))
-    ax.set_title(labels.say("Queue at the windows over the day (time-average, replication 0)"))
+    ax.set_title(labels.say("Queue at the windows over the day (time-average over the replications)"))
     ax.legend(fontsize=8, frameon=False)
     fig.tight_layout()
     return fig

@@ -82,10 +82,15 @@ ZH: dict[str, str] = {
     "Each case's lead time split into its parts along the path that finished last (the item whose result "
     "came last, through the items it waited for), so the parts add up to the lead time; mean calendar days "
     "with 95 % intervals, at the base staffing. The applicant's own time (fixing a rejected dossier, coming "
-    "when the windows open, coming for a result) and delivery are parts no staffing removes.": (
+    "when the windows open, coming for a result) and delivery are parts no staffing removes. Calendar days, "
+    "not the headline's working days: the parts run on different clocks (an applicant prepares and the post "
+    "travels on any day, the office works on working days), and each night and weekend a case waits through "
+    "belongs to the part it waits in; the last column is the same lead time in working days.": (
         "沿最后完成的路径（最后出结果的事项及其所等待的事项）把每个案件的办理时间拆分为各组成部分，各部分之和即"
         "办理时间；为基准人员配置下的平均日历天数及 95% 置信区间。申请人自己的时间（补正被退回的材料、等窗口开门、"
-        "来取结果）和寄送时间，是任何人员配置都无法消除的部分。"
+        "来取结果）和寄送时间，是任何人员配置都无法消除的部分。这里用日历天而非标题结果的工作日：各部分按不同的"
+        "时钟运行（申请人准备材料、邮件寄送不分工作日，办公室只在工作日办公），案件度过的每个夜晚和周末都计入它"
+        "当时所处的部分；最后一列是以工作日计的同一办理时间。"
     ),
     "What the office promises (the limits it works to: each item's one after another when items wait for "
     "each other, the longest chain of prerequisites in parallel, a bundle's own committed limit when it has "
@@ -236,7 +241,7 @@ ZH: dict[str, str] = {
     "One applicant's journey, the same applicant under each design": "一位申请人的办事经历：同一申请人在各方案下",
     "hour of the day (working days)": "一天中的小时（工作日）",
     "applicants waiting at the windows": "在窗口等待的申请人",
-    "Queue at the windows over the day (time-average, replication 0)": "窗口排队的日内变化（时间平均，第 0 次重复）",
+    "Queue at the windows over the day (time-average over the replications)": "窗口排队的日内变化（各次重复的时间平均）",
     "{need}: items, what waits for what (arrows), departments": "{need}：事项、等待关系（箭头）与部门",
     # joining
     " ": "",
@@ -426,13 +431,15 @@ ZH: dict[str, str] = {
     "Morris screening": "Morris 筛选",
     "Sobol indices": "Sobol 指数",
     "Every point overloads the office: no band to give.": "每个点都使办公室超负荷：无法给出区间带。",
-    "No whole trajectory serves its applicants: no screening to give.": "没有一条完整轨迹能服务其申请人：无法给出筛选结果。",
-    "Which estimates move the lead-time reduction, the most first (points of reduction when the estimate moves across a grid step; Morris mu* ± its 95 % bootstrap half-width, sigma, the spread of the effects, in brackets: large where the estimate interacts with others or acts unevenly), over {whole} whole trajectory(ies).": (
+    "No step between two served points: no screening to give.": "没有两个可服务点之间的步长：无法给出筛选结果。",
+    "Which estimates move the lead-time reduction, the most first (points of reduction when the estimate "
+    "moves across a grid step; Morris mu* ± its 95 % bootstrap half-width, sigma, the spread of the effects, "
+    "in brackets: large where the estimate interacts with others or acts unevenly), from {used} of the "
+    "{possible} elementary effects of {trajectories} trajectories: a step from or to a point that overloads "
+    "the office, or was not run, has none.": (
         "哪些估计参数影响办理时间的降幅，影响最大的在前（估计参数跨过一个网格步长时降幅变化的百分点；Morris mu* ± 95% 自助法半宽，"
-        "括号内为效应的离散程度 sigma：估计参数与其他参数交互或作用不均匀时较大），基于 {whole} 条完整轨迹。"
-    ),
-    " {dropped} trajectory(ies) are left out: a point on each overloads the office or was not run.": (
-        "剔除了 {dropped} 条轨迹：每条都有一个点使办公室超负荷或尚未运行。"
+        "括号内为效应的离散程度 sigma：估计参数与其他参数交互或作用不均匀时较大），基于 {trajectories} 条轨迹的 {possible} 个"
+        "基本效应中的 {used} 个：起点或终点使办公室超负荷或尚未运行的步长不计。"
     ),
     "some points overload the office; narrow the ranges or add staff": "部分点使办公室超负荷；请缩小范围或增加人员",
     "{run} of {size} points were run": "{size} 个点中只运行了 {run} 个",

@@ -1,6 +1,6 @@
 """The report's sections that some studies have and others lack: the office today beside its own
 log, the levers with nothing to act on, one applicant's journey and the windows' day (from
-replication 0 rerun with its event log), the sensitivity to the estimates, the requests through
+the jobs' saved event logs), the sensitivity to the estimates, the requests through
 the tiers, and the hours staff give to other work."""
 
 from __future__ import annotations

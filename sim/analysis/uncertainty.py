@@ -7,8 +7,9 @@ minus the ratio of their means. Its noise is the half-width of the 95 % t interv
 per-replication reductions. An overloaded point (a design finishing fewer than 99 % of its
 cases, or offering a pool its staffed hours) measures a queue without end: it is counted and
 left out of the band, which is then the band of the offices the staffing can serve; Morris's
-screening leaves out its trajectory (it needs whole ones), and Sobol's indices, which need
-every point of their design, are not given while any point is overloaded.
+screening leaves out the two elementary effects it ends and begins (the rest of its trajectory
+still counts), and Sobol's indices, which need every point of their design, are not given while
+any point is overloaded.
 """
 
 from __future__ import annotations
@@ -18,12 +19,13 @@ import warnings
 from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
+from statistics import NormalDist
 from typing import NamedTuple
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from SALib.analyze import morris, sobol
+from SALib.analyze import sobol
 
 from sim.analysis import charts, render
 from sim.analysis.collect import OUT
@@ -32,7 +34,7 @@ from sim.analysis.labels import Labels
 from sim.domain.knobs import Estimates
 from sim.domain.untrusted import write_csv
 from sim.experiment.output import DONE, damage
-from sim.experiment.stats import t_interval
+from sim.experiment.stats import CONFIDENCE, t_interval
 from sim.experiment.uncertainty import FINISHED, METHODS, problem
 
 TABLE = "uncertainty"
@@ -121,48 +123,55 @@ def band(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def kept(table: pd.DataFrame, settings: dict) -> pd.DataFrame:
-    """Morris's whole trajectories: every point run, none overloaded."""
-    size = len(settings["ranges"]) + 1
-    per = table.drop_duplicates("point").groupby("trajectory")
-    whole = per["point"].count().eq(size) & ~per["overloaded"].any()
-    return table[table["trajectory"].isin(whole[whole].index)]
+def effects(rows: pd.DataFrame, table: pd.DataFrame, settings: dict) -> pd.DataFrame:
+    """Morris's elementary effects: a row per step of a trajectory whose two points were both run
+    and serve their applicants, per reformed design, with the estimate it moved and, per headline
+    metric, the change of the reduction (points) per grid step, signed as the estimate rises
+    (SALib's convention). A step from or to an overloaded point, or one not yet run, has none:
+    the rest of its trajectory still counts."""
+    names, levels = list(settings["ranges"]), settings["levels"]
+    delta = levels / (2 * (levels - 1))  # a grid step in the unit cube
+    x = rows[rows["design"] == "single"].drop_duplicates("point").set_index("point")[names]
+    served = table[~table["overloaded"]].set_index(["design", "point"])
+    out = []
+    for (design, point), here in served.iterrows():
+        if point % (len(names) + 1) == 0 or (design, point - 1) not in served.index:
+            continue  # a trajectory's first point, or a step from a point with no result
+        moved = np.flatnonzero(x.loc[point].to_numpy() != x.loc[point - 1].to_numpy())[0]
+        sign = 1.0 if x.loc[point].iloc[moved] > x.loc[point - 1].iloc[moved] else -1.0
+        before = served.loc[(design, point - 1)]
+        out.append(
+            {"design": design, "point": int(point), "estimate": names[moved]}
+            | {m: sign * 100 * (here[m] - before[m]) / delta for m in HEADLINE}
+        )
+    return pd.DataFrame(out, columns=["design", "point", "estimate", *HEADLINE])
 
 
 def screening(rows: pd.DataFrame, table: pd.DataFrame, settings: dict) -> pd.DataFrame:
     """Morris: per reformed design, metric and estimate, mu* (the mean absolute elementary
-    effect, in points of reduction per grid step) with its 95 % bootstrap half-width, and sigma
-    (their spread: an interaction or a curve), over the whole trajectories."""
-    names = list(settings["ranges"])
-    good = kept(table, settings)
-    x = rows[(rows["design"] == "single") & rows["point"].isin(set(good["point"]))]
-    x = x.drop_duplicates("point").sort_values("point")
-    if x.empty:
-        return pd.DataFrame()
-    logs = np.log(x[names].to_numpy(dtype=float))
+    effect, in points of reduction per grid step) with its 95 % bootstrap half-width, sigma
+    (their spread: an interaction or a curve) and n, the effects they rest on (every served
+    step: SALib's statistics when no point is left out)."""
+    found = effects(rows, table, settings)
+    rng = np.random.default_rng(BOOTSTRAP_SEED)
+    z = NormalDist().inv_cdf(0.5 + CONFIDENCE / 2)
     out = []
-    for design, g in good.groupby("design", sort=False):
-        y = 100 * g.sort_values("point")[list(HEADLINE)].to_numpy(dtype=float)
-        for m, metric in enumerate(HEADLINE):
-            with warnings.catch_warnings():  # one trajectory: no sigma (NaN, shown as a dash)
-                warnings.simplefilter("ignore", RuntimeWarning)
-                found = morris.analyze(
-                    problem(settings["ranges"]),
-                    logs,
-                    y[:, m],
-                    num_levels=settings["levels"],
-                    num_resamples=RESAMPLES,
-                    seed=BOOTSTRAP_SEED,
-                )
-            for k, name in enumerate(names):
+    for design in found["design"].unique():
+        for metric in HEADLINE:
+            for name in settings["ranges"]:
+                ee = found.loc[(found["design"] == design) & (found["estimate"] == name), metric].to_numpy()
+                if len(ee) == 0:
+                    continue
+                resampled = np.abs(ee[rng.integers(len(ee), size=(RESAMPLES, len(ee)))]).mean(axis=1)
                 out.append(
                     {
                         "design": design,
                         "metric": metric,
                         "estimate": name,
-                        "mu_star": float(found["mu_star"][k]),
-                        "mu_star_conf": float(found["mu_star_conf"][k]),
-                        "sigma": float(found["sigma"][k]),
+                        "mu_star": float(np.abs(ee).mean()),
+                        "mu_star_conf": z * float(resampled.std(ddof=1)),
+                        "sigma": float(ee.std(ddof=1)) if len(ee) > 1 else float("nan"),
+                        "n": len(ee),
                     }
                 )
     return pd.DataFrame(out)
@@ -308,27 +317,23 @@ def _study(
         return [*out, render.Block("p", labels.say("Every point overloads the office: no band to give."))]
     out.append(render.Block("table", labels.frame(_band_table(found, labels))))
     if method == "morris":
-        dropped = table["trajectory"].nunique() - kept(table, settings)["trajectory"].nunique()
+        possible = table["trajectory"].nunique() * len(settings["ranges"]) * table["design"].nunique()
+        used = int(ranked.drop_duplicates(["design", "estimate"])["n"].sum()) if not ranked.empty else 0
         if ranked.empty:
             return [
                 *out,
-                render.Block(
-                    "p", labels.say("No whole trajectory serves its applicants: no screening to give.")
-                ),
+                render.Block("p", labels.say("No step between two served points: no screening to give.")),
             ]
         said = labels.say(
             "Which estimates move the lead-time reduction, the most first (points of reduction when the "
             "estimate moves across a grid step; Morris mu* ± its 95 % bootstrap half-width, sigma, the "
             "spread of the effects, in brackets: large where the estimate interacts with others or acts "
-            "unevenly), over {whole} whole trajectory(ies).",
-            whole=table["trajectory"].nunique() - dropped,
+            "unevenly), from {used} of the {possible} elementary effects of {trajectories} trajectories: "
+            "a step from or to a point that overloads the office, or was not run, has none.",
+            used=used,
+            possible=possible,
+            trajectories=table["trajectory"].nunique(),
         )
-        if dropped:
-            said += labels.say(
-                " {dropped} trajectory(ies) are left out: a point on each overloads the office or "
-                "was not run.",
-                dropped=dropped,
-            )
         shown = _morris_table(ranked, labels)
     else:
         if ranked.empty:
