@@ -1,11 +1,12 @@
 """Every option of every config group composes, validates and runs."""
 
+import re
 from pathlib import Path
 
 import pytest
 from omegaconf import OmegaConf
 
-from sim import run
+from sim import ConfigError, run
 from sim.experiment.config import CONFIGS
 
 GROUPS = {
@@ -148,6 +149,20 @@ def test_preflight_composer_gives_what_compose_gives():
             with pytest.raises(type(hydra_error.value)) as ours:
                 composer(job)
             assert str(ours.value) == str(hydra_error.value)
+        # a job that differs from its composition by sensitivity cases alone is loaded from the
+        # composition's objects: the same configuration as loading Hydra's
+        from sim.experiment.config import load
+
+        cases = [["sensitivity=review_high"], ["design=bundled", "sensitivity=mail_low"]]
+        for job in [*COMPOSER_JOBS, *cases]:
+            try:
+                expected_conf = load(hydra_compose("config", overrides=job))
+            except ConfigError as err:  # a job that composes but does not load fails alike
+                with pytest.raises(ConfigError, match=re.escape(str(err))):
+                    composer.loaded(job)
+                continue
+            assert composer.loaded(job)[1] == expected_conf, job
+        assert all(composer._from_objects(job) is not None for job in [*cases, COMPOSER_JOBS[6]])
 
 
 @pytest.mark.parametrize("preset", ["single", "one_stop_window", "bundled", "full_standard", "next_steps"])

@@ -289,8 +289,18 @@ def load(cfg: DictConfig) -> SimConfig:
 
     Raises ConfigError naming the key at fault.
     """
+    return finish(objects(cfg))
+
+
+def objects(cfg: DictConfig) -> SimConfig:
+    """The config as written, as plain objects: the scenario not yet sized, staffed or estimated."""
     refuse_unknown_keys(cfg)
-    conf: SimConfig = OmegaConf.to_object(cfg)
+    return OmegaConf.to_object(cfg)
+
+
+def finish(conf: SimConfig) -> SimConfig:
+    """The config as written (``objects``) with the knobs applied and the checks that need the
+    scenario that runs."""
     conf = replace(conf, scenario=applied(conf.scenario, conf.staffing, conf.estimates))
     conf.targets.check(conf.scenario)
     conf.costs.check(conf.scenario)
