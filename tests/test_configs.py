@@ -137,10 +137,9 @@ def test_preflight_composer_gives_what_compose_gives():
     register()
     with initialize_config_dir(config_dir=CONFIGS, version_base="1.3"):
         composer = Composer()
-        expected = {
-            tuple(job): OmegaConf.to_container(hydra_compose("config", overrides=job))
-            for job in COMPOSER_JOBS
-        }
+        cases = [["sensitivity=review_high"], ["design=bundled", "sensitivity=mail_low"]]
+        composed = {tuple(job): hydra_compose("config", overrides=job) for job in [*COMPOSER_JOBS, *cases]}
+        expected = {job: OmegaConf.to_container(cfg) for job, cfg in composed.items()}
         for job in COMPOSER_JOBS * 2:  # the second time from the shared compositions
             assert OmegaConf.to_container(composer(job)) == expected[tuple(job)], job
         for job in BROKEN_JOBS:
@@ -153,10 +152,9 @@ def test_preflight_composer_gives_what_compose_gives():
         # composition's objects: the same configuration as loading Hydra's
         from sim.experiment.config import load
 
-        cases = [["sensitivity=review_high"], ["design=bundled", "sensitivity=mail_low"]]
         for job in [*COMPOSER_JOBS, *cases]:
             try:
-                expected_conf = load(hydra_compose("config", overrides=job))
+                expected_conf = load(composed[tuple(job)])
             except ConfigError as err:  # a job that composes but does not load fails alike
                 with pytest.raises(ConfigError, match=re.escape(str(err))):
                     composer.loaded(job)
