@@ -119,7 +119,7 @@ def test_the_sensitivity_cases_share_one_composition():
     """Only the compositions' files count when a group is judged plain: a key of labels.yaml
     named like the cases' (``estimates``) made the preflight compose each of the study's 69 jobs
     in full (135 s in CI instead of a few)."""
-    from sim.experiment.preflight import plain_groups
+    from sim.experiment.composer import plain_groups
 
     assert "sensitivity" in plain_groups(Path(CONFIGS))
 
@@ -131,8 +131,8 @@ def test_preflight_composer_gives_what_compose_gives():
     from hydra import initialize_config_dir
     from omegaconf import OmegaConf
 
+    from sim.experiment.composer import Composer
     from sim.experiment.config import register
-    from sim.experiment.preflight import Composer
 
     register()
     with initialize_config_dir(config_dir=CONFIGS, version_base="1.3"):

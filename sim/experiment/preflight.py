@@ -8,16 +8,9 @@ command line is composed once per job it would run (sweeps expanded as the basic
 does) and each result is loaded and validated, so bad input stops the command with one
 message naming the key, exit code 2, and nothing written.
 
-Jobs that choose the same config-group options share one composition; their other overrides
-are applied to a copy as Hydra applies them after composing (``key=value``, ``+key``,
-``++key``), so checking a sweep of hundreds of seeds or staff counts costs a few compositions,
-not hundreds. A sensitivity case (an option of a group whose options only set one global key
-that no other config file sets) is merged onto the one composition without its group; a job
-that differs from it by such cases alone is loaded from the composition's objects, the case's
-one key merged and converted alone (the 69 jobs of the sensitivity study: 50 s to 9 s). Only
-Hydra's public API is used (``compose``, the override parser, OmegaConf);
-any override the shortcut does not take is composed in full, so what a job gets, or the
-error it raises, is what ``compose`` gives.
+Jobs that choose the same config-group options share one composition
+(``sim.experiment.composer``), so checking a sweep of hundreds of seeds, staff counts or
+sensitivity cases costs a few compositions, not hundreds.
 """
 
 from __future__ import annotations
@@ -25,28 +18,25 @@ from __future__ import annotations
 import copy
 import shutil
 import sys
-from dataclasses import dataclass, fields, is_dataclass, replace
+from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
 
 from hydra import compose, initialize_config_dir
 from hydra.core.override_parser.overrides_parser import OverridesParser
-from hydra.core.override_parser.types import Override
 from hydra.errors import HydraException
 from hydra.types import RunMode
-from omegaconf import DictConfig, OmegaConf, open_dict
+from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from sim.domain.errors import ConfigError
 from sim.domain.loads import backlog, batch_loads, offered_loads, used_pools
+from sim.experiment.composer import PRIMARY, Composer, without_hydra
 from sim.experiment.config import (
     CONFIGS,
     JOB_NAME,
     SimConfig,
     did_you_mean,
-    finish,
     load,
-    objects,
-    refuse_unknown_keys,
     register,
     search_path,
 )
@@ -59,8 +49,6 @@ CONFIG_DIR_FLAGS = ("-cd", "--config-dir")
 HYDRA_PRINTS = ("-h", "--help", "--hydra-help", "--version", "-c", "--cfg", "-i", "--info", "-p", "--package")
 HYDRA_PRINTS += ("--resolve", "-sc", "--shell-completion")
 BUSY = 0.85  # offered load from which a pool is named in a warning
-
-PRIMARY = "config"  # the config every composition starts from (configs/config.yaml)
 
 
 def plan(argv: list[str]) -> list[list[str]] | None:
@@ -224,7 +212,7 @@ def check(argv: list[str]) -> Checked:
             try:
                 if single:  # composed in full: this is the composition that will run
                     whole = composer.whole(job)
-                    cfg = _without_hydra(copy.deepcopy(whole))
+                    cfg = without_hydra(copy.deepcopy(whole))
                     check_data(cfg)
                     conf = load(cfg)
                 else:
@@ -298,168 +286,3 @@ def pool_key(pool: str) -> str:
         return "scenario.requests.coordinators" if pool == "coordinators" else "scenario.specialists.staff"
     group, role = pool.split(".")
     return "scenario.one_stop.clerks" if group == "one_stop" else f"scenario.departments.{group}.{role}"
-
-
-class Composer:
-    """``compose(PRIMARY, overrides=job)``, with one composition per distinct choice of
-    config-group options (and Hydra settings) shared by the jobs that make it.
-
-    Hydra itself composes the defaults list (group choices) first and then applies the
-    remaining overrides to the result; ``_apply`` does that step with OmegaConf. Any job this
-    shortcut cannot take, an error included, is composed in full, so what it returns or raises
-    is what ``compose`` would.
-    """
-
-    def __init__(self) -> None:
-        self._parser = OverridesParser.create()
-        # config groups: the folders of the config directory, and any a composition names
-        self._groups = {p.name for p in Path(CONFIGS).iterdir() if p.is_dir()}
-        self._bases: dict[tuple[str, ...], DictConfig] = {}
-        self._objects: dict[tuple[str, ...], SimConfig] = {}
-        self._plain = plain_groups(Path(CONFIGS))
-
-    def __call__(self, job: list[str]) -> DictConfig:
-        choices, values, options = [], [], []
-        for o in self._parser.parse_overrides(job):
-            if self._plain_choice(o, job):
-                options.append(o)
-            else:
-                (choices if self._defaults_list_override(o) else values).append(o)
-        # a plain group's option is merged onto the composition without its group, where its
-        # default would have been (nothing else sets its key): one composition for all options
-        key = tuple(o.input_line for o in choices) + tuple(f"~{o.key_or_group}" for o in options)
-        if key not in self._bases:
-            self._bases[key] = self._compose(list(key))
-        cfg = copy.deepcopy(self._bases[key])
-        try:
-            for o in options:
-                cfg.merge_with(self._option(o))
-            _apply(values, cfg)
-        except Exception:  # let compose say what is wrong, in its own words
-            return self._compose(job)
-        return cfg
-
-    def loaded(self, job: list[str]) -> tuple[DictConfig, SimConfig]:
-        """The job checked as data and loaded (``load``), with a config holding its values (for
-        reading only). A job that differs from its composition only by plain groups' options is
-        made from the composition's objects with each option's one key merged alone: copying and
-        converting the whole config per job cost the sensitivity study's 69 jobs most of a
-        minute. Anything else, an error included, takes the whole path."""
-        try:
-            fast = self._from_objects(job)
-        except Exception:  # the whole path says what is wrong, in its own words
-            fast = None
-        if fast is not None:
-            return fast
-        cfg = self(job)
-        check_data(cfg)
-        return cfg, load(cfg)
-
-    def _from_objects(self, job: list[str]) -> tuple[DictConfig, SimConfig] | None:
-        choices, options = [], []
-        for o in self._parser.parse_overrides(job):
-            if self._plain_choice(o, job):
-                options.append(o)
-            elif self._defaults_list_override(o):
-                choices.append(o)
-            else:
-                return None
-        if not options:
-            return None
-        key = tuple(o.input_line for o in choices) + tuple(f"~{o.key_or_group}" for o in options)
-        if key not in self._bases:
-            self._bases[key] = self._compose(list(key))
-        base = self._bases[key]
-        if key not in self._objects:
-            check_data(base)
-            self._objects[key] = objects(base)
-        changed = {}
-        for o in options:
-            option = self._option(o)
-            check_data(option)
-            (name,) = option.keys()  # a plain group's options set one top-level key
-            part = OmegaConf.merge(base[name], option[name])
-            refuse_unknown_keys(part, str(name))
-            changed[str(name)] = OmegaConf.to_object(part)
-        return base, finish(replace(self._objects[key], **changed))
-
-    def _option(self, o: Override) -> DictConfig:
-        return OmegaConf.load(Path(CONFIGS) / o.key_or_group / f"{o.value()}.yaml")
-
-    def _plain_choice(self, o: Override, job: list[str]) -> bool:
-        """``group=option`` of a plain group, for an option that exists, in a job that searches
-        no other config folder (whose files could set the group's key)."""
-        return (
-            o.key_or_group in self._plain
-            and not (o.is_add() or o.is_force_add() or o.is_delete() or o.is_sweep_override())
-            and o.package is None
-            and isinstance(o.value(), str)
-            and (Path(CONFIGS) / o.key_or_group / f"{o.value()}.yaml").is_file()
-            and not any(arg.startswith(("hydra.searchpath", "+hydra.searchpath")) for arg in job)
-        )
-
-    def _defaults_list_override(self, override) -> bool:
-        key = override.get_key_element().lstrip("+~")
-        return key in self._groups or key.startswith("hydra")
-
-    def whole(self, overrides: list[str]) -> DictConfig:
-        """``compose`` of the job in full, Hydra's settings included and checked."""
-        cfg = compose(PRIMARY, overrides=overrides, return_hydra_config=True)
-        check_composed(cfg)
-        self._groups.update(cfg.hydra.runtime.choices.keys())
-        return cfg
-
-    def _compose(self, overrides: list[str]) -> DictConfig:
-        return _without_hydra(self.whole(overrides))
-
-
-def plain_groups(configs: Path) -> set[str]:
-    """Config groups whose every option only sets values under one top-level key, globally
-    (``# @package _global_``, no defaults list), a key no other config file sets: the
-    sensitivity cases, which set ``estimates``. Merging such an option last gives what Hydra's
-    merge at its place in the defaults list gives."""
-    sets: dict[Path, set[str]] = {}  # the top-level keys each file sets
-    plain: dict[Path, bool] = {}  # global, without a defaults list
-    for path in configs.rglob("*.yaml"):
-        if path.parent == configs and path.stem != PRIMARY:
-            continue  # not a composition's: the labels, read by the reports only
-        text = path.read_text(encoding="utf-8")
-        keys = set(OmegaConf.to_container(OmegaConf.create(text)) or {})
-        is_global = "@package _global_" in text.split("\n", 1)[0] or path.parent == configs
-        # a group's file without a package header sets keys under its group's name
-        sets[path] = keys if is_global else {path.relative_to(configs).parts[0]}
-        plain[path] = is_global and "defaults" not in keys and path.parent != configs
-    out = set()
-    for group in (p for p in configs.iterdir() if p.is_dir()):
-        options = list(group.glob("*.yaml"))
-        keys = {k for o in options for k in sets[o]}
-        if not options or len(keys) != 1 or not all(plain[o] for o in options):
-            continue
-        if not any(keys & k for p, k in sets.items() if p.parent != group):
-            out.add(group.name)
-    return out
-
-
-def _without_hydra(cfg: DictConfig) -> DictConfig:
-    """``cfg`` with Hydra's settings taken out (in place): the job's own config."""
-    with open_dict(cfg):
-        del cfg["hydra"]
-    return cfg
-
-
-def _apply(overrides: list[Override], cfg: DictConfig) -> None:
-    """Apply value overrides to a composed config as Hydra does after the defaults list:
-    ``key=value`` sets a key that exists, ``+key=value`` adds one that does not, ``++key=value``
-    sets or adds. Anything else (deleting, a package) raises, and the job is composed in full."""
-    for o in overrides:
-        if o.package is not None or o.is_delete():
-            raise ValueError(f"{o.input_line}: left to compose")
-        key, value = o.key_or_group, o.value()
-        if o.is_add():
-            if OmegaConf.select(cfg, key, throw_on_missing=False) is not None and not isinstance(
-                value, (dict, list)
-            ):
-                raise ValueError(f"{o.input_line}: the key exists already")
-            OmegaConf.update(cfg, key, value, merge=True, force_add=True)
-        else:
-            OmegaConf.update(cfg, key, value, merge=True, force_add=o.is_force_add())
