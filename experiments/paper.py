@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.analysis import charts, headline, tables, uncertainty
+from sim.analysis import charts, headline, tables, uncertainty, uncertainty_section
 from sim.analysis.collect import collect
 from sim.analysis.compare import HEADLINE, holm
 from sim.analysis.labels import Labels
@@ -109,7 +109,7 @@ def main(argv: list[str] | None = None) -> None:
                 else uncertainty.indices(table, study.settings)
             )
             if not ranked.empty:
-                figure = uncertainty.chart(table, ranked, method, labels)
+                figure = uncertainty_section.chart(table, ranked, method, labels)
                 charts.save(figure, args.out, "figure3_uncertainty")
     print(f"tables and figures: {args.out.resolve()}")
     if (args.sweep / ATTRIBUTION).is_dir():

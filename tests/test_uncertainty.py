@@ -9,6 +9,7 @@ from builders import chain
 
 from sim import SINGLE, ConfigError
 from sim.analysis import uncertainty as study
+from sim.analysis import uncertainty_section as section
 from sim.analysis.labels import Labels
 from sim.domain.knobs import RANGES
 from sim.experiment.config import SimConfig, Uncertainty
@@ -85,7 +86,7 @@ def test_an_overloaded_point_leaves_out_its_two_effects_and_is_said(rows, tmp_pa
     assert len(steps) == 2 * (PATH - 1) - 2 and not steps["point"].isin([PATH + 3, PATH + 4]).any()
     assert study.band(table)["points"].max() == POINTS - 1  # the point, not its trajectory, leaves the band
     found = {"morris": study.Study(broken, MORRIS, tmp_path)}
-    blocks = study.blocks(found, tmp_path / "figures", lambda folder: f"rerun {folder}", Labels())
+    blocks = section.blocks(found, tmp_path / "figures", lambda folder: f"rerun {folder}", Labels())
     said = " ".join(str(b.content) for b in blocks if b.kind == "p")
     assert f"1 of {POINTS} point(s) overload the office" in said
     assert f"from {2 * (PATH - 1) - 2} of the {2 * (PATH - 1)} elementary effects of 2 trajectories" in said
@@ -118,7 +119,7 @@ def test_sobol_indices_find_the_one_estimate_that_acts(sobol_rows, tmp_path):
     pd.testing.assert_frame_equal(
         study.indices(table, settings), study.indices(table, settings)
     )  # rebuilt alike
-    blocks = study.blocks(
+    blocks = section.blocks(
         {"sobol": study.Study(sobol_rows, settings, tmp_path)}, tmp_path / "figures", str, Labels()
     )
     assert any(b.kind == "table" and "Bundled: ST" in b.content.columns for b in blocks)

@@ -30,6 +30,7 @@ from sim.analysis import (
     study_runs,
     tables,
     uncertainty,
+    uncertainty_section,
 )
 from sim.analysis.collect import collect, write
 from sim.analysis.labels import LANGUAGES, Labels
@@ -84,7 +85,7 @@ def build(sweep: str | Path, lang: str = "en") -> Path:
             [] if orderings.empty else shapley.blocks(orderings, figures, reproduce_command(sweep), labels)
         )
         if studies:
-            blocks += uncertainty.blocks(studies, figures, reproduce_command, labels)
+            blocks += uncertainty_section.blocks(studies, figures, reproduce_command, labels)
         if found:
             blocks += searches.blocks(found, figures, labels)
             blocks += [
@@ -105,7 +106,7 @@ def build(sweep: str | Path, lang: str = "en") -> Path:
         journey = labels.say(sections.JOURNEY)
         at = next(i for i, b in enumerate(blocks) if b.kind == "h2" and b.content == journey)
         if studies:
-            blocks[at:at] = uncertainty.blocks(studies, figures, reproduce_command, labels)
+            blocks[at:at] = uncertainty_section.blocks(studies, figures, reproduce_command, labels)
             _with_band(blocks, studies, labels)
         if not orderings.empty:
             blocks[at:at] = shapley.blocks(orderings, figures, reproduce_command(attribution_sweep), labels)
@@ -122,7 +123,9 @@ def _with_band(blocks: list[render.Block], studies: dict, labels: Labels) -> Non
     lead = "bundled" if "bundled" in designs else next((d for d in PRESETS if d in designs), None)
     for k, block in enumerate(blocks):
         if block.kind == "summary" and lead is not None:
-            blocks[k] = render.Block("summary", str(block.content) + uncertainty.sentence(band, lead, labels))
+            blocks[k] = render.Block(
+                "summary", str(block.content) + uncertainty_section.sentence(band, lead, labels)
+            )
 
 
 def _study(name: str, labels: Labels) -> str:
