@@ -37,6 +37,7 @@ from sim.calibrate.scenario_file import to_yaml
 from sim.domain.names import is_name, name_from
 from sim.domain.scenario import Step
 from sim.domain.untrusted import FORMULA, clean, from_csv_cell, write_csv, yaml_flow
+from sim.experiment.conversion import build
 
 TRICKY = [
     "1e3", "0x1F", "017", "1_000", "no", "True", "null", "~", "-", "=1+1", "+cmd", "-2+3", "@SUM(A1)",
@@ -180,8 +181,8 @@ def test_any_activity_names_calibrate_to_a_scenario_whose_names_and_labels_are_t
     except ConfigError as err:
         assert err.key.startswith(("log", "mapping")), err
         return
-    read = OmegaConf.merge(OmegaConf.structured(Scenario), OmegaConf.create(found.text))  # as Hydra reads it
-    labels = {s.label for item in OmegaConf.to_object(read).items.values() for s in item.steps}
+    read = OmegaConf.to_container(OmegaConf.create(found.text), resolve=True)  # as Hydra reads it
+    labels = {s.label for item in build(Scenario, read, "scenario").items.values() for s in item.steps}
     assert all(isinstance(label, str) and label.isprintable() for label in labels)
     assert labels <= {clean(n, 200) for n in names}  # the office's names, only cleaned
 

@@ -17,7 +17,7 @@ from omegaconf import OmegaConf
 from sim.analysis import charts, tables
 from sim.analysis.collect import Collected
 from sim.domain.loads import headcount, used_pools
-from sim.experiment.config import SimConfig, load, register
+from sim.experiment.config import SCHEMA, SimConfig, load, register
 from sim.experiment.output import DONE
 from sim.experiment.safety import read_config
 
@@ -28,7 +28,7 @@ COMPARED = ("design", "staffing_scale", "staffing.scale", "seed", "replication",
 def job_config(job: Path) -> SimConfig:
     """The exact configuration a job ran, from its ``.hydra/config.yaml``."""
     register()
-    schema = OmegaConf.structured(SimConfig)
+    schema = OmegaConf.structured(SCHEMA)
     return load(OmegaConf.merge(schema, read_config(job / ".hydra" / "config.yaml")))
 
 

@@ -12,6 +12,7 @@ from omegaconf import OmegaConf
 from sim.calibrate.structure import Structure
 from sim.domain.scenario import Scenario
 from sim.domain.untrusted import yaml_flow
+from sim.experiment.conversion import build
 
 WARMUP = 672.0  # four weeks: an estimate (the log's office was running before its first event)
 DRAIN_DAYS = 365  # time for the cases open at the end to finish
@@ -134,5 +135,5 @@ def _leaf(v: dict) -> bool:
 
 def load(text: str) -> Scenario:
     """The scenario a YAML text describes, checked as the simulator checks it."""
-    schema = OmegaConf.structured(Scenario)
-    return OmegaConf.to_object(OmegaConf.merge(schema, OmegaConf.create(yaml.safe_load(text))))
+    written = OmegaConf.create(yaml.safe_load(text))
+    return build(Scenario, OmegaConf.to_container(written, resolve=True), "scenario")

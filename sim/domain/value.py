@@ -1,10 +1,11 @@
 """Scenario and design data are values: set once when made, never changed afterwards.
 
-The dataclasses are also Hydra's schema, and OmegaConf makes a ``frozen=True`` dataclass's
-node read-only, which would refuse every command-line override. So they are ordinary
-dataclasses with this base, which refuses to set a field a second time: Hydra composes and
-overrides the config, ``OmegaConf.to_object`` makes the value once, and a variant is a new
-value made with ``dataclasses.replace`` (which runs the checks again).
+The design's dataclasses are also Hydra's schema, and OmegaConf makes a ``frozen=True``
+dataclass's node read-only, which would refuse every command-line override. So they are
+ordinary dataclasses with this base, which refuses to set a field a second time: Hydra composes
+and overrides the config, the value is made once (``OmegaConf.to_object``, or
+``sim.experiment.conversion.build`` for a scenario), and a variant is a new value made with
+``dataclasses.replace`` (which runs the checks again).
 """
 
 from __future__ import annotations

@@ -18,13 +18,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import yaml
-from hydra import compose, initialize_config_dir
+from hydra import initialize_config_dir
 from hydra.errors import HydraException
 from omegaconf.errors import OmegaConfBaseException
 
 from sim.domain.design import Design
 from sim.domain.errors import ConfigError
 from sim.domain.scenario import Scenario
+from sim.experiment.composer import Composer
 from sim.experiment.config import CONFIGS, SimConfig, load, message_of, register, search_path
 from sim.experiment.preflight import unknown_key
 from sim.experiment.safety import check_data, check_files
@@ -41,10 +42,11 @@ def load_config(
         check_files([Path(config_dir)])
         search = [search_path([config_dir])]
     with initialize_config_dir(config_dir=CONFIGS, version_base="1.3"):
+        job = [f"scenario={scenario}", f"design={design}", *overrides, *search]
         try:
-            cfg = compose(
-                "config", overrides=[f"scenario={scenario}", f"design={design}", *overrides, *search]
-            )
+            composer = Composer()
+            composer.refuse_new_entries(job)
+            cfg = composer(job)
         except HydraException as err:
             unknown = unknown_key(err)
             raise unknown or ConfigError("scenario", message_of(err)) from None

@@ -35,11 +35,11 @@ from sim.experiment.config import (
     CONFIGS,
     JOB_NAME,
     SimConfig,
-    did_you_mean,
     load,
     register,
     search_path,
 )
+from sim.experiment.conversion import did_you_mean
 from sim.experiment.safety import check_composed, check_data, check_files
 from sim.experiment.sweep import expand, expected_jobs, normalised, params_lines
 
@@ -210,6 +210,7 @@ def check(argv: list[str]) -> Checked:
         composer = Composer()
         for job in jobs:
             try:
+                composer.refuse_new_entries(job)
                 if single:  # composed in full: this is the composition that will run
                     whole = composer.whole(job)
                     cfg = without_hydra(copy.deepcopy(whole))
