@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from SALib.sample import morris, sobol
 
 from sim.domain.design import PRESETS
 from sim.domain.knobs import Estimates, estimated
@@ -69,6 +68,10 @@ def problem(ranges: dict[str, list[float]]) -> dict:
 def sample(settings: dict, seed: int) -> np.ndarray:
     """The study's whole design, a row of multipliers per point: ``trajectories`` x (k + 1)
     points (Morris) or ``samples`` x (k + 2) (Sobol, first-order and total indices)."""
+    # here, not at the top: SALib brings scipy.stats and scipy.spatial (0.7 s), which every
+    # process that reads a config would pay (the command, each worker) and only a study uses
+    from SALib.sample import morris, sobol
+
     p = problem(settings["ranges"])
     if settings["method"] == "morris":
         return np.exp(morris.sample(p, N=settings["trajectories"], num_levels=settings["levels"], seed=seed))
