@@ -1,6 +1,7 @@
 """Every option of every config group composes, validates and runs."""
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -23,14 +24,18 @@ def test_groups_exist():
 
 @pytest.mark.parametrize(("group", "option"), OPTIONS, ids=[f"{g}={o}" for g, o in OPTIONS])
 def test_option_composes_and_runs(compose, group, option):
+    """Each option composed and checked whole (its year, staffing and loads), then run for a
+    quarter past its warm-up: a year of each of 81 options cost CI a minute, and the year's
+    runs are the studies' (tests/test_scenarios.py, tests/test_experiments.py)."""
     prefix = "" if group in ("scenario", "design", "sensitivity") else "+"  # not in the defaults list
     conf = compose([f"{prefix}{group}={option}"])
+    quarter = replace(conf.scenario, horizon=min(conf.scenario.horizon, conf.scenario.warmup + 2190))
     if OmegaConf.load(Path(CONFIGS) / group / f"{option}.yaml").get("size", 1) != 1:
         # a city's district (a year is 650,000 cases) composed and checked at its size; the scenario
         # it copies runs here as its own option, and tests/test_scenarios.py checks what size does
         assert conf.scenario.demand
         return
-    result = run(conf.scenario, conf.design, conf.seed, record_steps=False)
+    result = run(quarter, conf.design, conf.seed, record_steps=False)
     assert result.info["arrived"] == len(result.cases) > 0
 
 

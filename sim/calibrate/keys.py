@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import re
 
-from pypinyin import Style, lazy_pinyin
-
 from sim.domain.names import name_from
 
 WIDTH = 40
@@ -21,6 +19,8 @@ def ascii_key(text: str, taken: set[str], kind: str) -> str:
     """A key for ``text`` not in ``taken`` (and added to it): its syllables in pinyin (tones
     left out) and its other letters and digits, joined by '_', cut at a syllable within
     ``WIDTH`` characters, ``kind_`` before it where it would not begin with a letter."""
+    from pypinyin import Style, lazy_pinyin  # here: its phrase book takes 0.4 s to import
+
     words = [re.sub(r"[^A-Za-z0-9]+", "_", w).strip("_") for w in lazy_pinyin(text, style=Style.NORMAL)]
     key = ""
     for word in filter(None, words):
