@@ -2,12 +2,16 @@
 timestamps, unique case ids, schedule / start / complete; a sampled log is the full log's
 sample."""
 
+import subprocess
+import sys
+
 import pandas as pd
 import pytest
 
 import sim
 from sim.analysis import eventlog
 from sim.analysis.eventlog import ACTIVITY, CASE, LIFECYCLE, TIMESTAMP
+from sim.domain.scenario import Scenario
 from sim.run import run
 
 pm4py = pytest.importorskip("pm4py", reason="pm4py (AGPL, tests only) proves the log reads")
@@ -89,3 +93,19 @@ def test_a_sampled_log_is_the_full_logs_every_kth_case():
     assert set(sampled["case"] % 4) == {0}
     kept = full[full["case"] % 4 == 0].reset_index(drop=True)
     pd.testing.assert_frame_equal(sampled.reset_index(drop=True), kept)
+
+
+@pytest.mark.slow
+def test_a_job_whose_scenario_writes_no_start_date_logs_from_the_default(tmp_path):
+    """A job's saved config holds what its files wrote (the scenario is composed untyped): the
+    M/M/c file writes no start date, so its log starts at the schema's default."""
+    out = tmp_path / "mmc"
+    args = ["scenario=mmc", "scenario.horizon=300", "scenario.warmup=0", "progress=false"]
+    done = subprocess.run(
+        [sys.executable, "-m", "sim", *args, f"hydra.run.dir={out}"], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-1500:]
+    assert "start_date" not in (out / ".hydra" / "config.yaml").read_text()
+    log = eventlog.job_events(out)
+    assert log[TIMESTAMP].min().strftime("%Y-%m-%d") == Scenario.start_date
+    assert str(log[TIMESTAMP].dt.tz) == Scenario.timezone

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import fields
 from itertools import pairwise
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
@@ -29,6 +30,7 @@ import pandas as pd
 from omegaconf import OmegaConf
 
 from sim.domain.errors import refusing
+from sim.domain.scenario import Scenario
 from sim.domain.untrusted import write_csv
 from sim.experiment.output import DONE
 from sim.experiment.safety import read_config
@@ -38,6 +40,7 @@ ACTIVITY = "concept:name"
 LIFECYCLE = "lifecycle:transition"
 TIMESTAMP = "time:timestamp"
 RESOURCE = "org:resource"
+CLOCK = ("start_date", "timezone")  # the scenario's keys that put the log's hours on the calendar
 CASE_ATTRIBUTES = ("need", "channel", "trips", "documents", "scenario", "design", "seed", "replication")
 ORIGIN = ("scenario", "design", "seed", "replication")
 COUNTS = ("trips", "documents", "seed", "replication")
@@ -138,12 +141,10 @@ def job_events(job: Path) -> pd.DataFrame | None:
         "completion",
         "finished",
     ]
-    return events(
-        pd.read_parquet(path),
-        pd.read_parquet(job / "cases.parquet", columns=columns),
-        str(cfg.scenario.start_date),
-        str(OmegaConf.select(cfg, "scenario.timezone", default="Asia/Shanghai")),
-    )
+    # the scenario as its files wrote it: a key left unwritten is at the schema's default
+    default = {f.name: f.default for f in fields(Scenario)}
+    start, zone = (str(OmegaConf.select(cfg, f"scenario.{k}", default=default[k])) for k in CLOCK)
+    return events(pd.read_parquet(path), pd.read_parquet(job / "cases.parquet", columns=columns), start, zone)
 
 
 def sweep_events(folder: Path) -> pd.DataFrame:
