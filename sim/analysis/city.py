@@ -21,6 +21,7 @@ import pandas as pd
 from sim.analysis.collect import OUT, collect
 from sim.domain.errors import ConfigError, refusing
 from sim.domain.untrusted import write_csv
+from sim.experiment.config import scenario_value
 from sim.experiment.safety import read_config
 from sim.experiment.stats import t_interval
 
@@ -78,7 +79,7 @@ def _pooled_p90(c, reps: pd.DataFrame) -> pd.Series:
 
 
 def _warmup(job: Path) -> float:
-    return read_config(job / ".hydra" / "config.yaml").scenario.warmup
+    return scenario_value(read_config(job / ".hydra" / "config.yaml"), "warmup")
 
 
 def summary(table: pd.DataFrame) -> pd.DataFrame:

@@ -20,18 +20,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import fields
 from itertools import pairwise
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
 import numpy as np
 import pandas as pd
-from omegaconf import OmegaConf
 
 from sim.domain.errors import refusing
-from sim.domain.scenario import Scenario
 from sim.domain.untrusted import write_csv
+from sim.experiment.config import scenario_value
 from sim.experiment.output import DONE
 from sim.experiment.safety import read_config
 
@@ -40,7 +38,6 @@ ACTIVITY = "concept:name"
 LIFECYCLE = "lifecycle:transition"
 TIMESTAMP = "time:timestamp"
 RESOURCE = "org:resource"
-CLOCK = ("start_date", "timezone")  # the scenario's keys that put the log's hours on the calendar
 CASE_ATTRIBUTES = ("need", "channel", "trips", "documents", "scenario", "design", "seed", "replication")
 ORIGIN = ("scenario", "design", "seed", "replication")
 COUNTS = ("trips", "documents", "seed", "replication")
@@ -141,9 +138,7 @@ def job_events(job: Path) -> pd.DataFrame | None:
         "completion",
         "finished",
     ]
-    # the scenario as its files wrote it: a key left unwritten is at the schema's default
-    default = {f.name: f.default for f in fields(Scenario)}
-    start, zone = (str(OmegaConf.select(cfg, f"scenario.{k}", default=default[k])) for k in CLOCK)
+    start, zone = (str(scenario_value(cfg, key)) for key in ("start_date", "timezone"))
     return events(pd.read_parquet(path), pd.read_parquet(job / "cases.parquet", columns=columns), start, zone)
 
 

@@ -251,6 +251,13 @@ SCHEMA = make_dataclass(
 UNTYPED = ("scenario",)  # the keys of SCHEMA that ``build`` checks, not OmegaConf
 
 
+def scenario_value(cfg: DictConfig, key: str) -> Any:
+    """The top-level scenario ``key`` of a composed or saved config, at the schema's default
+    where its files did not write it (the scenario is composed untyped: no defaults filled)."""
+    default = {f.name: f.default for f in fields(Scenario)}[key]
+    return OmegaConf.select(cfg, f"scenario.{key}", default=default)
+
+
 def refuse_unknown_keys(node: DictConfig | ListConfig, path: str = "") -> None:
     """A key the schema does not have is refused, with the nearest known key. Hydra refuses one
     set with ``key=value`` itself, but ``+key=value`` adds it and the conversion to objects then
