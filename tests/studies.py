@@ -13,6 +13,9 @@ def study(tmp_path, experiment, *extra):
         f"hydra.sweep.dir={out}",
         "scenario.horizon=1500",
         "scenario.warmup=100",
+        # in the sweep's own process: on a test machine whose cores run other tests, joblib's
+        # workers only add their start (tests/test_sweeps.py holds that launchers agree)
+        "hydra/launcher=basic",
     ]
     done = subprocess.run(
         [sys.executable, "-m", "sim", "--multirun", *args, *extra], capture_output=True, text=True

@@ -90,6 +90,7 @@ def test_tiers_study_reports_requests_beside_the_article(tmp_path):
         "scenario.horizon=3000",
         "staffing.scale=1.0",
         "scenario.requests.meeting.every_days=7",
+        "hydra/launcher=basic",  # in the sweep's own process (tests/test_sweeps.py: launchers agree)
         f"hydra.sweep.dir={tmp_path}",
     ]
     done = subprocess.run([sys.executable, "-m", "sim", "--multirun", *args], capture_output=True, text=True)

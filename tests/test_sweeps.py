@@ -21,6 +21,7 @@ pytestmark = pytest.mark.slow  # every test here runs `python -m sim`
 
 BROKEN = Path(__file__).parent / "broken_configs"
 CASES = sorted((BROKEN / "scenario").glob("*.yaml")) + sorted((BROKEN / "experiment").glob("*.yaml"))
+BASIC = "hydra/launcher=basic"  # the sweep in its own process: launchers agree (below), workers cost
 SMALL = [
     "replications=2",
     "scenario.horizon=2000",
@@ -284,7 +285,7 @@ def test_a_job_report_is_read_whole_or_not_at_all(tmp_path):
 def test_a_replication_run_alone_equals_its_row_in_a_block(tmp_path):
     """replication=r runs the same applicants as row r of replications=R: a sweep over
     replication=range(0,3) collects into what one job of three replications gives."""
-    common = ["scenario.horizon=400", "scenario.warmup=50", "progress=false", "record_steps=false"]
+    common = ["scenario.horizon=400", "scenario.warmup=50", "progress=false", "record_steps=false", BASIC]
     spread = sim(
         "--multirun",
         "replication=range(0,3)",
@@ -325,6 +326,7 @@ def test_city_totals_are_the_sums_of_their_districts(tmp_path):
         "--multirun",
         "scenario=district,district_channels",
         "replication=range(0,2)",
+        BASIC,
         "scenario.horizon=1200",
         "scenario.warmup=100",
         "record_steps=false",
@@ -355,9 +357,9 @@ def test_a_different_sweep_into_the_same_folder_is_named_and_kept_apart(tmp_path
     """The second sweep says the folder held another; collect reads its jobs only and lists
     the first sweep's as not in this sweep."""
     out = f"hydra.sweep.dir={tmp_path / 'shared'}"
-    first = sim("--multirun", "design=single,bundled", *SMALL, out)
+    first = sim("--multirun", "design=single,bundled", *SMALL, BASIC, out)
     assert first.returncode == 0, first.stderr[-1500:]
-    second = sim("--multirun", "design=single", "seed=5", *SMALL, out)
+    second = sim("--multirun", "design=single", "seed=5", *SMALL, BASIC, out)
     assert second.returncode == 0, second.stderr[-1500:]
     assert "holds another sweep (2 jobs, 2 of them not in this one)" in second.stderr
     c = collect(tmp_path / "shared")
@@ -377,6 +379,7 @@ def test_a_report_states_the_replications_of_one_configuration_and_its_intervals
         "design=single,bundled",
         "scenario.departments.market.reviewers=18,20",
         *SMALL,
+        BASIC,
         f"hydra.sweep.dir={out}",
     )
     assert done.returncode == 0, done.stderr[-1500:]
