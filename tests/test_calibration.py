@@ -167,6 +167,7 @@ def test_a_bad_log_is_refused_naming_the_column(known, tmp_path):
         calibrate(log.iloc[:500], mapping={"casee": "x"})
 
 
+@pytest.mark.slow
 def test_the_command_reads_xes_and_writes_a_scenario_that_runs(known, tmp_path):
     _, log = known
     short = log[log["case:concept:name"].str.split("/").str[-1].astype(int) < 400]
@@ -222,6 +223,7 @@ def test_a_hostile_log_is_refused_with_exit_2_and_nothing_written(name, message,
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_names_and_folders_of_a_calibration_stay_where_they_belong(known, tmp_path):
     """A name is a file's name, a need read from the log a quoted YAML key that the scenario
     check refuses, and an earlier calibration's files are kept unless asked."""

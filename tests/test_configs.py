@@ -22,6 +22,7 @@ def test_groups_exist():
     assert {"scenario", "design", "experiment", "sensitivity", "catalogue"} <= set(GROUPS)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("group", "option"), OPTIONS, ids=[f"{g}={o}" for g, o in OPTIONS])
 def test_option_composes_and_runs(compose, group, option):
     """Each option composed and checked whole (its year, staffing and loads), then run for a
@@ -49,6 +50,7 @@ def test_slurm_launcher_preset_composes(compose):
     assert cfg.hydra.launcher.cpus_per_task == 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("launcher", ["local", "basic", "submitit_local", "slurm"])
 @pytest.mark.parametrize("preset", GROUPS["experiment"])
 def test_every_preset_composes_safely_under_every_launcher(preset, launcher):
@@ -64,6 +66,7 @@ def test_every_preset_composes_safely_under_every_launcher(preset, launcher):
         check_composed(hydra_compose("config", overrides=overrides, return_hydra_config=True))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("preset", GROUPS["experiment"])
 def test_a_preset_writes_into_a_folder_named_after_its_scenario(preset):
     """Two runs of one preset on two scenarios never mix their jobs: the sweep's folder is named
@@ -129,6 +132,7 @@ def test_the_sensitivity_cases_share_one_composition():
     assert "sensitivity" in plain_groups(Path(CONFIGS))
 
 
+@pytest.mark.slow
 def test_preflight_composer_gives_what_compose_gives():
     """The preflight shares one composition among jobs with the same group choices; each job
     must still get exactly Hydra's config, and a bad one Hydra's own error."""

@@ -82,6 +82,7 @@ def test_no_csv_cell_the_project_writes_begins_a_formula(cells, tmp_path_factory
 # --- item lists ------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     cells=st.lists(st.lists(texts, min_size=3, max_size=5), min_size=1, max_size=4),
@@ -131,6 +132,7 @@ def test_a_careless_item_list_is_refused_by_its_row_and_column(text, key, messag
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_a_list_whose_cells_a_yaml_reader_would_misread_imports_and_runs_as_text(tmp_path):
     """Names like 1e3, a reference, a formula and an invisible mark: each stays the text it is."""
     path = tmp_path / "list.csv"
@@ -146,6 +148,7 @@ def test_a_list_whose_cells_a_yaml_reader_would_misread_imports_and_runs_as_text
     assert Labels("zh", (tmp_path / "out",)).of("items", "item_1e3") == "1e3"
 
 
+@pytest.mark.slow
 def test_an_export_is_never_written_over_without_force(tmp_path):
     path = tmp_path / "catalogue.csv"
     path.write_text("mine\n")
@@ -314,6 +317,7 @@ def test_a_calibration_never_writes_over_an_earlier_report(tmp_path):
 # --- labels, config folders, the Python API ---------------------------------------------
 
 
+@pytest.mark.slow
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     data=st.recursive(
@@ -373,6 +377,7 @@ class _Endless(Exception):
     pass
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(
     p_loop=st.sampled_from([0.5, 0.999, 0.999999, 1.0]),

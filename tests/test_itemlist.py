@@ -18,6 +18,7 @@ from sim.experiment.replications import replicate
 LISTS = Path(__file__).parent / "item_lists"
 
 
+@pytest.mark.slow
 def test_a_pharmacy_list_written_from_service_guides_becomes_a_scenario_that_runs(tmp_path):
     done = subprocess.run(
         [
@@ -71,6 +72,7 @@ def test_a_list_may_not_take_a_shipped_scenarios_name(tmp_path):
     assert not (tmp_path / "configs").exists()
 
 
+@pytest.mark.slow
 def test_the_catalogue_goes_out_as_a_list_and_comes_back_the_same(tmp_path):
     export(tmp_path / "catalogue.csv")
     done = write(read_list(tmp_path / "catalogue.csv"), "whole_catalogue", tmp_path / "configs")
@@ -145,6 +147,7 @@ def ershoufang(tmp_path_factory):
     return out, done, sim.load_scenario("ershoufang", config_dir=out)
 
 
+@pytest.mark.slow
 def test_a_bureau_s_export_imports_with_no_edits(ershoufang):
     out, done, s = ershoufang
     registration = s.items["bu_dong_chan_zhuan_yi_deng_ji"]
@@ -160,6 +163,7 @@ def test_a_bureau_s_export_imports_with_no_edits(ershoufang):
     assert labels["departments"][registration.department]["zh"] == "市自然资源和规划局_不动产登记中心"
 
 
+@pytest.mark.slow
 def test_a_document_named_in_several_rows_is_one_document(ershoufang):
     _, _, s = ershoufang
     buyer = [name for name, text in s.documents.items() if text == "买受人身份证明"]
@@ -167,6 +171,7 @@ def test_a_document_named_in_several_rows_is_one_document(ershoufang):
     assert sum(buyer[0] in item.documents for item in s.items.values()) == 7
 
 
+@pytest.mark.slow
 def test_bundling_merges_the_shared_documents(ershoufang):
     _, _, s = ershoufang
     distinct = {
@@ -176,6 +181,7 @@ def test_bundling_merges_the_shared_documents(ershoufang):
     assert distinct["bundled"] <= 0.75 * distinct["single"], distinct
 
 
+@pytest.mark.slow
 def test_an_imported_department_is_staffed_from_the_command_line(ershoufang):
     out, _, s = ershoufang
     department = s.items["bu_dong_chan_zhuan_yi_deng_ji"].department
@@ -185,6 +191,7 @@ def test_an_imported_department_is_staffed_from_the_command_line(ershoufang):
     assert changed.departments[department].reviewers == 10
 
 
+@pytest.mark.slow
 def test_a_workbook_s_staff_sheet_staffs_its_departments(tmp_path):
     from openpyxl import Workbook
 

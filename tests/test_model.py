@@ -55,6 +55,7 @@ def test_the_cycle_checks_cover_every_catalogue_item():
             assert wanted <= set(district.items), path.stem
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", SCENARIOS)
 def test_a_run_leaves_no_reference_cycles(name):
     """``Centre.run`` pauses the cyclic collector for speed; that is safe only while everything a

@@ -86,6 +86,7 @@ def test_a_scenario_shows_only_what_its_needs_use():
     assert "departments.*.background.*" in inputs
 
 
+@pytest.mark.slow
 def test_an_item_list_writes_its_rows_sources_as_provenance(tmp_path):
     write(read_list(LISTS / "pharmacy.csv"), "listed_pharmacy", tmp_path)
     p = sim.load_scenario("listed_pharmacy", config_dir=tmp_path).provenance

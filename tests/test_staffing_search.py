@@ -36,6 +36,7 @@ def meets(counts, targets, replications):
     return all(c.met for c in judge(metrics.metrics, targets))
 
 
+@pytest.mark.slow
 def test_the_search_finds_the_grids_cheapest_staffing_and_nothing_less_will_do():
     targets = Targets(within_days=0.25, share=0.9)  # 90 % done within six hours
     found = search(TANDEM, SINGLE, targets, COSTS, seed=1, replications=3)
@@ -104,6 +105,7 @@ def test_targets_are_judged_by_the_conservative_end_of_their_intervals():
     )
 
 
+@pytest.mark.slow
 def test_pricing_applicants_hours_buys_staff_beyond_the_targets():
     targets = Targets(within_days=0.25, share=0.9)
     plain = search(TANDEM, SINGLE, targets, COSTS, seed=1, replications=3)

@@ -87,6 +87,7 @@ def test_littles_law_holds_for_cases_and_for_each_queue():
         )
 
 
+@pytest.mark.slow
 def test_tandem_window_and_back_office_is_a_jackson_network():
     """Intake (M/M/2) then review (M/M/3): mean lead time is the sum of two M/M/c sojourns."""
     rate, intake, review = 1.5, 0.5, 1.6
@@ -100,6 +101,7 @@ def test_tandem_window_and_back_office_is_a_jackson_network():
     assert_in_interval(leads, expected, max_relative_half_width=0.05)
 
 
+@pytest.mark.slow
 def test_background_work_leaves_an_mmc_queue_at_the_reduced_capacity():
     """Reviewers giving a share b of every hour to other work serve cases at rate mu (1 - b): the
     review is an M/M/3 with mean work / (1 - b), and the pool is busy b + the rest's load (the
@@ -141,6 +143,7 @@ def test_rejected_dossiers_feed_back_to_the_window_as_in_a_jackson_network():
     assert_in_interval(leads, expected, max_relative_half_width=0.05)
 
 
+@pytest.mark.slow
 def test_a_routed_back_office_with_loops_is_a_jackson_network_with_feedback():
     """Review (M/M/3) sends a file on to inspection (M/M/2) with probability 0.4, back to review
     with 0.1 (a re-review), else it is decided; a failed inspection (0.25) returns it to review.

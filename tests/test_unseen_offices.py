@@ -39,6 +39,7 @@ def permits():
     }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("municipality", [2, 3, 4, 5])
 def test_building_permits_keep_their_durations_events_and_rework(permits, municipality):
     """Before: 79 % of model cases repeated an activity against the log's 34 %, events per case
@@ -67,6 +68,7 @@ def test_building_permits_keep_their_durations_events_and_rework(permits, munici
     assert halves["variant coverage"] == "no"  # the log's own halves share almost no variant
 
 
+@pytest.mark.slow
 def test_a_case_s_first_step_has_no_waiting_before_it(permits):
     """The delay before a step was fitted from its later visits but drawn at every one: model
     cases of a municipality's permits waited 19.7 days before their first event."""
@@ -142,6 +144,7 @@ def test_only_the_people_who_do_the_work_make_pools():
     assert "Cy" in found.structure.pools.people["front"]
 
 
+@pytest.mark.slow
 def test_a_change_of_process_is_found_and_can_be_left_behind(permits, tmp_path):
     found = permits[2]
     assert found.drift.found and found.drift.distance > 3 * found.drift.noise
@@ -216,6 +219,7 @@ def test_a_route_table_reads_back_as_the_steps_it_was_written_from(works, labels
     assert back == steps and first == {names[0]: 1.0}
 
 
+@pytest.mark.slow
 def test_a_calibrated_office_of_hundreds_of_steps_loads_as_a_planner_runs_it(permits, tmp_path):
     """Its route is a table, one YAML node (400 steps written as a list took 18 s to compose)."""
     found = permits[3]
