@@ -17,7 +17,7 @@ import types
 import typing
 from dataclasses import MISSING, fields, is_dataclass
 from enum import Enum
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from sim.domain.errors import ConfigError
@@ -120,22 +120,14 @@ def _text(value: Any, key: str) -> str:
     return str(value)
 
 
-def _whole(value: Any, key: str) -> int:
-    if type(value) in (int, str):
+def _parsed(value: Any, key: str, *, accepted: tuple[type, ...], convert: type, what: str) -> Any:
+    """``convert(value)`` for a value of exactly an ``accepted`` type (a boolean is not a number)."""
+    if type(value) in accepted:
         try:
-            return int(value)
+            return convert(value)
         except ValueError:
             pass
-    raise ConfigError(key, f"must be a whole number, got {_shown(value)}")
-
-
-def _number(value: Any, key: str) -> float:
-    if type(value) in (float, int, str):
-        try:
-            return float(value)
-        except ValueError:
-            pass
-    raise ConfigError(key, f"must be a number, got {_shown(value)}")
+    raise ConfigError(key, f"must be {what}, got {_shown(value)}")
 
 
 def _boolean(value: Any, key: str) -> bool:
@@ -154,7 +146,12 @@ def _boolean(value: Any, key: str) -> bool:
     raise ConfigError(key, f"must be true or false, got {_shown(value)}")
 
 
-_SCALARS = {str: _text, int: _whole, float: _number, bool: _boolean}
+_SCALARS = {
+    str: _text,
+    int: partial(_parsed, accepted=(int, str), convert=int, what="a whole number"),
+    float: partial(_parsed, accepted=(float, int, str), convert=float, what="a number"),
+    bool: _boolean,
+}
 
 
 def did_you_mean(key: str, known: list[str]) -> str:
