@@ -106,6 +106,7 @@ def sobol_rows():
     return pd.concat([run_points(scenario(), settings, 5, j, 2) for j in range(2)], ignore_index=True)
 
 
+@pytest.mark.slow  # with its fixture, the only user of it: a Sobol design's runs, 5 s
 def test_sobol_indices_find_the_one_estimate_that_acts(sobol_rows, tmp_path):
     """Of review and booking, the chain's reduction can only move with review: its total index
     holds nearly all the variance, booking's is exactly zero; the indices need every point."""

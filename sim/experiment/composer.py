@@ -85,7 +85,7 @@ class Composer:
         choices, values, options = self._split(job)
         plain = [o.key_or_group for o in values if not (o.is_add() or o.is_force_add() or o.is_delete())]
         if any(key.split(".")[0] in UNTYPED for key in plain):
-            refuse_new_entries(self._base(choices, options)[1], plain)
+            refuse_new_entries(lambda: self._base(choices, options)[1], plain)
 
     def _from_objects(self, job: list[str]) -> tuple[DictConfig, SimConfig] | None:
         choices, values, options = self._split(job)

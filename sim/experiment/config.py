@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import types
 import typing
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass, make_dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -275,33 +275,33 @@ def refuse_unknown_keys(node: DictConfig | ListConfig, path: str = "") -> None:
             refuse_unknown_keys(child, full)
 
 
-def refuse_new_entries(composed: DictConfig, keys: Sequence[str]) -> None:
-    """``key=value`` overrides (``keys``, without ``+``) on the untyped scenario of ``composed``
-    (the config they apply to) may set a field its file leaves at the default, as on a typed
-    node, but may not make a new entry of a mapping: a misspelt department
-    (``scenario.departments.txa.reviewers=5``) would run as a department of its own, and Hydra's
-    typed merge refused it. ``+key=value`` adds an entry on purpose."""
+def refuse_new_entries(composition: Callable[[], DictConfig], keys: Sequence[str]) -> None:
+    """``key=value`` overrides (``keys``, without ``+``) on the untyped scenario may set a field
+    its file leaves at the default, as on a typed node, but may not make a new entry of a
+    mapping: a misspelt department (``scenario.departments.txa.reviewers=5``) would run as a
+    department of its own, and Hydra's typed merge refused it. ``+key=value`` adds an entry on
+    purpose. ``composition`` gives the config the overrides apply to; it is asked for only by a
+    key that reaches a mapping (``scenario.horizon=1500`` does not), as composing costs."""
     for key in keys:
         head, *path = key.split(".")
         if head not in UNTYPED:
             continue
-        tp, node, full = Scenario, composed.get(head), head
+        tp, prefix = Scenario, head
         for part in path:
-            full = f"{full}.{part}"
             if isinstance(tp, types.UnionType):  # X | None
                 tp = next(a for a in typing.get_args(tp) if a is not type(None))
-            present = isinstance(node, DictConfig) and part in node
             if typing.get_origin(tp) is dict:
-                if not present:
+                node = OmegaConf.select(composition(), prefix, default=None)
+                if not (isinstance(node, DictConfig) and part in node):
                     known = [str(k) for k in node] if isinstance(node, DictConfig) else []
                     hint = did_you_mean(part, known) if known else "; the mapping has none"
-                    raise ConfigError(full, f"unknown key '{part}'{hint} (+{key}=... adds one)")
+                    raise ConfigError(f"{prefix}.{part}", f"unknown key '{part}'{hint} (+{key}=... adds one)")
                 tp = typing.get_args(tp)[1]
             elif is_dataclass(tp) and part in field_types(tp):
                 tp = field_types(tp)[part][0]
             else:
                 break  # a list's index, a value, or a key ``build`` refuses by its fields
-            node = node[part] if present else None
+            prefix = f"{prefix}.{part}"
 
 
 def check_own_scenario_name(name: str, key: str) -> None:
