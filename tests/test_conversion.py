@@ -83,6 +83,9 @@ def test_an_unknown_or_missing_key_is_named_with_the_nearest_known_one():
         build(Every, {"inners": {"a": {"m": 1}}}, "every")
     with pytest.raises(ConfigError, match=r"^every\.numbrs: unknown key 'numbrs'; did you mean 'numbers'\?"):
         build(Every, {"numbrs": {}}, "every")
+    with pytest.raises(ConfigError) as err:  # a file's key is its text: shown escaped, never raw
+        build(Every, {"inners": {"a\x1b[31m\n": {"m": 1}}}, "every")
+    assert str(err.value).isprintable() and "\\x1b[31m\\n" in str(err.value)
     with pytest.raises(ConfigError, match=r"^every\.wholes\[1\]: must be a whole number, got 'x' \(str\)"):
         build(Every, {"wholes": [1, "x"]}, "every")
 

@@ -27,7 +27,7 @@ from sim.domain.knobs import MAX_FACTOR, RANGES, Estimates, Staffing, applied
 from sim.domain.provenance import check_varied
 from sim.domain.scenario import Scenario
 from sim.domain.targets import Costs, Targets
-from sim.experiment.conversion import build, did_you_mean, field_types
+from sim.experiment.conversion import build, did_you_mean, field_types, shown_key
 from sim.experiment.uncertainty import METHODS, held, inert, points_in
 
 MAX_REPLICATIONS = 10_000
@@ -265,9 +265,9 @@ def refuse_unknown_keys(node: DictConfig | ListConfig, path: str = "") -> None:
     schema = OmegaConf.get_type(node) if isinstance(node, DictConfig) else None
     known = [f.name for f in fields(schema)] if schema is not None and is_dataclass(schema) else None
     for key in node.keys() if isinstance(node, DictConfig) else range(len(node)):
-        full = f"{path}.{key}" if path else str(key)
+        full = f"{path}.{shown_key(key)}" if path else shown_key(key)
         if known is not None and key not in known:
-            raise ConfigError(full, f"unknown key '{key}'{did_you_mean(str(key), known)}")
+            raise ConfigError(full, f"unknown key {str(key)[:80]!r}{did_you_mean(str(key), known)}")
         if full in UNTYPED or OmegaConf.is_missing(node, key) or OmegaConf.is_interpolation(node, key):
             continue
         child = node[key]
@@ -293,7 +293,7 @@ def refuse_new_entries(composition: Callable[[], DictConfig], keys: Sequence[str
             if typing.get_origin(tp) is dict:
                 node = OmegaConf.select(composition(), prefix, default=None)
                 if not (isinstance(node, DictConfig) and part in node):
-                    known = [str(k) for k in node] if isinstance(node, DictConfig) else []
+                    known = [shown_key(k) for k in node] if isinstance(node, DictConfig) else []
                     hint = did_you_mean(part, known) if known else "; the mapping has none"
                     raise ConfigError(f"{prefix}.{part}", f"unknown key '{part}'{hint} (+{key}=... adds one)")
                 tp = typing.get_args(tp)[1]

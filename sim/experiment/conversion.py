@@ -60,8 +60,9 @@ def _convert(tp: Any, value: Any, key: str) -> Any:
         out = {}
         for k, v in value.items():
             if key_type is str and not isinstance(k, str):
-                raise ConfigError(f"{key}.{k}", f"a name must be text, got {type(k).__name__} {k!r}")
-            out[k] = _convert(inner, v, f"{key}.{k}")
+                problem = f"a name must be text, got {type(k).__name__} {k!r}"
+                raise ConfigError(f"{key}.{shown_key(k)}", problem)
+            out[k] = _convert(inner, v, f"{key}.{shown_key(k)}")
         return out
     if isinstance(tp, type) and issubclass(tp, Enum):
         return _enum(tp, value, key)
@@ -78,9 +79,9 @@ def _dataclass(cls: type, value: Any, key: str) -> Any:
     known = field_types(cls)
     kwargs = {}
     for k, v in value.items():
-        full = f"{key}.{k}"
+        full = f"{key}.{shown_key(k)}"
         if k not in known:
-            raise ConfigError(full, f"unknown key '{k}'{did_you_mean(str(k), list(known))}")
+            raise ConfigError(full, f"unknown key {str(k)[:80]!r}{did_you_mean(str(k), list(known))}")
         kwargs[k] = _convert(known[k][0], v, full)
     for name, (_, required) in known.items():
         if required and name not in kwargs:
@@ -152,6 +153,14 @@ _SCALARS = {
     float: partial(_parsed, accepted=(float, int, str), convert=float, what="a number"),
     bool: _boolean,
 }
+
+
+def shown_key(key: object) -> str:
+    """A config key as an error shows it: itself when it is printable text of a name's length,
+    else its escaped ``repr``, cut short, so that a file's key cannot move a terminal's cursor
+    or paint it (a key is the file's text, untrusted like its values)."""
+    text = str(key)
+    return text if text.isprintable() and len(text) <= 80 else repr(text[:80])
 
 
 def did_you_mean(key: str, known: list[str]) -> str:
