@@ -176,7 +176,7 @@ def hand_written_with_records(arrivals: int, seed: int) -> tuple[int, float]:
 
     env.process(source(env))
     env.run()
-    waits = np.frombuffer(cases.columns["waiting"])
+    waits = cases.columns["waiting"]
     return len(waits), float(waits.mean())
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -132,9 +131,8 @@ def _dates(model: Model, hours: np.ndarray) -> pd.Series:
     return start + pd.to_timedelta(hours, unit="h")
 
 
-def _frame(table: Table | dict[str, array]) -> pd.DataFrame:
-    columns = table if isinstance(table, dict) else table.columns
-    return pd.DataFrame({name: np.frombuffer(col, dtype=col.typecode) for name, col in columns.items()})
+def _frame(table: Table | dict[str, np.ndarray]) -> pd.DataFrame:
+    return pd.DataFrame(table if isinstance(table, dict) else table.columns)
 
 
 def _categories(codes: np.ndarray, names: Codes) -> pd.Categorical:
@@ -239,7 +237,7 @@ def _overdue(model: Model) -> pd.DataFrame:
     return df[["time", "date", "department", "overdue"]]
 
 
-def _steps(rec: Recorder, columns: dict[str, array]) -> pd.DataFrame:
+def _steps(rec: Recorder, columns: dict[str, np.ndarray]) -> pd.DataFrame:
     df = _frame(columns)
     for column, names in (("item", rec.items), ("activity", rec.activities), ("resource", rec.resources)):
         df[column] = _categories(df[column].to_numpy(), names)

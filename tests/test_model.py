@@ -1,6 +1,7 @@
-"""The model's reaches into SimPy and Python: a case's process started by its arrival event (if a
-SimPy release changes how processes start, this fails before any result moves), and runs that
-leave no reference cycles for the paused collector."""
+"""The model's reaches into SimPy and Python: the lean clock (a case's process started by its
+arrival event, ends nobody waits for, direct timeouts; if a SimPy release changes what they
+lean on, this fails before any result moves), and runs that leave no reference cycles for the
+paused collector."""
 
 import gc
 from pathlib import Path
@@ -13,11 +14,11 @@ from sim import SINGLE, load_scenario
 from sim.domain.design import PRESETS
 from sim.experiment.config import CONFIGS
 from sim.model import Model
-from sim.model.centre import _Arriving
+from sim.model.engine import Environment
 
 
 def test_a_process_started_by_its_arrival_behaves_like_one_from_env_process():
-    env = simpy.Environment()
+    env = Environment()
     seen = []
 
     def case(name):
@@ -30,12 +31,89 @@ def test_a_process_started_by_its_arrival_behaves_like_one_from_env_process():
         seen.append((value, env.now))
 
     arrival = env.timeout(5)
-    started = _Arriving(env, case("a"), arrival)
+    started = env.start_on(arrival, case("a"))
     env.process(waiter(started))
     assert started.is_alive and not seen
     env.run()
     assert seen == [("a", 5, started), ("a", 7)]
     assert started.value == "a" and not started.is_alive
+
+
+def _story(env, trace: list) -> None:
+    """A small model using what the project's model uses of SimPy: processes waited for before
+    and after they end, timeouts with values, a resource, all_of, any_of, an interrupt and a
+    failure handled by its waiter. Everything it sees goes into ``trace``."""
+    clerks = simpy.Resource(env, 2)
+
+    def customer(k):
+        with clerks.request() as req:
+            yield req
+            trace.append(("served", k, env.now))
+            got = yield env.timeout(1 + k % 3, value=k)
+            trace.append(("done", got, env.now))
+        return k * 10
+
+    def failing():
+        yield env.timeout(2)
+        raise KeyError("lost file")
+
+    def sleeper():
+        try:
+            yield env.timeout(100)
+        except simpy.Interrupt as why:
+            trace.append(("interrupted", why.cause, env.now))
+
+    def boss(ended):
+        first = env.process(customer(1))
+        both = yield env.all_of([first, env.process(customer(2))])
+        trace.append(("both", sorted(both.values()), env.now))
+        yield env.timeout(5)
+        trace.append(("late waiter", (yield ended), env.now))  # an end nobody waited for
+        try:
+            yield env.process(failing())
+        except KeyError as e:
+            trace.append(("caught", str(e), env.now))
+        s = env.process(sleeper())
+        yield env.timeout(1)
+        s.interrupt("pushed")
+        either = yield env.timeout(3, "a") | env.timeout(4, "b")
+        trace.append(("either", list(either.values()), env.now))
+
+    ended = env.process(customer(0))
+    for k in range(3, 9):
+        env.process(customer(k))
+    env.process(boss(ended))
+
+
+def test_the_engine_runs_a_model_as_simpy_does():
+    """The lean clock's shortcuts (ends nobody waits for, direct timeouts, the run loop) keep
+    every event's time, order and value."""
+    theirs, ours = [], []
+    plain = simpy.Environment()
+    _story(plain, theirs)
+    plain.run(until=plain.timeout(60))
+    env = Environment()
+    _story(env, ours)
+    env.run_until(env.timeout(60))
+    assert ours == theirs and len(theirs) > 20
+    assert env.now == plain.now == 60
+
+
+def test_the_engine_lets_no_failure_pass_unseen():
+    env = Environment()
+
+    def broken():
+        yield env.timeout(1)
+        raise ValueError("a bad draw")
+
+    env.process(broken())
+    with pytest.raises(ValueError, match="a bad draw"):
+        env.run_until(env.timeout(5))
+    with pytest.raises(ValueError, match="Negative delay"):
+        env.timeout(-1)
+    stuck = Environment()
+    with pytest.raises(RuntimeError, match="No scheduled events"):
+        stuck.run_until(stuck.event())
 
 
 # Every path a shipped scenario takes: the self-contained ones, and the district family, which

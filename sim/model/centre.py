@@ -3,8 +3,9 @@ hours and the arrivals, shared by the services that run in it (applicants' permi
 requests).
 
 This is also the model's one seam for speed: the pools seat people without SimPy events when
-they can (``sim.model.pools``), and a case's process starts on its arrival event
-(``Centre.start_on``). The services above it are written as plain SimPy processes.
+they can (``sim.model.pools``), and the clock (``sim.model.engine``) runs SimPy's processes
+with less bookkeeping, starting a case's process on its arrival event (``start_on``).
+The services above it are written as plain SimPy processes.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import simpy
 from sim.domain.calendars import WorkingTime, parse_clock
 from sim.domain.dossier import ONE_STOP
 from sim.domain.scenario import Queue, Scenario
+from sim.model.engine import Environment
 from sim.model.pools import MonitoredPriorityResource, MonitoredResource
 from sim.model.recorder import Recorder
 from sim.model.streams import Streams
@@ -36,20 +38,6 @@ class Service(Protocol):
     def record_open(self) -> None: ...
 
 
-class _Arriving(simpy.Process):
-    """A process started by its arrival event, as if it had yielded it, instead of by SimPy's
-    ``Initialize`` event a step after it is made: a case costs one SimPy event less (M/M/c 10 %
-    faster). SimPy's ``Process.__init__`` with the start event swapped; it sets SimPy 4's
-    private ``_generator`` and ``_target`` (simpy is pinned below 5, and tests/test_model.py
-    fails if a process started so stops behaving like ``env.process``)."""
-
-    def __init__(self, env: simpy.Environment, generator: Generator, arrival: simpy.Event) -> None:
-        simpy.Event.__init__(self, env)
-        self._generator = generator
-        self._target = arrival
-        arrival.callbacks.append(self._resume)
-
-
 class Centre:
     """The shared ground of one run: a scenario's staff, hours and demand shape, driven by one seed.
 
@@ -62,7 +50,7 @@ class Centre:
         self, scenario: Scenario, seed: int, *, replication: int = 0, record_steps: bool | float = True
     ) -> None:
         self.scenario = scenario
-        self.env = simpy.Environment()
+        self.env = Environment()
         self.streams = Streams(seed, replication)
         self.recorder = Recorder(record_steps)
         start = dt.date.fromisoformat(scenario.start_date)
@@ -132,7 +120,7 @@ class Centre:
         env.process(self._snapshot_at(s.warmup, "warmup"))
         env.process(self._snapshot_at(s.horizon, "horizon"))
         with _cycles_not_collected():
-            env.run(until=env.any_of([self._drained, env.timeout(s.horizon + s.drain)]))
+            env.run_until(env.any_of([self._drained, env.timeout(s.horizon + s.drain)]))
         for service in self.services:
             service.record_open()
 
@@ -140,11 +128,6 @@ class Centre:
         """End the run early once every service is idle (called by a service that may have become so)."""
         if not self._drained.triggered and all(service.idle() for service in self.services):
             self._drained.succeed()
-
-    def start_on(self, arrival: simpy.Event, generator: Generator) -> simpy.Process:
-        """Run ``generator`` as a process from ``arrival`` on (one SimPy event less than
-        ``env.process`` a step after the arrival)."""
-        return _Arriving(self.env, generator, arrival)
 
     def _shifts(self, pool: MonitoredResource, changes: dict[str, int]) -> Generator:
         """Set the pool's staff at the given clock times every day; before the day's first change

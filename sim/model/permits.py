@@ -113,7 +113,7 @@ class Permits:
                 u -= share
                 if u < 0:
                     break
-        self.centre.start_on(arrival, self._journey(self._new_case(plan, t)))
+        self.env.start_on(arrival, self._journey(self._new_case(plan, t)))
 
     def submit(self, need: str) -> int:
         """Open a case of ``need`` now and serve it: what arrivals do, for scripting cases by

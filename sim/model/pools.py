@@ -14,6 +14,7 @@ import bisect
 
 import simpy
 from simpy.core import BoundClass
+from simpy.events import PENDING
 from simpy.resources import resource
 
 from sim.domain.calendars import WorkingTime
@@ -25,15 +26,15 @@ class _Seats:
     them all at every release. A holder may hold several seats of one pool at once (a case
     whose items are reviewed in parallel), so each holder's seats are counted."""
 
-    __slots__ = ("_held", "_n")
+    __slots__ = ("_held", "n")
 
     def __init__(self) -> None:
         self._held: dict[object, int] = {}
-        self._n = 0
+        self.n = 0  # seats taken: len() without a call, for the pool's own hot paths
 
     def append(self, holder: object) -> None:
         self._held[holder] = self._held.get(holder, 0) + 1
-        self._n += 1
+        self.n += 1
 
     def remove(self, holder: object) -> None:
         held = self._held.get(holder)
@@ -43,10 +44,10 @@ class _Seats:
             del self._held[holder]
         else:
             self._held[holder] = held - 1
-        self._n -= 1
+        self.n -= 1
 
     def __len__(self) -> int:
-        return self._n
+        return self.n
 
     def __contains__(self, holder: object) -> bool:
         return holder in self._held
@@ -120,7 +121,7 @@ class MonitoredResource(simpy.Resource):
         now = self._env.now
         if self._open_hours is not None:
             now = self._open_hours(now)
-        if len(self.users) < self._capacity and not self.put_queue:
+        if self.users.n < self._capacity and not self.put_queue:
             self.users.append(holder)
             self.busy_sum -= now
             return holder
@@ -131,7 +132,7 @@ class MonitoredResource(simpy.Resource):
         (``seize`` has just seen no seat) or its callback for releases (seats come back
         through ``free``, which seats the head itself)."""
         req = Request.__new__(Request)
-        simpy.Event.__init__(req, self._env)
+        req.env, req.callbacks, req._value = self._env, [], PENDING  # simpy.Event.__init__
         req.resource, req.proc = self, self._env.active_process
         self.put_queue.append(req)
         self.queue_sum -= now
@@ -146,7 +147,7 @@ class MonitoredResource(simpy.Resource):
             now = self._open_hours(t)
         users = self.users
         users.remove(seat)
-        if self.put_queue and len(users) < self._capacity:
+        if self.put_queue and users.n < self._capacity:
             head = self.put_queue.pop(0)  # the queue holds only requests still waiting
             users.append(head)
             head.usage_since = t

@@ -1,6 +1,6 @@
 """Compact column stores for per-case and per-step records.
 
-Rows are gathered in small batches of tuples and flushed into ``array.array`` columns, and
+Rows are gathered in small batches of tuples and flushed into numpy blocks, and
 names become small integer codes, so a run of a million cases costs tens of bytes per record
 instead of a Python object each, and appending a row is a single list append. The event log,
 the one table that grows by many rows per case, can be handed on in chunks as the run goes
@@ -9,7 +9,6 @@ the one table that grows by many rows per case, can be handed on in chunks as th
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Callable
 from itertools import chain
 
@@ -85,37 +84,46 @@ REQUEST_STEP_INT_COLUMNS = ("request", "activity", "resource")
 
 class Table:
     """Columns of equal length; ``add`` takes one row (a tuple in column order) into ``rows``,
-    the batch that ``flush`` moves into the columns."""
+    the batch that ``flush`` turns into a block of the table (one float array of the batch's
+    rows, made in one C pass: integer codes and counts are exact in it). ``columns`` joins the
+    blocks and hands out each column as a numpy array, integers as int64."""
 
     def __init__(self, int_columns: tuple[str, ...], float_columns: tuple[str, ...]) -> None:
-        self._columns = {c: array("q") for c in int_columns} | {c: array("d") for c in float_columns}
+        self.names = (*int_columns, *float_columns)
+        self._ints = len(int_columns)
+        self._blocks: list[np.ndarray] = []
+        self._rows_in_blocks = 0
         self.rows: list[tuple] = []
         self.add = self.rows.append
 
     def flush(self) -> None:
         rows = self.rows
         if rows:
-            # one C pass over the rows into a float block (integer codes and counts are exact)
-            n = len(rows)
-            flat = np.fromiter(chain.from_iterable(rows), dtype=np.float64, count=n * len(self._columns))
-            block = flat.reshape(n, -1)
-            for j, column in enumerate(self._columns.values()):
-                values = block[:, j] if column.typecode == "d" else block[:, j].astype(np.int64)
-                column.frombytes(values.tobytes())
+            n, k = len(rows), len(self.names)
+            self._blocks.append(
+                np.fromiter(chain.from_iterable(rows), dtype=np.float64, count=n * k).reshape(n, k)
+            )
+            self._rows_in_blocks += n
             rows.clear()
 
     @property
-    def columns(self) -> dict[str, array]:
+    def columns(self) -> dict[str, np.ndarray]:
         self.flush()
-        return self._columns
+        if len(self._blocks) != 1:  # joined once; later reads reuse the join
+            self._blocks = [np.concatenate(self._blocks or [np.empty((0, len(self.names)))])]
+        block = self._blocks[0]
+        return {
+            name: block[:, j].astype(np.int64) if j < self._ints else np.ascontiguousarray(block[:, j])
+            for j, name in enumerate(self.names)
+        }
 
     def __len__(self) -> int:
-        return len(next(iter(self._columns.values())))
+        return self._rows_in_blocks
 
-    def take(self) -> dict[str, array]:
+    def take(self) -> dict[str, np.ndarray]:
         """The columns so far, leaving the table empty."""
         taken = self.columns
-        self._columns = {name: array(column.typecode) for name, column in taken.items()}
+        self._blocks, self._rows_in_blocks = [], 0
         return taken
 
 
@@ -141,9 +149,9 @@ class Recorder:
         self.request_classes = Codes()
         self.departments = Codes()
         self.department_sets = Codes()  # "market+tax": the departments a request involved
-        self._spill: Callable[[dict[str, array]], None] | None = None
+        self._spill: Callable[[dict[str, np.ndarray]], None] | None = None
 
-    def spill_steps(self, to: Callable[[dict[str, array]], None]) -> None:
+    def spill_steps(self, to: Callable[[dict[str, np.ndarray]], None]) -> None:
         """Hand the event log's columns to ``to`` whenever SPILL_ROWS rows have gathered, instead
         of keeping them; ``end_spill`` hands on the rest."""
         self._spill = to
