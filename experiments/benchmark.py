@@ -232,22 +232,13 @@ def ratio(a: list[float], b: list[float]) -> tuple[float, float, float]:
 
 
 def events_per_case(scenario: Scenario, design) -> float:
-    """SimPy events per case, counted in an untimed run with a counting environment."""
-    import sim.model.centre
+    """SimPy events per case: every event the clock scheduled (each takes the next number of
+    its counter), over the cases that arrived, in an untimed run."""
+    from sim.model import Model
 
-    class Counting(simpy.Environment):
-        scheduled = 0
-
-        def schedule(self, event, priority=1, delay=0):
-            Counting.scheduled += 1
-            super().schedule(event, priority, delay)
-
-    real, sim.model.centre.simpy.Environment = sim.model.centre.simpy.Environment, Counting
-    try:
-        cases = len(run(scenario, design, 0, record_steps=False).cases)
-    finally:
-        sim.model.centre.simpy.Environment = real
-    return Counting.scheduled / cases
+    model = Model(scenario, design, 0, record_steps=False)
+    model.run()
+    return next(model.env._eid) / model.permits.arrived
 
 
 def per_case(times: int, seed: int) -> tuple[float, float]:
