@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Callable, Iterator
+from itertools import chain, repeat
 
 import numpy as np
 
@@ -48,5 +49,6 @@ class Streams:
 
 
 def _buffered(draw: Callable[[int], np.ndarray]) -> Iterator[float]:
-    while True:
-        yield from draw(BLOCK).tolist()
+    """The draws one by one, drawn BLOCK at a time: a draw is the C-level step of a list's
+    iterator inside ``chain``; Python runs only once a block."""
+    return chain.from_iterable(draw(BLOCK).tolist() for _ in repeat(None))
