@@ -265,7 +265,7 @@ class Case:
     trips = specialist_trips = far_trips = documents = reworks = 0
     away = False  # nearest centre another district's: trips to the competent centre are far trips
     forward = 0.0  # 跨域办: hours the receiving centre takes to pass the dossier on
-    windows: frozenset[str] = frozenset()  # the windows visited in person or by a specialist
+    windows: tuple[str, ...] = ()  # the windows visited in person or by a specialist, each once
     waiting = mail = pickup_delay = 0.0
     pending: dict[str, list[int]] | None = None  # parallel routing: items about to go in together
     held: tuple[int, ...] = ()  # results held for one pickup at the one-stop window

@@ -234,7 +234,7 @@ class Windows:
         else:
             return
         if window not in c.windows:
-            c.windows |= {window}
+            c.windows += (window,)
 
     def label(self, plan: NeedPlan, items: list[int]) -> int:
         if len(items) == 1:
