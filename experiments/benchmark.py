@@ -7,6 +7,7 @@
     .venv/bin/python experiments/benchmark.py --scale 10 100  # cost per case at 1x, 10x, 100x the office
     .venv/bin/python experiments/benchmark.py --city     # a city-year: Xiamen's six districts on 2 cores
     .venv/bin/python experiments/benchmark.py --overhead # what a job costs besides its cases
+    .venv/bin/python experiments/benchmark.py --clock    # the model on its lean clock against SimPy's
     .venv/bin/python experiments/benchmark.py --mmc --record && \
       .venv/bin/python experiments/benchmark.py --scale 20 --record   # at a landing: the ratios kept
 
@@ -33,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -524,6 +526,46 @@ def city_year(log_sample: float, horizon: float | None) -> None:
     )
 
 
+class SimPyClock(simpy.Environment):
+    """SimPy's own environment with the two entry points the model calls on its clock, so the
+    model runs on it unchanged: what ``sim.model.engine`` is measured against."""
+
+    def run_until(self, until: simpy.Event) -> None:
+        self.run(until=until)
+
+    def start_on(self, arrival: simpy.Event, generator) -> simpy.Process:
+        process = simpy.Process.__new__(simpy.Process)
+        simpy.Event.__init__(process, self)
+        process._generator, process._target = generator, arrival
+        arrival.callbacks.append(process._resume)
+        return process
+
+
+def clock(arrivals: int, repeats: int) -> None:
+    """The project's M/M/c run on its own clock and on SimPy's, taking turns on each seed in this
+    process: what the lean clock buys, the rest of the model alike."""
+    import sim.model.centre as centre
+
+    lean = centre.Environment
+
+    def on(environment: type) -> Callable[[int], tuple[int, float]]:
+        def one_run(seed: int) -> tuple[int, float]:
+            centre.Environment = environment
+            try:
+                return project(arrivals, seed)
+            finally:
+                centre.Environment = lean
+
+        return one_run
+
+    results = timed({"sim.model.engine": on(lean), "SimPy's Environment": on(SimPyClock)}, repeats)
+    mid, low, high = ratio(results["sim.model.engine"]["speeds"], results["SimPy's Environment"]["speeds"])
+    print(
+        f"M/M/{SERVERS} at {arrivals:,} arrivals, the project on its clock against SimPy's, "
+        f"seed by seed (median of {repeats}): {mid:.3f}x [{low:.3f}, {high:.3f}]"
+    )
+
+
 def profile(arrivals: int) -> None:
     """Print pyinstrument's call tree of the project's M/M/c run (the bench extra installs it)."""
     from pyinstrument import Profiler
@@ -555,6 +597,9 @@ def main() -> None:
     )
     parser.add_argument("--overhead", action="store_true", help="only the fixed cost of a job")
     parser.add_argument(
+        "--clock", action="store_true", help="only the model on its lean clock against SimPy's own"
+    )
+    parser.add_argument(
         "--record",
         action="store_true",
         help="append the M/M/c and office-size ratios to experiments/benchmarks.csv with the commit "
@@ -563,6 +608,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.overhead:
         overhead(3 if args.quick else 5)
+        return
+    if args.clock:
+        clock(*((50_000, 3) if args.quick else (200_000, 7)))
         return
     if args.city:
         city_year(0.1 if args.quick else 1.0, 1548 if args.quick else None)

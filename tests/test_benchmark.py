@@ -24,3 +24,22 @@ def test_each_mmc_model_runs_and_waits_as_erlang_c_says(model):
     assert abs(customers - 20_000) < 1_000  # the project's runs to a horizon: Poisson many
     expected = mmc_wait(benchmark.RATE, benchmark.SERVICE, benchmark.SERVERS)
     assert abs(wait - expected) < 0.5 * expected  # one seed at utilisation 0.9: near, not exact
+
+
+@pytest.mark.parametrize("design", ["SINGLE", "BUNDLED"])
+def test_the_model_runs_alike_on_its_clock_and_on_simpys(design, monkeypatch):
+    """``--clock`` times like with like, and the lean clock changes no result: the built-in
+    scenario (calendars, batches, bookings, items in parallel) gives the same tables, to the bit,
+    on SimPy's own environment."""
+    import pandas as pd
+
+    import sim
+    import sim.model.centre as centre
+
+    scenario, design = sim.load_scenario("restaurant", ["scenario.horizon=1500"]), getattr(sim, design)
+    ours = sim.run(scenario, design, 2)
+    monkeypatch.setattr(centre, "Environment", benchmark.SimPyClock)
+    theirs = sim.run(scenario, design, 2)
+    for table in ("cases", "steps", "decisions", "resources"):
+        pd.testing.assert_frame_equal(getattr(ours, table), getattr(theirs, table))
+    assert len(ours.cases) > 300
