@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from heapq import heappop, heappush
+from inspect import getattr_static
 from typing import Any
 
 import simpy
@@ -80,7 +81,7 @@ class Arriving(Process):
     """A process started by its arrival event, as if it had yielded it, instead of by SimPy's
     ``Initialize`` event a step after it is made: one event less a case."""
 
-    def __init__(self, env: simpy.Environment, generator: Generator, arrival: simpy.Event) -> None:
+    def __init__(self, env: simpy.Environment, arrival: simpy.Event, generator: Generator) -> None:
         self.env, self.callbacks, self._value = env, [], PENDING  # simpy.Event.__init__
         self._generator = generator
         self._target = arrival
@@ -91,11 +92,17 @@ class Environment(simpy.Environment):
     """SimPy's environment with the processes above and a cheaper timeout and run loop."""
 
     process = BoundClass(Process)
+    start_on = BoundClass(Arriving)  # start_on(arrival, generator): run it from ``arrival`` on
     now: float = 0.0  # shadows SimPy's property; the loops below keep it equal to ``_now``
 
     def __init__(self, initial_time: float = 0) -> None:
         super().__init__(initial_time)
         self.now = self._now
+        # SimPy binds the event classes (event, all_of, ...) to the instance only for the
+        # instance's own class; a subclass would make a bound method at every env.event.
+        for name in vars(simpy.Environment):
+            if name not in vars(self) and type(getattr_static(type(self), name)) is BoundClass:
+                setattr(self, name, getattr(self, name))
 
     def timeout(self, delay: float = 0, value: Any = None) -> Timeout:
         """SimPy's ``Timeout(env, delay, value)``, put on the heap without two calls between."""
@@ -105,10 +112,6 @@ class Environment(simpy.Environment):
         event.env, event.callbacks, event._value, event._delay, event._ok = self, [], value, delay, True
         heappush(self._queue, (self._now + delay, NORMAL, next(self._eid), event))
         return event
-
-    def start_on(self, arrival: simpy.Event, generator: Generator) -> Process:
-        """Run ``generator`` as a process from ``arrival`` on."""
-        return Arriving(self, generator, arrival)
 
     def run_until(self, until: simpy.Event) -> None:
         """Process events until ``until`` has been processed: SimPy's ``run(until=event)``."""

@@ -210,7 +210,7 @@ class Permits:
         and the result to the applicant. Returns its lead-time breakdown."""
         env, plan = self.env, c.plan
         spec = plan.specs[i]
-        if plan.ready_waits[i] or plan.settled_waits[i] or plan.accepted_waits[i]:
+        if plan.waits_first[i]:
             waits = [c.ready[d] for d in plan.ready_waits[i]] + [c.settled[d] for d in plan.settled_waits[i]]
             waits += [c.accepted[d] for d in plan.accepted_waits[i]]
             got = yield env.all_of(waits)

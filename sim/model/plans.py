@@ -228,6 +228,10 @@ class NeedPlan:
             (() if sharing or joint else self.deps[i]) + ((i - 1,) if self.sequential and i > 0 else ())
             for i in range(n)
         )
+        # whether item i waits for anything before it is handed in
+        self.waits_first = tuple(
+            bool(self.ready_waits[i] or self.settled_waits[i] or self.accepted_waits[i]) for i in range(n)
+        )
         waited = [*self.ready_waits, *self.decided_waits]
         self.ready_event = tuple(any(i in w for w in waited) for i in range(n))
         self.settled_event = tuple(any(i in w for w in self.settled_waits) for i in range(n))

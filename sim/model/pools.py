@@ -151,7 +151,8 @@ class MonitoredResource(simpy.Resource):
             head = self.put_queue.pop(0)  # the queue holds only requests still waiting
             users.append(head)
             head.usage_since = t
-            head.succeed()
+            head._ok, head._value = True, None  # SimPy's succeed() for a request still waiting
+            self._env.schedule(head)
             self.queue_sum += now  # the seat passes from one to the next: busy as it was
         else:
             self.busy_sum += now
