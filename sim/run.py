@@ -87,7 +87,10 @@ def _tags(model: Model) -> dict:
 
 
 def tables(model: Model) -> RunResult:
-    """The tables of a model that has run (``run`` does both; tests script models by hand)."""
+    """The tables of a model that has run (``run`` does both; tests script models by hand). The
+    recorder's cases, decisions and event log are taken, not copied: a model lingers until the
+    cyclic collector finds it, and a district-year's records are some 200 MB, freed as each
+    frame is made. So a model's tables are made once."""
     scenario, centre = model.scenario, model.centre
     tags = _tags(model)
     info = tags | {
@@ -105,7 +108,7 @@ def tables(model: Model) -> RunResult:
     info["mean_in_system"] = _mean_in_system(cases, scenario.warmup, scenario.horizon)
     return RunResult(
         cases=_tagged(cases, tags),
-        steps=_tagged(_steps(centre.recorder, centre.recorder.steps.columns), tags),
+        steps=_tagged(_steps(centre.recorder, centre.recorder.steps.take()), tags),
         resources=_tagged(_resources(model), tags),
         decisions=_tagged(_decisions(model, cases), tags),
         requests=_tagged(_requests(model), tags),
@@ -140,7 +143,7 @@ def _categories(codes: np.ndarray, names: Codes) -> pd.Categorical:
 
 
 def _cases(model: Model) -> pd.DataFrame:
-    df = _frame(model.centre.recorder.cases).sort_values("case", ignore_index=True)
+    df = _frame(model.centre.recorder.cases.take()).sort_values("case", ignore_index=True)
     df["need"] = _categories(df["need"].to_numpy(), model.centre.recorder.needs)
     df["channel"] = pd.Categorical.from_codes(
         df["channel"].to_numpy(), categories=pd.Index(CHANNELS, dtype=str)
@@ -158,7 +161,7 @@ def _cases(model: Model) -> pd.DataFrame:
 
 def _decisions(model: Model, cases: pd.DataFrame) -> pd.DataFrame:
     rec = model.centre.recorder
-    df = _frame(rec.decisions).sort_values(["case", "accepted"], ignore_index=True, kind="stable")
+    df = _frame(rec.decisions.take()).sort_values(["case", "accepted"], ignore_index=True, kind="stable")
     codes = df["item"].to_numpy()
     df["item"] = _categories(codes, rec.items)
     # cases are sorted by case number: the need of each decision's case by position

@@ -263,19 +263,45 @@ class NeedPlan:
 class Case:
     """One applicant's case: the work drawn on arrival and what has happened so far. What is
     not drawn for a case (no rework, review, inspection or waits in its need) is its plan's
-    shared empty tuples; counts start at the class's zeros."""
+    shared empty tuples; counts start at zero.
 
-    channel = IN_PERSON
-    trips = specialist_trips = far_trips = documents = reworks = 0
-    away = False  # nearest centre another district's: trips to the competent centre are far trips
-    forward = 0.0  # 跨域办: hours the receiving centre takes to pass the dossier on
-    windows: tuple[str, ...] = ()  # the windows visited in person or by a specialist, each once
-    waiting = mail = pickup_delay = 0.0
-    pending: dict[str, list[int]] | None = None  # parallel routing: items about to go in together
-    held: tuple[int, ...] = ()  # results held for one pickup at the one-stop window
-    visit_at = -math.inf  # joint site visits: when the case's booked visit takes place
-    found = False  # 免申办: found eligible from shared data and served without applying
-    found_delays: list[float] | tuple = ()
+    Its fields are slots, not a dict: a big office holds tens of thousands of open cases, and a
+    dict that grows as a case goes on took about a kilobyte of each."""
+
+    __slots__ = (
+        "accepted",
+        "accepted_at",
+        "arrival",
+        "automatic",
+        "available_at",
+        "away",
+        "channel",
+        "documents",
+        "entry",
+        "falsified",
+        "far_trips",
+        "forward",
+        "found",
+        "found_delays",
+        "held",
+        "id",
+        "intake",
+        "mail",
+        "n_fail",
+        "pending",
+        "pickup_delay",
+        "plan",
+        "prepare",
+        "ready",
+        "reworks",
+        "settled",
+        "specialist_trips",
+        "trips",
+        "visit_at",
+        "waiting",
+        "windows",
+        "work",
+    )
 
     def __init__(self, plan: NeedPlan, id: int, arrival: float) -> None:
         self.plan = plan
@@ -284,3 +310,15 @@ class Case:
         self.n_fail = plan.zeros
         self.work = plan.empties  # per item, its file's visits of back-office steps (Route.draw)
         self.ready = self.settled = self.accepted = self.falsified = self.automatic = plan.nones
+        self.intake = self.prepare = self.entry = self.accepted_at = self.available_at = plan.empties
+        self.channel = IN_PERSON
+        self.trips = self.specialist_trips = self.far_trips = self.documents = self.reworks = 0
+        self.away = False  # nearest centre another district's: trips to the competent centre are far trips
+        self.forward = 0.0  # 跨域办: hours the receiving centre takes to pass the dossier on
+        self.windows: tuple[str, ...] = ()  # the windows visited in person or by a specialist, each once
+        self.waiting = self.mail = self.pickup_delay = 0.0
+        self.pending: dict[str, list[int]] | None = None  # parallel routing: items about to go in together
+        self.held: tuple[int, ...] = ()  # results held for one pickup at the one-stop window
+        self.visit_at = -math.inf  # joint site visits: when the case's booked visit takes place
+        self.found = False  # 免申办: found eligible from shared data and served without applying
+        self.found_delays: list[float] | tuple = ()
