@@ -1,7 +1,7 @@
 """SimPy's clock with less bookkeeping per event: the engine every run of the model drives.
 
 The model is written as plain SimPy processes; this environment runs them exactly as SimPy does,
-in the same order, but charges less for the three things every case does many times:
+in the same order, but charges less for what every case does many times:
 
 - **A process that ends with nobody waiting for it** is marked processed at once instead of
   being put on the heap to be popped and processed with no callbacks: a case's process is
@@ -10,15 +10,15 @@ in the same order, but charges less for the three things every case does many ti
   resumes its waiter at once with its value, as SimPy does for a processed event.
 - **A process started by its arrival** (``start_on``) runs from that event instead of from
   SimPy's ``Initialize`` event a step after it is made.
-- **A timeout** is put on the heap directly, not through ``Timeout.__init__`` and ``schedule``,
-  and ``run_until`` pops the heap in one loop, not one ``step`` call per event.
+- **A timeout** is put on the heap directly, not through ``Timeout.__init__`` and ``schedule``.
 - **The time** ``now`` is a plain attribute set as each event is popped, not SimPy's property
   read through a call: a case reads it about nine times.
 
 It uses SimPy 4's private ``_queue``, ``_eid``, ``_now``, ``_active_proc``, ``_generator``,
-``_target``, ``_ok``, ``_value`` and ``_defused`` (simpy is pinned below 5); tests/test_model.py
-holds each shortcut to SimPy's own behaviour, so a SimPy release that changes them fails there
-before any result moves.
+``_target``, ``_ok``, ``_value`` and ``_defused`` (simpy is pinned below 5). tests/test_model.py
+holds each shortcut to SimPy's own behaviour on a small model, and tests/test_benchmark.py the
+built-in scenario's tables to the bit, so a SimPy release that changes them fails there before
+any result moves.
 """
 
 from __future__ import annotations
