@@ -61,9 +61,7 @@ class Windows:
         if c.plan.windowless and not any(c.plan.specs[i].window for i in items):  # filed straight in
             self._verdict(c, items, 0, merged, path)
             return
-        channel = c.channel
-        if channel == ONLINE:  # an item not offered online brings the applicant in person
-            channel = c.plan.channel_for(channel, items)
+        channel = c.plan.channel_for(c.channel, items)
         on_site = channel != ONLINE
         helper = self.specialists if channel == SPECIALIST else None
         k = 0
