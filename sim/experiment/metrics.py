@@ -29,50 +29,56 @@ def steady_cases(result: RunResult) -> pd.DataFrame:
 def summarise(result: RunResult, targets: Targets | None = None) -> dict[str, float]:
     """Mean, P50 and P90 of each case metric over finished post-warm-up cases, the mean of each
     part of the lead time, the shares of decisions within their limits, plus counts; with
-    ``targets``, the measures they are judged by (``target:*``, ``sim.domain.targets``)."""
-    cases = steady_cases(result)
-    done = cases[cases["finished"]]
-    out: dict[str, float] = {
-        "cases": len(cases),
-        "finished_share": float(len(done) / len(cases)) if len(cases) else np.nan,
-    }
+    ``targets``, the measures they are judged by (``target:*``, ``sim.domain.targets``).
+
+    Rows are chosen by masks and each column is taken alone: filtering the tables whole would
+    copy every column of a district-year's cases and decisions, a few hundred MB, to read a few."""
+    cases = result.cases
+    steady = cases["arrival"].to_numpy() >= result.info["warmup"]
+    done = steady & cases["finished"].to_numpy()
+    n, n_done = int(steady.sum()), int(done.sum())
+    out: dict[str, float] = {"cases": n, "finished_share": float(n_done / n) if n else np.nan}
     for metric in CASE_METRICS:
-        values = done[metric].to_numpy(dtype=float)
-        out[f"{metric}_mean"] = float(values.mean()) if len(values) else np.nan
-        out[f"{metric}_p50"] = float(np.percentile(values, 50)) if len(values) else np.nan
-        out[f"{metric}_p90"] = float(np.percentile(values, 90)) if len(values) else np.nan
+        values = cases[metric].to_numpy(dtype=float)[done]
+        out[f"{metric}_mean"] = float(values.mean()) if n_done else np.nan
+        out[f"{metric}_p50"] = float(np.percentile(values, 50)) if n_done else np.nan
+        out[f"{metric}_p90"] = float(np.percentile(values, 90)) if n_done else np.nan
     # 跨域办: the applicants' hours of travel beyond their nearest centre, per case
     out["far_travel_hours_mean"] = out["far_trips_mean"] * result.info.get("far_trip_hours", 0.0)
     for part in PARTS:  # the lead-time breakdown, hours: the means add up to the mean lead time
-        out[f"part:{part}_mean"] = float(done[part].mean()) if len(done) else np.nan
-    decisions = result.decisions[result.decisions["case"].isin(done["case"])]
+        out[f"part:{part}_mean"] = float(cases[part][done].mean()) if n_done else np.nan
+    decisions = result.decisions
+    counted = decisions["case"].isin(cases["case"].to_numpy()[done]).to_numpy()
     verdicts = (
         ("limit_days", "on_time"),
         ("committed_days", "on_committed"),
         ("limit_days", "on_time_legal"),
     )
     for limit, verdict in verdicts:  # on_time_legal: by the law's clock, which stops (sim.domain.routes)
-        limited = decisions[decisions[limit].notna()]
-        out[f"{verdict}_share"] = float(limited[verdict].astype(float).mean()) if len(limited) else np.nan
-    signed = decisions[decisions["on_commitment"]]
+        limited = counted & decisions[limit].notna().to_numpy()
+        out[f"{verdict}_share"] = (
+            float(decisions[verdict][limited].astype(float).mean()) if limited.any() else np.nan
+        )
+    signed = counted & decisions["on_commitment"].to_numpy()
     out["revoked_share"] = (
-        float(signed["revoked"].mean()) if len(signed) else np.nan
+        float(decisions["revoked"][signed].mean()) if signed.any() else np.nan
     )  # of approvals on commitment
     out["mean_in_system"] = float(result.info["mean_in_system"])
     out |= summarise_requests(result)
     if targets is not None and targets.any:
-        out |= _target_measures(cases, targets)
+        out |= _target_measures(cases, steady, targets)
     return out
 
 
-def _target_measures(cases: pd.DataFrame, targets: Targets) -> dict[str, float]:
-    """The share of applicants (of the target's need, or all) done within the target's working
-    days, a case still open counting as late; and their P90 lead time, open cases as infinitely late."""
-    if targets.need is not None:
-        cases = cases[cases["need"] == targets.need]
-    if not len(cases):
+def _target_measures(cases: pd.DataFrame, steady: np.ndarray, targets: Targets) -> dict[str, float]:
+    """The share of applicants (of the target's need, or all, among the ``steady`` cases) done
+    within the target's working days, a case still open counting as late; and their P90 lead
+    time, open cases as infinitely late."""
+    kept = steady if targets.need is None else steady & (cases["need"] == targets.need).to_numpy()
+    if not kept.any():
         return {"target:within_share": np.nan, "target:p90_days": np.nan}
-    days = np.where(cases["finished"], cases["lead_time_working_days"].to_numpy(dtype=float), np.inf)
+    finished = cases["finished"].to_numpy()[kept]
+    days = np.where(finished, cases["lead_time_working_days"].to_numpy(dtype=float)[kept], np.inf)
     out = {"target:p90_days": float(np.percentile(days, 90, method="higher"))}
     if targets.within_days is not None:
         out["target:within_share"] = float((days <= targets.within_days).mean())
