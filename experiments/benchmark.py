@@ -7,6 +7,7 @@
     .venv/bin/python experiments/benchmark.py --scale 10 100  # cost per case at 1x, 10x, 100x the office
     .venv/bin/python experiments/benchmark.py --city     # a city-year: Xiamen's six districts on 2 cores
     .venv/bin/python experiments/benchmark.py --overhead # what a job costs besides its cases
+    .venv/bin/python experiments/benchmark.py --compose district  # composing a scenario with the catalogue
     .venv/bin/python experiments/benchmark.py --clock    # the model on its lean clock against SimPy's
     .venv/bin/python experiments/benchmark.py --mmc --record && \
       .venv/bin/python experiments/benchmark.py --scale 20 --record   # at a landing: the ratios kept
@@ -365,6 +366,25 @@ def builtin(repeats: int) -> list[dict]:
     ]
 
 
+def compose_seconds(scenario: str, repeats: int) -> list[float]:
+    """Seconds of each of ``repeats`` compositions of ``scenario=<scenario>`` in one process, as
+    every job of a sweep is composed (Hydra's compose API, Hydra's settings included), after one
+    untimed composition that reads the files into the operating system's cache."""
+    from hydra import compose, initialize_config_dir
+
+    from sim.experiment.config import CONFIGS, register
+
+    register()
+    times = []
+    with initialize_config_dir(config_dir=CONFIGS, version_base="1.3"):
+        for k in range(repeats + 1):
+            start = time.perf_counter()
+            compose("config", [f"scenario={scenario}"], return_hydra_config=True)
+            if k:
+                times.append(time.perf_counter() - start)
+    return times
+
+
 def peak_memory(arrivals: int) -> tuple[float, float]:
     """(peak RSS in MiB of a fresh process running the M/M/c case for ``arrivals`` with the event
     log on, peak MiB the run itself allocated as traced by tracemalloc)."""
@@ -597,6 +617,9 @@ def main() -> None:
     )
     parser.add_argument("--overhead", action="store_true", help="only the fixed cost of a job")
     parser.add_argument(
+        "--compose", metavar="SCENARIO", help="only the time to compose SCENARIO (e.g. district), 7 times"
+    )
+    parser.add_argument(
         "--clock", action="store_true", help="only the model on its lean clock against SimPy's own"
     )
     parser.add_argument(
@@ -606,6 +629,10 @@ def main() -> None:
         "(at each landing that touches the model, on a quiet machine)",
     )
     args = parser.parse_args()
+    if args.compose:
+        times = compose_seconds(args.compose, 3 if args.quick else 7)
+        print(f"composing scenario={args.compose}, seconds, median [range] of {len(times)}: {_spread(times)}")
+        return
     if args.overhead:
         overhead(3 if args.quick else 5)
         return

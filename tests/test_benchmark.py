@@ -6,6 +6,7 @@ import importlib.util
 from pathlib import Path
 
 import pytest
+from hydra.errors import MissingConfigException
 
 from sim.analysis.theory import mmc_wait
 
@@ -43,3 +44,12 @@ def test_the_model_runs_alike_on_its_clock_and_on_simpys(design, monkeypatch):
     for table in ("cases", "steps", "decisions", "resources"):
         pd.testing.assert_frame_equal(getattr(ours, table), getattr(theirs, table))
     assert len(ours.cases) > 300
+
+
+def test_composing_is_timed_on_the_scenario_asked_for():
+    """``--compose`` times what a sweep's every job pays; a scenario that does not compose fails
+    it rather than timing an error."""
+    times = benchmark.compose_seconds("restaurant", 2)
+    assert len(times) == 2 and all(0 < t < 30 for t in times)
+    with pytest.raises(MissingConfigException, match="nowhere"):
+        benchmark.compose_seconds("nowhere", 1)
