@@ -14,7 +14,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from omegaconf import OmegaConf
+from omegaconf import DictConfig, OmegaConf
 
 from sim.analysis import (
     applicants,
@@ -46,14 +46,19 @@ def reproduce_command(sweep: Path) -> str:
     manifest = read_config(sweep / "multirun.yaml")
     given = OmegaConf.to_container(manifest.hydra.overrides, resolve=False)  # the command line, as text
     hydra_overrides = [o for o in given["hydra"] if not o.startswith("hydra.mode=")]
-    folders = [f"--config-dir {shlex.quote(str(folder))}" for folder in config_dirs(sweep)]
+    folders = [f"--config-dir {shlex.quote(str(folder))}" for folder in _config_dirs_in(manifest)]
     args = " ".join([*folders, *(shlex.quote(o) for o in [*given["task"], *hydra_overrides])])
     return f"python -m sim --multirun {args}\npython -m sim.analysis.report {shlex.quote(str(sweep))}"
 
 
 def config_dirs(sweep: Path) -> tuple[Path, ...]:
     """The planner's config folders the sweep ran with (``--config-dir``), from its manifest."""
-    manifest = read_config(sweep / "multirun.yaml")
+    return _config_dirs_in(read_config(sweep / "multirun.yaml"))
+
+
+def _config_dirs_in(manifest: DictConfig) -> tuple[Path, ...]:
+    """The command line's config folders in a read manifest: a district sweep's manifest holds
+    the whole catalogue, a fifth of a second to read again."""
     sources = OmegaConf.to_container(manifest.hydra.runtime.config_sources, resolve=False)
     return tuple(Path(s["path"]) for s in sources if s["provider"] == "command-line")
 
@@ -63,7 +68,8 @@ def build(sweep: str | Path, lang: str = "en") -> Path:
     uncertainty sweep in ``uncertainty/`` when it has them), or of an attribution, uncertainty or
     staffing search sweep on its own, in ``lang`` (``en`` or ``zh``)."""
     sweep = Path(sweep)
-    labels = Labels(lang, config_dirs(sweep))
+    folders = config_dirs(sweep)
+    labels = Labels(lang, folders)
     collected = collect(sweep)
     orderings = shapley.read(sweep)
     attribution_sweep = sweep
@@ -100,7 +106,7 @@ def build(sweep: str | Path, lang: str = "en") -> Path:
         title = labels.say(
             "{study}: {scenario}", study=title, scenario=labels.of("scenarios", conf.scenario.name)
         )
-        blocks = sections.office_today(config_dirs(sweep), conf.scenario.name, labels) + _blocks(
+        blocks = sections.office_today(folders, conf.scenario.name, labels) + _blocks(
             study_runs.select(collected), sweep, figures, labels
         )
         journey = labels.say(sections.JOURNEY)
