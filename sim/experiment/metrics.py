@@ -20,10 +20,14 @@ CASE_METRICS = (
 )
 
 
+def steady(result: RunResult) -> np.ndarray:
+    """Which cases arrived after the warm-up (and, by construction, before the horizon)."""
+    return result.cases["arrival"].to_numpy() >= result.info["warmup"]
+
+
 def steady_cases(result: RunResult) -> pd.DataFrame:
-    """Cases that arrived after the warm-up (and, by construction, before the horizon)."""
-    cases = result.cases
-    return cases[cases["arrival"] >= result.info["warmup"]]
+    """The cases that arrived after the warm-up, as a table."""
+    return result.cases[steady(result)]
 
 
 def summarise(result: RunResult, targets: Targets | None = None) -> dict[str, float]:
@@ -33,10 +37,9 @@ def summarise(result: RunResult, targets: Targets | None = None) -> dict[str, fl
 
     Rows are chosen by masks and each column is taken alone: filtering the tables whole would
     copy every column of a district-year's cases and decisions, a few hundred MB, to read a few."""
-    cases = result.cases
-    steady = cases["arrival"].to_numpy() >= result.info["warmup"]
-    done = steady & cases["finished"].to_numpy()
-    n, n_done = int(steady.sum()), int(done.sum())
+    cases, after_warmup = result.cases, steady(result)
+    done = after_warmup & cases["finished"].to_numpy()
+    n, n_done = int(after_warmup.sum()), int(done.sum())
     out: dict[str, float] = {"cases": n, "finished_share": float(n_done / n) if n else np.nan}
     for metric in CASE_METRICS:
         values = cases[metric].to_numpy(dtype=float)[done]
@@ -66,15 +69,15 @@ def summarise(result: RunResult, targets: Targets | None = None) -> dict[str, fl
     out["mean_in_system"] = float(result.info["mean_in_system"])
     out |= summarise_requests(result)
     if targets is not None and targets.any:
-        out |= _target_measures(cases, steady, targets)
+        out |= _target_measures(cases, after_warmup, targets)
     return out
 
 
-def _target_measures(cases: pd.DataFrame, steady: np.ndarray, targets: Targets) -> dict[str, float]:
-    """The share of applicants (of the target's need, or all, among the ``steady`` cases) done
+def _target_measures(cases: pd.DataFrame, after_warmup: np.ndarray, targets: Targets) -> dict[str, float]:
+    """The share of applicants (of the target's need, or all, among those ``after_warmup``) done
     within the target's working days, a case still open counting as late; and their P90 lead
     time, open cases as infinitely late."""
-    kept = steady if targets.need is None else steady & (cases["need"] == targets.need).to_numpy()
+    kept = after_warmup if targets.need is None else after_warmup & (cases["need"] == targets.need).to_numpy()
     if not kept.any():
         return {"target:within_share": np.nan, "target:p90_days": np.nan}
     finished = cases["finished"].to_numpy()[kept]
