@@ -345,6 +345,9 @@ def tornado(table: pd.DataFrame, base: pd.DataFrame, design: str, labels: Labels
     swing = table.groupby(["parameter", "metric"])["reduction"].agg(lambda r: r.max() - r.min())
     order = list(swing.groupby("parameter").max().sort_values().index)
     fig, axes = plt.subplots(1, len(metrics), figsize=(4.0 * len(metrics), 3.8), sharey=True, squeeze=False)
+    # Each level is named in the legend at its first bar, wherever that is: a sweep may set an
+    # estimate only low or only high.
+    unnamed = {"low": labels.say("estimate low"), "high": labels.say("estimate high")}
     for ax, metric in zip(axes[0], metrics, strict=True):
         centre = 100 * float(base.set_index("metric").loc[metric, "reduction"])
         g = table[table["metric"] == metric]
@@ -360,7 +363,7 @@ def tornado(table: pd.DataFrame, base: pd.DataFrame, design: str, labels: Labels
                         left=centre,
                         color=colour,
                         alpha=0.8,
-                        label=labels.say(f"estimate {level}") if y == 0 else None,
+                        label=unnamed.pop(level, None) if ax is axes[0][0] else None,
                     )
                     ax.errorbar(  # the case's own 95 % interval, paired by replication
                         value,

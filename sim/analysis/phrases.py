@@ -515,6 +515,8 @@ ZH: dict[str, str] = {
     "base": "基准",
     "low": "低",
     "high": "高",
+    "estimate low": "估计参数取低值",
+    "estimate high": "估计参数取高值",
     "Sensitivity of {design} against single: each estimate low and high, the others as configured": (
         "{design}相对单事项办理的敏感性：每个估计参数取低值和高值，其余按配置"
     ),
