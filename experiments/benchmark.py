@@ -163,14 +163,7 @@ def hand_written_with_records(arrivals: int, seed: int) -> tuple[int, float]:
         start = env.now
         yield env.timeout(rng.exponential(SERVICE))
         clerks.free(seat)
-        waited, served = start - arrived, env.now - start  # the lead time's parts: queue, service
-        # case, need, channel, trips, specialist and far trips, documents (handed, distinct),
-        # windows, reworks; then arrival, completion, waiting and the lead time's parts
-        cases.add((i, 0, 0, 1, 0, 0, 0, 0, 1, 0, arrived, env.now, waited, waited, served, *IDLE_PARTS))
-        decisions.add((i, 0, 0, arrived, start, env.now, 0.0))  # ... accepted, started, decided, paused
-        if len(cases.rows) >= BATCH:
-            cases.flush()
-            decisions.flush()
+        _keep(cases, decisions, i, arrived, start, env.now)
 
     def source(env):
         for i in range(arrivals):
@@ -181,6 +174,103 @@ def hand_written_with_records(arrivals: int, seed: int) -> tuple[int, float]:
     env.run()
     waits = cases.columns["waiting"]
     return len(waits), float(waits.mean())
+
+
+def _keep(cases: Table, decisions: Table, i: int, arrived: float, start: float, end: float) -> None:
+    """A served customer's case and decision rows, as ``sim.run`` writes them."""
+    waited, served = start - arrived, end - start  # the lead time's parts: queue, service
+    # case, need, channel, trips, specialist and far trips, documents (handed, distinct),
+    # windows, reworks; then arrival, completion, waiting and the lead time's parts
+    cases.add((i, 0, 0, 1, 0, 0, 0, 0, 1, 0, arrived, end, waited, waited, served, *IDLE_PARTS))
+    decisions.add((i, 0, 0, arrived, start, end, 0.0))  # ... accepted, started, decided, paused
+    if len(cases.rows) >= BATCH:
+        cases.flush()
+        decisions.flush()
+
+
+class _Queue:
+    """The M/M/c queue on the project's own clock, draws and records, with nothing of the
+    model's generality: what the model's form costs, apart from what it does. Customers are
+    served either as generator processes (the form the model is written in) or as callbacks
+    from event to event (items as state machines), on the same draws."""
+
+    def __init__(self, seed: int) -> None:
+        from sim.model.engine import Environment
+        from sim.model.streams import Streams
+
+        streams = Streams(seed)
+        self.interarrival = streams.sampler("arrivals", Dist(dist=DistKind.exponential, mean=1 / RATE))
+        self.service = streams.sampler("intake", Dist(dist=DistKind.exponential, mean=SERVICE))
+        self.env = Environment()
+        self.clerks = MonitoredResource(self.env, SERVERS, "office.clerks")
+        self.cases = Table(CASE_INT_COLUMNS, CASE_FLOAT_COLUMNS)
+        self.decisions = Table(DECISION_INT_COLUMNS, DECISION_FLOAT_COLUMNS)
+
+    def run(self, arrivals: int, serve: Callable) -> tuple[int, float]:
+        """Announce each arrival one ahead, as the project does, and ``serve(i, t, arrival)``."""
+        env = self.env
+
+        def source():
+            for i in range(arrivals):
+                t = env.now + self.interarrival()
+                arrival = env.timeout(t - env.now)
+                serve(i, t, arrival)
+                yield arrival
+
+        env.process(source())
+        env.run()
+        waits = self.cases.columns["waiting"]
+        return len(waits), float(waits.mean())
+
+
+def on_the_clock_generators(arrivals: int, seed: int) -> tuple[int, float]:
+    """The queue as generator processes on the project's clock (``_Queue``)."""
+    q = _Queue(seed)
+    env, clerks = q.env, q.clerks
+
+    def customer(i: int, arrived: float):
+        seat = clerks.seize(i)
+        if seat is not i:
+            yield seat
+        start = env.now
+        yield env.timeout(q.service())
+        clerks.free(seat)
+        _keep(q.cases, q.decisions, i, arrived, start, env.now)
+
+    return q.run(arrivals, lambda i, t, arrival: env.start_on(arrival, customer(i, t)))
+
+
+class _Customer:
+    """One customer of ``on_the_clock_callbacks``: a method per state, each the callback of the
+    event that ends the one before."""
+
+    __slots__ = ("arrived", "i", "q", "seat", "start")
+
+    def __init__(self, q: _Queue, i: int, arrived: float) -> None:
+        self.q, self.i, self.arrived = q, i, arrived
+
+    def arrive(self, _event) -> None:
+        seat = self.seat = self.q.clerks.seize(self)
+        if seat is self:
+            self.seated(None)
+        else:
+            seat.callbacks.append(self.seated)
+
+    def seated(self, _event) -> None:
+        q = self.q
+        self.start = q.env.now
+        q.env.timeout(q.service()).callbacks.append(self.served)
+
+    def served(self, _event) -> None:
+        q = self.q
+        q.clerks.free(self.seat)
+        _keep(q.cases, q.decisions, self.i, self.arrived, self.start, q.env.now)
+
+
+def on_the_clock_callbacks(arrivals: int, seed: int) -> tuple[int, float]:
+    """The queue as callbacks on the project's clock (``_Queue``, ``_Customer``)."""
+    q = _Queue(seed)
+    return q.run(arrivals, lambda i, t, arrival: arrival.callbacks.append(_Customer(q, i, t).arrive))
 
 
 def with_ciw(arrivals: int, seed: int) -> tuple[int, float]:
@@ -666,6 +756,8 @@ def main() -> None:
         STDLIB: hand_written_stdlib,
         "hand-written SimPy, numpy draws": hand_written,
         "hand-written SimPy + the project's resource and records": hand_written_with_records,
+        "... on the project's clock and draws, as generators": on_the_clock_generators,
+        "... on the project's clock and draws, as callbacks": on_the_clock_callbacks,
     }
     if importlib.util.find_spec("ciw") is not None:
         models["Ciw"] = with_ciw

@@ -18,13 +18,27 @@ SPEC.loader.exec_module(benchmark)
 
 
 @pytest.mark.parametrize(
-    "model", ["project", "hand_written_stdlib", "hand_written", "hand_written_with_records"]
+    "model",
+    [
+        "project",
+        "hand_written_stdlib",
+        "hand_written",
+        "hand_written_with_records",
+        "on_the_clock_generators",
+        "on_the_clock_callbacks",
+    ],
 )
 def test_each_mmc_model_runs_and_waits_as_erlang_c_says(model):
     customers, wait = getattr(benchmark, model)(20_000, 0)
     assert abs(customers - 20_000) < 1_000  # the project's runs to a horizon: Poisson many
     expected = mmc_wait(benchmark.RATE, benchmark.SERVICE, benchmark.SERVERS)
     assert abs(wait - expected) < 0.5 * expected  # one seed at utilisation 0.9: near, not exact
+
+
+def test_the_two_forms_on_the_project_clock_are_one_model():
+    """Generators and callbacks serve the same customers on the same draws in the same order, so
+    their speeds differ by the form alone (what items as state machines would buy)."""
+    assert benchmark.on_the_clock_generators(5_000, 2) == benchmark.on_the_clock_callbacks(5_000, 2)
 
 
 @pytest.mark.parametrize("design", ["SINGLE", "BUNDLED"])
