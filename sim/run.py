@@ -58,11 +58,13 @@ def run(
     replication: int = 0,
     record_steps: bool | float = True,
     log: Callable[[pd.DataFrame], None] | None = None,
+    progress: Callable[[float], None] | None = None,
 ) -> RunResult:
     """Simulate replication ``replication`` of ``scenario`` under ``design`` with ``seed``;
     ``record_steps`` logs every case's steps (true), none, or a share of the cases. With ``log``,
     the event log goes to it in chunks of rows (each sorted by case and time, tagged like
     ``steps``) as the run goes, and ``steps`` comes back empty: memory does not grow with it.
+    ``progress`` is told the share of the horizon simulated, a hundred times a run.
 
     Two designs run with the same seed and replication serve the same applicants. The scenario
     was checked when it was made (``Scenario`` validates itself), so nothing is checked here.
@@ -71,7 +73,7 @@ def run(
     if log is not None:
         rec, tags = model.centre.recorder, _tags(model)
         rec.spill_steps(lambda columns: log(_tagged(_steps(rec, columns), tags)))
-    model.run()
+    model.run(progress)
     model.centre.recorder.end_spill()
     return tables(model)
 

@@ -74,6 +74,30 @@ def test_same_config_and_seed_give_identical_tables(restaurant):
     assert not np.array_equal(a.cases["arrival"], c.cases["arrival"])
 
 
+def test_a_run_told_its_progress_is_the_run_untold(restaurant):
+    """A long replication tells how far it is a hundred times (for its bar); the events that do
+    it touch nothing of the model, so every table is the same to the bit, under a design with
+    items in parallel, calendars and batches alike."""
+    short = replace(restaurant, horizon=24 * 7 * 4, warmup=0.0)
+    told: list[float] = []
+    a, b = run(short, BUNDLED, seed=5), run(short, BUNDLED, seed=5, progress=told.append)
+    for name in ("cases", "steps", "decisions", "resources"):
+        pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name))
+    assert told == [k / 100 for k in range(1, 100)]
+
+
+def test_replications_report_their_share_done_as_they_go(restaurant):
+    """Reports go up by hundredths within a replication and land on each whole one."""
+    from sim.experiment.replications import replicate
+
+    short = replace(restaurant, horizon=24 * 7 * 2, warmup=0.0)
+    reports: list[tuple[float, int]] = []
+    replicate(short, SINGLE, 1, 2, progress=lambda done, total: reports.append((done, total)))
+    done = [d for d, _ in reports]
+    assert {t for _, t in reports} == {2} and done == sorted(done) and len(done) == 2 * 100
+    assert (1, 2) in reports and reports[-1] == (2, 2) and 0 < done[0] < 0.02 and 1 < done[100] < 1.02
+
+
 def test_designs_meet_the_same_applicants_with_the_same_work(restaurant):
     """Common random numbers: same arrivals, needs, rejections and per-item work in both designs.
     (Round the clock, so that a step's duration is its work, not work plus closed hours.)"""

@@ -278,8 +278,10 @@ def test_one_progress_bar_follows_every_worker_of_a_sweep(tmp_path):
 def test_a_job_report_is_read_whole_or_not_at_all(tmp_path):
     JobFile(tmp_path, 0)(2, 5)
     JobFile(tmp_path, 1)(5, 5)
+    JobFile(tmp_path, 3)(1 + 0.37, 5)  # a replication under way, in hundredths
     (tmp_path / ".progress" / "2").write_text("")  # a report being replaced: skipped this poll
-    assert sorted(read(tmp_path)) == [(2, 5), (5, 5)]
+    (tmp_path / ".progress" / "4").write_text("inf 5")  # not a count: skipped
+    assert sorted(read(tmp_path)) == [(1.37, 5), (2, 5), (5, 5)]
 
 
 def test_a_replication_run_alone_equals_its_row_in_a_block(tmp_path):

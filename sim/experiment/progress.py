@@ -4,10 +4,13 @@ however the launcher spreads the jobs (joblib's worker processes, a cluster's no
 A job of a sweep does not draw: it writes how far it is (``done total``) to a small file in
 the sweep folder, ``.progress/<job number>``, and a Hydra callback in the launching process
 sums those files into one tqdm bar. Bars are off where the environment says CI (``CI`` set).
+Units are replications, counted in hundredths while one runs (``1.37`` of 3): a district-year's
+single replication takes minutes, and a bar that only moves when it ends says nothing.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import threading
@@ -20,9 +23,11 @@ from tqdm.auto import tqdm
 
 from sim.experiment.sweep import expand, params_lines
 
-Report = Callable[[int, int], None]  # (units done, units in all), called as the work goes
+Report = Callable[[float, int], None]  # (units done, units in all), called as the work goes
 FOLDER = ".progress"
 POLL_SECONDS = 0.5
+# tqdm's own layout, with the counts as numbers ("1.37/3", "3/3") rather than tqdm's str()
+BAR_FORMAT = "{l_bar}{bar}| {n:g}/{total:g} [{elapsed}<{remaining}, {rate_fmt}{postfix}]"
 
 
 def shown(progress: bool) -> bool:
@@ -41,9 +46,9 @@ class Bar:
         self.label = label
         self._bar: tqdm | None = None
 
-    def __call__(self, done: int, total: int) -> None:
+    def __call__(self, done: float, total: int) -> None:
         if self._bar is None:
-            self._bar = tqdm(total=total, desc=self.label, unit="rep", leave=False)
+            self._bar = tqdm(total=total, desc=self.label, unit="rep", leave=False, bar_format=BAR_FORMAT)
         self._bar.update(done - self._bar.n)
         if done >= total:
             self._bar.close()
@@ -56,10 +61,10 @@ class JobFile:
     def __init__(self, sweep_dir: Path, job: int) -> None:
         self.path = Path(sweep_dir) / FOLDER / str(job)
 
-    def __call__(self, done: int, total: int) -> None:
+    def __call__(self, done: float, total: int) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         partial = self.path.with_suffix(".tmp")
-        partial.write_text(f"{done} {total}")
+        partial.write_text(f"{done:.10g} {total}")
         os.replace(partial, self.path)
 
 
@@ -70,17 +75,19 @@ def as_report(progress: bool | Report, label: str) -> Report:
     return Bar(label) if shown(progress) else silent
 
 
-def read(sweep_dir: Path) -> list[tuple[int, int]]:
+def read(sweep_dir: Path) -> list[tuple[float, int]]:
     """(done, total) of every job that has reported."""
     out = []
     for path in (Path(sweep_dir) / FOLDER).glob("[0-9]*"):
         if path.suffix:
             continue
         try:
-            done, total = map(int, path.read_text().split())
+            text, total = path.read_text().split()
+            done = float(text)
+            if math.isfinite(done):
+                out.append((done, int(total)))
         except (OSError, ValueError):  # replaced between listing and reading: next poll
             continue
-        out.append((done, total))
     return out
 
 
@@ -110,7 +117,13 @@ class SweepProgress(Callback):
         params = params_lines(OmegaConf.select(config, "hydra.sweeper.params"))
         jobs = len(expand(params + list(config.hydra.overrides.task)))
         per_job = int(OmegaConf.select(config, "replications", default=1))
-        bar = tqdm(total=jobs * per_job, desc=f"sweep of {jobs} jobs", unit="rep", smoothing=0.1)
+        bar = tqdm(
+            total=jobs * per_job,
+            desc=f"sweep of {jobs} jobs",
+            unit="rep",
+            smoothing=0.1,
+            bar_format=BAR_FORMAT,
+        )
         self._stop.clear()
         self._thread = threading.Thread(target=self._follow, args=(bar, jobs, per_job), daemon=True)
         self._thread.start()

@@ -5,6 +5,8 @@ files or plots; ``sim.run`` turns its records into tables."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sim.domain.design import Design
 from sim.domain.scenario import Scenario
 from sim.model.centre import Centre
@@ -37,5 +39,6 @@ class Model:
             if window.after:  # the 办不成事 window: cases the windows keep sending back
                 self.permits.windows.refer, self.permits.windows.refer_after = self.desk.refer, window.after
 
-    def run(self) -> None:
-        self.centre.run()
+    def run(self, progress: Callable[[float], None] | None = None) -> None:
+        """Run the centre; ``progress`` is told the share of the horizon simulated as it goes."""
+        self.centre.run(progress)

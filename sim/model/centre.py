@@ -26,6 +26,8 @@ from sim.model.pools import MonitoredPriorityResource, MonitoredResource
 from sim.model.recorder import Recorder
 from sim.model.streams import Streams
 
+PROGRESS_STEPS = 100  # how often a run tells its progress, when asked to
+
 
 class Service(Protocol):
     """What runs in a centre: it starts its processes, says when it has nothing left to do,
@@ -110,8 +112,9 @@ class Centre:
 
     # -- driving the run -------------------------------------------------------------------
 
-    def run(self) -> None:
-        """Run until every service is idle after the horizon, or until horizon + drain."""
+    def run(self, progress: Callable[[float], None] | None = None) -> None:
+        """Run until every service is idle after the horizon, or until horizon + drain.
+        ``progress`` is told the share of the horizon simulated as the run goes."""
         env, s = self.env, self.scenario
         for service in self.services:
             service.start()
@@ -119,6 +122,8 @@ class Centre:
             env.process(self._shifts(self.pools[pool], changes))
         env.process(self._snapshot_at(s.warmup, "warmup"))
         env.process(self._snapshot_at(s.horizon, "horizon"))
+        if progress is not None:
+            env.process(self._tell(progress))
         with _cycles_not_collected():
             env.run_until(env.any_of([self._drained, env.timeout(s.horizon + s.drain)]))
         for service in self.services:
@@ -140,6 +145,15 @@ class Centre:
                 yield self.env.timeout(day + at - self.env.now)
                 pool.set_capacity(staff)
             day += 24.0
+
+    def _tell(self, progress: Callable[[float], None]) -> Generator:
+        """Tell ``progress`` each hundredth of the horizon simulated, so that a long replication's
+        bar moves. Its events take numbers of their own and touch nothing of the model, whose
+        events keep their order: a run is the same told or not (tests/test_run.py)."""
+        horizon = self.scenario.horizon
+        for k in range(1, PROGRESS_STEPS):
+            yield self.env.timeout(horizon * k / PROGRESS_STEPS - self.env.now)
+            progress(k / PROGRESS_STEPS)
 
     def _snapshot_at(self, t: float, label: str) -> Generator:
         yield self.env.timeout(t)
