@@ -612,15 +612,18 @@ def city_year(log_sample: float, horizon: float | None) -> None:
         args += [f"scenario.horizon={horizon}"] if horizon else []
         before = os.times()
         start = time.perf_counter()
-        job = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        peak = 0.0
-        while job.poll() is None:
-            peak = max(peak, tree_rss(job.pid))
-            time.sleep(0.5)
-        wall = time.perf_counter() - start
-        after = os.times()
-        if job.returncode:
-            raise SystemExit(job.stderr.read())
+        # the sweep's log and bar go to a file: a pipe nobody reads while it runs would fill and stop it
+        with open(Path(out) / "stderr.txt", "w+") as err:
+            job = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err)
+            peak = 0.0
+            while job.poll() is None:
+                peak = max(peak, tree_rss(job.pid))
+                time.sleep(0.5)
+            wall = time.perf_counter() - start
+            after = os.times()
+            if job.returncode:
+                err.seek(0)
+                raise SystemExit(err.read()[-5000:])
         cpu = after.children_user + after.children_system - before.children_user - before.children_system
         subprocess.run([sys.executable, "-m", "sim.analysis.city", out], cwd=ROOT, check=True)
         summary = pd.read_csv(Path(out) / "collected" / "city_summary.csv").iloc[0]
