@@ -1,6 +1,7 @@
 """Sweeps that survive: refused input, resume after a real interruption, recorded failures,
 and identical results whichever launcher ran them."""
 
+import math
 import os
 import re
 import runpy
@@ -13,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.analysis.city import city
+from sim.analysis.city import city, said
 from sim.analysis.collect import collect
 from sim.experiment.progress import JobFile, read
 
@@ -353,6 +354,16 @@ def test_city_totals_are_the_sums_of_their_districts(tmp_path):
         assert table.loc[r, "lead_time_working_days_mean"] == pytest.approx(mine.mean())
         assert table.loc[r, "lead_time_working_days_p90"] == pytest.approx(mine.quantile(0.9))
         assert table.loc[r, "districts"] == "district,district_channels"
+
+
+def test_a_city_line_gives_an_interval_only_from_replications():
+    """One city replication has no interval: the line says so and how to get one, not '[nan, nan]'."""
+    m = "lead_time_working_days_mean"
+    row = {"design": "bundled", "staffing_scale": 1.0, "districts": "a,b", "cases": 2414379, m: 6.123}
+    one = said(row | {"replications": 1, f"{m}:ci_low": math.nan, f"{m}:ci_high": math.nan})
+    five = said(row | {"replications": 5, f"{m}:ci_low": 6.0, f"{m}:ci_high": 6.25})
+    assert "1 city replication of a,b" in one and "nan" not in one and "replication=range(0,5)" in one
+    assert "5 city replications" in five and "6.12 [6.00, 6.25] working days" in five
 
 
 def test_a_different_sweep_into_the_same_folder_is_named_and_kept_apart(tmp_path):

@@ -14,6 +14,7 @@ city replications. Writes ``collected/city.{parquet,csv}`` (a row per city repli
 from __future__ import annotations
 
 import argparse
+import math
 from pathlib import Path
 
 import pandas as pd
@@ -113,14 +114,25 @@ def main(argv: list[str] | None = None) -> int:
     summed = summary(table)
     write_csv(summed, out / "city_summary.csv")
     for r in summed.to_dict("records"):
-        m = "lead_time_working_days_mean"
-        print(
-            f"{r['design']} x{r['staffing_scale']:g}: {r['replications']} city replications of "
-            f"{r['districts']}; {r['cases']:,.0f} applicants a run; mean lead time {r[m]:.2f} "
-            f"[{r[m + ':ci_low']:.2f}, {r[m + ':ci_high']:.2f}] working days"
-        )
+        print(said(r))
     print(f"-> {out / 'city.csv'}, {out / 'city_summary.csv'}")
     return 0
+
+
+def said(r: dict) -> str:
+    """A summary row in a line: the mean lead time with its interval over city replications, or,
+    from one replication, no interval and how to get one."""
+    m = "lead_time_working_days_mean"
+    low, high, n = r[m + ":ci_low"], r[m + ":ci_high"], r["replications"]
+    spread = (
+        f"[{low:.2f}, {high:.2f}] working days"
+        if n > 1 and math.isfinite(low) and math.isfinite(high)
+        else "working days (one city replication, so no interval: add 'replication=range(0,5)' for five)"
+    )
+    return (
+        f"{r['design']} x{r['staffing_scale']:g}: {n} city replication{'s' if n != 1 else ''} of "
+        f"{r['districts']}; {r['cases']:,.0f} applicants a run; mean lead time {r[m]:.2f} {spread}"
+    )
 
 
 if __name__ == "__main__":
