@@ -402,13 +402,14 @@ def record(measure: str, found: tuple[float, float, float], n: int, path: Path =
 def scale(sizes: tuple[int, ...], repeats: int, keep: bool = False) -> None:
     """Cost per case of offices 1x and larger, taking turns on each seed; ratios to 1x. Beside
     it the same for the fastest plain SimPy holding as many customers at once: what SimPy's
-    event heap and the machine's memory charge for a bigger model, whatever it models."""
+    event heap and the machine's memory charge for a bigger model, whatever it models; and the
+    project's growth over that anchor's, seed by seed: what is the project's own."""
     print(f"Cost per case against office size (restaurant, single; median of {repeats} seeds)")
     print(
         "| office | cases in it (mean) | us per case | x the 1x office, seed by seed: median [range] "
-        "| plain SimPy as full: us per customer | x its 1x |"
+        "| plain SimPy as full: us per customer | x its 1x | the project's growth / plain SimPy's |"
     )
-    print("|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
     cost = {k: [] for k in sizes}
     inside = {k: [] for k in sizes}
     plain = {k: [] for k in sizes}
@@ -423,10 +424,16 @@ def scale(sizes: tuple[int, ...], repeats: int, keep: bool = False) -> None:
         if keep and k != 1:
             record(f"cost per case, office x{k} / x1", (mid, low, high), repeats)
         plain_mid, plain_low, plain_high = ratio(plain[k], plain[1])
+        grown = [c / c1 for c, c1 in zip(cost[k], cost[1], strict=True)]
+        plain_grown = [p / p1 for p, p1 in zip(plain[k], plain[1], strict=True)]
+        own = ratio(grown, plain_grown)
+        if keep and k != 1:
+            record(f"cost per case, office x{k} / x1, over plain SimPy's", own, repeats)
         print(
             f"| {k}x | {statistics.median(inside[k]):,.0f} | {statistics.median(cost[k]):,.0f} | "
             f"{mid:.2f} [{low:.2f}, {high:.2f}] | {statistics.median(plain[k]):.1f} | "
-            f"{plain_mid:.2f} [{plain_low:.2f}, {plain_high:.2f}] |"
+            f"{plain_mid:.2f} [{plain_low:.2f}, {plain_high:.2f}] | "
+            f"{own[0]:.2f} [{own[1]:.2f}, {own[2]:.2f}] |"
         )
 
 

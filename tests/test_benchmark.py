@@ -67,3 +67,16 @@ def test_composing_is_timed_on_the_scenario_asked_for():
     assert len(times) == 2 and all(0 < t < 30 for t in times)
     with pytest.raises(MissingConfigException, match="nowhere"):
         benchmark.compose_seconds("nowhere", 1)
+
+
+def test_scale_gives_the_projects_growth_over_plain_simpys_seed_by_seed(monkeypatch, capsys):
+    """``--scale`` divides the project's growth by the plain SimPy anchor's on each seed: the part
+    of a bigger office's cost that is the project's own, not the machine's or SimPy's."""
+    project = {(1, 0): 100.0, (20, 0): 160.0, (1, 1): 110.0, (20, 1): 154.0}  # grows 1.6, then 1.4
+    plain = {(1, 0): 10.0, (20, 0): 12.5, (1, 1): 10.0, (20, 1): 14.0}  # grows 1.25, then 1.4
+    monkeypatch.setattr(benchmark, "per_case", lambda k, seed: (project[k, seed], 5.0 * k))
+    monkeypatch.setattr(benchmark, "plain_per_case", lambda k, seed, inside: plain[k, seed])
+    benchmark.scale((1, 20), 2)
+    row = capsys.readouterr().out.strip().splitlines()[-1].split("|")
+    assert row[4].strip() == "1.50 [1.40, 1.60]" and row[6].strip() == "1.32 [1.25, 1.40]"
+    assert row[7].strip() == "1.14 [1.00, 1.28]"  # 1.6 / 1.25 and 1.4 / 1.4
