@@ -283,6 +283,12 @@ def test_a_job_report_is_read_whole_or_not_at_all(tmp_path):
     (tmp_path / ".progress" / "2").write_text("")  # a report being replaced: skipped this poll
     (tmp_path / ".progress" / "4").write_text("inf 5")  # not a count: skipped
     assert sorted(read(tmp_path)) == [(1.37, 5), (2, 5), (5, 5)]
+    told = JobFile(tmp_path, 3)
+    told(1.38, 5)
+    told(1.39, 5)  # a share right after another is not written: the bar polls twice a second
+    assert sorted(read(tmp_path)) == [(1.38, 5), (2, 5), (5, 5)]
+    told(2, 5)  # a whole replication always is
+    assert sorted(read(tmp_path)) == [(2, 5), (2, 5), (5, 5)]
 
 
 def test_a_replication_run_alone_equals_its_row_in_a_block(tmp_path):
