@@ -44,8 +44,8 @@ def replicate(
     every design and in every job that runs it. With
     ``targets``, each replication's metrics hold the measures they are judged by. ``progress``:
     a bar here (true), nothing (false), or a report called as each replication goes (its share
-    of the horizon simulated) and after it. ``log``: where
-    the event log goes as it is written (``sim.run.run``), instead of into ``tables["steps"]``."""
+    of the horizon simulated) and after it. ``log``: where the event log goes as it is written
+    (``sim.run.run``), instead of into ``tables["steps"]``."""
     stacks: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLES}
     rows = []
     report = as_report(progress, f"{scenario.name} / {design.label}")
