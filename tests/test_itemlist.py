@@ -12,7 +12,7 @@ import yaml
 import sim
 from sim import BUNDLED, SINGLE, ConfigError
 from sim.calibrate.itemlist import export, read_list, write
-from sim.calibrate.listrows import scenario_from
+from sim.calibrate.listscenario import scenario_from
 from sim.experiment.replications import replicate
 
 LISTS = Path(__file__).parent / "item_lists"

@@ -31,17 +31,8 @@ from omegaconf.errors import OmegaConfBaseException
 
 import sim.calibrate.conventions as conventions
 import sim.calibrate.listcells as cells
-from sim.calibrate.listrows import (
-    COLUMNS,
-    DEFAULT_DEMAND,
-    ROLES,
-    STAFF_COLUMNS,
-    Described,
-    ItemList,
-    catalogue,
-    read_list,
-    scenario_from,
-)
+from sim.calibrate.listrows import COLUMNS, ROLES, STAFF_COLUMNS, ItemList, read_list
+from sim.calibrate.listscenario import DEFAULT_DEMAND, Described, catalogue, scenario_from
 from sim.calibrate.scenario_file import to_yaml
 from sim.domain.design import PRESETS
 from sim.domain.errors import ConfigError, folder_for, refusing

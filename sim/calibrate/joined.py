@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from sim.calibrate.listrows import ItemList, catalogue, scenario_from
+from sim.calibrate.listrows import ItemList
+from sim.calibrate.listscenario import catalogue, scenario_from
 
 FROM_LIST = (
     "documents", "limit_days", "committed_days", "on_the_spot", "pickup", "online", "produces",
