@@ -421,13 +421,12 @@ def scale(sizes: tuple[int, ...], repeats: int, keep: bool = False) -> None:
             plain[k].append(plain_per_case(k, seed, inside[1][-1]))
     for k in sizes:
         mid, low, high = ratio(cost[k], cost[1])
-        if keep and k != 1:
-            record(f"cost per case, office x{k} / x1", (mid, low, high), repeats)
         plain_mid, plain_low, plain_high = ratio(plain[k], plain[1])
         grown = [c / c1 for c, c1 in zip(cost[k], cost[1], strict=True)]
         plain_grown = [p / p1 for p, p1 in zip(plain[k], plain[1], strict=True)]
         own = ratio(grown, plain_grown)
         if keep and k != 1:
+            record(f"cost per case, office x{k} / x1", (mid, low, high), repeats)
             record(f"cost per case, office x{k} / x1, over plain SimPy's", own, repeats)
         print(
             f"| {k}x | {statistics.median(inside[k]):,.0f} | {statistics.median(cost[k]):,.0f} | "
